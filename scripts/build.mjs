@@ -1,0 +1,17 @@
+// Bundles the CLI and the library into dist/ with esbuild: one file per entry point, so the bin
+// starts fast (no module graph to resolve at run time). Large data loads lazily through splitting.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  packages: 'external',
+  logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
+});

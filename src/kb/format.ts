@@ -1,0 +1,16 @@
+// The forms one 32-bit code takes: unsigned value, lower-case hex, signed decimal.
+
+/** The unsigned 32-bit value of a number given signed or unsigned. */
+export function toUnsigned(value: number): number {
+  return value >>> 0;
+}
+
+/** The signed 32-bit value (how PowerShell and event logs often print HRESULTs). */
+export function toSigned(value: number): number {
+  return value | 0;
+}
+
+/** Lower case, no padding: 0x801c03f2, 0x2ee2, 0x0. */
+export function toHex(value: number): string {
+  return `0x${toUnsigned(value).toString(16)}`;
+}

@@ -26,6 +26,6 @@ export function isEvtx(head: Uint8Array): boolean {
 }
 
 /** Every readable record in file order; damage is reported through onWarning, never thrown. */
-export function* readEvtx(_source: ByteSource, _options: EvtxReadOptions = {}): Generator<EventRecord> {
+export function readEvtx(_source: ByteSource, _options: EvtxReadOptions = {}): Iterable<EventRecord> {
   throw new Error('the .evtx reader is not built yet');
 }

@@ -1,0 +1,111 @@
+// Bytes to text, for every text export an administrator can hand over. Windows tools write several
+// encodings: PowerShell 5.1's `>` and Out-File write UTF-16LE with a BOM, Notepad and PowerShell 7
+// write UTF-8 with or without a BOM, Set-Content in 5.1 writes the ANSI code page, and some copy-paste
+// paths lose the BOM of a UTF-16 file. The text is returned as decoded: line endings are untouched.
+
+export type TextEncoding =
+  | 'utf-8'
+  | 'utf-8-bom'
+  | 'utf-16le-bom'
+  | 'utf-16be-bom'
+  | 'utf-16le'
+  | 'utf-16be'
+  | 'windows-1252';
+
+export interface DecodedText {
+  text: string;
+  /** How the bytes were read; ends in "-bom" when a byte order mark was found (and dropped). */
+  encoding: TextEncoding;
+}
+
+/** How many leading bytes an encoding's byte order mark takes. */
+export function bomLength(encoding: TextEncoding): number {
+  if (encoding === 'utf-8-bom') return 3;
+  if (encoding === 'utf-16le-bom' || encoding === 'utf-16be-bom') return 2;
+  return 0;
+}
+
+/**
+ * Decodes the bytes of a text file. Order of checks: a BOM; then UTF-16 without a BOM, recognised
+ * by NUL bytes in every other position (ASCII text in UTF-16LE puts them at odd offsets); then
+ * UTF-8; then, when the bytes are not valid UTF-8, the Windows ANSI code page 1252, which is what
+ * Windows PowerShell 5.1 writes in western locales. Never throws: bad sequences become U+FFFD.
+ */
+export function decodeText(bytes: Uint8Array): DecodedText {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) {
+    return { text: decode('utf-8', bytes.subarray(3)), encoding: 'utf-8-bom' };
+  }
+  if (b0 === 0xff && b1 === 0xfe) {
+    return { text: decode('utf-16le', bytes.subarray(2)), encoding: 'utf-16le-bom' };
+  }
+  if (b0 === 0xfe && b1 === 0xff) {
+    return { text: decode('utf-16be', bytes.subarray(2)), encoding: 'utf-16be-bom' };
+  }
+  const nul = nulPattern(bytes);
+  if (nul === 'le') return { text: decode('utf-16le', bytes), encoding: 'utf-16le' };
+  if (nul === 'be') return { text: decode('utf-16be', bytes), encoding: 'utf-16be' };
+  try {
+    return {
+      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes),
+      encoding: 'utf-8',
+    };
+  } catch {
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+  }
+}
+
+/**
+ * The byte offset, in the original file, of a character index in the decoded text: for positions
+ * in warnings. UTF-16 takes two bytes per code unit; UTF-8 is measured by encoding the prefix.
+ */
+export function byteOffsetOf(text: string, index: number, encoding: TextEncoding): number {
+  const bom = bomLength(encoding);
+  if (encoding.startsWith('utf-16')) return bom + 2 * index;
+  if (encoding === 'windows-1252') return index;
+  return bom + new TextEncoder().encode(text.slice(0, index)).length;
+}
+
+function decode(label: string, bytes: Uint8Array): string {
+  return new TextDecoder(label, { ignoreBOM: true }).decode(bytes);
+}
+
+// 0x80-0x9F of code page 1252 (Node's TextDecoder reads 'windows-1252' as Latin-1, so map it here).
+const CP1252_HIGH =
+  '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd' +
+  '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const step = 8192;
+  for (let start = 0; start < bytes.length; start += step) {
+    const end = Math.min(bytes.length, start + step);
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      s += b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+    }
+    parts.push(s);
+  }
+  return parts.join('');
+}
+
+/**
+ * Looks at up to the first 512 byte pairs: text in UTF-16 without a BOM has a NUL in one half of
+ * most pairs (any Latin script) and almost never in the other. Requires a clear majority so that a
+ * UTF-8 file with a stray NUL is not misread.
+ */
+function nulPattern(bytes: Uint8Array): 'le' | 'be' | null {
+  const pairs = Math.min(512, Math.floor(bytes.length / 2));
+  if (pairs === 0) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (bytes[2 * i] === 0) evenNul++;
+    if (bytes[2 * i + 1] === 0) oddNul++;
+  }
+  if (oddNul >= pairs * 0.4 && evenNul <= pairs * 0.05) return 'le';
+  if (evenNul >= pairs * 0.4 && oddNul <= pairs * 0.05) return 'be';
+  return null;
+}

@@ -17,6 +17,16 @@ function code(
   return { value, name, family, phases, meaning, fix, docs };
 }
 
+/** Codes whose only advice is to read the sub-error or the server error. */
+const GENERIC = new Set([
+  'DSREG_AUTOJOIN_DISC_FAILED',
+  'DSREG_AUTOJOIN_USERREALM_DISCOVERY_FAILED',
+  'DSREG_E_DIRECTORY_FAILURE',
+  'DSREG_E_DEVICE_AUTHENTICATION_ERROR',
+  'DSREG_E_DEVICE_INTERNALSERVICE_ERROR',
+  'ERROR_ADAL_OPERATION_PENDING',
+]);
+
 const SYSTEM_REACH =
   'From the device, as SYSTEM (for example with PsExec -s), confirm that https://enterpriseregistration.windows.net answers; the join runs as the computer, not as the signed-in user.';
 const PROXY_MACHINE =
@@ -707,6 +717,8 @@ export const SERVER_ERRORS: ServerErrorEntry[] = [
 export function guideCode(value: number): CodeEntry | undefined {
   return GUIDE_BY_VALUE.get(value >>> 0);
 }
+
+for (const c of GUIDE_CODES) if (GENERIC.has(c.name)) c.generic = true;
 
 const GUIDE_BY_VALUE = new Map(GUIDE_CODES.map((c) => [c.value >>> 0, c]));
 

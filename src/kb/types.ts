@@ -26,6 +26,8 @@ export interface CodeEntry {
   meaning: string;
   fix: string[];
   docs: string[];
+  /** The code only says "look at the sub-error or server error": its fix gives way to a more specific one. */
+  generic?: boolean;
 }
 
 /** A server-side error that DRS or Entra ID returns as text (DirectoryError, AADSTS50155, ...). */

@@ -1,0 +1,173 @@
+// Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
+// and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
+import { parseDsregcmd } from './dsregcmd/parse.js';
+import type { DeviceEvidence } from './evidence.js';
+import { reader } from './evidence.js';
+import { deriveFacts, type Facts } from './facts.js';
+import { decodeText } from './input/decode.js';
+import { DOCS } from './kb/docs.js';
+import { RULES } from './rules/index.js';
+import type { Rule } from './rules/rule.js';
+import { PHASE_ORDER } from './rules/util.js';
+import type { Diagnosis, Finding, Phase, Severity, Verdict } from './types.js';
+
+export interface DiagnoseOptions {
+  /** The time the capture was taken (ISO 8601), for the PRT age and certificate checks. */
+  now?: string;
+  /** Rules to run (default: all). */
+  rules?: readonly Rule[];
+}
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
+
+export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Diagnosis {
+  const r = reader(ev);
+  const facts = deriveFacts(ev, r);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    for (const f of rule.check({ ev, r, facts })) {
+      const key = `${f.id}|${f.codes.map((c) => c.hex).join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+  }
+  findings.sort((a, b) => rank(a) - rank(b));
+
+  const phase = earliestPhase(findings);
+  const diagnosis: Diagnosis = {
+    schemaVersion: 1,
+    verdict: verdictOf(findings, facts),
+    joinType: facts.joinType,
+    phase,
+    findings,
+  };
+  const device = deviceSummary(r, facts);
+  if (Object.keys(device).length > 0) diagnosis.device = device;
+  const prt = prtSummary(r);
+  if (Object.keys(prt).length > 0) diagnosis.prt = prt;
+  const next = nextSteps(diagnosis, facts, r);
+  if (next.length > 0) diagnosis.nextSteps = next;
+  const sources = ev.captures.map((c) => c.source);
+  if (sources.length > 0) diagnosis.sources = sources;
+  return diagnosis;
+}
+
+export interface TextInput {
+  /** The name the input goes by in evidence: a file name as given, or '-'. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Decodes and parses `dsregcmd /status` inputs and diagnoses them as one device. */
+export function diagnoseInputs(inputs: TextInput[], options: DiagnoseOptions = {}): Diagnosis {
+  const captures = inputs.map((i) => parseDsregcmd(decodeText(i.bytes).text, i.name));
+  const ev: DeviceEvidence = { captures, events: [] };
+  if (options.now !== undefined) ev.now = options.now;
+  return diagnose(ev, options.rules);
+}
+
+/** Diagnoses one `dsregcmd /status` text (the browser page and simple scripts use this). */
+export function diagnoseText(text: string, source = '-', options: DiagnoseOptions = {}): Diagnosis {
+  const ev: DeviceEvidence = { captures: [parseDsregcmd(text, source)], events: [] };
+  if (options.now !== undefined) ev.now = options.now;
+  return diagnose(ev, options.rules);
+}
+
+function rank(f: Finding): number {
+  const sev = SEVERITY_ORDER.indexOf(f.severity);
+  const ph = f.phase ? PHASE_ORDER.indexOf(f.phase) : PHASE_ORDER.length;
+  return sev * 100 + ph;
+}
+
+function earliestPhase(findings: Finding[]): Phase | null {
+  let best: Phase | null = null;
+  for (const f of findings) {
+    if (f.severity === 'info' || !f.phase) continue;
+    if (f.severity === 'warning' && findings.some((x) => x.severity === 'error' && x.phase)) continue;
+    if (best === null || PHASE_ORDER.indexOf(f.phase) < PHASE_ORDER.indexOf(best)) best = f.phase;
+  }
+  return best;
+}
+
+function verdictOf(findings: Finding[], facts: Facts): Verdict {
+  if (findings.some((f) => f.severity === 'error')) return 'failed';
+  if (findings.some((f) => f.severity === 'warning')) return 'warning';
+  if (facts.joinType === 'unknown' && findings.length === 0) return 'unknown';
+  return 'healthy';
+}
+
+function deviceSummary(r: ReturnType<typeof reader>, facts: Facts): NonNullable<Diagnosis['device']> {
+  const d: NonNullable<Diagnosis['device']> = {};
+  const set = <K extends keyof typeof d>(k: K, v: (typeof d)[K] | undefined) => {
+    if (v !== undefined && v !== '') d[k] = v;
+  };
+  set('name', r.value('Device Name'));
+  set('deviceId', r.value('DeviceId'));
+  set('tenantId', r.value('TenantId'));
+  set('tenantName', r.value('TenantName'));
+  set('domainName', r.value('DomainName'));
+  set('domainJoined', facts.domainJoined);
+  set('azureAdJoined', facts.azureAdJoined);
+  set('workplaceJoined', facts.workplaceJoined);
+  set('enterpriseJoined', facts.enterpriseJoined);
+  return d;
+}
+
+function prtSummary(r: ReturnType<typeof reader>): NonNullable<Diagnosis['prt']> {
+  const p: NonNullable<Diagnosis['prt']> = {};
+  const azureAdPrt = r.flag('AzureAdPrt');
+  if (azureAdPrt !== undefined) p.azureAdPrt = azureAdPrt;
+  const update = isoOf(r.value('AzureAdPrtUpdateTime'));
+  if (update) p.updateTime = update;
+  const expiry = isoOf(r.value('AzureAdPrtExpiryTime'));
+  if (expiry) p.expiryTime = expiry;
+  const ent = r.flag('EnterprisePrt');
+  if (ent !== undefined) p.enterprisePrt = ent;
+  return p;
+}
+
+function isoOf(value: string | undefined): string | undefined {
+  const m = value && /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s*(?:UTC|Z)$/i.exec(value.trim());
+  return m ? `${m[1]}T${m[2]}Z` : undefined;
+}
+
+/** What to look at next, from the guide, when the capture alone cannot settle the cause. */
+function nextSteps(d: Diagnosis, facts: Facts, r: ReturnType<typeof reader>): string[] {
+  const out: string[] = [];
+  const joinPhases: (Phase | null)[] = ['precheck', 'discover', 'auth', 'join'];
+  const joinTrouble = d.findings.some(
+    (f) =>
+      f.severity !== 'info' &&
+      ((joinPhases.includes(f.phase ?? null) && f.phase !== null) || f.id === 'hybrid-join-incomplete'),
+  );
+  const prtTrouble = d.findings.some((f) => f.severity !== 'info' && f.phase === 'post-join');
+  if (joinTrouble) {
+    out.push(
+      'Read the User Device Registration Admin log (Applications and Services Logs > Microsoft > Windows > User Device Registration): events 304 and 305 give the phase and code of each attempt, 307 the discovery failure, 201 the discovery sub-error, 204 the join error, 220 an unreadable computer object.',
+    );
+    if (d.phase === 'auth') {
+      out.push(
+        'For the authentication phase, event 305 carries the ADAL error, sub-error and the server error message.',
+      );
+    }
+    out.push(
+      `If the cause is still unclear, collect the logs with Microsoft's auth scripts (start-auth.ps1 -v -accepteula, reproduce, stop-auth.ps1) as the guide describes: ${DOCS.collectJoinLogs}`,
+    );
+  }
+  if (prtTrouble) {
+    out.push(
+      'Read the Microsoft-Windows-AAD logs (Applications and Services Logs > Microsoft > Windows > AAD; show the Analytic log first): the events between 1006 and 1007 of one attempt, with 1081, 1088 and 1084 for the server, WS-Trust and network errors, 1022 for the URL and 1144 for the UPN used.',
+    );
+    out.push(
+      `For a network cause, take a trace: \`netsh trace start scenario=internetClient_dbg capture=yes persistent=yes\`, lock and unlock, wait a minute, \`netsh trace stop\`. More in the guide: ${DOCS.collectPrtLogs}`,
+    );
+  }
+  if (r.flag('AzureAdPrt') === true && r.value('AzureAdPrtUpdateTime') && !facts.referenceTime) {
+    out.push(
+      'The PRT age was not checked: the capture carries no time of its own. Pass --now with the time the capture was taken to apply the four-hour refresh rule.',
+    );
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+// The keys `dsregcmd /status` prints, across Windows builds (see ../shared/reference/dsregcmd-fields.md).
+// Outside a boxed section only these are taken as fields, so shell noise such as
+// "Starting external process: C:\..." is never mistaken for one.
+
+/** Lower case, without spaces, hyphens, dots, underscores or a trailing colon: "HTTP status" -> "httpstatus". */
+export function normalizeKey(key: string): string {
+  const k = key.toLowerCase().replace(/[\s\-_.:]/g, '');
+  return KEY_ALIASES[k] ?? k;
+}
+
+/** Misspellings that real outputs and documentation copies carry. */
+const KEY_ALIASES: Record<string, string> = {
+  dmcomplianceurl: 'mdmcomplianceurl',
+  httpsstatus: 'httpsstatus',
+};
+
+const KNOWN = [
+  // Device State (and the old single-section layout)
+  'AzureAdJoined',
+  'EnterpriseJoined',
+  'DomainJoined',
+  'DomainName',
+  'Virtual Desktop',
+  'Device Name',
+  // Device Details
+  'DeviceId',
+  'Thumbprint',
+  'DeviceCertificateValidity',
+  'KeyContainerId',
+  'KeyProvider',
+  'TpmProtected',
+  'DeviceAuthStatus',
+  'KeySignTest',
+  // Tenant Details
+  'TenantName',
+  'TenantId',
+  'Idp',
+  'AuthCodeUrl',
+  'AccessTokenUrl',
+  'MdmUrl',
+  'MdmTouUrl',
+  'MdmComplianceUrl',
+  'SettingsUrl',
+  'JoinSrvVersion',
+  'JoinSrvUrl',
+  'JoinSrvId',
+  'KeySrvVersion',
+  'KeySrvUrl',
+  'KeySrvId',
+  'WebAuthNSrvVersion',
+  'WebAuthNSrvUrl',
+  'WebAuthNSrvId',
+  'DeviceManagementSrvVer',
+  'DeviceManagementSrvUrl',
+  'DeviceManagementSrvId',
+  // User State
+  'NgcSet',
+  'NgcKeyId',
+  'CanReset',
+  'WorkplaceJoined',
+  'WorkAccountCount',
+  'WamDefaultSet',
+  'WamDefaultAuthority',
+  'WamDefaultId',
+  'WamDefaultGUID',
+  // SSO State
+  'AzureAdPrt',
+  'AzureAdPrtUpdateTime',
+  'AzureAdPrtExpiryTime',
+  'AzureAdPrtAuthority',
+  'AcquirePrtDiagnostics',
+  'RefreshPrtDiagnostics',
+  'Previous Prt Attempt',
+  'Attempt Status',
+  'User Identity',
+  'Credential Type',
+  'Correlation ID',
+  'Endpoint URI',
+  'HTTP Method',
+  'HTTP Error',
+  'HTTP status',
+  'Server Error Code',
+  'Server Error Description',
+  'EnterprisePrt',
+  'EnterprisePrtUpdateTime',
+  'EnterprisePrtExpiryTime',
+  'EnterprisePrtAuthority',
+  'OnPremTgt',
+  'CloudTgt',
+  'KerbTopLevelNames',
+  // Work Account N
+  'WorkplaceDeviceId',
+  'WorkplaceThumbprint',
+  'WorkplaceTenantId',
+  'WorkplaceTenantName',
+  'WorkplaceMdmUrl',
+  'WorkplaceSettingsUrl',
+  // Diagnostic Data
+  'Diagnostics Reference',
+  'User Context',
+  'Client Time',
+  'AD Connectivity Test',
+  'AD Configuration Test',
+  'DRS Discovery Test',
+  'DRS Connectivity Test',
+  'Kerberos Ticket Test',
+  'Token acquisition Test',
+  'Fallback to Sync-Join',
+  'Fallback to Fed-Join',
+  'Previous Registration',
+  'Registration Type',
+  'Error Phase',
+  'Client ErrorCode',
+  'Server ErrorCode',
+  'Server ErrorSubCode',
+  'Server Operation',
+  'Server Message',
+  'Https Status',
+  'Request Id',
+  'Executing Account Name',
+  'AadRecoveryEnabled',
+  'DisplayNameUpdated',
+  'OsVersionUpdated',
+  'HostNameUpdated',
+  'Last HostName Update',
+  // Proxy boxes
+  'Auto Detect Settings',
+  'Auto-Configuration URL',
+  'Proxy Server List',
+  'Proxy Bypass List',
+  'Auto Detect PAC Status',
+  'Access Type',
+  // Ngc Prerequisite Check
+  'NgcPreReq',
+  'IsDeviceJoined',
+  'IsUserAzureAD',
+  'PolicyEnabled',
+  'PostLogonEnabled',
+  'DeviceEligible',
+  'SessionIsNotRemote',
+  'CertEnrollment',
+  'AdfsRefreshToken',
+  'AdfsRaIsReady',
+  'LogonCertTemplateReady',
+  'X509CertRequired',
+  'PreReqResult',
+];
+
+export const KNOWN_KEYS: ReadonlySet<string> = new Set(KNOWN.map(normalizeKey));
+
+/** Section names as printed, normalized the same way as keys ("Work Account 2" -> "workaccount"). */
+export function normalizeSection(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/\s+\d+$/, '')
+    .replace(/[\s\-_.:]/g, '');
+}
+
+export const KNOWN_SECTIONS: ReadonlySet<string> = new Set(
+  [
+    'Device State',
+    'Device Details',
+    'Tenant Details',
+    'User State',
+    'SSO State',
+    'Work Account',
+    'Diagnostic Data',
+    'IE Proxy Config for Current User',
+    'IE Proxy Config for System Account',
+    'URL Specific Proxy Config',
+    'WinHttp Default Proxy Config',
+    'Ngc Prerequisite Check',
+  ].map(normalizeSection),
+);

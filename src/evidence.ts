@@ -1,0 +1,68 @@
+// One model of the device, built from every input: the rules read this, never the raw text.
+
+import { normalizeKey, normalizeSection } from './dsregcmd/keys.js';
+import type { DsregField, DsregStatus } from './dsregcmd/parse.js';
+import type { EventRecord } from './events/types.js';
+import type { Evidence as EvidenceLine } from './types.js';
+
+export interface DeviceEvidence {
+  captures: DsregStatus[];
+  events: EventRecord[];
+  /** The time the caller says the capture was taken ("--now"), as an ISO string; never the wall clock. */
+  now?: string;
+}
+
+/** Section-aware reading of the captures. */
+export interface Reader {
+  /** The first field with this key, outside Work Account blocks unless `section` names one. */
+  field(key: string, section?: string): DsregField | undefined;
+  /** The value of that field ('' when printed empty, undefined when absent). */
+  value(key: string, section?: string): string | undefined;
+  /** YES -> true, NO -> false, anything else -> undefined. */
+  flag(key: string, section?: string): boolean | undefined;
+  /** Every field with this key, in input order (Work Account blocks included). */
+  all(key: string): DsregField[];
+  hasSection(name: string): boolean;
+  /** The evidence line for a field. */
+  cite(field: DsregField | undefined): EvidenceLine[];
+}
+
+export function reader(ev: DeviceEvidence): Reader {
+  const index = new Map<string, DsregField[]>();
+  const sources = new Map<DsregField, string>();
+  for (const c of ev.captures) {
+    for (const f of c.fields) {
+      const list = index.get(f.normKey) ?? [];
+      if (list.length === 0) index.set(f.normKey, list);
+      list.push(f);
+      sources.set(f, c.source);
+    }
+  }
+  const field = (key: string, section?: string): DsregField | undefined => {
+    const list = index.get(normalizeKey(key));
+    if (!list) return undefined;
+    if (section) {
+      const s = normalizeSection(section);
+      return list.find((f) => f.sectionKey === s);
+    }
+    return list.find((f) => f.sectionKey !== 'workaccount') ?? undefined;
+  };
+  const value = (key: string, section?: string) => field(key, section)?.value;
+  return {
+    field,
+    value,
+    flag: (key, section) => {
+      const v = value(key, section)?.toUpperCase();
+      if (v === undefined) return undefined;
+      if (/^YES\b/.test(v)) return true;
+      if (/^NO\b/.test(v)) return false;
+      return undefined;
+    },
+    all: (key) => index.get(normalizeKey(key)) ?? [],
+    hasSection: (name) => {
+      const s = normalizeSection(name);
+      return ev.captures.some((c) => c.sections.some((x) => x.key === s));
+    },
+    cite: (f) => (f ? [{ source: sources.get(f) ?? '-', line: f.line, text: f.text.trim() }] : []),
+  };
+}

@@ -1,0 +1,136 @@
+// What the captures say about the device as a whole: join state (Step 2 of the guide), the context
+// the capture ran in, and the time it was taken. Rules build on these facts.
+import type { DsregField } from './dsregcmd/parse.js';
+import type { DeviceEvidence, Reader } from './evidence.js';
+import type { JoinType } from './types.js';
+
+export interface Facts {
+  joinType: JoinType;
+  domainJoined?: boolean;
+  azureAdJoined?: boolean;
+  workplaceJoined?: boolean;
+  enterpriseJoined?: boolean;
+  /** How the join type was read: from the flags, or inferred from other fields (a fragment). */
+  joinTypeInferred?: { reason: string; fields: DsregField[] };
+  /** The "User Context" of the pre-join diagnostics: SYSTEM, ELEVATED User, UN-ELEVATED User. */
+  userContext?: string;
+  /** The Diagnostic Data of a domain-joined device that is not hybrid joined is present. */
+  preJoinDiagnostics: boolean;
+  /** The capture's own time (Client Time) or the caller's --now, as milliseconds since the epoch. */
+  referenceTime?: { ms: number; from: 'client-time' | 'now'; field?: DsregField };
+  /** The capture was made in the old 1607-1709 layout (no SSO State box). */
+  legacyLayout: boolean;
+}
+
+const PRE_JOIN_KEYS = [
+  'AD Connectivity Test',
+  'AD Configuration Test',
+  'DRS Discovery Test',
+  'DRS Connectivity Test',
+  'Token acquisition Test',
+  'Previous Registration',
+  'Error Phase',
+  'Client ErrorCode',
+];
+
+/** Non-routable UPN suffixes: only an on-premises Active Directory account carries one. */
+const NON_ROUTABLE = /@[^@\s]+\.(local|lan|corp|internal|intranet|localdomain|home|private|ad)$/i;
+
+/** "2019-01-31 09:16:43.000 UTC" -> epoch ms; undefined when it is not such a time. */
+export function parseDsregTime(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?\s*(?:UTC|Z)?$/i.exec(
+    value.trim(),
+  );
+  if (!m) return undefined;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, m[7] ? +m[7].padEnd(3, '0') : 0);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
+  let domainJoined = r.flag('DomainJoined');
+  let azureAdJoined = r.flag('AzureAdJoined');
+  const workplaceJoined = r.flag('WorkplaceJoined');
+  const enterpriseJoined = r.flag('EnterpriseJoined');
+  const preJoinDiagnostics = PRE_JOIN_KEYS.some((k) => r.field(k) !== undefined);
+  let joinTypeInferred: Facts['joinTypeInferred'];
+
+  // A fragment without Device State: infer what the other fields make certain.
+  if (domainJoined === undefined && azureAdJoined === undefined) {
+    const inferred: DsregField[] = [];
+    const reasons: string[] = [];
+    if (preJoinDiagnostics) {
+      // dsregcmd prints the pre-join tests only on a domain-joined device that is not hybrid joined.
+      domainJoined = true;
+      azureAdJoined = false;
+      inferred.push(
+        ...PRE_JOIN_KEYS.map((k) => r.field(k))
+          .filter((f): f is DsregField => f !== undefined)
+          .slice(0, 1),
+      );
+      reasons.push(
+        'the pre-join diagnostics appear only on a domain-joined device that is not yet hybrid joined',
+      );
+    } else {
+      const prtYes = r.flag('AzureAdPrt') === true ? r.field('AzureAdPrt') : undefined;
+      const prtDiag = prtYes ?? r.field('AcquirePrtDiagnostics') ?? r.field('Attempt Status');
+      const identity = r.field('User Identity');
+      if (prtDiag && r.flag('WorkplaceJoined') !== true) {
+        // Windows asks for a PRT at sign-in only on Entra joined and hybrid joined devices.
+        azureAdJoined = true;
+        inferred.push(prtDiag);
+        reasons.push(
+          'Windows attempts a PRT at sign-in only on a Microsoft Entra joined or hybrid joined device',
+        );
+        if (identity && NON_ROUTABLE.test(identity.value)) {
+          domainJoined = true;
+          inferred.push(identity);
+          reasons.push('a non-routable UPN suffix belongs to an on-premises Active Directory account');
+        }
+      }
+    }
+    if (inferred.length > 0) joinTypeInferred = { reason: reasons.join('; '), fields: inferred };
+  }
+
+  const joinType = joinTypeOf(domainJoined, azureAdJoined, workplaceJoined);
+
+  const userContext = r.value('User Context');
+  let referenceTime: Facts['referenceTime'];
+  if (ev.now !== undefined) {
+    const ms = Date.parse(ev.now);
+    if (!Number.isNaN(ms)) referenceTime = { ms, from: 'now' };
+  } else {
+    const ct = r.field('Client Time');
+    const ms = parseDsregTime(ct?.value);
+    if (ms !== undefined) referenceTime = { ms, from: 'client-time', field: ct };
+  }
+  const legacyLayout =
+    r.field('AzureAdPrt', 'User State') !== undefined ||
+    (r.field('TenantId', 'Device State') !== undefined && !r.hasSection('SSO State'));
+
+  return {
+    joinType,
+    domainJoined,
+    azureAdJoined,
+    workplaceJoined,
+    enterpriseJoined,
+    joinTypeInferred,
+    userContext,
+    preJoinDiagnostics,
+    referenceTime,
+    legacyLayout,
+  };
+}
+
+function joinTypeOf(
+  domain: boolean | undefined,
+  aad: boolean | undefined,
+  workplace: boolean | undefined,
+): JoinType {
+  if (domain === true && aad === true) return 'hybrid';
+  if (domain === true && aad === false) return 'domain-joined';
+  if (aad === true && domain === false) return 'entra-joined';
+  if (domain === false && aad === false) return workplace === true ? 'entra-registered' : 'not-joined';
+  if (workplace === true && aad !== true && domain !== true) return 'entra-registered';
+  return 'unknown';
+}

@@ -1,0 +1,193 @@
+// The diagnosis for people in a terminal: verdict first, then the findings most severe first, each
+// with its codes, cause, fix, evidence lines and documentation link. Wrapped to the given width.
+import type { Diagnosis, Finding, JoinType, Phase, Severity } from '../types.js';
+
+export interface Palette {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  green(s: string): string;
+}
+
+const plain: Palette = {
+  bold: (s) => s,
+  dim: (s) => s,
+  red: (s) => s,
+  yellow: (s) => s,
+  cyan: (s) => s,
+  green: (s) => s,
+};
+
+export interface TextOptions {
+  /** Columns to wrap at (default 80). */
+  width?: number;
+  colors?: Palette;
+}
+
+export const JOIN_TYPE_TEXT: Record<JoinType, string> = {
+  hybrid: 'Microsoft Entra hybrid joined',
+  'entra-joined': 'Microsoft Entra joined',
+  'domain-joined': 'domain joined only: hybrid join has not completed',
+  'entra-registered': 'Microsoft Entra registered',
+  'not-joined': 'not joined to a domain or to Microsoft Entra ID',
+  unknown: 'unknown (the input does not say)',
+};
+
+const FLOW: { phase: Phase; label: string }[] = [
+  { phase: 'precheck', label: 'precheck' },
+  { phase: 'discover', label: 'discover' },
+  { phase: 'auth', label: 'auth' },
+  { phase: 'join', label: 'join' },
+  { phase: 'post-join', label: 'PRT' },
+];
+
+const SEVERITY_LABEL: Record<Severity, string> = { error: 'ERROR', warning: 'WARNING', info: 'NOTE' };
+
+/** Greedy word wrap; words longer than the width (URLs) stay whole on their own line. */
+export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    let prefix = out.length === 0 ? firstIndent : indent;
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (line && prefix.length + line.length + 1 + word.length > width) {
+        out.push(prefix + line);
+        prefix = indent;
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    out.push(prefix + line);
+  }
+  return out;
+}
+
+export function verdictLine(d: Diagnosis): string {
+  switch (d.verdict) {
+    case 'failed':
+      return d.phase ? `FAILED in the ${phaseText(d.phase)}` : 'FAILED';
+    case 'warning':
+      return d.phase ? `WARNING in the ${phaseText(d.phase)}` : 'WARNING';
+    case 'healthy':
+      return 'HEALTHY: nothing to fix';
+    default:
+      return 'UNKNOWN: the input says too little to judge';
+  }
+}
+
+function phaseText(p: Phase): string {
+  return p === 'post-join'
+    ? 'post-join phase (Primary Refresh Token)'
+    : `${p === 'auth' ? 'authentication' : p} phase`;
+}
+
+export function renderText(d: Diagnosis, options: TextOptions = {}): string {
+  const width = Math.max(60, options.width ?? 80);
+  const c = options.colors ?? plain;
+  const lines: string[] = [];
+  const verdictColor =
+    d.verdict === 'failed'
+      ? c.red
+      : d.verdict === 'warning'
+        ? c.yellow
+        : d.verdict === 'healthy'
+          ? c.green
+          : c.dim;
+
+  lines.push(`${c.bold('Verdict')}    ${verdictColor(c.bold(verdictLine(d)))}`);
+  lines.push(...wrap(JOIN_TYPE_TEXT[d.joinType], width, '           ', `${c.bold('Join type')}  `));
+  if (d.joinType !== 'not-joined' && d.joinType !== 'entra-registered') {
+    const flow = FLOW.map(({ phase, label }) =>
+      phase === d.phase ? verdictColor(c.bold(`[${label.toUpperCase()}]`)) : c.dim(label),
+    ).join(c.dim(' > '));
+    lines.push(`${c.bold('Phase')}      ${flow}`);
+  }
+  const dev = d.device;
+  if (dev) {
+    const parts = [
+      dev.name,
+      dev.domainName && `domain ${dev.domainName}`,
+      dev.tenantName && `tenant ${dev.tenantName}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    if (parts) lines.push(...wrap(parts, width, '           ', `${c.bold('Device')}     `));
+  }
+  if (d.prt?.azureAdPrt !== undefined) {
+    const p = d.prt;
+    const prt = p.azureAdPrt
+      ? `yes${p.updateTime ? `, updated ${p.updateTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}` : ''}`
+      : 'no';
+    lines.push(`${c.bold('PRT')}        ${prt}`);
+  }
+
+  const counts = (['error', 'warning', 'info'] as Severity[])
+    .map((s) => {
+      const n = d.findings.filter((f) => f.severity === s).length;
+      const word = s === 'info' ? 'note' : s;
+      return `${n} ${word}${n === 1 ? '' : 's'}`;
+    })
+    .join(', ');
+  lines.push('', c.dim(counts));
+
+  for (const f of d.findings) lines.push('', ...renderFinding(f, width, c));
+
+  if (d.nextSteps?.length) {
+    lines.push('', c.bold('Next steps'));
+    for (const s of d.nextSteps) lines.push(...wrap(s, width, '    ', '  - '));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function renderFinding(f: Finding, width: number, c: Palette): string[] {
+  const color = f.severity === 'error' ? c.red : f.severity === 'warning' ? c.yellow : c.cyan;
+  const head = `${color(c.bold(SEVERITY_LABEL[f.severity]))}${f.phase ? c.dim(` [${f.phase}]`) : ''} `;
+  const headPlain = `${SEVERITY_LABEL[f.severity]}${f.phase ? ` [${f.phase}]` : ''} `;
+  const out: string[] = [];
+  const titleLines = wrap(f.title, width, ' '.repeat(2), ' '.repeat(headPlain.length));
+  out.push(
+    head + c.bold(titleLines[0]!.slice(headPlain.length)),
+    ...titleLines.slice(1).map((l) => c.bold(l)),
+  );
+  out.push(c.dim(`  rule ${f.id}`));
+  const label = (name: string) => `  ${c.bold(name.padEnd(9))} `;
+  const pad = ' '.repeat(12);
+  for (const [i, code] of f.codes.entries()) {
+    const text = `${code.hex}${code.name ? ` ${code.name}` : ''}${code.signed !== undefined && code.signed < 0 ? ` (${code.signed})` : ''}`;
+    out.push(...wrap(text, width, pad, i === 0 ? label('Codes') : pad));
+  }
+  if (f.serverErrorCode) out.push(...wrap(f.serverErrorCode, width, pad, label('Server')));
+  if (f.cause) out.push(...wrap(f.cause, width, pad, label('Cause')));
+  if (f.fix?.length) {
+    f.fix.forEach((step, i) => {
+      out.push(...wrap(step, width, `${pad}  `, i === 0 ? `${label('Fix')}- ` : `${pad}- `));
+    });
+  }
+  if (f.evidence.length) {
+    out.push(`  ${c.bold('Evidence')}`);
+    let lastSource: string | undefined;
+    for (const e of f.evidence) {
+      if (e.source !== lastSource) {
+        out.push(c.dim(`    ${e.source}`));
+        lastSource = e.source;
+      }
+      const where = e.line !== undefined ? `${e.line}` : e.recordId !== undefined ? `#${e.recordId}` : '';
+      const text = e.text
+        .split('\n')
+        .map((t) => t.trim())
+        .join(' ');
+      const prefix = `    ${where.padStart(5)} | `;
+      const room = Math.max(20, width - prefix.length);
+      out.push(`${c.dim(prefix)}${text.length > room ? `${text.slice(0, room - 3)}...` : text}`);
+    }
+  }
+  if (f.docs?.length) {
+    f.docs.forEach((u, i) => {
+      out.push(i === 0 ? `${label('Docs')}${c.dim(u)}` : `${pad}${c.dim(u)}`);
+    });
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+// Small helpers the rules share: citing fields, building code-based findings.
+import type { DsregField } from '../dsregcmd/parse.js';
+import type { Reader } from '../evidence.js';
+import { describeCode } from '../kb/describe.js';
+import type { CodeEntry } from '../kb/types.js';
+import type { CodeRef, Evidence, Phase } from '../types.js';
+
+export function cite(r: Reader, ...keys: (DsregField | string | undefined)[]): Evidence[] {
+  const out: Evidence[] = [];
+  for (const k of keys) {
+    const f = typeof k === 'string' ? r.field(k) : k;
+    if (f) out.push(...r.cite(f));
+  }
+  return out;
+}
+
+export function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+export interface CodeSet {
+  refs: CodeRef[];
+  entries: CodeEntry[];
+}
+
+/** The codes of a finding, main code first, with the guide's entries for those it covers. */
+export function codeSet(values: number[]): CodeSet {
+  const refs: CodeRef[] = [];
+  const entries: CodeEntry[] = [];
+  const seen = new Set<number>();
+  for (const v of values) {
+    if (seen.has(v >>> 0)) continue;
+    seen.add(v >>> 0);
+    const d = describeCode(v);
+    refs.push(d.ref);
+    if (d.entry) entries.push(d.entry);
+  }
+  return { refs, entries };
+}
+
+/** "0x801c0021 DSREG_AUTOJOIN_DISC_FAILED" or just the hex when no name is known. */
+export function codeLabel(ref: CodeRef): string {
+  return ref.name ? `${ref.name} (${ref.hex})` : ref.hex;
+}
+
+/** The phase a pre-join "Error Phase" value names. */
+export function phaseOf(value: string | undefined): Phase | undefined {
+  const v = value?.toLowerCase().replace(/[\s_-]/g, '');
+  if (!v) return undefined;
+  if (v.startsWith('precheck')) return 'precheck';
+  if (v.startsWith('discover')) return 'discover';
+  if (v.startsWith('auth')) return 'auth';
+  if (v.startsWith('join')) return 'join';
+  return undefined;
+}
+
+export const PHASE_NAMES: Record<Phase, string> = {
+  precheck: 'precheck',
+  discover: 'discover',
+  auth: 'authentication',
+  join: 'join',
+  'post-join': 'post-join (PRT)',
+};
+
+export const PHASE_ORDER: Phase[] = ['precheck', 'discover', 'auth', 'join', 'post-join'];

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { memoryIO } from './helpers.js';
+
+const SAMPLES = '../shared/samples/dsregcmd/';
+const sample = (name: string) => new Uint8Array(readFileSync(SAMPLES + name));
+const schema = JSON.parse(readFileSync('../shared/contract/diagnosis.schema.json', 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+const FILES = [
+  '001-entra-joined-win10-lab-software-ksp.txt',
+  '003-domain-joined-ws2022-scp-missing-0x801c001d.txt',
+  '005-entra-joined-local-account-no-prt.txt',
+  '008-doc-old-format-hybrid-joined-keysigntest-must-run-elevated.txt',
+  '009-doc-discover-fail-0x801c0021-0x80072ee2-unelevated.txt',
+  '011-doc-join-fail-0x801c03f2-directoryerror-sync.txt',
+  '013-doc-prt-fail-0xc000006d-aadsts50126.txt',
+  '020-workgroup-azure-vm-ama-troubleshooter-html-br.txt',
+  '023-entra-registered-personal-pc-italian-ps-banner-work-account.txt',
+  '025-hybrid-joined-ws2016-old-format-x509certrequired-lab.txt',
+  '031-hybrid-joined-powershell-psobject-format-list.txt',
+  '036-hybrid-joined-win11-26200-lab-device-details-misaligned.txt',
+  '037-hybrid-joined-prt-fail-aadsts90002-nonsynced-admin-local-upn.txt',
+  '041-fragment-hybrid-pending-deviceauthstatus-failed-deleted.txt',
+];
+
+describe('dsreg-doctor diagnose', () => {
+  it('prints JSON valid against the contract for every sample', async () => {
+    for (const f of FILES) {
+      const m = memoryIO({ [f]: sample(f) });
+      await main(['diagnose', f, '--format', 'json'], m.io);
+      const d = JSON.parse(m.out());
+      const ok = validate(d);
+      expect(ok, `${f}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(m.err()).toBe('');
+    }
+  });
+
+  it('exit codes: 0 healthy, 1 failed, --fail-on moves the bar', async () => {
+    const healthy = '008-doc-old-format-hybrid-joined-keysigntest-must-run-elevated.txt';
+    const failed = '011-doc-join-fail-0x801c03f2-directoryerror-sync.txt';
+    const warning = '025-hybrid-joined-ws2016-old-format-x509certrequired-lab.txt';
+    const files = { [healthy]: sample(healthy), [failed]: sample(failed), [warning]: sample(warning) };
+    expect(await main(['diagnose', healthy], memoryIO(files).io)).toBe(0);
+    expect(await main(['diagnose', failed], memoryIO(files).io)).toBe(1);
+    expect(await main(['diagnose', warning], memoryIO(files).io)).toBe(1);
+    expect(await main(['diagnose', warning, '--fail-on', 'error'], memoryIO(files).io)).toBe(0);
+    expect(await main(['diagnose', failed, '--fail-on', 'never'], memoryIO(files).io)).toBe(0);
+  });
+
+  it('text output: verdict first, no line over 80 columns except URLs, no colour when not a TTY', async () => {
+    for (const f of FILES) {
+      const m = memoryIO({ [f]: sample(f) });
+      await main(['diagnose', f], m.io);
+      const out = m.out();
+      expect(out.startsWith('Verdict')).toBe(true);
+      expect(out).not.toMatch(/\x1b\[/);
+      for (const line of out.split('\n')) {
+        if (line.length > 80) expect(line, `${f}: ${line}`).toMatch(/https?:\/\/\S+$|^\s+\S+\.txt$/);
+      }
+    }
+  });
+
+  it('colours a TTY unless NO_COLOR is set', async () => {
+    const f = FILES[5]!;
+    const tty = memoryIO({ [f]: sample(f) });
+    tty.io.isTTY = true;
+    await main(['diagnose', f], tty.io);
+    expect(tty.out()).toMatch(/\x1b\[/);
+    const nc = memoryIO({ [f]: sample(f) });
+    nc.io.isTTY = true;
+    nc.io.env = { NO_COLOR: '1' };
+    await main(['diagnose', f], nc.io);
+    expect(nc.out()).not.toMatch(/\x1b\[/);
+  });
+
+  it('reads standard input with -', async () => {
+    const m = memoryIO({ '-': sample(FILES[6]!) });
+    expect(await main(['diagnose', '-'], m.io)).toBe(1);
+    expect(m.out()).toContain('AADSTS50126');
+    expect(m.out()).toContain('    -\n');
+  });
+
+  it('reads several captures of one device in one call', async () => {
+    const a = 'elevated.txt';
+    const b = 'user.txt';
+    const m = memoryIO({
+      [a]: 'AzureAdJoined : YES\nDomainJoined : YES\nKeySignTest : PASSED\n',
+      [b]: 'AzureAdPrt : NO\nAttempt Status : 0xc000006d\nServer Error Description : AADSTS50126: bad password\n',
+    });
+    await main(['diagnose', a, b, '--format', 'json'], m.io);
+    const d = JSON.parse(m.out());
+    expect(d.joinType).toBe('hybrid');
+    expect(d.findings[0].id).toBe('aadsts50126');
+    expect(d.findings[0].evidence[0].source).toBe(b);
+    expect(d.sources).toEqual([a, b]);
+  });
+
+  it('bad input: one line on stderr, exit 2, no stack trace', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['diagnose', 'missing.txt'], {}, /^dsreg-doctor: missing\.txt: no such file\n$/],
+      [
+        ['diagnose', 'list.txt'],
+        { 'list.txt': 'eggs\nmilk: 2\n' },
+        /^dsreg-doctor: list\.txt: does not look like/,
+      ],
+      [['diagnose', 'x.txt', '--now', 'yesterday'], { 'x.txt': 'AzureAdJoined : YES\n' }, /--now/],
+      [
+        ['diagnose', 'x.txt', '--format', 'xml'],
+        { 'x.txt': 'AzureAdJoined : YES\n' },
+        /Allowed choices are text, json/,
+      ],
+      [['diagnose'], {}, /missing required argument/],
+    ];
+    for (const [argv, files, re] of cases) {
+      const m = memoryIO(files);
+      expect(await main(argv, m.io), argv.join(' ')).toBe(2);
+      expect(m.err()).toMatch(re);
+      expect(m.err()).not.toMatch(/\n\s+at /);
+      expect(m.out()).toBe('');
+    }
+  });
+
+  it('--now accepts the dsregcmd time form and checks the PRT age against it', async () => {
+    const text =
+      'AzureAdJoined : YES\nDomainJoined : NO\nAzureAdPrt : YES\nAzureAdPrtUpdateTime : 2024-05-01 04:00:00.000 UTC\n';
+    const m = memoryIO({ 's.txt': text });
+    expect(
+      await main(['diagnose', 's.txt', '--now', '2024-05-01 10:00:00.000 UTC', '--format', 'json'], m.io),
+    ).toBe(1);
+    expect(JSON.parse(m.out()).findings[0].id).toBe('prt-not-refreshed');
+  });
+
+  it('--help teaches the command', async () => {
+    const m = memoryIO();
+    expect(await main(['diagnose', '--help'], m.io)).toBe(0);
+    expect(m.out()).toMatch(/--format/);
+    expect(m.out()).toMatch(/Exit codes/);
+    expect(m.out()).toMatch(/--now/);
+  });
+});

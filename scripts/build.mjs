@@ -1,6 +1,9 @@
 // Bundles the CLI and the library into dist/ with esbuild: one file per entry point, so the bin
 // starts fast (no module graph to resolve at run time). Large data loads lazily through splitting.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },

@@ -149,6 +149,7 @@ function toFinding(f: Failure, r: Reader): Finding {
   if (specific) cause.push(specific.meaning);
   for (const [i, ref] of refs.entries()) {
     const entry = entries.find((e) => e.name === ref.name);
+    if (entry?.generic && specific) continue;
     if (entry) cause.push(i === 0 ? entry.meaning : `Sub-error ${codeLabel(ref)}: ${entry.meaning}`);
     else if (i > 0) cause.push(`Sub-error ${ref.hex}.`);
   }

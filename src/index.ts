@@ -9,3 +9,4 @@ export { parseDsregcmd, type DsregField, type DsregStatus } from './dsregcmd/par
 export { renderText } from './report/text.js';
 export { RULES } from './rules/index.js';
 export { GUIDE_CODES, SERVER_ERRORS, guideCode, matchServerError } from './kb/guide-codes.js';
+export * from './kb/lookup.js';

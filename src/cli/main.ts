@@ -2,6 +2,7 @@
 // Exit codes: 0 healthy / success, 1 a finding at or above --fail-on, 2 bad usage or unreadable input.
 import { Command, CommanderError } from 'commander';
 import { registerDiagnose } from './commands/diagnose.js';
+import { registerLookup } from './commands/lookup.js';
 import { type CliIO, nodeIO } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -12,7 +13,7 @@ export interface CommandState {
 }
 
 type Register = (program: Command, io: CliIO, state: CommandState) => void;
-const commands: Register[] = [registerDiagnose];
+const commands: Register[] = [registerDiagnose, registerLookup];
 
 export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number> {
   const state: CommandState = { code: 0 };

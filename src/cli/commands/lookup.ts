@@ -1,0 +1,147 @@
+// `dsreg-doctor lookup CODE...`: every known meaning of each code, and what its bits say.
+// Exit codes: 0 every query was read (a well-formed number is always decoded, named or not);
+// 1 a word matched no known name; 2 a query could not be read.
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { type LookupMatch, type LookupResult, lookup } from '../../kb/lookup.js';
+import type { CliIO } from '../io.js';
+import type { CommandState } from '../main.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+/** Wraps text to `width` columns, the first line after `first`, the others after `rest`. */
+export function wrap(text: string, width: number, first: string, rest: string = first): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function describeValue(r: LookupResult): string | undefined {
+  const v = r.value;
+  if (!v) return undefined;
+  return `${v.hex}  (signed ${v.signed}, unsigned ${v.unsigned})`;
+}
+
+function detailed(m: LookupMatch, width: number, c: Colors): string[] {
+  const out: string[] = [];
+  const tags = [
+    m.family,
+    m.phases?.length ? `${m.phases.join(', ')} phase${m.phases.length > 1 ? 's' : ''}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const head = m.hex && m.source !== 'server' ? `${m.name} (${m.hex})` : m.name;
+  out.push(`${c.bold(head)}  ${c.dim(`[${tags}]`)}`);
+  if (m.title) out.push(...wrap(m.title, width, '  '));
+  if (m.when) out.push(...wrap(`When the server message matches: ${m.when}`, width, '  '));
+  if (m.meaning) out.push(...wrap(m.meaning, width, '  '));
+  if (m.fix?.length) {
+    out.push('  What to do:');
+    for (const f of m.fix) out.push(...wrap(f, width, '  - ', '    '));
+  }
+  if (m.docs?.length) {
+    out.push('  Docs:');
+    for (const d of m.docs) out.push(`    ${d}`);
+  }
+  return out;
+}
+
+function table(list: LookupMatch[], c: Colors): string[] {
+  const nameWidth = Math.min(44, Math.max(...list.map((m) => m.name.length)));
+  const hexWidth = Math.max(...list.map((m) => (m.hex ?? '').length));
+  return list.map((m) => {
+    const extra = `${m.family}, ${m.source}${m.via ? `, via ${m.via}` : ''}`;
+    return `  ${c.bold(m.name.padEnd(nameWidth))}  ${(m.hex ?? '').padEnd(hexWidth)}  ${c.dim(extra)}`;
+  });
+}
+
+/** One query's result as text for a terminal `width` columns wide. */
+export function renderLookupText(r: LookupResult, width: number, c: Colors = pc.createColors(false)): string {
+  const out: string[] = [];
+  if (r.parts) {
+    out.push(c.bold(r.query));
+    for (const n of r.notes) out.push(...wrap(n, width, ''));
+    r.parts.forEach((p, i) => {
+      out.push('', c.bold(`[${i + 1}/${r.parts!.length}] `) + renderLookupText(p, width, c).trimEnd());
+    });
+    return `${out.join('\n')}\n`;
+  }
+  out.push(c.bold(describeValue(r) ?? r.query));
+  for (const n of r.notes) out.push(...wrap(n, width, '  '));
+  // The guide's advice in full for the value itself; names of a wrapped code in the short list.
+  const full = r.matches.filter((m) => m.meaning !== undefined && !m.via);
+  const short = r.matches.filter((m) => m.meaning === undefined || m.via);
+  for (const m of full) out.push('', ...detailed(m, width, c));
+  if (short.length) {
+    out.push('', r.search ? 'Names:' : full.length ? 'Other names:' : 'Names:');
+    out.push(...table(short, c));
+  }
+  if (r.search && r.search.total > r.matches.length)
+    out.push(`  ... ${r.search.total - r.matches.length} more; use a longer word, or --format json.`);
+  if (r.related?.some((x) => x.names.length)) {
+    out.push('', 'The same error in other forms:');
+    for (const x of r.related)
+      if (x.names.length)
+        out.push(...wrap(`${x.hex} (${x.via}): ${x.names.join(', ')}`, width, '  ', '    '));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function registerLookup(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('lookup')
+    .description(
+      "explain Windows and Microsoft Entra error codes, in any form, with the fix for the guide's codes",
+    )
+    .argument(
+      '<codes...>',
+      'hex (0x801c03f2, 801C03F2), decimal (-2145647630, 2149319666, 12002), a name ' +
+        '(STATUS_LOGON_FAILURE) or a word to search (TIMEOUT), code/sub-code, AADSTS50155, DirectoryError',
+    )
+    .option('--format <format>', 'text or json (one JSON object per line, per code)', 'text')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  dsreg-doctor lookup 0x801c03f2\n' +
+        '  dsreg-doctor lookup -2145647630 12002 0xcaa82ee2\n' +
+        '  dsreg-doctor lookup 0x801c0021/0x80072ee2\n' +
+        '  dsreg-doctor lookup TIMEOUT\n' +
+        '  dsreg-doctor lookup AADSTS50155 DirectoryError --format json\n',
+    )
+    .action((codes: string[], opts: { format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') {
+        io.stderr(`dsreg-doctor lookup: unknown --format "${opts.format}" (use text or json)\n`);
+        state.code = 2;
+        return;
+      }
+      const useColor = io.isTTY && !io.env.NO_COLOR && opts.format === 'text';
+      const c = pc.createColors(useColor);
+      const width = Math.max(40, Math.min(io.columns || 80, 100));
+      let code = 0;
+      const texts: string[] = [];
+      for (const q of codes) {
+        const r = lookup(q);
+        if (r.error) {
+          io.stderr(`dsreg-doctor lookup: ${r.error}\n`);
+          code = 2;
+        } else if (r.search && r.search.total === 0 && code === 0) {
+          code = 1;
+        }
+        if (opts.format === 'json') io.stdout(`${JSON.stringify(r)}\n`);
+        else if (!r.error) texts.push(renderLookupText(r, width, c));
+      }
+      if (texts.length) io.stdout(texts.join('\n'));
+      state.code = code;
+    });
+}

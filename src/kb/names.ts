@@ -1,0 +1,134 @@
+// Names of codes by value and by name, across the guide's codes and the generic table generated
+// from the Windows headers (src/kb/generated/generic-codes.ts).
+//
+// Everything here is synchronous: the generic table is bundled with the code (about 43 KB gzipped)
+// and decoded into maps on first use (a few milliseconds, once), so no prior load call is needed.
+import { GENERIC_BLOCKS } from './generated/generic-codes.js';
+import { GUIDE_CODES, SERVER_ERRORS } from './guide-codes.js';
+import type { CodeEntry, Family, ServerErrorEntry } from './types.js';
+
+export interface NamedCode {
+  name: string;
+  /** Unsigned 32-bit value. */
+  value: number;
+  family: Family;
+  /** The header the name comes from (winerror.h ...), or 'guide' for the guide's own codes. */
+  source: string;
+  /** The guide's entry, for the guide's codes. */
+  entry?: CodeEntry;
+}
+
+interface Tables {
+  all: NamedCode[];
+  byValue: Map<number, NamedCode[]>;
+  byName: Map<string, NamedCode[]>;
+}
+
+let tables: Tables | undefined;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Decodes the packed generic table (see scripts/gen-codes.mjs for the format). */
+export function decodeGenericBlocks(
+  blocks: readonly (readonly [string, string, string, string])[],
+): NamedCode[] {
+  const out: NamedCode[] = [];
+  for (const [family, source, values, names] of blocks) {
+    const deltas = values.split(',');
+    const words = names.split(' ');
+    if (deltas.length !== words.length) throw new Error(`generic table block ${family}/${source} is corrupt`);
+    let value = 0;
+    for (let i = 0; i < deltas.length; i++) {
+      value += Number.parseInt(deltas[i]!, 36);
+      out.push({ name: words[i]!, value, family: family as Family, source });
+    }
+  }
+  return out;
+}
+
+function build(): Tables {
+  const guide: NamedCode[] = GUIDE_CODES.map((entry) => ({
+    name: entry.name,
+    value: entry.value >>> 0,
+    family: entry.family,
+    source: 'guide',
+    entry,
+  }));
+  const all = [...guide, ...decodeGenericBlocks(GENERIC_BLOCKS)];
+  const byValue = new Map<number, NamedCode[]>();
+  const byName = new Map<string, NamedCode[]>();
+  const seen = new Set<string>();
+  const unique: NamedCode[] = [];
+  for (const n of all) {
+    // The guide's entry wins over the same name at the same value from a header.
+    const key = `${n.name}\u0000${n.value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(n);
+    push(byValue, n.value, n);
+    push(byName, n.name.toUpperCase(), n);
+  }
+  return { all: unique, byValue, byName };
+}
+
+function t(): Tables {
+  tables ??= build();
+  return tables;
+}
+
+const NONE: readonly NamedCode[] = [];
+
+/** Every name for a value (signed or unsigned), the guide's first, then the headers' in their order. */
+export function namesByValue(value: number): readonly NamedCode[] {
+  return t().byValue.get(value >>> 0) ?? NONE;
+}
+
+/** The codes with this exact name, case-insensitively (a name can have more than one value). */
+export function namesByName(name: string): readonly NamedCode[] {
+  return t().byName.get(name.toUpperCase()) ?? NONE;
+}
+
+/** Every known name, the guide's first. */
+export function allNames(): readonly NamedCode[] {
+  return t().all;
+}
+
+/**
+ * The names a diagnosis can show for a code it has no entry for: every known name of the value,
+ * best first (the guide's, then the headers'). Synchronous; needs no prior load.
+ */
+export function namesForValue(value: number): { name: string; family: Family }[] {
+  return namesByValue(value).map((n) => ({ name: n.name, family: n.family }));
+}
+
+/** Server errors (DirectoryError, AuthenticationError, AADSTS50155 ...) with this code or id. */
+export function serverErrorsByCode(code: string): ServerErrorEntry[] {
+  const c = code.toLowerCase();
+  return SERVER_ERRORS.filter((e) => e.code.toLowerCase() === c || e.id === c);
+}
+
+export interface NameSearch {
+  codes: NamedCode[];
+  serverErrors: ServerErrorEntry[];
+}
+
+/** Names containing a word, case-insensitively: guide codes first, then by name. */
+export function searchNames(word: string): NameSearch {
+  const w = word.toUpperCase();
+  const codes = t()
+    .all.filter((n) => n.name.toUpperCase().includes(w))
+    .sort((a, b) => {
+      const ga = a.source === 'guide' ? 0 : 1;
+      const gb = b.source === 'guide' ? 0 : 1;
+      return ga - gb || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.value - b.value);
+    });
+  const lw = word.toLowerCase();
+  const serverErrors = SERVER_ERRORS.filter(
+    (e) => e.code.toLowerCase().includes(lw) || e.id.includes(lw) || e.title.toLowerCase().includes(lw),
+  );
+  return { codes, serverErrors };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { GUIDE_CODES } from '../src/kb/guide-codes.js';
+import {
+  allNames,
+  namesByName,
+  namesByValue,
+  namesForValue,
+  searchNames,
+  serverErrorsByCode,
+} from '../src/kb/names.js';
+
+describe('names by value', () => {
+  it('lists every meaning of a shared number, the guide first', () => {
+    expect(namesForValue(12002)).toEqual([
+      { name: 'ERROR_WINHTTP_TIMEOUT', family: 'winhttp' },
+      { name: 'ERROR_INTERNET_TIMEOUT', family: 'wininet' },
+    ]);
+    expect(namesByValue(12002)[0]!.source).toBe('guide');
+  });
+
+  it('accepts signed values', () => {
+    expect(namesForValue(-2147024891).map((n) => n.name)).toEqual(['E_ACCESSDENIED']);
+    expect(namesForValue(-2145647630).map((n) => n.name)).toEqual(['DSREG_E_DIRECTORY_FAILURE']);
+  });
+
+  it('names codes outside the guide from the headers', () => {
+    expect(namesForValue(0xc0000022)).toEqual([{ name: 'STATUS_ACCESS_DENIED', family: 'ntstatus' }]);
+    expect(namesForValue(0x8009000b)).toEqual([{ name: 'NTE_BAD_KEY_STATE', family: 'crypto' }]);
+    expect(
+      namesForValue(12175)
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual(['ERROR_INTERNET_DECODING_FAILED', 'ERROR_WINHTTP_SECURE_FAILURE']);
+  });
+
+  it('keeps a guide name once when a header has it too', () => {
+    const at = namesByValue(0xc000006d).filter((n) => n.name === 'STATUS_LOGON_FAILURE');
+    expect(at).toHaveLength(1);
+    expect(at[0]!.source).toBe('guide');
+    expect(at[0]!.entry?.phases).toEqual(['post-join']);
+  });
+
+  it('returns nothing for an unnamed value', () => {
+    expect(namesForValue(0x801c0003)).toEqual([]);
+  });
+
+  it('has every guide code by value and by name', () => {
+    for (const c of GUIDE_CODES) {
+      expect(namesByValue(c.value)[0]?.name, c.name).toBe(c.name);
+      expect(namesByName(c.name.toLowerCase())[0]?.value, c.name).toBe(c.value >>> 0);
+    }
+    expect(allNames().length).toBeGreaterThan(5000);
+  });
+});
+
+describe('name search and server errors', () => {
+  it('finds names containing a word, guide codes first', () => {
+    const r = searchNames('timeout');
+    const names = r.codes.map((n) => n.name);
+    expect(names.slice(0, 4)).toEqual([
+      'DSREG_AUTOJOIN_DISC_WAIT_TIMEOUT',
+      'ERROR_ADAL_INTERNET_TIMEOUT',
+      'ERROR_WINHTTP_TIMEOUT',
+      'WININET_E_TIMEOUT',
+    ]);
+    expect(names).toContain('ERROR_INTERNET_TIMEOUT');
+    expect(names).toContain('STATUS_IO_TIMEOUT');
+    expect(names.every((n) => n.toUpperCase().includes('TIMEOUT'))).toBe(true);
+  });
+
+  it('finds server errors by code, case-insensitively, and by id', () => {
+    expect(serverErrorsByCode('directoryerror').map((e) => e.id)).toContain('drs-device-not-found');
+    expect(serverErrorsByCode('AADSTS50155').map((e) => e.id)).toEqual(['aadsts50155']);
+    expect(serverErrorsByCode('drs-throttled').map((e) => e.code)).toEqual(['DirectoryError']);
+    expect(serverErrorsByCode('NoSuchError')).toEqual([]);
+  });
+});

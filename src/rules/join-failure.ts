@@ -2,12 +2,11 @@
 // (Windows 10 1803 and later), matched against the cause and resolution tables of each phase.
 import type { DsregField } from '../dsregcmd/parse.js';
 import type { Reader } from '../evidence.js';
-import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
-import { matchServerError } from '../kb/guide-codes.js';
 import type { Finding, Phase } from '../types.js';
+import { joinFailureFinding } from './findings.js';
 import type { Rule } from './rule.js';
-import { cite, codeLabel, codeSet, PHASE_NAMES, PHASE_ORDER, phaseOf, unique } from './util.js';
+import { cite, PHASE_ORDER, phaseOf, unique } from './util.js';
 
 /** The pre-join tests, the phase a failure of each belongs to, and what a failure says. */
 const TESTS: { key: string; phase: Phase | null; meaning: string; fix: string[] }[] = [
@@ -130,79 +129,18 @@ export const joinFailure: Rule = {
 };
 
 function toFinding(f: Failure, r: Reader): Finding {
-  const { refs, entries } = codeSet(f.codes);
-  const serverCode = r.field('Server ErrorCode')?.value;
-  const serverMessage = r.field('Server Message')?.value;
   const isRegistration = f.fields.some((x) => x.normKey === 'errorphase' || x.normKey === 'clienterrorcode');
-  const server = isRegistration && serverCode ? matchServerError(serverCode, serverMessage) : [];
-  const specific = server.find((s) => s.messagePattern);
-  const phaseName = f.phase ? PHASE_NAMES[f.phase] : 'pre-join';
-
-  const [main, ...subs] = refs;
-  const title = specific
-    ? specific.title
-    : main
-      ? `${capitalize(phaseName)} phase failed: ${main.name ?? main.hex}${subs.length ? ` (sub-error ${subs.map((s) => s.name ?? s.hex).join(', ')})` : ''}`
-      : `${capitalize(phaseName)} phase failed`;
-
-  const cause: string[] = [];
-  if (specific) cause.push(specific.meaning);
-  for (const [i, ref] of refs.entries()) {
-    const entry = entries.find((e) => e.name === ref.name);
-    if (entry?.generic && specific) continue;
-    if (entry) cause.push(i === 0 ? entry.meaning : `Sub-error ${codeLabel(ref)}: ${entry.meaning}`);
-    else if (i > 0) cause.push(`Sub-error ${ref.hex}.`);
-  }
-  cause.push(...f.meanings);
-  if (!specific) for (const s of server) cause.push(`Server error ${s.code}: ${s.meaning}`);
-  if (serverMessage && isRegistration) cause.push(`The server said: "${serverMessage}"`);
-  if (f.phase === 'precheck' && entries.length === 0) {
-    cause.unshift('The device had no line of sight to a domain controller when it tried to join.');
-  }
-
-  // Fixes: the most specific first (server message, then sub-errors, then the main code, then the test).
-  const fixes: string[] = [];
-  if (specific) fixes.push(...specific.fix);
-  const moreSpecific = Boolean(specific) || entries.length > 1;
-  for (const e of [...entries].reverse()) if (!(e.generic && moreSpecific)) fixes.push(...e.fix);
-  fixes.push(...f.fixes);
-  if (!specific) for (const s of server) fixes.push(...s.fix);
-  if (f.phase === 'precheck') {
-    fixes.push(
-      'Put the device on the corporate network, or on a VPN with line of sight to a domain controller, and let the join run again.',
-    );
-  }
-
-  // Keep the guide's section for this phase; drop the other phase sections a shared code links to.
-  const otherPhases = new Set<string>(
-    (['precheck', 'discover', 'auth', 'join'] as const).filter((p) => p !== f.phase).map((p) => DOCS[p]),
-  );
-  const docs = unique([
-    ...(f.phase && f.phase !== 'post-join' ? [DOCS[f.phase]] : []),
-    ...(specific?.docs ?? []),
-    ...entries.flatMap((e) => e.docs),
-    DOCS.findPhase,
-  ]).filter((u) => !otherPhases.has(u));
-  const id = specific ? specific.id : f.phase ? `${f.phase}-phase-failed` : 'pre-join-test-failed';
-  const finding: Finding = {
-    id,
-    severity: 'error',
+  return joinFailureFinding({
     phase: f.phase,
-    title,
-    codes: refs,
+    codes: f.codes,
+    serverCode: isRegistration ? r.field('Server ErrorCode')?.value : undefined,
+    serverMessage: isRegistration ? r.field('Server Message')?.value : undefined,
     evidence: cite(r, ...sortByLine(f.fields)),
-    cause: cause.join(' '),
-    fix: unique(fixes),
-    docs,
-  };
-  if (serverCode && isRegistration) finding.serverErrorCode = serverCode;
-  return finding;
+    meanings: f.meanings,
+    fixes: f.fixes,
+  });
 }
 
 function sortByLine(fields: DsregField[]): DsregField[] {
   return unique(fields).sort((a, b) => a.line - b.line);
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -4,10 +4,10 @@
 import { parseDsregTime } from '../facts.js';
 import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
-import { matchServerError } from '../kb/guide-codes.js';
 import type { Finding } from '../types.js';
+import { prtFailureFinding, READ_AAD_LOGS } from './findings.js';
 import type { Rule } from './rule.js';
-import { cite, codeLabel, codeSet, unique } from './util.js';
+import { cite } from './util.js';
 
 const ATTEMPT_KEYS = [
   'AzureAdPrt',
@@ -26,9 +26,6 @@ const ATTEMPT_KEYS = [
   'Server Error Description',
 ];
 
-const READ_AAD_LOGS =
-  'Read the Microsoft-Windows-AAD logs: in the Analytic log, events 1006 and 1007 frame each PRT attempt (1007 holds the final code); the Operational log holds the errors (1081 server error, 1088 WS-Trust error, 1084 network error).';
-
 export const prtAttemptFailed: Rule = {
   id: 'prt-attempt-failed',
   description:
@@ -41,45 +38,15 @@ export const prtAttemptFailed: Rule = {
     const description = r.field('Server Error Description');
     if (!status && !description) return [];
     const httpError = findHexCodes(r.value('HTTP Error') ?? '').filter((c) => c !== 0);
-    const { refs, entries } = codeSet([...findHexCodes(status?.value ?? ''), ...httpError]);
-    const serverCode = r.value('Server Error Code');
-    const server = matchServerError(serverCode, description?.value);
-    const aadsts = server[0];
-    const main = refs[0];
-    const upn = r.value('User Identity');
-
-    const cause: string[] = [];
-    if (aadsts) cause.push(`${aadsts.code}: ${aadsts.meaning}`);
-    for (const [i, ref] of refs.entries()) {
-      const e = entries.find((x) => x.name === ref.name);
-      if (e)
-        cause.push(
-          i === 0 ? `${codeLabel(ref)}: ${e.meaning}` : `Network error ${codeLabel(ref)}: ${e.meaning}`,
-        );
-    }
-    if (aadsts?.id === 'aadsts90002' && upn && /@[^@]+\.(local|lan|corp|internal|localdomain)$/i.test(upn)) {
-      cause.push(
-        `The user signed in as ${upn}: a non-routable UPN suffix can never be a verified domain, so this account cannot get a PRT.`,
-      );
-    }
-    if (description && !aadsts) cause.push(`The server said: "${description.value}"`);
-
-    const fixes = unique([...(aadsts?.fix ?? []), ...entries.flatMap((e) => e.fix), READ_AAD_LOGS]);
-    const finding: Finding = {
-      id: aadsts ? aadsts.id : 'prt-attempt-failed',
-      severity: 'error',
-      phase: 'post-join',
-      title: aadsts
-        ? `No PRT: ${aadsts.title.charAt(0).toLowerCase()}${aadsts.title.slice(1)} (${aadsts.code})`
-        : `No PRT: the last attempt failed with ${main ? (main.name ?? main.hex) : 'a server error'}`,
-      codes: refs,
-      evidence: cite(r, ...ATTEMPT_KEYS),
-      cause: cause.join(' '),
-      fix: fixes,
-      docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...entries.flatMap((e) => e.docs)]),
-    };
-    if (serverCode) finding.serverErrorCode = aadsts ? aadsts.code : serverCode;
-    return [finding];
+    return [
+      prtFailureFinding({
+        codes: [...findHexCodes(status?.value ?? ''), ...httpError],
+        serverCode: r.value('Server Error Code'),
+        serverDescription: description?.value,
+        upn: r.value('User Identity'),
+        evidence: cite(r, ...ATTEMPT_KEYS),
+      }),
+    ];
   },
 };
 

@@ -1,0 +1,143 @@
+// The findings that both `dsregcmd` text and event logs lead to, built in one place so that the same
+// failure seen in two inputs becomes one finding with the evidence of both.
+import { DOCS } from '../kb/docs.js';
+import { matchServerError } from '../kb/guide-codes.js';
+import type { Evidence, Finding, Phase } from '../types.js';
+import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
+
+export interface JoinFailureFacts {
+  phase: Phase | null;
+  /** Main code first, then sub-codes. */
+  codes: number[];
+  serverCode?: string | undefined;
+  serverMessage?: string | undefined;
+  evidence: Evidence[];
+  /** Extra sentences (what a failed test means, for instance). */
+  meanings?: string[];
+  fixes?: string[];
+}
+
+/** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
+export function joinFailureFinding(f: JoinFailureFacts): Finding {
+  const { refs, entries } = codeSet(f.codes);
+  const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
+  const specific = server.find((s) => s.messagePattern);
+  const phaseName = f.phase ? PHASE_NAMES[f.phase] : 'pre-join';
+
+  const [main, ...subs] = refs;
+  const title = specific
+    ? specific.title
+    : main
+      ? `${capitalize(phaseName)} phase failed: ${main.name ?? main.hex}${subs.length ? ` (sub-error ${subs.map((s) => s.name ?? s.hex).join(', ')})` : ''}`
+      : `${capitalize(phaseName)} phase failed`;
+
+  const cause: string[] = [];
+  if (specific) cause.push(specific.meaning);
+  for (const [i, ref] of refs.entries()) {
+    const entry = entries.find((e) => e.name === ref.name);
+    if (entry?.generic && specific) continue;
+    if (entry) cause.push(i === 0 ? entry.meaning : `Sub-error ${codeLabel(ref)}: ${entry.meaning}`);
+    else if (i > 0) cause.push(`Sub-error ${ref.hex}.`);
+  }
+  cause.push(...(f.meanings ?? []));
+  if (!specific) for (const s of server) cause.push(`Server error ${s.code}: ${s.meaning}`);
+  if (f.serverMessage) cause.push(`The server said: "${f.serverMessage}"`);
+  if (f.phase === 'precheck' && entries.length === 0) {
+    cause.unshift('The device had no line of sight to a domain controller when it tried to join.');
+  }
+
+  // Fixes: the most specific first (server message, then sub-errors, then the main code, then the test).
+  const fixes: string[] = [];
+  if (specific) fixes.push(...specific.fix);
+  const moreSpecific = Boolean(specific) || entries.length > 1;
+  for (const e of [...entries].reverse()) if (!(e.generic && moreSpecific)) fixes.push(...e.fix);
+  fixes.push(...(f.fixes ?? []));
+  if (!specific) for (const s of server) fixes.push(...s.fix);
+  if (f.phase === 'precheck') {
+    fixes.push(
+      'Put the device on the corporate network, or on a VPN with line of sight to a domain controller, and let the join run again.',
+    );
+  }
+
+  // Keep the guide's section for this phase; drop the other phase sections a shared code links to.
+  const otherPhases = new Set<string>(
+    (['precheck', 'discover', 'auth', 'join'] as const).filter((p) => p !== f.phase).map((p) => DOCS[p]),
+  );
+  const docs = unique([
+    ...(f.phase && f.phase !== 'post-join' ? [DOCS[f.phase]] : []),
+    ...(specific?.docs ?? []),
+    ...entries.flatMap((e) => e.docs),
+    DOCS.findPhase,
+  ]).filter((u) => !otherPhases.has(u));
+  const finding: Finding = {
+    id: specific ? specific.id : f.phase ? `${f.phase}-phase-failed` : 'pre-join-test-failed',
+    severity: 'error',
+    phase: f.phase,
+    title,
+    codes: refs,
+    evidence: f.evidence,
+    cause: cause.join(' '),
+    fix: unique(fixes),
+    docs,
+  };
+  if (f.serverCode) finding.serverErrorCode = f.serverCode;
+  return finding;
+}
+
+export const READ_AAD_LOGS =
+  'Read the Microsoft-Windows-AAD logs: in the Analytic log, events 1006 and 1007 frame each PRT attempt (1007 holds the final code); the Operational log holds the errors (1081 server error, 1088 WS-Trust error, 1084 network error).';
+
+const NON_ROUTABLE_UPN = /@[^@\s]+\.(local|lan|corp|internal|intranet|localdomain|home|private)$/i;
+
+export interface PrtFailureFacts {
+  /** The attempt's status code first, then network sub-codes. */
+  codes: number[];
+  serverCode?: string | undefined;
+  serverDescription?: string | undefined;
+  upn?: string | undefined;
+  evidence: Evidence[];
+  meanings?: string[];
+}
+
+/** A failed PRT attempt: the status code, the server's AADSTS error and the network error, explained. */
+export function prtFailureFinding(f: PrtFailureFacts): Finding {
+  const { refs, entries } = codeSet(f.codes);
+  const server = matchServerError(f.serverCode, f.serverDescription);
+  const aadsts = server[0];
+  const main = refs[0];
+  const cause: string[] = [];
+  if (aadsts) cause.push(`${aadsts.code}: ${aadsts.meaning}`);
+  for (const [i, ref] of refs.entries()) {
+    const e = entries.find((x) => x.name === ref.name);
+    if (e)
+      cause.push(
+        i === 0 ? `${codeLabel(ref)}: ${e.meaning}` : `Network error ${codeLabel(ref)}: ${e.meaning}`,
+      );
+  }
+  if (aadsts?.id === 'aadsts90002' && f.upn && NON_ROUTABLE_UPN.test(f.upn)) {
+    cause.push(
+      `The user signed in as ${f.upn}: a non-routable UPN suffix can never be a verified domain, so this account cannot get a PRT.`,
+    );
+  }
+  cause.push(...(f.meanings ?? []));
+  if (f.serverDescription && !aadsts) cause.push(`The server said: "${f.serverDescription}"`);
+  const finding: Finding = {
+    id: aadsts ? aadsts.id : 'prt-attempt-failed',
+    severity: 'error',
+    phase: 'post-join',
+    title: aadsts
+      ? `No PRT: ${aadsts.title.charAt(0).toLowerCase()}${aadsts.title.slice(1)} (${aadsts.code})`
+      : `No PRT: the last attempt failed with ${main ? (main.name ?? main.hex) : 'a server error'}`,
+    codes: refs,
+    evidence: f.evidence,
+    cause: cause.join(' '),
+    fix: unique([...(aadsts?.fix ?? []), ...entries.flatMap((e) => e.fix), READ_AAD_LOGS]),
+    docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...entries.flatMap((e) => e.docs)]),
+  };
+  if (f.serverCode || aadsts) finding.serverErrorCode = aadsts ? aadsts.code : f.serverCode;
+  return finding;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

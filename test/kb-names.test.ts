@@ -1,13 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_CODES } from '../src/kb/guide-codes.js';
 import {
   allNames,
+  loadGenericNames,
   namesByName,
   namesByValue,
   namesForValue,
   searchNames,
   serverErrorsByCode,
 } from '../src/kb/names.js';
+
+beforeAll(() => loadGenericNames());
 
 describe('names by value', () => {
   it('lists every meaning of a shared number, the guide first', () => {

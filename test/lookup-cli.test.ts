@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { lookup } from '../src/index.js';
+import { loadGenericNames, lookup } from '../src/index.js';
 import { memoryIO } from './helpers.js';
 import { contract } from './schema.js';
+
+beforeAll(() => loadGenericNames());
 
 const validate = contract('lookup');
 

@@ -1,9 +1,11 @@
 // Walks the guide's tables: every code, in each form an administrator meets it in, must come back
 // with the guide's name first. Decimal forms are derived from the hex (the guide has typos).
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex, toSigned } from '../src/kb/format.js';
-import { lookup } from '../src/kb/lookup.js';
+import { loadGenericNames, lookup } from '../src/kb/lookup.js';
+
+beforeAll(() => loadGenericNames());
 
 const guide = readFileSync('../shared/reference/troubleshoot-hybrid-join-windows-current.md', 'utf8');
 const tableRows = guide.split('\n').filter((l) => l.startsWith('| '));

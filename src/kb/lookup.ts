@@ -2,7 +2,14 @@
 // plus what its bits say. The JSON shape is ../shared/contract/lookup.schema.json.
 import type { Phase } from '../types.js';
 import { toHex, toSigned, toUnsigned } from './format.js';
-import { type NamedCode, namesByName, namesByValue, searchNames, serverErrorsByCode } from './names.js';
+import {
+  genericNamesLoaded,
+  type NamedCode,
+  namesByName,
+  namesByValue,
+  searchNames,
+  serverErrorsByCode,
+} from './names.js';
 import {
   type CodeStructure,
   decodeStructure,
@@ -11,6 +18,8 @@ import {
   type Wrapping,
 } from './structure.js';
 import type { Family, ServerErrorEntry } from './types.js';
+
+export { genericNamesLoaded, loadGenericNames, namesForValue } from './names.js';
 
 // ---- reading a query ----
 
@@ -205,6 +214,8 @@ function uniqueNames(list: NamedCode[]): string[] {
 }
 
 const NO_NAME = 'No name is known for this value.';
+const NOT_LOADED =
+  "Only the guide's names were searched: await loadGenericNames() first for the Windows headers' names.";
 
 /** Everything known about one 32-bit value. */
 export function lookupValue(value: number, query: string = toHex(value)): LookupResult {
@@ -235,6 +246,7 @@ export function lookupValue(value: number, query: string = toHex(value)): Lookup
     result.related = related;
   }
   if (matches.length === 0) result.notes.push(NO_NAME);
+  if (!genericNamesLoaded()) result.notes.push(NOT_LOADED);
   return result;
 }
 
@@ -258,13 +270,15 @@ function searchResult(query: string, word: string): LookupResult {
     total === 0
       ? [`No known code name contains "${word}".`]
       : [`${total} known name${total === 1 ? '' : 's'} contain${total === 1 ? 's' : ''} "${word}".`];
+  if (!genericNamesLoaded()) notes.push(NOT_LOADED);
   return { query, matches, notes, search: { word, total } };
 }
 
 /**
  * Looks up one query: a code in any form (hex with or without 0x, signed or unsigned decimal),
  * a symbolic name, code/sub-code, AADSTS with or without the prefix, a DRS server error, or a
- * word to search names for. Never throws; a query it cannot read has `error` set.
+ * word to search names for. Never throws; a query it cannot read has `error` set. Synchronous:
+ * call `await loadGenericNames()` once before, or only the guide's names are known.
  */
 export function lookup(query: string): LookupResult {
   const parsed = parseCodeQuery(query);

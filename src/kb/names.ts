@@ -1,9 +1,10 @@
 // Names of codes by value and by name, across the guide's codes and the generic table generated
 // from the Windows headers (src/kb/generated/generic-codes.ts).
 //
-// Everything here is synchronous: the generic table is bundled with the code (about 43 KB gzipped)
-// and decoded into maps on first use (a few milliseconds, once), so no prior load call is needed.
-import { GENERIC_BLOCKS } from './generated/generic-codes.js';
+// The guide's names are always there. The generic table (about 5,900 names, 43 KB gzipped) is a
+// separate chunk that `await loadGenericNames()` imports once, so that the CLI starts without it
+// and the browser page fetches it only when needed; after that every function here answers with
+// it, synchronously. Before it, they answer with the guide's names only.
 import { GUIDE_CODES, SERVER_ERRORS } from './guide-codes.js';
 import type { CodeEntry, Family, ServerErrorEntry } from './types.js';
 
@@ -25,6 +26,8 @@ interface Tables {
 }
 
 let tables: Tables | undefined;
+let generic: NamedCode[] | undefined;
+let loading: Promise<void> | undefined;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -58,7 +61,7 @@ function build(): Tables {
     source: 'guide',
     entry,
   }));
-  const all = [...guide, ...decodeGenericBlocks(GENERIC_BLOCKS)];
+  const all = [...guide, ...(generic ?? [])];
   const byValue = new Map<number, NamedCode[]>();
   const byName = new Map<string, NamedCode[]>();
   const seen = new Set<string>();
@@ -80,6 +83,23 @@ function t(): Tables {
   return tables;
 }
 
+/**
+ * Loads the names generated from the Windows headers (once; later calls return at once). Until it
+ * has resolved, lookups know only the guide's names and the structure of a value.
+ */
+export function loadGenericNames(): Promise<void> {
+  loading ??= import('./generated/generic-codes.js').then((m) => {
+    generic = decodeGenericBlocks(m.GENERIC_BLOCKS);
+    tables = undefined;
+  });
+  return loading;
+}
+
+/** Whether loadGenericNames() has finished. */
+export function genericNamesLoaded(): boolean {
+  return generic !== undefined;
+}
+
 const NONE: readonly NamedCode[] = [];
 
 /** Every name for a value (signed or unsigned), the guide's first, then the headers' in their order. */
@@ -99,7 +119,8 @@ export function allNames(): readonly NamedCode[] {
 
 /**
  * The names a diagnosis can show for a code it has no entry for: every known name of the value,
- * best first (the guide's, then the headers'). Synchronous; needs no prior load.
+ * best first (the guide's, then the headers'). Synchronous; the headers' names are included once
+ * `await loadGenericNames()` has resolved (before that, only the guide's).
  */
 export function namesForValue(value: number): { name: string; family: Family }[] {
   return namesByValue(value).map((n) => ({ name: n.name, family: n.family }));

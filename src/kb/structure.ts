@@ -15,7 +15,7 @@
 // Azure AD Authentication Library behind device registration and the AAD broker, uses 0xcaa1xxxx
 // to 0xcaa9xxxx; in its 0xcaa8 group the low 16 bits are a WinINet/WinHTTP error (12000-12999).
 import { toHex, toSigned, toUnsigned } from './format.js';
-import { HRESULT_FACILITIES, NTSTATUS_FACILITIES } from './generated/generic-codes.js';
+import { HRESULT_FACILITIES, NTSTATUS_FACILITIES } from './generated/facilities.js';
 import type { Family } from './types.js';
 
 export type CodeKind = 'hresult' | 'ntstatus' | 'win32' | 'unknown';

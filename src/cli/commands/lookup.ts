@@ -3,7 +3,7 @@
 // 1 a word matched no known name; 2 a query could not be read.
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { type LookupMatch, type LookupResult, lookup } from '../../kb/lookup.js';
+import { type LookupMatch, type LookupResult, loadGenericNames, lookup } from '../../kb/lookup.js';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
 
@@ -119,12 +119,13 @@ export function registerLookup(program: Command, io: CliIO, state: CommandState)
         '  dsreg-doctor lookup TIMEOUT\n' +
         '  dsreg-doctor lookup AADSTS50155 DirectoryError --format json\n',
     )
-    .action((codes: string[], opts: { format: string }) => {
+    .action(async (codes: string[], opts: { format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         io.stderr(`dsreg-doctor lookup: unknown --format "${opts.format}" (use text or json)\n`);
         state.code = 2;
         return;
       }
+      await loadGenericNames();
       const useColor = io.isTTY && !io.env.NO_COLOR && opts.format === 'text';
       const c = pc.createColors(useColor);
       const width = Math.max(40, Math.min(io.columns || 80, 100));

@@ -19,7 +19,7 @@ import {
 } from './structure.js';
 import type { Family, ServerErrorEntry } from './types.js';
 
-export { genericNamesLoaded, loadGenericNames, namesForValue } from './names.js';
+export { allNames, genericNamesLoaded, loadGenericNames, namesForValue } from './names.js';
 
 // ---- reading a query ----
 
@@ -151,9 +151,10 @@ export interface LookupResult {
 export const SEARCH_LIMIT = 100;
 
 function fromNamed(n: NamedCode, via?: Wrapping): LookupMatch {
+  n.hex ??= toHex(n.value);
   const m: LookupMatch = {
     name: n.name,
-    hex: toHex(n.value),
+    hex: n.hex,
     signed: toSigned(n.value),
     family: n.family,
     source: n.source,
@@ -199,14 +200,24 @@ function innerNames(inner: NonNullable<CodeStructure['inner']>): NamedCode[] {
 }
 
 function toValue(s: CodeStructure): LookupValue {
-  const v: LookupValue = { hex: s.hex, signed: s.signed, unsigned: s.unsigned, kind: s.kind, code: s.code };
-  if (s.severity !== undefined) v.severity = s.severity;
-  if (s.facility !== undefined) v.facility = s.facility;
-  if (s.facilityName !== undefined) v.facilityName = s.facilityName;
-  if (s.customer) v.customer = true;
-  if (s.inner) v.inner = { hex: toHex(s.inner.value), ...s.inner };
-  if (s.adalGroup !== undefined) v.adalGroup = `0x${s.adalGroup.toString(16)}`;
-  return v;
+  return {
+    hex: s.hex,
+    signed: s.signed,
+    unsigned: s.unsigned,
+    kind: s.kind,
+    severity: s.severity,
+    facility: s.facility,
+    facilityName: s.facilityName,
+    code: s.code,
+    customer: s.customer,
+    inner: s.inner && {
+      hex: toHex(s.inner.value),
+      value: s.inner.value,
+      kind: s.inner.kind,
+      via: s.inner.via,
+    },
+    adalGroup: s.adalGroup === undefined ? undefined : `0x${s.adalGroup.toString(16)}`,
+  };
 }
 
 function uniqueNames(list: NamedCode[]): string[] {

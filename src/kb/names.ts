@@ -17,15 +17,13 @@ export interface NamedCode {
   source: string;
   /** The guide's entry, for the guide's codes. */
   entry?: CodeEntry;
+  /** The value as lower-case hex, filled in on first use (lookups print it often). */
+  hex?: string;
 }
 
-interface Tables {
-  all: NamedCode[];
-  byValue: Map<number, NamedCode[]>;
-  byName: Map<string, NamedCode[]>;
-}
-
-let tables: Tables | undefined;
+let all: NamedCode[] | undefined;
+let byValue: Map<number, NamedCode[]> | undefined;
+let byName: Map<string, NamedCode[]> | undefined;
 let generic: NamedCode[] | undefined;
 let loading: Promise<void> | undefined;
 
@@ -53,34 +51,44 @@ export function decodeGenericBlocks(
   return out;
 }
 
-function build(): Tables {
-  const guide: NamedCode[] = GUIDE_CODES.map((entry) => ({
+/**
+ * The guide's names, then the headers' (without a name the guide already gives for the same
+ * value), and the index by value, built together in one pass on first use.
+ */
+function names(): NamedCode[] {
+  if (all) return all;
+  const list: NamedCode[] = GUIDE_CODES.map((entry) => ({
     name: entry.name,
     value: entry.value >>> 0,
     family: entry.family,
     source: 'guide',
     entry,
   }));
-  const all = [...guide, ...(generic ?? [])];
-  const byValue = new Map<number, NamedCode[]>();
-  const byName = new Map<string, NamedCode[]>();
-  const seen = new Set<string>();
-  const unique: NamedCode[] = [];
-  for (const n of all) {
-    // The guide's entry wins over the same name at the same value from a header.
-    const key = `${n.name}\u0000${n.value}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(n);
-    push(byValue, n.value, n);
-    push(byName, n.name.toUpperCase(), n);
+  const index = new Map<number, NamedCode[]>();
+  for (const n of list) push(index, n.value, n);
+  for (const n of generic ?? []) {
+    const at = index.get(n.value);
+    if (at?.some((g) => g.name === n.name)) continue;
+    list.push(n);
+    if (at) at.push(n);
+    else index.set(n.value, [n]);
   }
-  return { all: unique, byValue, byName };
+  byValue = index;
+  all = list;
+  return list;
 }
 
-function t(): Tables {
-  tables ??= build();
-  return tables;
+function valueIndex(): Map<number, NamedCode[]> {
+  if (!byValue) names();
+  return byValue!;
+}
+
+// The name index is built on first use of its own: a lookup by value never pays for upper-casing.
+function nameIndex(): Map<string, NamedCode[]> {
+  if (byName) return byName;
+  byName = new Map();
+  for (const n of names()) push(byName, n.name.toUpperCase(), n);
+  return byName;
 }
 
 /**
@@ -90,7 +98,7 @@ function t(): Tables {
 export function loadGenericNames(): Promise<void> {
   loading ??= import('./generated/generic-codes.js').then((m) => {
     generic = decodeGenericBlocks(m.GENERIC_BLOCKS);
-    tables = undefined;
+    all = byValue = byName = undefined;
   });
   return loading;
 }
@@ -104,17 +112,17 @@ const NONE: readonly NamedCode[] = [];
 
 /** Every name for a value (signed or unsigned), the guide's first, then the headers' in their order. */
 export function namesByValue(value: number): readonly NamedCode[] {
-  return t().byValue.get(value >>> 0) ?? NONE;
+  return valueIndex().get(value >>> 0) ?? NONE;
 }
 
 /** The codes with this exact name, case-insensitively (a name can have more than one value). */
 export function namesByName(name: string): readonly NamedCode[] {
-  return t().byName.get(name.toUpperCase()) ?? NONE;
+  return nameIndex().get(name.toUpperCase()) ?? NONE;
 }
 
 /** Every known name, the guide's first. */
 export function allNames(): readonly NamedCode[] {
-  return t().all;
+  return names();
 }
 
 /**
@@ -140,8 +148,8 @@ export interface NameSearch {
 /** Names containing a word, case-insensitively: guide codes first, then by name. */
 export function searchNames(word: string): NameSearch {
   const w = word.toUpperCase();
-  const codes = t()
-    .all.filter((n) => n.name.toUpperCase().includes(w))
+  const codes = names()
+    .filter((n) => n.name.toUpperCase().includes(w))
     .sort((a, b) => {
       const ga = a.source === 'guide' ? 0 : 1;
       const gb = b.source === 'guide' ? 0 : 1;

@@ -95,21 +95,32 @@ export function isInternetError(win32: number): boolean {
   return win32 >= 12000 && win32 < 13000;
 }
 
-function base(v: number): Pick<CodeStructure, 'hex' | 'signed' | 'unsigned' | 'code'> {
-  return { hex: toHex(v), signed: toSigned(v), unsigned: v, code: v & 0xffff };
+/** A structure with every field present (absent ones undefined), so that all share one shape. */
+function make(v: number, kind: CodeKind): CodeStructure {
+  return {
+    hex: toHex(v),
+    signed: toSigned(v),
+    unsigned: v,
+    kind,
+    severity: undefined,
+    facility: undefined,
+    facilityName: undefined,
+    code: v & 0xffff,
+    customer: undefined,
+    inner: undefined,
+    adalGroup: undefined,
+  };
 }
 
 function decodeHresult(v: number): CodeStructure {
-  const s: CodeStructure = {
-    ...base(v),
-    kind: 'hresult',
-    severity: v >>> 31 ? 'failure' : 'success',
-    facility: (v >>> 16) & 0x1fff,
-  };
-  if (v & 0x20000000) s.customer = true;
-  const name = hresultFacilityName(s.facility!);
-  if (name && !s.customer) s.facilityName = name;
-  if (s.facility === 7 && v >>> 31 && !s.customer)
+  const s = make(v, 'hresult');
+  const facility = (v >>> 16) & 0x1fff;
+  const customer = (v & 0x20000000) !== 0;
+  s.severity = v >>> 31 ? 'failure' : 'success';
+  s.facility = facility;
+  if (customer) s.customer = true;
+  else s.facilityName = hresultFacilityName(facility);
+  if (facility === 7 && v >>> 31 && !customer)
     s.inner = { value: v & 0xffff, kind: 'win32', via: 'HRESULT_FROM_WIN32' };
   return s;
 }
@@ -117,16 +128,14 @@ function decodeHresult(v: number): CodeStructure {
 const NT_SEVERITY = ['success', 'informational', 'warning', 'error'];
 
 function decodeNtstatus(v: number): CodeStructure {
-  const s: CodeStructure = {
-    ...base(v),
-    kind: 'ntstatus',
-    severity: NT_SEVERITY[v >>> 30],
-    facility: (v >>> 16) & 0xfff,
-  };
-  if (v & 0x20000000) s.customer = true;
-  const name = ntstatusFacilityName(s.facility!);
-  if (name && !s.customer) s.facilityName = name;
-  if (s.facility === 7 && v >>> 30 === 3 && !s.customer)
+  const s = make(v, 'ntstatus');
+  const facility = (v >>> 16) & 0xfff;
+  const customer = (v & 0x20000000) !== 0;
+  s.severity = NT_SEVERITY[v >>> 30];
+  s.facility = facility;
+  if (customer) s.customer = true;
+  else s.facilityName = ntstatusFacilityName(facility);
+  if (facility === 7 && v >>> 30 === 3 && !customer)
     s.inner = { value: v & 0xffff, kind: 'win32', via: 'NTSTATUS_FROM_WIN32' };
   return s;
 }
@@ -143,17 +152,14 @@ const NTSTATUS_FAMILIES = new Set<Family>(['ntstatus', 'cloudap']);
 export function decodeStructure(value: number, family?: Family): CodeStructure {
   const v = toUnsigned(value);
   if (v <= 0xffff && family !== 'ntstatus' && family !== 'hresult') {
-    const s: CodeStructure = { ...base(v), kind: 'win32' };
+    const s = make(v, 'win32');
     if (v === 0) s.severity = 'success';
     return s;
   }
   if (family === 'adal' || (family === undefined && isAdal(v))) {
-    const s: CodeStructure = {
-      ...base(v),
-      kind: 'hresult',
-      severity: 'failure',
-      facility: (v >>> 16) & 0x1fff,
-    };
+    const s = make(v, 'hresult');
+    s.severity = 'failure';
+    s.facility = (v >>> 16) & 0x1fff;
     s.facilityName = 'ADAL';
     s.adalGroup = v >>> 16;
     if (v >>> 16 === 0xcaa8) s.inner = { value: v & 0xffff, kind: 'win32', via: 'ADAL' };
@@ -165,13 +171,13 @@ export function decodeStructure(value: number, family?: Family): CodeStructure {
   if (v & NT_BIT && v > 0xffff) {
     const inner = (v & ~NT_BIT) >>> 0;
     const s = decodeNtstatus(inner);
-    return {
-      ...s,
-      ...base(v),
-      kind: 'hresult',
-      severity: v >>> 31 ? 'failure' : 'success',
-      inner: { value: inner, kind: 'ntstatus', via: 'HRESULT_FROM_NT' },
-    };
+    s.hex = toHex(v);
+    s.signed = toSigned(v);
+    s.unsigned = v;
+    s.kind = 'hresult';
+    s.severity = v >>> 31 ? 'failure' : 'success';
+    s.inner = { value: inner, kind: 'ntstatus', via: 'HRESULT_FROM_NT' };
+    return s;
   }
   const top = v >>> 30;
   // 11 and 01 (error, informational) are NTSTATUS: HRESULTs do not set the reserved bit 30.

@@ -1,6 +1,8 @@
 // Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
 // and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
-import { parseDsregcmd } from './dsregcmd/parse.js';
+import { type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
+import { readEvents, sniffEvents } from './events/read.js';
+import type { EventRecord, ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
 import { reader } from './evidence.js';
 import { deriveFacts, type Facts } from './facts.js';
@@ -8,8 +10,10 @@ import { decodeText } from './input/decode.js';
 import { DOCS } from './kb/docs.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
-import { PHASE_ORDER } from './rules/util.js';
-import type { Diagnosis, Finding, Phase, Severity, Verdict } from './types.js';
+import { codeSet, PHASE_ORDER } from './rules/util.js';
+import { cite as citeEvent, summarize } from './story/attempts.js';
+import type { Diagnosis, Evidence, Finding, Phase, Severity, TimelineEntry, Verdict } from './types.js';
+import { InputError } from './types.js';
 
 export interface DiagnoseOptions {
   /** The time the capture was taken (ISO 8601), for the PRT age and certificate checks. */
@@ -24,12 +28,19 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
   const r = reader(ev);
   const facts = deriveFacts(ev, r);
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Finding>();
   for (const rule of rules) {
     for (const f of rule.check({ ev, r, facts })) {
+      // The same failure told by two inputs (a capture and an event log) is one finding with both evidences.
       const key = `${f.id}|${f.codes.map((c) => c.hex).join(',')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const existing = seen.get(key);
+      if (existing) {
+        existing.evidence.push(
+          ...f.evidence.filter((e) => !existing.evidence.some((x) => sameEvidence(x, e))),
+        );
+        continue;
+      }
+      seen.set(key, f);
       findings.push(f);
     }
   }
@@ -49,9 +60,50 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
   if (Object.keys(prt).length > 0) diagnosis.prt = prt;
   const next = nextSteps(diagnosis, facts, r);
   if (next.length > 0) diagnosis.nextSteps = next;
-  const sources = ev.captures.map((c) => c.source);
+  const sources = [
+    ...new Set([...ev.captures.map((c) => c.source), ...ev.events.map((e) => e.source ?? '-')]),
+  ];
   if (sources.length > 0) diagnosis.sources = sources;
+  const timeline = timelineOf(facts);
+  if (timeline.length > 0) {
+    diagnosis.timeline = timeline;
+    diagnosis.attempts = {};
+    if (facts.joinAttempts.length) diagnosis.attempts.join = summarize(facts.joinAttempts);
+    if (facts.prtAttempts.length) diagnosis.attempts.prt = summarize(facts.prtAttempts);
+  }
   return diagnosis;
+}
+
+function sameEvidence(a: Evidence, b: Evidence): boolean {
+  return a.source === b.source && a.line === b.line && a.recordId === b.recordId && a.text === b.text;
+}
+
+function timelineOf(facts: Facts): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  for (const a of facts.joinAttempts) {
+    if (a.outcome === 'precheck') continue;
+    out.push({
+      time: a.time,
+      kind: 'join',
+      outcome: a.outcome,
+      phase: a.phase,
+      codes: codeSet(a.codes).refs,
+      summary: a.summary,
+      evidence: a.records.map((r) => citeEvent(r)),
+    });
+  }
+  for (const a of facts.prtAttempts) {
+    out.push({
+      time: a.time,
+      kind: 'prt',
+      outcome: a.outcome,
+      phase: 'post-join',
+      codes: codeSet(a.codes).refs,
+      summary: a.summary,
+      evidence: a.records.filter((r) => r.eventId !== 1097).map((r) => citeEvent(r)),
+    });
+  }
+  return out.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
 }
 
 export interface TextInput {
@@ -60,12 +112,82 @@ export interface TextInput {
   bytes: Uint8Array;
 }
 
-/** Decodes and parses `dsregcmd /status` inputs and diagnoses them as one device. */
-export function diagnoseInputs(inputs: TextInput[], options: DiagnoseOptions = {}): Diagnosis {
-  const captures = inputs.map((i) => parseDsregcmd(decodeText(i.bytes).text, i.name));
-  const ev: DeviceEvidence = { captures, events: [] };
+export interface InputReport {
+  name: string;
+  kind: 'dsregcmd' | 'evtx' | 'xml' | 'csv' | 'json' | 'unknown';
+  used: boolean;
+  /** Why an input was not used, or how many records it gave. */
+  reason?: string;
+}
+
+export interface Analysis {
+  diagnosis: Diagnosis;
+  inputs: InputReport[];
+  /** Damage found while reading (a bad chunk, a truncated record): the rest was read. */
+  warnings: ReadWarning[];
+}
+
+/**
+ * Reads every input, whatever it is (`dsregcmd /status` text, or an event log as .evtx, XML, CSV or
+ * JSON), and diagnoses them together as one device. An input that is neither throws InputError,
+ * unless `lenient` is set, when it is reported as unused.
+ */
+export function analyzeInputs(
+  inputs: TextInput[],
+  options: DiagnoseOptions & { lenient?: boolean } = {},
+): Analysis {
+  const captures: DsregStatus[] = [];
+  const events: EventRecord[] = [];
+  const reports: InputReport[] = [];
+  const warnings: ReadWarning[] = [];
+  for (const input of inputs) {
+    const kind = sniffEvents(input.bytes);
+    if (kind !== 'none') {
+      const before = events.length;
+      try {
+        for (const rec of readEvents(input.bytes, {
+          source: input.name,
+          onWarning: (w) => warnings.push(w),
+        })) {
+          events.push(rec);
+        }
+      } catch (err) {
+        if (!(err instanceof InputError) || !options.lenient) throw err;
+        reports.push({ name: input.name, kind, used: false, reason: err.message });
+        continue;
+      }
+      reports.push({ name: input.name, kind, used: true, reason: `${events.length - before} event records` });
+      continue;
+    }
+    try {
+      captures.push(parseDsregcmd(decodeText(input.bytes).text, input.name));
+      reports.push({ name: input.name, kind: 'dsregcmd', used: true });
+    } catch (err) {
+      if (!(err instanceof InputError) || !options.lenient) {
+        if (err instanceof InputError) {
+          throw new InputError(
+            input.name,
+            'neither `dsregcmd /status` output nor an event log export (.evtx, XML, CSV or JSON)',
+          );
+        }
+        throw err;
+      }
+      reports.push({
+        name: input.name,
+        kind: 'unknown',
+        used: false,
+        reason: 'neither dsregcmd output nor an event log',
+      });
+    }
+  }
+  const ev: DeviceEvidence = { captures, events };
   if (options.now !== undefined) ev.now = options.now;
-  return diagnose(ev, options.rules);
+  return { diagnosis: diagnose(ev, options.rules), inputs: reports, warnings };
+}
+
+/** Decodes and parses the inputs (dsregcmd text and event logs) and diagnoses them as one device. */
+export function diagnoseInputs(inputs: TextInput[], options: DiagnoseOptions = {}): Diagnosis {
+  return analyzeInputs(inputs, options).diagnosis;
 }
 
 /** Diagnoses one `dsregcmd /status` text (the browser page and simple scripts use this). */

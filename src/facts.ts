@@ -2,6 +2,7 @@
 // the capture ran in, and the time it was taken. Rules build on these facts.
 import type { DsregField } from './dsregcmd/parse.js';
 import type { DeviceEvidence, Reader } from './evidence.js';
+import { type JoinAttempt, joinAttempts, type PrtAttempt, prtAttempts } from './story/attempts.js';
 import type { JoinType } from './types.js';
 
 export interface Facts {
@@ -20,6 +21,10 @@ export interface Facts {
   referenceTime?: { ms: number; from: 'client-time' | 'now'; field?: DsregField };
   /** The capture was made in the old 1607-1709 layout (no SSO State box). */
   legacyLayout: boolean;
+  /** Join attempts told by the User Device Registration log, in time order. */
+  joinAttempts: JoinAttempt[];
+  /** PRT attempts told by the Microsoft-Windows-AAD log, in time order. */
+  prtAttempts: PrtAttempt[];
 }
 
 const PRE_JOIN_KEYS = [
@@ -54,6 +59,8 @@ export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
   const enterpriseJoined = r.flag('EnterpriseJoined');
   const preJoinDiagnostics = PRE_JOIN_KEYS.some((k) => r.field(k) !== undefined);
   let joinTypeInferred: Facts['joinTypeInferred'];
+  const joins = joinAttempts(ev.events);
+  const prts = prtAttempts(ev.events);
 
   // A fragment without Device State: infer what the other fields make certain.
   if (domainJoined === undefined && azureAdJoined === undefined) {
@@ -92,6 +99,22 @@ export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
     if (inferred.length > 0) joinTypeInferred = { reason: reasons.join('; '), fields: inferred };
   }
 
+  // Only event logs: the automatic join task runs on domain-joined devices; its last outcome tells the rest.
+  if (
+    domainJoined === undefined &&
+    azureAdJoined === undefined &&
+    joins.length > 0 &&
+    ev.captures.length === 0
+  ) {
+    const last = joins[joins.length - 1]!;
+    domainJoined = true;
+    azureAdJoined = last.outcome === 'success';
+    joinTypeInferred = {
+      reason: `the User Device Registration log shows the automatic join task, which runs only on domain-joined devices, and its last attempt ${last.outcome === 'success' ? 'succeeded' : 'failed'}`,
+      fields: [],
+    };
+  }
+
   const joinType = joinTypeOf(domainJoined, azureAdJoined, workplaceJoined);
 
   const userContext = r.value('User Context');
@@ -119,6 +142,8 @@ export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
     preJoinDiagnostics,
     referenceTime,
     legacyLayout,
+    joinAttempts: joins,
+    prtAttempts: prts,
   };
 }
 

@@ -1,12 +1,21 @@
 // The library: the pure core that the CLI and the browser page share.
 
+export {
+  type Analysis,
+  analyzeInputs,
+  type DiagnoseOptions,
+  diagnose,
+  diagnoseInputs,
+  diagnoseText,
+  type InputReport,
+  type TextInput,
+} from './diagnose.js';
+export { type DsregField, type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
 export type { EventRecord, ReadWarning } from './events/types.js';
-export * from './types.js';
-export * from './kb/lookup.js';
 export * from './evtx/index.js';
-export { diagnose, diagnoseInputs, diagnoseText, type DiagnoseOptions, type TextInput } from './diagnose.js';
-export { parseDsregcmd, type DsregField, type DsregStatus } from './dsregcmd/parse.js';
+export { GUIDE_CODES, guideCode, matchServerError, SERVER_ERRORS } from './kb/guide-codes.js';
+export * from './kb/lookup.js';
 export { renderText } from './report/text.js';
 export { RULES } from './rules/index.js';
-export { GUIDE_CODES, SERVER_ERRORS, guideCode, matchServerError } from './kb/guide-codes.js';
-export * from './kb/lookup.js';
+export { joinAttempts, prtAttempts } from './story/attempts.js';
+export * from './types.js';

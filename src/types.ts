@@ -61,6 +61,26 @@ export interface PrtSummary {
   enterprisePrt?: boolean;
 }
 
+/** One attempt in the story the event logs tell. */
+export interface TimelineEntry {
+  time: string;
+  /** join: User Device Registration; prt: Microsoft-Windows-AAD. */
+  kind: 'join' | 'prt';
+  outcome: 'success' | 'failure';
+  phase?: Phase | null;
+  codes: CodeRef[];
+  summary: string;
+  evidence: Evidence[];
+}
+
+export interface AttemptCounts {
+  count: number;
+  failures: number;
+  firstFailure?: string;
+  lastFailure?: string;
+  lastSuccess?: string;
+}
+
 export interface Diagnosis {
   schemaVersion: 1;
   verdict: Verdict;
@@ -72,6 +92,9 @@ export interface Diagnosis {
   nextSteps?: string[];
   /** The inputs that were read, in order (not part of the contract's required fields). */
   sources?: string[];
+  /** Join and PRT attempts from event logs, oldest first. */
+  timeline?: TimelineEntry[];
+  attempts?: { join?: AttemptCounts; prt?: AttemptCounts };
 }
 
 /** A clear, one-line error about an input: the CLI prints it and exits with code 2. */

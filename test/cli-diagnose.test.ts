@@ -102,7 +102,7 @@ describe('dsreg-doctor diagnose', () => {
       [
         ['diagnose', 'list.txt'],
         { 'list.txt': 'eggs\nmilk: 2\n' },
-        /^dsreg-doctor: list\.txt: does not look like/,
+        /^dsreg-doctor: list\.txt: neither `dsregcmd \/status` output nor an event log export/,
       ],
       [['diagnose', 'x.txt', '--now', 'yesterday'], { 'x.txt': 'AzureAdJoined : YES\n' }, /--now/],
       [

@@ -617,6 +617,21 @@ export const SERVER_ERRORS: ServerErrorEntry[] = [
     docs: [DOCS.join],
   },
   {
+    id: 'drs-public-key-not-found',
+    code: 'DirectoryError',
+    family: 'drs-server',
+    phases: ['join'],
+    messagePattern: /public key user certificate is not found/i,
+    title: "The computer's certificate has not reached Microsoft Entra ID",
+    meaning:
+      'In a sync join (managed domains) the device writes a self-signed certificate to the userCertificate attribute of its computer object, and Microsoft Entra Connect carries it to the device object. The service found the device object without that certificate: the attribute has not been synchronized yet.',
+    fix: [
+      'Wait for the next Microsoft Entra Connect sync cycle, then let the join run again (sign out and in).',
+      "If it persists, check that Microsoft Entra Connect synchronizes the computer's OU and the userCertificate attribute of computer objects.",
+    ],
+    docs: [DOCS.join],
+  },
+  {
     id: 'drs-sid-verification',
     code: 'AuthenticationError',
     family: 'drs-server',

@@ -9,6 +9,12 @@ import {
   syncJoinFallback,
   wpadFailure,
 } from './device-health.js';
+import {
+  eventJoinFailure,
+  eventJoinRecovered,
+  eventPrtFailure,
+  eventWhfbPrerequisites,
+} from './event-log.js';
 import { joinFailure } from './join-failure.js';
 import { joinIncomplete } from './join-incomplete.js';
 import { joinState } from './join-state.js';
@@ -29,6 +35,10 @@ export const RULES: readonly Rule[] = [
   prtMissing,
   prtFreshness,
   enterprisePrt,
+  eventJoinFailure,
+  eventJoinRecovered,
+  eventPrtFailure,
+  eventWhfbPrerequisites,
   softwareKeys,
   wpadFailure,
 ];

@@ -9,8 +9,10 @@ export const joinIncomplete: Rule = {
     'Flags a domain-joined device that is not hybrid joined when the capture records no failed test or registration.',
   step: 'Troubleshoot join failures, steps 2 and 3',
   phase: null,
-  check({ r, facts }) {
-    if (facts.joinType !== 'domain-joined') return [];
+  check({ ev, r, facts }) {
+    if (facts.joinType !== 'domain-joined' || ev.captures.length === 0) return [];
+    // The event log tells of a failed attempt: the event rules explain it.
+    if (facts.joinAttempts.some((a) => a.outcome === 'failure')) return [];
     const failed =
       r.field('Error Phase') ||
       r.field('Client ErrorCode') ||

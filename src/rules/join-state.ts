@@ -1,5 +1,6 @@
 // Step 2 of the guide: DomainJoined, WorkplaceJoined and AzureAdJoined, and what the mix means.
 import { DOCS } from '../kb/docs.js';
+import { cite as citeEvent } from '../story/attempts.js';
 import type { Finding } from '../types.js';
 import type { Rule } from './rule.js';
 import { cite } from './util.js';
@@ -20,7 +21,13 @@ export const joinState: Rule = {
         phase: null,
         title: 'Join state inferred: the capture has no Device State section',
         codes: [],
-        evidence: facts.joinTypeInferred.fields.flatMap((f) => r.cite(f)),
+        evidence: facts.joinTypeInferred.fields
+          .flatMap((f) => r.cite(f))
+          .concat(
+            facts.joinTypeInferred.fields.length === 0 && facts.joinAttempts.length > 0
+              ? [citeEvent(facts.joinAttempts[facts.joinAttempts.length - 1]!.records[0]!)]
+              : [],
+          ),
         cause: `The input does not print DomainJoined or AzureAdJoined, so the join state was worked out from other fields: ${facts.joinTypeInferred.reason}.`,
         fix: ['Capture the full `dsregcmd /status` output to confirm the join state.'],
         docs: [DOCS.evaluateStatus],

@@ -228,11 +228,11 @@ const NO_NAME = 'No name is known for this value.';
 const NOT_LOADED =
   "Only the guide's names were searched: await loadGenericNames() first for the Windows headers' names.";
 
-/** Everything known about one 32-bit value. */
-export function lookupValue(value: number, query: string = toHex(value)): LookupResult {
+/** Everything known about one 32-bit value; `family`, if given, decides how its bits are read. */
+export function lookupValue(value: number, query: string = toHex(value), family?: Family): LookupResult {
   const v = toUnsigned(value);
   const own = ownNames(v);
-  const s = decodeStructure(v, own[0]?.family);
+  const s = decodeStructure(v, family ?? own[0]?.family);
   const matches = own.map((n) => fromNamed(n));
   let inner: NamedCode[] = [];
   if (s.inner) {
@@ -340,7 +340,8 @@ export function lookup(query: string): LookupResult {
       const named = namesByName(parsed.word);
       if (named.length > 0) {
         const first = named[0]!;
-        const result = lookupValue(first.value, query);
+        // The family of the name asked for decides how to read the bits (S_FALSE is an HRESULT).
+        const result = lookupValue(first.value, query, first.family);
         // The name asked for first, then the value's other names.
         const wanted = new Set(named.map((n) => `${n.name}\u0000${toHex(n.value)}`));
         const key = (m: LookupMatch) => `${m.name}\u0000${m.hex}`;

@@ -117,7 +117,9 @@ export function registerLookup(program: Command, io: CliIO, state: CommandState)
         '  dsreg-doctor lookup -2145647630 12002 0xcaa82ee2\n' +
         '  dsreg-doctor lookup 0x801c0021/0x80072ee2\n' +
         '  dsreg-doctor lookup TIMEOUT\n' +
-        '  dsreg-doctor lookup AADSTS50155 DirectoryError --format json\n',
+        '  dsreg-doctor lookup AADSTS50155 DirectoryError --format json\n' +
+        '\nExit status: 0 every code was read (a number is always decoded, named or not);\n' +
+        '1 a word matched no known name; 2 a query could not be read.\n',
     )
     .action(async (codes: string[], opts: { format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {

@@ -265,7 +265,7 @@ function nextSteps(d: Diagnosis, facts: Facts, r: ReturnType<typeof reader>): st
       ((joinPhases.includes(f.phase ?? null) && f.phase !== null) || f.id === 'hybrid-join-incomplete'),
   );
   const prtTrouble = d.findings.some((f) => f.severity !== 'info' && f.phase === 'post-join');
-  if (joinTrouble) {
+  if (joinTrouble && facts.joinAttempts.length === 0) {
     out.push(
       'Read the User Device Registration Admin log (Applications and Services Logs > Microsoft > Windows > User Device Registration): events 304 and 305 give the phase and code of each attempt, 307 the discovery failure, 201 the discovery sub-error, 204 the join error, 220 an unreadable computer object.',
     );
@@ -278,10 +278,12 @@ function nextSteps(d: Diagnosis, facts: Facts, r: ReturnType<typeof reader>): st
       `If the cause is still unclear, collect the logs with Microsoft's auth scripts (start-auth.ps1 -v -accepteula, reproduce, stop-auth.ps1) as the guide describes: ${DOCS.collectJoinLogs}`,
     );
   }
-  if (prtTrouble) {
+  if (prtTrouble && facts.prtAttempts.length === 0) {
     out.push(
       'Read the Microsoft-Windows-AAD logs (Applications and Services Logs > Microsoft > Windows > AAD; show the Analytic log first): the events between 1006 and 1007 of one attempt, with 1081, 1088 and 1084 for the server, WS-Trust and network errors, 1022 for the URL and 1144 for the UPN used.',
     );
+  }
+  if (prtTrouble) {
     out.push(
       `For a network cause, take a trace: \`netsh trace start scenario=internetClient_dbg capture=yes persistent=yes\`, lock and unlock, wait a minute, \`netsh trace stop\`. More in the guide: ${DOCS.collectPrtLogs}`,
     );

@@ -2,6 +2,7 @@
 import type { CodeRef } from '../types.js';
 import { toHex, toSigned } from './format.js';
 import { guideCode } from './guide-codes.js';
+import { lookupValue } from './lookup.js';
 import type { CodeEntry } from './types.js';
 
 export interface DescribedCode {
@@ -10,10 +11,15 @@ export interface DescribedCode {
   entry?: CodeEntry;
 }
 
+/**
+ * The guide's name for a code or, for codes outside the guide, the name from the Windows headers
+ * (unwrapping HRESULT_FROM_WIN32 and the like). Header names are known once `loadGenericNames()`
+ * has resolved; the CLI and the page load them before diagnosing.
+ */
 export function describeCode(value: number): DescribedCode {
   const entry = guideCode(value);
   const ref: CodeRef = { hex: toHex(value), signed: toSigned(value) };
-  const name = entry?.name;
+  const name = entry?.name ?? lookupValue(value).matches[0]?.name;
   if (name) ref.name = name;
   return entry ? { ref, entry } : { ref };
 }

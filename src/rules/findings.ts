@@ -105,6 +105,7 @@ export function prtFailureFinding(f: PrtFailureFacts): Finding {
   const server = matchServerError(f.serverCode, f.serverDescription);
   const aadsts = server[0];
   const main = refs[0];
+  const prtEntries = entries.filter((e) => e.phases.includes('post-join'));
   const cause: string[] = [];
   if (aadsts) cause.push(`${aadsts.code}: ${aadsts.meaning}`);
   for (const [i, ref] of refs.entries()) {
@@ -131,8 +132,10 @@ export function prtFailureFinding(f: PrtFailureFacts): Finding {
     codes: refs,
     evidence: f.evidence,
     cause: cause.join(' '),
-    fix: unique([...(aadsts?.fix ?? []), ...entries.flatMap((e) => e.fix), READ_AAD_LOGS]),
-    docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...entries.flatMap((e) => e.docs)]),
+    // A network sub-code the guide lists for the join carries join advice (about the registration
+    // service); for a PRT only the advice of post-join codes applies.
+    fix: unique([...(aadsts?.fix ?? []), ...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
+    docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...prtEntries.flatMap((e) => e.docs)]),
   };
   if (f.serverCode || aadsts) finding.serverErrorCode = aadsts ? aadsts.code : f.serverCode;
   return finding;

@@ -92,10 +92,47 @@ export function drsResponse(text: string | undefined): {
   }
 }
 
-/** A one-line summary of an event for evidence: its ID and its values. */
+/** The values that say most about each event, in the order worth reading. */
+const KEY_FIELDS: Record<number, string[]> = {
+  201: ['ExitCode', 'HttpStatus', 'ServerMessage'],
+  204: ['ExitCode', 'HttpStatus', 'ServerResponse'],
+  220: ['ErrorCode'],
+  304: ['ExitCode', 'ServerErrorMessage', 'DebugOutput', 'TenantType'],
+  305: ['ExitCode', 'ServerErrorMessage', 'TenantType'],
+  307: ['ExitCode'],
+  1007: ['Status'],
+  1022: ['value'],
+  1081: ['Error', 'ErrorDescription'],
+  1084: ['Result'],
+  1085: ['Status'],
+  1086: ['Status'],
+  1088: ['Error', 'ErrorDescription'],
+  1098: ['Error', 'AdditionalInformation'],
+  1104: ['API', 'Result'],
+  1144: ['Method'],
+};
+
+/** Fields whose numbers are error codes: shown in hex, as the guide writes them. */
+const CODE_FIELDS = new Set(['ExitCode', 'ErrorCode', 'Status', 'Result', 'Error']);
+
+/** A one-line summary of an event for evidence: its ID and its telling values, codes in hex. */
 export function eventText(rec: EventRecord, keys?: string[]): string {
-  const entries = Object.entries(rec.data).filter(([k]) => !keys || keys.includes(k));
-  const values = entries.map(([k, v]) => `${k}=${v.replace(/\s+/g, ' ').trim()}`).join('; ');
-  const text = `Event ${rec.eventId} ${rec.time}${values ? `: ${values}` : ''}`;
-  return text.length > 400 ? `${text.slice(0, 397)}...` : text;
+  const wanted = keys ?? KEY_FIELDS[rec.eventId];
+  let entries = Object.entries(rec.data);
+  if (wanted) {
+    const picked = wanted
+      .map((k) => [k, rec.data[k]] as const)
+      .filter((e): e is [string, string] => e[1] !== undefined);
+    if (picked.length > 0) entries = picked;
+  }
+  const values = entries
+    .map(([k, v]) => {
+      const flat = v.replace(/\s+/g, ' ').trim();
+      const n = CODE_FIELDS.has(k) && /^-?\d{4,10}$/.test(flat) ? Number(flat) >>> 0 : undefined;
+      return `${k}=${n !== undefined ? `0x${n.toString(16)}` : flat}`;
+    })
+    .join('; ');
+  let text = `Event ${rec.eventId}${values ? `: ${values}` : ''}`;
+  if (!values && rec.message) text += `: ${rec.message.replace(/\s+/g, ' ').trim()}`;
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }

@@ -1,13 +1,29 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createColors } from 'picocolors';
-import { diagnoseInputs, type TextInput } from '../../diagnose.js';
+import { type Analysis, analyzeInputs, type TextInput } from '../../diagnose.js';
+import type { ReadWarning } from '../../events/types.js';
 import { parseDsregTime } from '../../facts.js';
+import { loadGenericNames } from '../../kb/names.js';
 import { renderText } from '../../report/text.js';
 import { type Diagnosis, InputError } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
+
+/** One line for a reading problem: where it is (file, chunk, record, offset or line) and what. */
+export function formatWarning(w: ReadWarning): string {
+  const where = [
+    w.source ?? '-',
+    w.line !== undefined ? `line ${w.line}` : undefined,
+    w.chunk !== undefined ? `chunk ${w.chunk}` : undefined,
+    w.recordId !== undefined ? `record ${w.recordId}` : undefined,
+    w.offset !== undefined ? `offset ${w.offset}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${where}: ${w.message}`;
+}
 
 /** Exit code for a diagnosis: 1 when a finding reaches --fail-on, else 0. */
 export function exitCodeFor(d: Diagnosis, failOn: FailOn): number {
@@ -64,16 +80,18 @@ interface DiagnoseOpts {
 export function registerDiagnose(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('diagnose')
-    .summary('diagnose a device from its `dsregcmd /status` output')
+    .summary('diagnose a device from `dsregcmd /status` output and event logs')
     .description(
-      'Read `dsregcmd /status` output (files, or - for standard input) and say whether the\n' +
-        'device is healthy, which phase of Microsoft Entra hybrid join (or of getting a Primary\n' +
-        'Refresh Token) failed, what each error code means, and what to do about it.\n\n' +
-        'Several files in one call are read as captures of the same device (for example one\n' +
-        'taken elevated and one as the signed-in user). UTF-8 and UTF-16 (what PowerShell\n' +
-        'writes with >) are both read; prompts, banners and forum formatting are ignored.',
+      'Read `dsregcmd /status` output and event logs (files, or - for standard input) and say\n' +
+        'whether the device is healthy, which phase of Microsoft Entra hybrid join (or of getting\n' +
+        'a Primary Refresh Token) failed, what each error code means, and what to do about it.\n\n' +
+        'All the files of one call describe one device, in any mix: captures of `dsregcmd /status`\n' +
+        '(one elevated, one as the user), and the User Device Registration/Admin and\n' +
+        'Microsoft-Windows-AAD logs as .evtx, XML (wevtutil, Event Viewer), CSV or JSON\n' +
+        '(Get-WinEvent). UTF-8 and UTF-16 are both read; prompts, banners and forum formatting\n' +
+        'are ignored.',
     )
-    .argument('<file...>', 'dsregcmd /status output; - reads standard input')
+    .argument('<file...>', 'dsregcmd /status output or an event log export; - reads standard input')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option(
       '--now <time>',
@@ -103,9 +121,10 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         state.code = 2;
         return;
       }
-      let d: Diagnosis;
+      let analysis: Analysis;
       try {
-        d = diagnoseInputs(inputs, opts.now !== undefined ? { now: opts.now } : {});
+        await loadGenericNames();
+        analysis = analyzeInputs(inputs, opts.now !== undefined ? { now: opts.now } : {});
       } catch (err) {
         if (err instanceof InputError) {
           io.stderr(`dsreg-doctor: ${err.message}\n`);
@@ -114,6 +133,8 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         }
         throw err;
       }
+      for (const w of analysis.warnings) io.stderr(`dsreg-doctor: warning: ${formatWarning(w)}\n`);
+      const d = analysis.diagnosis;
       if (opts.format === 'json') {
         io.stdout(`${JSON.stringify(d, null, 2)}\n`);
       } else {

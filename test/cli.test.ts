@@ -14,3 +14,28 @@ describe('cli', () => {
     expect(m.err()).toMatch(/unknown command/);
   });
 });
+
+describe('lazy commands', () => {
+  it('every command in the table loads and registers the command of its name', async () => {
+    const { Command } = await import('commander');
+    const { COMMANDS } = await import('../src/cli/main.js');
+    for (const c of COMMANDS) {
+      const program = new Command('x');
+      (await c.load())(program, memoryIO().io, { code: 0 });
+      expect(
+        program.commands.map((x) => x.name()),
+        c.name,
+      ).toEqual([c.name]);
+    }
+  });
+  it('`help <command>` and `<command> --help` print the full help of the command', async () => {
+    for (const argv of [
+      ['help', 'diagnose'],
+      ['diagnose', '--help'],
+    ]) {
+      const m = memoryIO();
+      expect(await main(argv, m.io)).toBe(0);
+      expect(m.out()).toMatch(/--fail-on/);
+    }
+  });
+});

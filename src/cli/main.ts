@@ -1,26 +1,68 @@
 // The command line: parse arguments, hand each command its inputs, return an exit code.
 // Exit codes: 0 healthy / success, 1 a finding at or above --fail-on, 2 bad usage or unreadable input.
+//
+// Start-up stays fast because a command's module (and everything it pulls in: the core, the XML
+// parser, the LDAP client ...) is imported only when that command runs. `--help` lists the
+// commands from the table below without loading any of them.
 import { Command, CommanderError } from 'commander';
-import { registerDiagnose } from './commands/diagnose.js';
-import { registerLookup } from './commands/lookup.js';
 import { type CliIO, nodeIO } from './io.js';
 
 export const VERSION = '0.1.0';
 
-/** Each command registers itself here; it sets `state.code` when it finishes. */
+/** Each command registers itself; it sets `state.code` when it finishes. */
 export interface CommandState {
   code: number;
 }
 
-type Register = (program: Command, io: CliIO, state: CommandState) => void;
-const commands: Register[] = [registerDiagnose, registerLookup];
+export type Register = (program: Command, io: CliIO, state: CommandState) => void;
+
+interface LazyCommand {
+  name: string;
+  /** One line for the command list of `dsreg-doctor --help` (the command's own help says more). */
+  summary: string;
+  load: () => Promise<Register>;
+}
+
+export const COMMANDS: readonly LazyCommand[] = [
+  {
+    name: 'diagnose',
+    summary: 'diagnose a device from `dsregcmd /status` output and event logs',
+    load: () => import('./commands/diagnose.js').then((m) => m.registerDiagnose),
+  },
+  {
+    name: 'lookup',
+    summary: 'explain any Windows or Entra error code, in any form',
+    load: () => import('./commands/lookup.js').then((m) => m.registerLookup),
+  },
+  {
+    name: 'events',
+    summary: 'print the records of event logs (.evtx, XML, CSV or JSON exports)',
+    load: () => import('./commands/events.js').then((m) => m.registerEvents),
+  },
+  {
+    name: 'probe',
+    summary: 'run the network and directory checks of the guide for real',
+    load: () => import('./commands/probe.js').then((m) => m.registerProbe),
+  },
+];
+
+/** Commands registered eagerly (kept for compatibility; prefer an entry in COMMANDS). */
+const commands: Register[] = [];
+
+/** The command the arguments name: the first word that is not an option, or after `help`. */
+function commandName(argv: string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (words[0] === 'help') return words[1];
+  return words[0];
+}
 
 export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number> {
   const state: CommandState = { code: 0 };
   const program = new Command('dsreg-doctor')
     .description(
-      'Find out why a Windows device failed Microsoft Entra hybrid join or lost its Primary Refresh\n' +
-        'Token: give it `dsregcmd /status` output (and, with other commands, event logs or codes).',
+      'Find out why a Windows device failed Microsoft Entra hybrid join or lost its Primary Refresh ' +
+        'Token, from `dsregcmd /status` output and event logs; explain any error code; check the ' +
+        'network and directory as the guide asks.',
     )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -30,13 +72,21 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
       outputError: (s, write) => write(s),
     })
     .exitOverride();
+
+  const wanted = commandName(argv);
+  for (const c of COMMANDS) {
+    if (c.name === wanted) (await c.load())(program, io, state);
+    else program.command(c.name).summary(c.summary).helpOption(false).allowUnknownOption();
+  }
   for (const register of commands) register(program, io, state);
   program.addHelpText(
     'after',
     '\nExamples:\n' +
-      '  dsreg-doctor diagnose examples/dsregcmd/join-fail-directoryerror.txt\n' +
+      '  dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt\n' +
       '  dsregcmd /status | dsreg-doctor diagnose -\n' +
-      '  dsreg-doctor diagnose status.txt --format json\n',
+      '  dsreg-doctor diagnose status.txt aad-operational.evtx --format json\n' +
+      '  dsreg-doctor lookup 0x801c03f2\n' +
+      '\nRun `dsreg-doctor <command> --help` for the options of each command.\n',
   );
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,6 +1,17 @@
-// The .evtx reader's public API. PLACEHOLDER until the reader lands: the signatures are the contract
-// between the reader and its callers (the events command, the diagnosis, the browser page).
+// The .evtx reader's public API: every readable record of a Windows XML Event Log file, in file
+// order, streamed one 64 KiB chunk at a time from a ByteSource. Pure: no `node:` imports (the Node
+// file source is src/node/file-source.ts). Damage is reported through onWarning with the chunk,
+// record and file offset, never thrown; see chunk.ts for what is recovered and how.
 import type { EventRecord, ReadWarning } from '../events/types.js';
+import { CHUNK_SIZE, readChunk } from './chunk.js';
+import { FILE_HEADER_SIZE, FILE_SIGNATURE, readFileHeader } from './file-header.js';
+
+export type { ChunkHeader } from './chunk.js';
+export { readChunkHeader } from './chunk.js';
+export type { FileHeader } from './file-header.js';
+export { readFileHeader } from './file-header.js';
+export type { XmlElement } from './payload.js';
+export { payloadData } from './payload.js';
 
 /** Random access to the bytes of a file, so the reader can stream chunk by chunk. */
 export interface ByteSource {
@@ -13,6 +24,10 @@ export interface EvtxReadOptions {
   /** Name used in warnings and in each record's `source`. */
   source?: string;
   onWarning?: (warning: ReadWarning) => void;
+  /** Check the chunk checksums and report mismatches (default true). The records are read either way. */
+  checksums?: boolean;
+  /** Stop between chunks once aborted. */
+  signal?: AbortSignal;
 }
 
 export function bytesSource(bytes: Uint8Array): ByteSource {
@@ -21,11 +36,53 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
 
 /** True when the bytes start with the .evtx file signature "ElfFile\0". */
 export function isEvtx(head: Uint8Array): boolean {
-  const sig = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00];
-  return head.length >= 8 && sig.every((b, i) => head[i] === b);
+  return head.length >= 8 && FILE_SIGNATURE.every((b, i) => head[i] === b);
 }
 
-/** Every readable record in file order; damage is reported through onWarning, never thrown. */
-export function readEvtx(_source: ByteSource, _options: EvtxReadOptions = {}): Iterable<EventRecord> {
-  throw new Error('the .evtx reader is not built yet');
+/**
+ * Every readable record in file order; damage is reported through onWarning, never thrown.
+ * Memory stays bounded by one chunk whatever the file size: stop iterating to stop reading.
+ */
+export function* readEvtx(
+  source: ByteSource,
+  options: EvtxReadOptions = {},
+): Generator<EventRecord, void, undefined> {
+  const name = options.source;
+  const onWarning = options.onWarning ?? (() => {});
+  const warn = (message: string, offset?: number) => {
+    const w: ReadWarning = { message };
+    if (name !== undefined) w.source = name;
+    if (offset !== undefined) w.offset = offset;
+    onWarning(w);
+  };
+  const size = source.size;
+  const header = readFileHeader(source.read(0, 128));
+  if (header === null) {
+    warn(`file is too short for an event log file header (${size} bytes)`, 0);
+    return;
+  }
+  if (!header.signatureValid) warn('file header has no "ElfFile" signature: looking for chunks anyway', 0);
+  else {
+    // Flag 0x4 (seen with a zero checksum) marks a file written without checksums, as in chunks.
+    if (!header.checksumValid && (header.fileFlags & 0x4) === 0)
+      warn('file header checksum does not match: its counts are not used', 124);
+    if (header.majorVersion !== 3 || (header.minorVersion !== 1 && header.minorVersion !== 2))
+      warn(
+        `file format version ${header.majorVersion}.${header.minorVersion} is not 3.1 or 3.2: reading it anyway`,
+        36,
+      );
+  }
+  if (size <= FILE_HEADER_SIZE) warn('file ends before its first chunk', size);
+  // The header's chunk count is stale in dirty files: every 64 KiB block after the header is tried.
+  for (let offset = FILE_HEADER_SIZE, index = 0; offset < size; offset += CHUNK_SIZE, index++) {
+    if (options.signal?.aborted) return;
+    const chunk = source.read(offset, CHUNK_SIZE);
+    yield* readChunk(chunk, {
+      source: name,
+      index,
+      fileOffset: offset,
+      checksums: options.checksums ?? true,
+      warn: onWarning,
+    });
+  }
 }

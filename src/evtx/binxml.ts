@@ -1,0 +1,405 @@
+// Binary XML (libevtx "Binary XML"): the token stream of a record, of a template definition and of
+// a Binary XML substitution value, parsed into small node trees. Template definitions are parsed
+// once per chunk and cached by their offset; a record is then a template instance (a template plus
+// its substitution values) that the walker in render.ts expands.
+//
+// Token stream (one byte each; 0x40 set on 0x01/0x05-0x09 means "more follows" or, on 0x41, "has
+// attributes"):
+//
+//   0x0f fragment header (+3 bytes)   0x0c template instance     0x00 end of stream
+//   0x01 element start  [dependency id u16] data size u32, name offset u32, [attribute list size u32]
+//   0x02 close start tag   0x03 close empty element   0x04 end element
+//   0x05 value text (type u8, then a UTF-16 string with a u16 character count)
+//   0x06 attribute (name offset u32, then its value tokens)
+//   0x07 CDATA   0x08 character reference   0x09 entity reference   0x0a/0x0b PI target / data
+//   0x0d normal substitution, 0x0e optional substitution (identifier u16, value type u8)
+//
+// A name offset either points just past itself (the name is stored inline and must be skipped) or
+// back into the chunk where the name was first stored:
+//
+//   +0 u32 offset of the next name (hash chain of the common string table; unused here)
+//   +4 u16 hash   +6 u16 character count   +8 UTF-16 characters, then a NUL character
+//
+// Names are read where the offset points, never through the chunk header's common string table,
+// so a corrupt table (security_bad_string_cache.evtx) costs nothing.
+import { u16, u32 } from './bytes.js';
+import { EvtxFormatError, fail } from './errors.js';
+import { utf16 } from './utf16.js';
+import { fixedSize, isKnownType, renderValue } from './values.js';
+
+export const NODE_ELEMENT = 0;
+export const NODE_TEXT = 1;
+export const NODE_SUBSTITUTION = 2;
+export const NODE_INSTANCE = 3;
+
+export class XElement {
+  readonly kind = NODE_ELEMENT;
+  readonly attrs: XAttribute[] = [];
+  readonly children: XNode[] = [];
+  /** Substitution identifiers used directly in this element's content or attributes (for arrays). */
+  subs: number[] | null = null;
+  constructor(readonly name: string) {}
+}
+
+export class XAttribute {
+  readonly value: XNode[] = [];
+  constructor(readonly name: string) {}
+}
+
+export class XText {
+  readonly kind = NODE_TEXT;
+  constructor(readonly text: string) {}
+}
+
+export class XSubstitution {
+  readonly kind = NODE_SUBSTITUTION;
+  constructor(
+    readonly index: number,
+    readonly type: number,
+    readonly optional: boolean,
+  ) {}
+}
+
+/** A template instance: the template definition and the substitution values of this record. */
+export class XInstance {
+  readonly kind = NODE_INSTANCE;
+  constructor(
+    readonly template: Template,
+    readonly values: TemplateValues,
+  ) {}
+}
+
+export type XNode = XElement | XText | XSubstitution | XInstance;
+
+export interface Template {
+  /** Chunk-relative offset of the template definition. */
+  readonly offset: number;
+  readonly nodes: XNode[];
+}
+
+/**
+ * Template instance data: the value descriptors (size, type) and where each value's bytes are in
+ * the chunk. Arrays and nested Binary XML values are decoded once, on first use.
+ */
+export class TemplateValues {
+  /** Rendered items of array values (null: the bytes do not divide into items). */
+  readonly items: Array<string[] | null | undefined>;
+  /** Parsed nodes of Binary XML values. */
+  readonly nested: Array<XNode[] | undefined>;
+  constructor(
+    readonly types: number[],
+    readonly offsets: number[],
+    readonly sizes: number[],
+  ) {
+    this.items = new Array(types.length);
+    this.nested = new Array(types.length);
+  }
+}
+
+/** Everything parsed from one chunk: its bytes and the names and templates found so far. */
+export class ChunkContext {
+  readonly names = new Map<number, string>();
+  readonly templates = new Map<number, Template | EvtxFormatError>();
+  constructor(readonly data: Uint8Array) {}
+}
+
+/** Deepest nesting of Binary XML values and template instances inside one record. */
+export const MAX_NESTING = 16;
+/** Deepest element nesting inside one stream. */
+const MAX_DEPTH = 256;
+/** Record area start: names and templates can only live past the chunk header. */
+const CHUNK_HEADER_SIZE = 512;
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** The name stored at chunk offset `off`. */
+export function readName(ctx: ChunkContext, off: number): string {
+  const cached = ctx.names.get(off);
+  if (cached !== undefined) return cached;
+  const b = ctx.data;
+  if (off < CHUNK_HEADER_SIZE || off + 8 > b.length)
+    fail(`name offset 0x${off.toString(16)} is outside the chunk`, off);
+  const count = u16(b, off + 6);
+  if (off + 8 + 2 * count > b.length)
+    fail(`name at 0x${off.toString(16)} runs past the end of the chunk`, off);
+  const name = utf16(b, off + 8, count);
+  ctx.names.set(off, name);
+  return name;
+}
+
+/** Bytes taken by the name at `off` when it is stored inline (link, hash, count, chars, NUL). */
+function inlineNameSize(ctx: ChunkContext, off: number): number {
+  return 10 + 2 * u16(ctx.data, off + 6);
+}
+
+/** The template definition at chunk offset `off`, parsed once per chunk. */
+export function readTemplate(ctx: ChunkContext, off: number): Template {
+  const cached = ctx.templates.get(off);
+  if (cached !== undefined) {
+    if (cached instanceof EvtxFormatError) throw cached;
+    return cached;
+  }
+  try {
+    // Template definition: next definition offset u32, identifier GUID (16), data size u32, then
+    // a fragment header, one element and an end-of-stream token.
+    const b = ctx.data;
+    if (off < CHUNK_HEADER_SIZE || off + 24 > b.length)
+      fail(`template definition offset 0x${off.toString(16)} is outside the chunk`, off);
+    const size = u32(b, off + 20);
+    const start = off + 24;
+    if (start + size > b.length)
+      fail(`template definition at 0x${off.toString(16)} runs past the end of the chunk`, off);
+    const template: Template = { offset: off, nodes: parseStream(ctx, start, start + size, true, 1) };
+    ctx.templates.set(off, template);
+    return template;
+  } catch (err) {
+    if (err instanceof EvtxFormatError) ctx.templates.set(off, err);
+    throw err;
+  }
+}
+
+/**
+ * Parse the token stream in `[start, end)` of the chunk. `inTemplate` selects the template
+ * definition grammar (substitutions allowed, element starts carry a dependency identifier) over
+ * the record grammar (template instances allowed, no dependency identifier).
+ */
+export function parseStream(
+  ctx: ChunkContext,
+  start: number,
+  end: number,
+  inTemplate: boolean,
+  depth: number,
+): XNode[] {
+  if (depth > MAX_NESTING) fail('binary XML is nested too deeply', start);
+  const b = ctx.data;
+  if (end > b.length) fail('binary XML runs past the end of the chunk', start);
+  const top: XNode[] = [];
+  const stack: XElement[] = [];
+  let open: XElement | null = null;
+  let attr: XAttribute | null = null;
+  let pos = start;
+
+  const need = (n: number) => {
+    if (pos + n > end) fail('binary XML ends in the middle of a token', pos);
+  };
+  const emit = (node: XNode) => {
+    if (attr !== null) {
+      if (node.kind === NODE_ELEMENT || node.kind === NODE_INSTANCE)
+        fail('element inside an attribute value', pos);
+      attr.value.push(node);
+    } else if (open !== null) fail('content inside a start tag', pos);
+    else if (stack.length > 0) stack[stack.length - 1]!.children.push(node);
+    else top.push(node);
+  };
+  const noteSubstitution = (index: number) => {
+    const el = attr !== null ? open : stack[stack.length - 1];
+    if (el === undefined || el === null) return;
+    if (el.subs === null) el.subs = [index];
+    else if (!el.subs.includes(index)) el.subs.push(index);
+  };
+  // A name token: offset u32; when it points just past itself the name follows inline.
+  const name = (): string => {
+    need(4);
+    const off = u32(b, pos);
+    pos += 4;
+    const n = readName(ctx, off);
+    if (off === pos) {
+      pos += inlineNameSize(ctx, off);
+      if (pos > end) fail('inline name runs past the end of the binary XML', off);
+    }
+    return n;
+  };
+  const text = (): string => {
+    need(2);
+    const count = u16(b, pos);
+    need(2 + 2 * count);
+    const s = utf16(b, pos + 2, count);
+    pos += 2 + 2 * count;
+    return s;
+  };
+
+  while (pos < end) {
+    const token = b[pos]!;
+    const type = token & 0x40 && (token & 0x0f) <= 0x09 ? token & 0xbf : token;
+    switch (type) {
+      case 0x00: // end of stream
+        pos = end;
+        break;
+      case 0x0f: // fragment header
+        need(4);
+        pos += 4;
+        break;
+      case 0x01: {
+        // element start
+        if (open !== null) fail('element start inside a start tag', pos);
+        if (stack.length >= MAX_DEPTH) fail('elements are nested too deeply', pos);
+        const at = pos;
+        pos += 1 + elementStartPrefix(ctx, pos + 1, end, inTemplate, at);
+        const el = new XElement(name());
+        if (token & 0x40) {
+          need(4);
+          pos += 4; // attribute list size
+        }
+        emit(el);
+        open = el;
+        attr = null;
+        break;
+      }
+      case 0x02: // close start tag: content follows
+        if (open === null) fail('close of a start tag that was not opened', pos);
+        stack.push(open);
+        open = null;
+        attr = null;
+        pos++;
+        break;
+      case 0x03: // close empty element
+        if (open === null) fail('close of an empty element that was not opened', pos);
+        open = null;
+        attr = null;
+        pos++;
+        break;
+      case 0x04: // end element
+        if (open !== null || stack.length === 0) fail('end of an element that was not opened', pos);
+        stack.pop();
+        pos++;
+        break;
+      case 0x05: {
+        // value text
+        pos++;
+        need(1);
+        const vt = b[pos++]!;
+        if (vt === 0x01) emit(new XText(text()));
+        else {
+          // Other types are allowed by the grammar though Windows writes strings: render them.
+          const size = fixedSize(vt);
+          if (size === 0) fail(`value of type 0x${vt.toString(16)} cannot be read inline`, pos - 1);
+          need(size);
+          emit(new XText(renderValue(b, vt, pos, size) ?? ''));
+          pos += size;
+        }
+        break;
+      }
+      case 0x06: // attribute
+        if (open === null) fail('attribute outside a start tag', pos);
+        pos++;
+        attr = new XAttribute(name());
+        open.attrs.push(attr);
+        break;
+      case 0x07: // CDATA section
+        pos++;
+        emit(new XText(text()));
+        break;
+      case 0x08: // character reference
+        pos++;
+        need(2);
+        emit(new XText(String.fromCharCode(u16(b, pos))));
+        pos += 2;
+        break;
+      case 0x09: {
+        // entity reference
+        pos++;
+        const entity = name();
+        emit(new XText(ENTITIES[entity] ?? `&${entity};`));
+        break;
+      }
+      case 0x0a: // processing instruction target: not part of the event's data
+        pos++;
+        name();
+        break;
+      case 0x0b: // processing instruction data
+        pos++;
+        text();
+        break;
+      case 0x0c: {
+        // template instance
+        if (inTemplate) fail('template instance inside a template definition', pos);
+        const [instance, next] = readInstance(ctx, pos, end);
+        emit(instance);
+        pos = next;
+        break;
+      }
+      case 0x0d:
+      case 0x0e: {
+        // substitution
+        if (!inTemplate) fail('substitution outside a template definition', pos);
+        need(4);
+        const index = u16(b, pos + 1);
+        const vt = b[pos + 3]!;
+        emit(new XSubstitution(index, vt, type === 0x0e));
+        noteSubstitution(index);
+        pos += 4;
+        break;
+      }
+      default:
+        fail(`unknown binary XML token 0x${token.toString(16).padStart(2, '0')}`, pos);
+    }
+  }
+  if (open !== null || stack.length > 0) fail('binary XML ends inside an element', end);
+  return top;
+}
+
+/**
+ * Bytes between the element start token and its name offset: 6 with a dependency identifier
+ * (template definitions), 4 without (records and Binary XML values). Some writers differ from
+ * that rule, so the other layout is taken when only it yields a plausible name offset: one just
+ * past itself (inline) or one earlier in the chunk.
+ */
+function elementStartPrefix(
+  ctx: ChunkContext,
+  pos: number,
+  end: number,
+  inTemplate: boolean,
+  tokenAt: number,
+): number {
+  const primary = inTemplate ? 6 : 4;
+  if (plausibleName(ctx, pos + primary, end, tokenAt)) return primary;
+  const other = inTemplate ? 4 : 6;
+  if (plausibleName(ctx, pos + other, end, tokenAt)) return other;
+  return primary;
+}
+
+function plausibleName(ctx: ChunkContext, at: number, end: number, tokenAt: number): boolean {
+  if (at + 4 > end) return false;
+  const off = u32(ctx.data, at);
+  if (off === at + 4) return off + 8 <= end;
+  return off >= CHUNK_HEADER_SIZE && off + 8 <= tokenAt;
+}
+
+/**
+ * A template instance at `pos` (its 0x0c token): unknown u8, template identifier u32, definition
+ * offset u32; the definition itself when it is stored here for the first time (its offset then
+ * points just past the offset field); then the instance data: value count u32, one descriptor per
+ * value (size u16, type u8, unused u8), and the values packed one after another.
+ */
+function readInstance(ctx: ChunkContext, pos: number, end: number): [XInstance, number] {
+  const b = ctx.data;
+  if (pos + 10 > end) fail('template instance ends early', pos);
+  const defOffset = u32(b, pos + 6);
+  let p = pos + 10;
+  if (defOffset === p) {
+    if (p + 24 > end) fail('template definition ends early', p);
+    p += 24 + u32(b, p + 20);
+    if (p > end) fail('template definition runs past the end of the record', pos);
+  }
+  const template = readTemplate(ctx, defOffset);
+  if (p + 4 > end) fail('template instance data ends early', p);
+  const count = u32(b, p);
+  p += 4;
+  if (count * 4 > end - p)
+    fail(`template instance claims ${count} values, more than the record holds`, p - 4);
+  const types = new Array<number>(count);
+  const offsets = new Array<number>(count);
+  const sizes = new Array<number>(count);
+  let v = p + 4 * count;
+  for (let i = 0; i < count; i++, p += 4) {
+    const size = u16(b, p);
+    const type = b[p + 2]!;
+    if (!isKnownType(type)) fail(`value ${i} has an unknown type 0x${type.toString(16)}`, p);
+    types[i] = type;
+    offsets[i] = v;
+    sizes[i] = size;
+    v += size;
+  }
+  if (v > end) fail('substitution values run past the end of the record', p);
+  return [new XInstance(template, new TemplateValues(types, offsets, sizes)), v];
+}

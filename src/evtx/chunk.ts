@@ -1,0 +1,223 @@
+// A chunk (libevtx "Chunk"): 65536 bytes holding a 512-byte header, event records, then free space.
+//
+//   0 signature "ElfChnk\0"                  8 first / 16 last event record number
+//  24 first / 32 last event record identifier                40 header size (128)
+//  44 last event record data offset          48 free space offset (end of the records)
+//  52 event records checksum (CRC-32 of bytes 512 up to the free space offset)
+// 120 flags (0x4: no checksums)              124 header checksum (CRC-32 of bytes 0-119 and 128-511)
+// 128 common string offset table (64 x u32)  384 template pointer table (32 x u32)
+//
+// Event record (libevtx "Event record"):
+//
+//   0 signature 2a 2a 00 00    4 size (whole record)    8 event record identifier
+//  16 written time (FILETIME)  24 binary XML ...        size - 4: copy of the size
+//
+// Names, templates and records are chunk-local, so each chunk is read on its own. Damage is
+// reported and skipped: a checksum mismatch is only reported (the records usually still read); a
+// record whose size or copy of size is wrong ends the normal walk, and the rest of the chunk is
+// scanned for record signatures whose size and copy agree (libevtx "Recovery"); records whose
+// identifier was already seen in the chunk are stale copies and are dropped.
+import type { EventRecord, ReadWarning } from '../events/types.js';
+import { ChunkContext, parseStream } from './binxml.js';
+import { hasSignature, isZero, u32, u64 } from './bytes.js';
+import { crc32 } from './crc32.js';
+import { EvtxFormatError } from './errors.js';
+import { EventSink } from './event.js';
+import { Expander } from './render.js';
+import { filetime } from './values.js';
+
+export const CHUNK_SIZE = 65536;
+export const CHUNK_HEADER_SIZE = 512;
+export const CHUNK_SIGNATURE = [0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00] as const;
+export const CHUNK_FLAG_NO_CRC32 = 0x4;
+const RECORD_HEADER_SIZE = 24;
+const RECORD_SIGNATURE = 0x00002a2a;
+
+export interface ChunkHeader {
+  signatureValid: boolean;
+  firstEventRecordNumber: number | bigint;
+  lastEventRecordNumber: number | bigint;
+  firstEventRecordIdentifier: number | bigint;
+  lastEventRecordIdentifier: number | bigint;
+  headerSize: number;
+  lastEventRecordDataOffset: number;
+  freeSpaceOffset: number;
+  eventRecordsChecksum: number;
+  flags: number;
+  checksum: number;
+}
+
+export function readChunkHeader(b: Uint8Array): ChunkHeader | null {
+  if (b.length < CHUNK_HEADER_SIZE) return null;
+  return {
+    signatureValid: hasSignature(b, 0, CHUNK_SIGNATURE),
+    firstEventRecordNumber: u64(b, 8),
+    lastEventRecordNumber: u64(b, 16),
+    firstEventRecordIdentifier: u64(b, 24),
+    lastEventRecordIdentifier: u64(b, 32),
+    headerSize: u32(b, 40),
+    lastEventRecordDataOffset: u32(b, 44),
+    freeSpaceOffset: u32(b, 48),
+    eventRecordsChecksum: u32(b, 52),
+    flags: u32(b, 120),
+    checksum: u32(b, 124),
+  };
+}
+
+export interface ChunkReadOptions {
+  source: string | undefined;
+  /** Index of the chunk in the file (0 for the chunk at offset 4096). */
+  index: number;
+  /** File offset of the chunk. */
+  fileOffset: number;
+  checksums: boolean;
+  warn: (warning: ReadWarning) => void;
+}
+
+/** The records of one chunk in the order they are stored. */
+export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<EventRecord, void, undefined> {
+  const { index, fileOffset } = opts;
+  const warn = (message: string, offset: number, recordId?: number) => {
+    const w: ReadWarning = { message, chunk: index, offset: fileOffset + offset };
+    if (recordId !== undefined) w.recordId = recordId;
+    if (opts.source !== undefined) w.source = opts.source;
+    opts.warn(w);
+  };
+  const hex = (n: number) => `0x${(fileOffset + n).toString(16)}`;
+
+  const header = readChunkHeader(b);
+  if (header === null) {
+    if (!isZero(b, 0, b.length))
+      warn(`chunk ${index} is cut short (${b.length} of ${CHUNK_SIZE} bytes): skipped`, 0);
+    return;
+  }
+  let recovering = false;
+  if (!header.signatureValid) {
+    // Preallocated space past the last chunk is all zeros: not damage.
+    if (isZero(b, 0, b.length)) return;
+    warn(`chunk ${index} has no chunk signature: its records are recovered by scanning`, 0);
+    recovering = true;
+  }
+  if (b.length < CHUNK_SIZE)
+    warn(`chunk ${index} is cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
+
+  let end = b.length;
+  if (!recovering) {
+    const free = header.freeSpaceOffset;
+    if (free >= CHUNK_HEADER_SIZE && free <= b.length) end = free;
+    else if (free > CHUNK_SIZE || free < CHUNK_HEADER_SIZE)
+      warn(
+        `chunk ${index} has an impossible free space offset (${free}): reading up to the end of the chunk`,
+        48,
+      );
+    if (opts.checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
+      const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
+      if (headerCrc !== header.checksum)
+        warn(
+          `chunk ${index} header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading it anyway`,
+          124,
+        );
+      if (end === free && free <= b.length) {
+        const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
+        if (dataCrc !== header.eventRecordsChecksum)
+          warn(
+            `chunk ${index} event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading them anyway`,
+            52,
+          );
+      }
+    }
+  }
+
+  const ctx = new ChunkContext(b);
+  const seen = new Set<number | bigint>();
+  let pos = CHUNK_HEADER_SIZE;
+  if (recovering) {
+    pos = nextRecord(b, pos, end);
+    if (pos < 0) return;
+  }
+  while (pos + RECORD_HEADER_SIZE + 4 <= end) {
+    const size = u32(b, pos + 4);
+    const valid =
+      u32(b, pos) === RECORD_SIGNATURE &&
+      size >= RECORD_HEADER_SIZE + 4 &&
+      pos + size <= b.length &&
+      u32(b, pos + size - 4) === size;
+    if (!valid) {
+      if (isZero(b, pos, end)) return; // free space inside the chunk: no damage
+      const next = nextRecord(b, pos + 1, end);
+      const what =
+        u32(b, pos) !== RECORD_SIGNATURE
+          ? 'no record signature'
+          : size < RECORD_HEADER_SIZE + 4 || pos + size > b.length
+            ? `a record with an impossible size (${size})`
+            : `a record whose size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
+      const recordId = u32(b, pos) === RECORD_SIGNATURE ? safeId(u64(b, pos + 8)) : undefined;
+      warn(
+        `chunk ${index} has ${what} at ${hex(pos)}; ` +
+          (next < 0 ? 'the rest of the chunk is skipped' : `skipped to the next record at ${hex(next)}`),
+        pos,
+        recordId,
+      );
+      if (next < 0) return;
+      pos = next;
+      recovering = true;
+      continue;
+    }
+    const id = u64(b, pos + 8);
+    if (!seen.has(id)) {
+      seen.add(id);
+      const record = readRecord(ctx, pos, size, opts.source, fileOffset, (message, offset) =>
+        warn(message, offset, safeId(id)),
+      );
+      if (record !== null) yield record;
+    } else if (!recovering) {
+      warn(`chunk ${index} holds record ${id} twice: the copy at ${hex(pos)} is skipped`, pos, safeId(id));
+    }
+    pos += size;
+  }
+}
+
+/** The offset of the next plausible record (signature, sane size, matching copy), or -1. */
+function nextRecord(b: Uint8Array, from: number, end: number): number {
+  for (let p = from; p + RECORD_HEADER_SIZE + 4 <= end; p++) {
+    if (b[p] !== 0x2a || b[p + 1] !== 0x2a || b[p + 2] !== 0 || b[p + 3] !== 0) continue;
+    const size = u32(b, p + 4);
+    if (size >= RECORD_HEADER_SIZE + 4 && p + size <= b.length && u32(b, p + size - 4) === size) return p;
+  }
+  return -1;
+}
+
+/** One record; null (with a warning) when its binary XML cannot be read. */
+function readRecord(
+  ctx: ChunkContext,
+  pos: number,
+  size: number,
+  source: string | undefined,
+  fileOffset: number,
+  warn: (message: string, offset: number) => void,
+): EventRecord | null {
+  const b = ctx.data;
+  const id = u64(b, pos + 8);
+  try {
+    const sink = new EventSink();
+    const expander = new Expander(ctx, sink, warn, pos);
+    const nodes = parseStream(ctx, pos + RECORD_HEADER_SIZE, pos + size - 4, false, 0);
+    expander.nodes(nodes, null, -1, 0);
+    return sink.finish(source, safeId(id) ?? 0, filetime(b, pos + 16));
+  } catch (err) {
+    if (!(err instanceof EvtxFormatError)) throw err;
+    warn(
+      `record ${id} cannot be read: ${err.message} (at 0x${(fileOffset + err.offset).toString(16)}); skipped`,
+      pos,
+    );
+    return null;
+  }
+}
+
+function safeId(id: number | bigint): number | undefined {
+  return typeof id === 'number' ? id : undefined;
+}
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,84 @@
+// From an event's payload elements (EventData, UserData, ProcessingErrorData, ...) to the flat
+// `data` map of an EventRecord. Shared with the other readers of event XML so that every input
+// kind names the same value the same way:
+// - EventData: <Data Name="X"> gives key X; unnamed <Data> elements give '#0', '#1', ... in order;
+//   any other child (Binary, ...) is flattened like UserData.
+// - UserData and the other payloads: dotted paths of element names below the container
+//   ("EventXML.param1"); attributes as "path@name" (xmlns declarations left out); an element with
+//   attributes and no text gives only its attribute keys.
+// - A key seen again (an array substitution repeats its element; UserData repeats names) gets
+//   "[1]", "[2]", ... so no value is lost and the first keeps the plain key.
+
+/** An XML element as the readers see it: attributes in order, children as elements or text. */
+export interface XmlElement {
+  name: string;
+  attributes: Array<[string, string]>;
+  children: Array<XmlElement | string>;
+}
+
+/** The `data` map of one event from its payload containers, in document order. */
+export function payloadData(containers: readonly XmlElement[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const repeats = new Map<string, number>();
+  const put = (key: string, value: string) => {
+    let k = key;
+    if (Object.hasOwn(out, k)) {
+      let n = repeats.get(key) ?? 1;
+      while (Object.hasOwn(out, `${key}[${n}]`)) n++;
+      repeats.set(key, n + 1);
+      k = `${key}[${n}]`;
+    }
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  };
+  for (const container of containers) {
+    if (container.name === 'EventData') {
+      let unnamed = 0;
+      for (const child of container.children) {
+        if (typeof child === 'string') continue;
+        if (child.name === 'Data') {
+          const name = attribute(child, 'Name');
+          put(name ? name : `#${unnamed++}`, textContent(child));
+        } else flatten(child, '', put);
+      }
+    } else {
+      for (const child of container.children) if (typeof child !== 'string') flatten(child, '', put);
+    }
+  }
+  return out;
+}
+
+function flatten(el: XmlElement, prefix: string, put: (key: string, value: string) => void): void {
+  const path = prefix ? `${prefix}.${el.name}` : el.name;
+  let attributes = 0;
+  for (const [name, value] of el.attributes) {
+    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+    put(`${path}@${name}`, value);
+    attributes++;
+  }
+  let text = '';
+  let hasElements = false;
+  for (const child of el.children) {
+    if (typeof child === 'string') text += child;
+    else hasElements = true;
+  }
+  if (!hasElements) {
+    // An element that only carries attributes (<Error Code="5"/>) adds no empty text key.
+    if (text !== '' || attributes === 0) put(path, text);
+    return;
+  }
+  if (text.trim() !== '') put(path, text);
+  for (const child of el.children) if (typeof child !== 'string') flatten(child, path, put);
+}
+
+export function attribute(el: XmlElement, name: string): string | undefined {
+  for (const [n, v] of el.attributes) if (n === name) return v;
+  return undefined;
+}
+
+export function textContent(el: XmlElement): string {
+  let s = '';
+  for (const child of el.children) s += typeof child === 'string' ? child : textContent(child);
+  return s;
+}

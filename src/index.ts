@@ -11,7 +11,7 @@ export {
   type TextInput,
 } from './diagnose.js';
 export { type DsregField, type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
-export type { EventRecord, ReadWarning } from './events/types.js';
+export * from './events/index.js';
 export * from './evtx/index.js';
 export { GUIDE_CODES, guideCode, matchServerError, SERVER_ERRORS } from './kb/guide-codes.js';
 export * from './kb/lookup.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteOffsetOf, decodeText } from '../src/input/decode.js';
+import { byteOffsetCounter, byteOffsetOf, decodeText } from '../src/input/decode.js';
 
 const text = 'Exit code: 0x801c03f2\r\nTenant: Contoso çé İş 日本\r\n';
 
@@ -76,5 +76,20 @@ describe('decodeText', () => {
     // 'ç' and 'é' take two bytes each in UTF-8.
     expect(byteOffsetOf(text, i, 'utf-8-bom')).toBe(3 + i + 2);
     expect(byteOffsetOf(text, i, 'utf-8')).toBe(i + 2);
+  });
+});
+
+describe('byteOffsetCounter', () => {
+  it('agrees with byteOffsetOf at every index, surrogate pairs included', () => {
+    const s = 'a€😀b\r\nçé İş 日本 x';
+    for (const enc of ['utf-8', 'utf-8-bom', 'utf-16le-bom', 'utf-16le'] as const) {
+      const count = byteOffsetCounter(s, enc);
+      for (let i = 0; i <= s.length; i++) {
+        // A surrogate pair's second half is not a character boundary: skip it.
+        if (i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff) continue;
+        expect(count(i)).toBe(byteOffsetOf(s, i, enc));
+      }
+      expect(count(3)).toBe(byteOffsetOf(s, 3, enc));
+    }
   });
 });

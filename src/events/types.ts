@@ -26,4 +26,12 @@ export interface ReadWarning {
   chunk?: number;
   recordId?: number;
   offset?: number;
+  /** For text exports (XML, CSV, JSON): the line the problem starts on. */
+  line?: number;
+}
+
+/** What every event reader takes: the name to put in `source` and in warnings, and where warnings go. */
+export interface ReadOptions {
+  source?: string;
+  onWarning?: (warning: ReadWarning) => void;
 }

@@ -67,6 +67,35 @@ export function byteOffsetOf(text: string, index: number, encoding: TextEncoding
   return bom + new TextEncoder().encode(text.slice(0, index)).length;
 }
 
+/**
+ * byteOffsetOf for many indexes in one text, in linear time when the indexes mostly increase
+ * (as warnings about a file do).
+ */
+export function byteOffsetCounter(text: string, encoding: TextEncoding): (index: number) => number {
+  if (encoding !== 'utf-8' && encoding !== 'utf-8-bom') return (index) => byteOffsetOf(text, index, encoding);
+  let at = 0;
+  let bytes = bomLength(encoding);
+  return (index) => {
+    if (index < at) {
+      at = 0;
+      bytes = bomLength(encoding);
+    }
+    for (; at < index && at < text.length; at++) {
+      const c = text.charCodeAt(at);
+      if (c < 0x80) bytes += 1;
+      else if (c < 0x800) bytes += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && at + 1 < index) {
+        const d = text.charCodeAt(at + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          bytes += 4;
+          at++;
+        } else bytes += 3;
+      } else bytes += 3;
+    }
+    return bytes;
+  };
+}
+
 function decode(label: string, bytes: Uint8Array): string {
   return new TextDecoder(label, { ignoreBOM: true }).decode(bytes);
 }

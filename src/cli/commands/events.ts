@@ -1,0 +1,188 @@
+// `dsreg-doctor events FILE...`: the records of event logs (.evtx, or XML, CSV or JSON exports) as a
+// readable table or as JSON lines for scripts, with filters. Damage inside a log is reported on
+// standard error while every readable record is printed; a file that is no event log, or cannot be
+// read, gets one line on standard error and exit code 2 (the other files are still read).
+import { type Command, Option } from 'commander';
+import pc from 'picocolors';
+import {
+  type EventFilter,
+  type EventFilterOptions,
+  FilterError,
+  matchesEventFilter,
+  parseEventFilter,
+} from '../../events/filter.js';
+import { openEvents } from '../../events/read.js';
+import { tableHeader, tableRow } from '../../events/table.js';
+import type { EventRecord, ReadWarning } from '../../events/types.js';
+import { InputError } from '../../types.js';
+import { type CliIO, describeReadError } from '../io.js';
+import type { CommandState } from '../main.js';
+
+interface EventsOptions extends EventFilterOptions {
+  format: 'table' | 'jsonl';
+}
+
+/** Warnings printed per file before the rest are only counted. */
+const MAX_WARNINGS = 20;
+const FLUSH_LINES = 512;
+
+/** `source: chunk N, record R, offset X: message` (the parts the warning has). */
+export function formatWarning(w: ReadWarning): string {
+  const where = [
+    w.chunk !== undefined ? `chunk ${w.chunk}` : '',
+    w.recordId !== undefined ? `record ${w.recordId}` : '',
+    w.line !== undefined ? `line ${w.line}` : '',
+    w.offset !== undefined ? `offset ${w.offset}` : '',
+  ].filter(Boolean);
+  return `${w.source ?? '-'}: ${where.length ? `${where.join(', ')}: ` : ''}${w.message}`;
+}
+
+/** One line of `--format jsonl`: the contract's fields in a fixed order. */
+export function recordJson(r: EventRecord): string {
+  const o: Record<string, unknown> = {
+    source: r.source,
+    recordId: r.recordId,
+    time: r.time,
+    provider: r.provider,
+  };
+  if (r.channel !== undefined) o.channel = r.channel;
+  o.eventId = r.eventId;
+  o.level = r.level;
+  if (r.computer !== undefined) o.computer = r.computer;
+  o.data = r.data;
+  if (r.message !== undefined) o.message = r.message;
+  return JSON.stringify(o);
+}
+
+export function registerEvents(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('events')
+    .description('print the records of event logs: .evtx files, or XML, CSV or JSON exports')
+    .argument(
+      '<files...>',
+      'event log files (.evtx, wevtutil or Event Viewer XML, CSV, Get-WinEvent JSON); - for stdin',
+    )
+    .addOption(
+      new Option('--format <format>', 'table, or jsonl (one JSON object per record)')
+        .choices(['table', 'jsonl'])
+        .default('table'),
+    )
+    .option('--id <ids>', 'only these event IDs, comma-separated, ranges allowed (304,305 or 1006-1007)')
+    .option(
+      '--provider <names>',
+      'only these providers, comma-separated; "Microsoft-Windows-" optional, * wildcard',
+    )
+    .option(
+      '--channel <names>',
+      'only these channels (AAD/Operational, "User Device Registration/Admin", AAD/*)',
+    )
+    .option('--since <time>', 'only records at or after this ISO date or time (UTC unless a zone is given)')
+    .option('--until <time>', 'only records at or before this ISO date or time (a date alone: to its end)')
+    .option('--level <levels>', 'only these levels: critical, error, warning, information, verbose, or 0-5')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  dsreg-doctor events "Microsoft-Windows-User Device Registration%4Admin.evtx"\n' +
+        '  dsreg-doctor events aad.xml --id 1006-1007,1081,1084 --level error,information\n' +
+        '  wevtutil qe Microsoft-Windows-AAD/Operational /f:xml | dsreg-doctor events -\n' +
+        '  dsreg-doctor events udr.json aad.csv --since 2026-10-03 --format jsonl\n',
+    )
+    .action(async (files: string[], opts: EventsOptions) => {
+      state.code = await runEvents(files, opts, io);
+    });
+}
+
+async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promise<number> {
+  let filter: EventFilter;
+  try {
+    filter = parseEventFilter(opts);
+  } catch (err) {
+    if (!(err instanceof FilterError)) throw err;
+    io.stderr(`dsreg-doctor events: ${err.message}\n`);
+    return 2;
+  }
+  const filtering = Object.keys(filter).length > 0;
+  const jsonl = opts.format === 'jsonl';
+  const colors = pc.createColors(io.isTTY && !io.env.NO_COLOR && !jsonl);
+  const paint = (level: number, text: string): string =>
+    level === 1 || level === 2 ? colors.red(text) : level === 3 ? colors.yellow(text) : text;
+  const width = Math.max(60, Math.min(io.columns || 80, 240));
+
+  let code = 0;
+  let read = 0;
+  let shown = 0;
+  let warnings = 0;
+  let out: string[] = [];
+  const flush = (): void => {
+    if (out.length) io.stdout(`${out.join('\n')}\n`);
+    out = [];
+  };
+  let completed = 0;
+  let headed = false;
+
+  for (const path of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await io.read(path);
+    } catch (err) {
+      flush();
+      io.stderr(`dsreg-doctor events: ${describeReadError(path, err)}\n`);
+      code = 2;
+      continue;
+    }
+    let fileWarnings = 0;
+    const onWarning = (w: ReadWarning): void => {
+      fileWarnings++;
+      warnings++;
+      if (fileWarnings <= MAX_WARNINGS) {
+        flush();
+        io.stderr(`${formatWarning({ ...w, source: w.source ?? path })}\n`);
+      }
+    };
+    let fileShown = 0;
+    try {
+      const { records } = openEvents(bytes, { source: path, onWarning });
+      for (const r of records) {
+        read++;
+        if (filtering && !matchesEventFilter(r, filter)) continue;
+        shown++;
+        r.source = path;
+        if (!jsonl) {
+          // The header before the first record, a file's name before its first record when there are several.
+          if (!headed) out.push(tableHeader(width));
+          headed = true;
+          if (fileShown === 0 && files.length > 1) out.push(colors.bold(`== ${path} ==`));
+        }
+        fileShown++;
+        out.push(jsonl ? recordJson(r) : tableRow(r, width, paint));
+        if (out.length >= FLUSH_LINES) flush();
+      }
+      completed++;
+    } catch (err) {
+      flush();
+      io.stderr(`dsreg-doctor events: ${describeInputError(path, err, io)}\n`);
+      code = 2;
+    }
+    if (fileWarnings > MAX_WARNINGS) {
+      flush();
+      io.stderr(`${path}: ${fileWarnings - MAX_WARNINGS} more warnings not shown\n`);
+    }
+  }
+  if (!jsonl && (completed > 0 || shown > 0)) {
+    const counts = filtering
+      ? `${shown} of ${read} records shown`
+      : `${shown} record${shown === 1 ? '' : 's'}`;
+    const warned = warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'} on standard error` : '';
+    out.push(colors.dim(`${counts}${warned}`));
+  }
+  flush();
+  return code;
+}
+
+/** One line for an error that stopped a file: ours say where; anything else is a reader bug, said plainly. */
+function describeInputError(path: string, err: unknown, io: CliIO): string {
+  if (err instanceof InputError) return err.message;
+  const message = err instanceof Error ? err.message : String(err);
+  if (io.env.DSREG_DOCTOR_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+  return `${path}: cannot be read: ${message}`;
+}

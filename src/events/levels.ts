@@ -1,0 +1,95 @@
+// Event levels: Windows stores a number (1 critical, 2 error, 3 warning, 4 information, 5 verbose;
+// 0 "log always" shows as information). Exports made for people (Event Viewer CSV, LevelDisplayName)
+// carry the name instead, in the language of the machine that exported them.
+
+const NAMES: Record<string, number> = {};
+function add(level: number, ...names: string[]): void {
+  for (const n of names) NAMES[n.toLowerCase()] = level;
+}
+add(1, 'critical', 'crit', 'kritisch', 'critique', 'crítico', 'critico', 'kritiek', 'kritik', 'krytyczny');
+add(
+  2,
+  'error',
+  'err',
+  'fehler',
+  'erreur',
+  'errore',
+  'fout',
+  'hata',
+  'błąd',
+  'erro',
+  'ошибка',
+  'エラー',
+  '错误',
+  '오류',
+);
+add(
+  3,
+  'warning',
+  'warn',
+  'warnung',
+  'avertissement',
+  'advertencia',
+  'avviso',
+  'aviso',
+  'waarschuwing',
+  'uyarı',
+  'ostrzeżenie',
+  'предупреждение',
+  '警告',
+  '경고',
+);
+add(
+  4,
+  'information',
+  'informational',
+  'info',
+  'informationen',
+  'informations',
+  'información',
+  'informazioni',
+  'informações',
+  'informatie',
+  'bilgi',
+  'informacje',
+  'сведения',
+  '情報',
+  '信息',
+  '정보',
+);
+add(
+  5,
+  'verbose',
+  'ausführlich',
+  'détaillé',
+  'detallado',
+  'dettagliato',
+  'detalhado',
+  'uitgebreid',
+  'ayrıntılı',
+);
+// The Security log shows audit results where other logs show a level; their level is 0.
+add(
+  0,
+  'logalways',
+  'audit success',
+  'audit failure',
+  'überwachung erfolgreich',
+  'überwachungsfehler',
+  'succès de l’audit',
+  "succès de l'audit",
+  'échec de l’audit',
+  "échec de l'audit",
+);
+
+/** The level number for a level name in one of the languages above, or undefined. */
+export function levelFromName(name: string): number | undefined {
+  return NAMES[name.trim().toLowerCase()];
+}
+
+const LABELS = ['Info', 'Crit', 'Error', 'Warn', 'Info', 'Verb'];
+
+/** A short label for the events table. */
+export function levelLabel(level: number): string {
+  return LABELS[level] ?? `L${level}`;
+}

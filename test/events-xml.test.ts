@@ -168,12 +168,12 @@ describe('XML details', () => {
     expect(r!.data).toEqual({ '#0': 'first', '#1': 'second', Binary: '0A0B' });
   });
 
-  it('flattens UserData to dotted paths, numbering repeats', () => {
+  it('flattens UserData as the .evtx reader does: dotted paths, attributes as @name, repeats numbered', () => {
     const [r] = [
       ...parseEventXml(
         event(
           "<UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'>" +
-            '<SubjectUserName>admin</SubjectUserName><Item>a</Item><Item>b</Item><Empty/></LogFileCleared></UserData>',
+            "<SubjectUserName>admin</SubjectUserName><Item>a</Item><Item>b</Item><Empty/><Src Name='x'>t</Src></LogFileCleared></UserData>",
         ),
       ),
     ];
@@ -182,6 +182,8 @@ describe('XML details', () => {
       'LogFileCleared.Item': 'a',
       'LogFileCleared.Item#1': 'b',
       'LogFileCleared.Empty': '',
+      'LogFileCleared.Src@Name': 'x',
+      'LogFileCleared.Src': 't',
     });
   });
 

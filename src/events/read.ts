@@ -27,6 +27,8 @@ export function sniffEventText(text: string): EventExportKind | 'none' {
   const head = text.slice(0, 65536).replace(/^[\s\ufeff]+/, '');
   const first = head[0];
   if (first === '<') return XML_EVENT.test(head) ? 'xml' : 'none';
+  // A tool's banner before the XML, as `evtxexport -f xml` prints ("evtxexport 20181227").
+  if (/^[^<\n]{1,100}\n\s*<(?:[A-Za-z_][\w.-]*:)?Event[\s>]/.test(head)) return 'xml';
   if (first === '[' || first === '{') return JSON_ID.test(head) && JSON_EVENT.test(head) ? 'json' : 'none';
   return csvFlavour(head) ? 'csv' : 'none';
 }
@@ -66,6 +68,9 @@ export function readEvents(bytes: Uint8Array, options: ReadOptions = {}): Iterab
   return openEvents(bytes, options).records;
 }
 
+const DSREGCMD =
+  /\|\s*(?:Device State|Device Details|Tenant Details|User State|SSO State|Diagnostic Data|Ngc Prerequisite Check)\s*\||\b(?:AzureAdJoined|DomainJoined|WorkplaceJoined|AzureAdPrt|Client ErrorCode|Error Phase)\s*:/i;
+
 function notAnEventLog(bytes: Uint8Array, text: string): string {
   const base =
     'not an event log export (expected .evtx, or XML, CSV or JSON from Event Viewer, wevtutil or Get-WinEvent)';
@@ -73,7 +78,7 @@ function notAnEventLog(bytes: Uint8Array, text: string): string {
   if (bytes[4] === 0x4c && bytes[5] === 0x66 && bytes[6] === 0x4c && bytes[7] === 0x65) {
     return 'an .evt file (the format before Windows Vista) is not supported: open it in Event Viewer and save it as .evtx';
   }
-  if (/AzureAdJoined\s*:|DomainJoined\s*:|\|\s*Device State\s*\|/.test(text.slice(0, 65536))) {
+  if (DSREGCMD.test(text.slice(0, 65536))) {
     return `${base}; this looks like dsregcmd /status output: use \`dsreg-doctor diagnose\``;
   }
   return base;

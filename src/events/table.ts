@@ -104,7 +104,8 @@ export function providerLabel(provider: string): string {
 /** The record's values as Name=value items: field order, codes in hex, long IDs and dumps last; or its message. */
 export function detailItems(r: EventRecord): string[] {
   const entries = Object.entries(r.data).filter(([, v]) => v.trim() !== '');
-  if (entries.length === 0) return r.message ? [oneLine(r.message)] : [];
+  // A message (CSV exports keep nothing else) flows word by word.
+  if (entries.length === 0) return r.message ? oneLine(r.message).split(' ') : [];
   const ordered = [
     ...entries.filter(([k]) => !LATE_FIELDS.has(k)),
     ...entries.filter(([k]) => LATE_FIELDS.has(k)),

@@ -12,7 +12,9 @@ function format(msUtc: number, fraction: string): string | undefined {
   const year = d.getUTCFullYear();
   if (year < 1601 || year > 9999) return undefined;
   const base = d.toISOString().slice(0, 19);
-  return `${base}.${fraction.padEnd(3, '0')}Z`;
+  // FILETIME counts 100 ns: digits past the seventh are padding when zero (libevtx prints nine).
+  const digits = fraction.length > 7 && /^0+$/.test(fraction.slice(7)) ? fraction.slice(0, 7) : fraction;
+  return `${base}.${digits.padEnd(3, '0')}Z`;
 }
 
 function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | undefined {

@@ -6,9 +6,9 @@
 // expansion (XXE, "billion laughs") is the classic XML attack. Character and the five predefined
 // entity references are decoded here, not by the parser, so no declared entity is ever expanded.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { attribute, payloadData, textContent, type XmlElement } from '../evtx/payload.js';
 import { byteOffsetCounter, type TextEncoding } from '../input/decode.js';
 import { InputError } from '../types.js';
-import { putData } from './data.js';
 import { lineCounter } from './lines.js';
 import { normalizeIsoTime } from './time.js';
 import type { EventRecord, ReadOptions } from './types.js';
@@ -18,8 +18,9 @@ const EVENT_END = /<\/(?:[A-Za-z_][\w.-]*:)?Event\s*>/g;
 const DTD = /<!(?:DOCTYPE|ENTITY)/i;
 
 const parser = new XMLParser({
+  preserveOrder: true,
   ignoreAttributes: false,
-  attributeNamePrefix: '@_',
+  attributeNamePrefix: '',
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
@@ -27,7 +28,6 @@ const parser = new XMLParser({
   processEntities: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  isArray: (name) => name === 'Data' || name === 'Binary',
 });
 
 export interface XmlReadOptions extends ReadOptions {
@@ -111,9 +111,9 @@ function readOne(chunk: string, at: number, source: string, warn: Warn): EventRe
     warn(at + lineStart, `malformed XML (${valid.err.msg}): event skipped`, recordIdIn(chunk));
     return undefined;
   }
-  let doc: unknown;
+  let ev: XmlElement | undefined;
   try {
-    doc = parser.parse(chunk);
+    ev = toElements(parser.parse(chunk)).find((e) => e.name === 'Event');
   } catch (err) {
     warn(
       at,
@@ -122,16 +122,17 @@ function readOne(chunk: string, at: number, source: string, warn: Warn): EventRe
     );
     return undefined;
   }
-  const ev = obj(obj(doc)?.Event);
-  const sys = obj(ev?.System);
+  const sys = ev && child(ev, 'System');
   if (!ev || !sys) {
     warn(at, 'event without a <System> element: skipped', recordIdIn(chunk));
     return undefined;
   }
-  const provider = attr(sys.Provider, 'Name') ?? attr(sys.Provider, 'EventSourceName');
-  const eventId = int(text(sys.EventID));
-  const time = normalizeIsoTime(attr(sys.TimeCreated, 'SystemTime') ?? '');
-  const recordIdText = text(sys.EventRecordID);
+  const providerEl = child(sys, 'Provider');
+  const provider = providerEl && (attribute(providerEl, 'Name') ?? attribute(providerEl, 'EventSourceName'));
+  const eventId = int(childText(sys, 'EventID'));
+  const timeEl = child(sys, 'TimeCreated');
+  const time = normalizeIsoTime((timeEl && attribute(timeEl, 'SystemTime')) ?? '');
+  const recordIdText = childText(sys, 'EventRecordID');
   let recordId = int(recordIdText);
   const missing = [
     provider === undefined ? 'Provider Name' : '',
@@ -143,81 +144,71 @@ function readOne(chunk: string, at: number, source: string, warn: Warn): EventRe
     return undefined;
   }
   if (recordId === undefined) {
-    warn(at, `event without a readable EventRecordID (${JSON.stringify(recordIdText)}): kept as record 0`);
+    warn(
+      at,
+      `event without a readable EventRecordID (${JSON.stringify(recordIdText ?? '')}): kept as record 0`,
+    );
     recordId = 0;
   }
+  const payload = ev.children.filter(
+    (c): c is XmlElement => typeof c !== 'string' && c.name !== 'System' && c.name !== 'RenderingInfo',
+  );
   const record: EventRecord = {
     source,
     recordId,
     time: time!,
     provider: provider!,
     eventId: eventId!,
-    level: int(text(sys.Level)) ?? 0,
-    data: {},
+    level: int(childText(sys, 'Level')) ?? 0,
+    // The same flattening as the .evtx reader, so every input kind names a value the same way.
+    data: payloadData(payload),
   };
-  const channel = text(sys.Channel);
+  const channel = childText(sys, 'Channel');
   if (channel) record.channel = channel;
-  const computer = text(sys.Computer);
+  const computer = childText(sys, 'Computer');
   if (computer) record.computer = computer;
-  readEventData(ev.EventData, record.data);
-  for (const key of ['UserData', 'ProcessingErrorData'] as const) {
-    if (ev[key] !== undefined) flatten(ev[key], key === 'UserData' ? '' : key, record.data);
-  }
-  const message = text(obj(ev.RenderingInfo)?.Message);
+  const rendering = child(ev, 'RenderingInfo');
+  const message = rendering && childText(rendering, 'Message');
   if (message) record.message = message;
   return record;
 }
 
-function readEventData(node: unknown, data: Record<string, string>): void {
-  const ed = obj(node);
-  if (!ed) return;
-  let unnamed = 0;
-  for (const d of list(ed.Data)) {
-    const name = attr(d, 'Name');
-    putData(data, name ?? `#${unnamed++}`, text(d) ?? '');
+/** fast-xml-parser's ordered output as element trees, entities decoded. */
+function toElements(nodes: unknown): XmlElement[] {
+  const out: XmlElement[] = [];
+  if (!Array.isArray(nodes)) return out;
+  for (const node of nodes as Array<Record<string, unknown>>) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === ':@' || key === '#text') continue;
+      const attrs = (node[':@'] ?? {}) as Record<string, unknown>;
+      out.push({
+        name: key,
+        attributes: Object.entries(attrs).map(([n, v]) => [n, decodeEntities(String(v))]),
+        children: childrenOf(value),
+      });
+    }
   }
-  for (const b of list(ed.Binary)) putData(data, 'Binary', (text(b) ?? '').trim());
+  return out;
 }
 
-/** UserData and ProcessingErrorData: leaf elements under dotted paths of their element names. */
-function flatten(node: unknown, path: string, data: Record<string, string>): void {
-  const o = obj(node);
-  const children = o ? Object.keys(o).filter((k) => !k.startsWith('@_') && k !== '#text') : [];
-  if (!o || children.length === 0) {
-    if (path) putData(data, path, text(node) ?? '');
-    return;
+function childrenOf(nodes: unknown): Array<XmlElement | string> {
+  const out: Array<XmlElement | string> = [];
+  if (!Array.isArray(nodes)) return out;
+  for (const node of nodes as Array<Record<string, unknown>>) {
+    if ('#text' in node) out.push(decodeEntities(String(node['#text'])));
+    else out.push(...toElements([node]));
   }
-  for (const key of children) {
-    const child = o[key];
-    const name = path ? `${path}.${key}` : key;
-    // Repeated elements share a path; putData numbers the repeats (#1, #2, ...).
-    for (const item of Array.isArray(child) ? child : [child]) flatten(item, name, data);
-  }
+  return out;
 }
 
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
+function child(el: XmlElement, name: string): XmlElement | undefined {
+  for (const c of el.children) if (typeof c !== 'string' && c.name === name) return c;
+  return undefined;
 }
 
-function list(v: unknown): unknown[] {
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-/** The text content of an element as parsed (string, or an object with #text), entities decoded. */
-function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return decodeEntities(v);
-  const o = obj(v);
-  if (!o) return undefined;
-  const t = o['#text'];
-  return typeof t === 'string' ? decodeEntities(t) : '';
-}
-
-function attr(v: unknown, name: string): string | undefined {
-  const a = obj(v)?.[`@_${name}`];
-  return typeof a === 'string' ? decodeEntities(a) : undefined;
+function childText(el: XmlElement, name: string): string | undefined {
+  const c = child(el, name);
+  return c && textContent(c);
 }
 
 function int(s: string | undefined): number | undefined {

@@ -1,0 +1,305 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { memoryIO } from './helpers.js';
+import { contract } from './schema.js';
+
+const dir = 'test/fixtures/events/';
+const fixture = (name: string) => new Uint8Array(readFileSync(dir + name));
+const sample = (name: string) => new Uint8Array(readFileSync(`../shared/samples/evtx/${name}`));
+const validEvent = contract('event');
+
+async function run(args: string[], files: Record<string, Uint8Array | string> = {}) {
+  const m = memoryIO(files);
+  const code = await main(['events', ...args], m.io);
+  return { code, out: m.out(), err: m.err() };
+}
+
+function jsonLines(out: string): Array<Record<string, unknown>> {
+  if (out === '') return [];
+  return out
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+describe('events: the table', () => {
+  it('prints one line per record (more when values do not fit) at 80 columns, codes in hex', async () => {
+    const r = await run(['join.xml'], { 'join.xml': fixture('join-fail.wevtutil.xml') });
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(
+      [
+        'TIME (UTC)           LEVEL    ID  PROVIDER       DETAILS',
+        '2026-10-03 07:58:11  Info   4096  UserDeviceReg',
+        '2026-10-03 07:58:12  Error   201  UserDeviceReg  ExitCode=0x80072ee2',
+        '    HttpStatus=0',
+        '2026-10-03 07:58:12  Error   304  UserDeviceReg  ExitCode=0x801c0021',
+        '    TenantType=Managed JoinType=sync',
+        '    DebugOutput=joinMode: Join drsInstance: azure registrationType: sync tenant…',
+        '2026-10-03 08:58:30  Info   4096  UserDeviceReg',
+        '2026-10-03 08:58:31  Info    101  UserDeviceReg',
+        '    ServerMessage={"DiscoveryService":{"DiscoveryEndpoint":"https:\\/\\/enterpris…',
+        '2026-10-03 08:58:31  Info    102  UserDeviceReg  JoinRequestType=1',
+        '    JoinRequestTypeSymbolicName=DEVICE Domain=corp.contoso.example',
+        '2026-10-03 08:58:32  Error   204  UserDeviceReg  ExitCode=0x801c03f2',
+        '    HttpStatus=400',
+        '    ServerResponse={"ErrorType":"DirectoryError","Message":"The public key user…',
+        '2026-10-03 08:58:32  Error   304  UserDeviceReg  ExitCode=0x801c03f2',
+        '    ServerErrorMessage=DirectoryError: The public key user certificate is not f…',
+        '    TenantType=Managed JoinType=sync DebugOutput=joinMode: Join drsInstance: az…',
+        '8 records',
+        '',
+      ].join('\n'),
+    );
+    for (const line of r.out.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('shows the message where an export has no event data (CSV), and counts what the filters kept', async () => {
+    const r = await run(['prt.csv', '--id', '1081,1007'], { 'prt.csv': fixture('prt-fail.powershell.csv') });
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      [
+        'TIME (UTC)           LEVEL    ID  PROVIDER       DETAILS',
+        '2026-10-03 09:47:26  Info   1007  AAD            AadCloudAPPlugin GetToken Stop.',
+        '    Status: 0xC000023C',
+        '2026-10-03 09:12:41  Info   1007  AAD            AadCloudAPPlugin GetToken Stop.',
+        '    Status: 0xC000006D',
+        '2026-10-03 09:12:41  Error  1081  AAD            OAuth response error:',
+        '    invalid_grant Error description: AADSTS50126: Error validating credentials',
+        '    due to invalid username or password. Trace ID: 9d04c1b7-2e6a-4f83-a5d9-0b7e…',
+        '3 of 15 records shown; 2 warnings on standard error',
+        '',
+      ].join('\n'),
+    );
+    expect(r.err).toBe(
+      'prt.csv: line 3: Export-Csv keeps no event data (Properties holds only a type name): only the message is kept\n' +
+        "prt.csv: line 3: TimeCreated carries no time zone (the exporting machine's local time): read as UTC\n",
+    );
+    expect(r.out).toMatch(/\n3 of 15 records shown; 2 warnings on standard error\n$/);
+  });
+
+  it('names each file before its records when there are several', async () => {
+    const r = await run(['a.xml', 'b.json', '--level', 'error', '--id', '304,305'], {
+      'a.xml': fixture('federated-fail.de-DE.eventviewer.xml'),
+      'b.json': fixture('join-fail.getwinevent.json'),
+    });
+    expect(r.code).toBe(0);
+    const heads = r.out.split('\n').filter((l) => /^(==|\d{4}-)/.test(l));
+    expect(heads.map((l) => l.slice(0, 47))).toEqual([
+      '== a.xml ==',
+      '2026-10-03 07:58:31  Error   305  UserDeviceReg',
+      '2026-10-03 07:58:31  Error   304  UserDeviceReg',
+      '== b.json ==',
+      '2026-10-03 08:58:32  Error   304  UserDeviceReg',
+      '2026-10-03 07:58:12  Error   304  UserDeviceReg',
+    ]);
+  });
+});
+
+describe('events --format jsonl', () => {
+  it('prints one contract-valid object per record, source set to the file as given', async () => {
+    const r = await run(['logs/prt.json', '--format', 'jsonl'], {
+      'logs/prt.json': fixture('prt-fail.getwinevent.json'),
+    });
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.out);
+    expect(lines).toHaveLength(15);
+    for (const l of lines) expect(validEvent(l)).toBe('');
+    expect(lines.every((l) => l.source === 'logs/prt.json')).toBe(true);
+    expect(lines[1]).toEqual({
+      source: 'logs/prt.json',
+      recordId: 2010,
+      time: '2026-10-03T09:47:26.342Z',
+      provider: 'Microsoft-Windows-AAD',
+      channel: 'Microsoft-Windows-AAD/Analytic',
+      eventId: 1007,
+      level: 4,
+      computer: 'WKS-0388.corp.contoso.example',
+      data: { Status: '3221226044' },
+      message: 'AadCloudAPPlugin GetToken Stop.\r\nStatus: 0xC000023C',
+    });
+  });
+
+  it('is valid against the schema for every fixture and every public .evtx sample', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const f of [
+      'join-fail.wevtutil.xml',
+      'join-fail.eventviewer.xml',
+      'join-fail.eventviewer.csv',
+      'join-fail.getwinevent.json',
+      'federated-fail.de-DE.eventviewer.xml',
+      'federated-fail.de-DE.eventviewer.csv',
+      'prt-fail.wevtutil.xml',
+      'prt-fail.powershell.csv',
+      'prt-fail.getwinevent.json',
+    ]) {
+      files[f] = fixture(f);
+    }
+    for (const f of [
+      'security.evtx',
+      'system.evtx',
+      'sample_with_a_bad_chunk_magic.evtx',
+      'MSExchange_Management_wec.evtx',
+    ]) {
+      files[f] = sample(f);
+    }
+    const r = await run([...Object.keys(files), '--format', 'jsonl'], files);
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.out);
+    expect(lines.length).toBeGreaterThan(4500);
+    const invalid = lines.map((l) => validEvent(l)).filter(Boolean);
+    expect(invalid).toEqual([]);
+    expect(new Set(lines.map((l) => l.source))).toEqual(new Set(Object.keys(files)));
+  });
+
+  it('reads standard input for -', async () => {
+    const r = await run(['-', '--format', 'jsonl', '--id', '204'], {
+      '-': fixture('join-fail.eventviewer.xml'),
+    });
+    expect(r.code).toBe(0);
+    const [line] = jsonLines(r.out);
+    expect(line).toMatchObject({ source: '-', recordId: 47, eventId: 204 });
+    expect(line!.message).toMatch(/^The get join response operation callback failed/);
+  });
+
+  it('prints nothing on standard output when no record matches', async () => {
+    const r = await run(['j.xml', '--format', 'jsonl', '--id', '9999'], {
+      'j.xml': fixture('join-fail.wevtutil.xml'),
+    });
+    expect([r.code, r.out, r.err]).toEqual([0, '', '']);
+  });
+});
+
+describe('events: filters', () => {
+  const files = {
+    'prt.xml': fixture('prt-fail.wevtutil.xml'),
+    'join.xml': fixture('join-fail.wevtutil.xml'),
+  };
+  const ids = async (...args: string[]) =>
+    jsonLines((await run([...Object.keys(files), '--format', 'jsonl', ...args], files)).out).map(
+      (l) => l.recordId,
+    );
+
+  it('--id takes lists and ranges', async () => {
+    expect(await ids('--id', '1006-1007,304')).toEqual([2001, 2005, 2006, 2010, 43, 48]);
+  });
+
+  it('--provider and --channel match with or without "Microsoft-Windows-", any case, * as a wildcard', async () => {
+    expect(await ids('--provider', 'user device registration', '--id', '304')).toEqual([43, 48]);
+    expect(await ids('--channel', 'AAD/Operational')).toEqual([310, 311, 312, 313, 314]);
+    expect(await ids('--channel', '*/Analytic', '--id', '1007')).toEqual([2005, 2010]);
+    expect(await ids('--provider', 'AA')).toEqual([]);
+  });
+
+  it('--since and --until take ISO dates and times, a date alone meaning the whole day', async () => {
+    expect(await ids('--since', '2026-10-03T09:47:26Z', '--provider', 'AAD')).toEqual([312, 313, 2010, 314]);
+    expect(await ids('--until', '2026-10-03T07:58:12.5Z')).toEqual([41]);
+    expect(await ids('--since', '2026-10-03T10:58:31+02:00', '--until', '2026-10-03T08:58:32')).toEqual([
+      45, 46,
+    ]);
+    expect((await ids('--until', '2026-10-03')).length).toBe(23);
+    expect(await ids('--until', '2026-10-02')).toEqual([]);
+  });
+
+  it('--level takes names or numbers; information includes level 0', async () => {
+    expect(await ids('--level', 'warning')).toEqual([314]);
+    expect(await ids('--level', '2', '--provider', 'Microsoft-Windows-AAD')).toEqual([310, 311, 312, 313]);
+  });
+
+  it('rejects a bad filter value with one line and exit code 2', async () => {
+    for (const [args, message] of [
+      [
+        ['--id', '30x'],
+        'dsreg-doctor events: --id: "30x" is not an event ID or a range of them (use 304,305 or 1006-1007)\n',
+      ],
+      [
+        ['--since', 'yesterday'],
+        'dsreg-doctor events: --since: "yesterday" is not an ISO date (use 2026-10-03 or 2026-10-03T04:31:00Z)\n',
+      ],
+      [
+        ['--since', '2026-10-04', '--until', '2026-10-03'],
+        'dsreg-doctor events: --since is after --until: no record can match\n',
+      ],
+      [
+        ['--level', 'loud'],
+        'dsreg-doctor events: --level: "loud" is not a level (use critical, error, warning, information, verbose or 0-255)\n',
+      ],
+    ] as const) {
+      const r = await run(['join.xml', ...args], files);
+      expect([r.code, r.out, r.err]).toEqual([2, '', message]);
+    }
+    const bad = await run(['join.xml', '--format', 'yaml'], files);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/argument 'yaml' is invalid. Allowed choices are table, jsonl/);
+  });
+});
+
+describe('events: bad and damaged input', () => {
+  it('gives a file that is no event log one clear line and exit code 2', async () => {
+    const dsreg = readFileSync(
+      '../shared/samples/dsregcmd/011-doc-join-fail-0x801c03f2-directoryerror-sync.txt',
+    );
+    const r = await run(['status.txt', 'notes.txt'], {
+      'status.txt': dsreg,
+      'notes.txt': 'hello, world\nnothing here\n',
+    });
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      'dsreg-doctor events: status.txt: not an event log export (expected .evtx, or XML, CSV or JSON from Event Viewer, wevtutil or Get-WinEvent); this looks like dsregcmd /status output: use `dsreg-doctor diagnose`\n' +
+        'dsreg-doctor events: notes.txt: not an event log export (expected .evtx, or XML, CSV or JSON from Event Viewer, wevtutil or Get-WinEvent)\n',
+    );
+  });
+
+  it('gives an unreadable path one line and exit code 2, and still reads the other files', async () => {
+    const r = await run(['missing.evtx', 'join.xml', '--format', 'jsonl'], {
+      'join.xml': fixture('join-fail.wevtutil.xml'),
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('dsreg-doctor events: missing.evtx: no such file\n');
+    expect(jsonLines(r.out)).toHaveLength(8);
+  });
+
+  it('refuses an XXE payload with one line and exit code 2', async () => {
+    const r = await run(['xxe.xml'], { 'xxe.xml': fixture('xxe.xml') });
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toBe(
+      'dsreg-doctor events: xxe.xml:2: refused: the XML declares a DTD or entities (<!DOCTYPE/<!ENTITY); event exports never do, and they are not expanded\n',
+    );
+  });
+
+  it('prints the readable records of a damaged export and one warning per problem on standard error', async () => {
+    const r = await run(['bad.xml', '--format', 'jsonl'], { 'bad.xml': fixture('damaged.wevtutil.xml') });
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.out).map((l) => l.recordId)).toEqual([41, 42, 44, 45, 46, 47]);
+    const warnings = r.err.trimEnd().split('\n');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(
+      /^bad\.xml: record 43, line 1, offset 1\d{3}: malformed XML \(.+\): event skipped$/,
+    );
+    expect(warnings[1]).toMatch(
+      /^bad\.xml: record 48, line 3, offset \d+: event cut off \(no <\/Event>\): skipped$/,
+    );
+  });
+
+  it('reports .evtx damage as "source: chunk N, record R, offset X: ..." and prints every recoverable record', async () => {
+    const r = await run(['bad.evtx', '--format', 'jsonl'], {
+      'bad.evtx': sample('sample_with_a_bad_chunk_magic.evtx'),
+    });
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.out).length).toBeGreaterThan(250);
+    const warnings = r.err.trimEnd().split('\n');
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const w of warnings) expect(w).toMatch(/^bad\.evtx: chunk \d+(, record \d+)?, offset \d+: \S/);
+  });
+
+  it('caps the warnings of one file and says how many more there were', async () => {
+    const many = "<Event xmlns='x'><System>".repeat(30);
+    const r = await run(['many.xml'], { 'many.xml': many });
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[20]).toBe('many.xml: 10 more warnings not shown');
+    expect(r.out).toBe('0 records; 30 warnings on standard error\n');
+  });
+});

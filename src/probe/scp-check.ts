@@ -161,7 +161,7 @@ export function crossCheck(input: CrossCheckInput): Finding[] {
         id: 'probe-tenant-match',
         severity: 'info',
         phase: 'discover',
-        title: `The tenant ${expected} matches ${seen.map((s) => s.what).join(', ')}`,
+        title: `The tenant ${expected}${input.expectedFrom ? ` (from ${input.expectedFrom})` : ''} matches ${seen.map((s) => s.what).join(', ')}`,
         codes: [],
         evidence: seen.map((s) => ev(`${s.what}: ${s.id}`)),
       });

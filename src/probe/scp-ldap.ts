@@ -79,7 +79,8 @@ export async function checkScpLdap(target: LdapTarget, timeoutMs: number): Promi
     url: parsed.server,
     timeout: timeoutMs,
     connectTimeout: timeoutMs,
-    tlsOptions,
+    // ldapts takes any tlsOptions as a request for TLS from the first byte: give them to ldaps:// only.
+    ...(parsed.secure && { tlsOptions }),
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -91,7 +92,8 @@ export async function checkScpLdap(target: LdapTarget, timeoutMs: number): Promi
       if (!parsed.secure) {
         step = 'starttls';
         try {
-          await client.startTLS(tlsOptions);
+          // A fresh object: ldapts adds the socket to it; host is what the certificate must name.
+          await client.startTLS({ ...tlsOptions, host: parsed.host });
           trail.push(ev(`${parsed.server}: StartTLS done`));
         } catch (err) {
           return {

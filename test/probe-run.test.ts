@@ -1,0 +1,187 @@
+// The orchestration: which probes run for a request and for a capture's failing phase, how
+// failures against one host are said once, and how fast an unreachable network is reported.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeTransportFailures, planForPhase, probeForDiagnosis, runProbes } from '../src/probe/run.js';
+import {
+  closedPort,
+  fixture,
+  json,
+  loopbackOptions,
+  makePki,
+  type Pki,
+  startHttps,
+  type TestServer,
+  text,
+} from './probe-helpers.js';
+
+const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
+let pki: Pki;
+let svc: TestServer;
+
+beforeAll(async () => {
+  pki = makePki();
+  svc = await startHttps(pki.server, {
+    '/': text(302, 'text/html', ''),
+    '/contoso.com/discover': json(200, JSON.parse(fixture('discovery-contoso.json'))),
+    '/common/userrealm/': json(200, JSON.parse(fixture('userrealm-federated.json'))),
+    '/contoso.com/.well-known/openid-configuration': json(
+      200,
+      JSON.parse(fixture('openid-configuration-contoso.json')),
+    ),
+    '/adfs/services/trust/mex': text(200, 'text/xml', fixture('mex-13-only.xml')),
+  });
+});
+
+afterAll(async () => {
+  await svc?.close();
+  pki?.cleanup();
+});
+
+const paths = () => svc.requests.map((r) => r.url.replace(/\?.*$/, ''));
+
+describe('runProbes', () => {
+  it('runs everything a UPN calls for, most severe first', async () => {
+    svc.requests.length = 0;
+    const f = await runProbes(
+      { upn: 'alice@contoso.com', tenant: CONTOSO },
+      loopbackOptions(pki, { all: svc.base }),
+    );
+    expect(new Set(paths())).toEqual(
+      new Set([
+        '/',
+        '/contoso.com/discover',
+        '/common/userrealm/',
+        '/contoso.com/.well-known/openid-configuration',
+        '/adfs/services/trust/mex',
+      ]),
+    );
+    expect(f[0]?.id).toBe('probe-mex-missing-version');
+    expect(f.map((x) => x.id)).toContain('probe-tenant-match');
+    expect(f.map((x) => x.id)).toContain('probe-clock-ok');
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
+  it('flags a tenant that differs from the one the domain belongs to', async () => {
+    const f = await runProbes(
+      { domain: 'contoso.com', tenant: '5b1a9c3e-7d2f-4e8a-b6c4-0f9e8d7c6b5a', endpoints: [] },
+      loopbackOptions(pki, { all: svc.base }),
+    );
+    const m = f.find((x) => x.id === 'probe-tenant-mismatch');
+    expect(m?.severity).toBe('error');
+    expect(m?.title).toContain('tenant metadata for contoso.com');
+  });
+
+  it('uses the domain an offline SCP names, as a device would', async () => {
+    svc.requests.length = 0;
+    await runProbes(
+      {
+        scpFiles: [{ name: 'scp.ldf', text: fixture('scp/ldifde-contoso.ldf') }],
+        endpoints: [],
+        checks: ['discovery'],
+      },
+      loopbackOptions(pki, { all: svc.base }),
+    );
+    expect(paths()).toEqual(['/contoso.com/discover']);
+  });
+
+  it('reports an unreachable network in well under the time limit, once per host', async () => {
+    const [a, b, c, d] = await Promise.all([closedPort(), closedPort(), closedPort(), closedPort()]);
+    const t0 = Date.now();
+    const f = await runProbes(
+      { upn: 'someone@contoso.com' },
+      loopbackOptions(
+        pki,
+        {
+          registration: `https://127.0.0.1:${a}`,
+          login: `https://127.0.0.1:${b}`,
+          deviceLogin: `https://127.0.0.1:${c}`,
+          autologon: `https://127.0.0.1:${d}`,
+        },
+        { timeoutMs: 5000 },
+      ),
+    );
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(f.map((x) => `${x.id} ${x.phase}`)).toEqual([
+      'probe-endpoint-connect-failed discover',
+      'probe-endpoint-connect-failed discover',
+      'probe-endpoint-connect-failed post-join',
+      'probe-endpoint-connect-failed post-join',
+    ]);
+    // Discovery's failure joined the registration host's finding, realm and tenant the sign-in host's.
+    expect(f[0]?.codes.map((c) => c.name)).toEqual([
+      'DSREG_AUTOJOIN_DISC_FAILED',
+      'WININET_E_CANNOT_CONNECT',
+    ]);
+    expect(f[1]?.codes.map((c) => c.name)).toEqual([
+      'DSREG_AUTOJOIN_USERREALM_DISCOVERY_FAILED',
+      'WININET_E_CANNOT_CONNECT',
+    ]);
+    expect(f[1]?.evidence.map((e) => e.source)).toEqual([
+      'probe:endpoints',
+      'probe:realm',
+      'probe:tenant-metadata',
+    ]);
+  });
+});
+
+describe('mergeTransportFailures', () => {
+  it('leaves findings about different hosts alone', () => {
+    const mk = (host: string) => ({
+      id: 'probe-endpoint-dns-failed',
+      severity: 'error' as const,
+      title: host,
+      codes: [],
+      evidence: [{ source: 'probe:endpoints', text: `GET https://${host}/: cannot resolve` }],
+    });
+    expect(mergeTransportFailures([mk('a.example'), mk('b.example'), mk('a.example')])).toHaveLength(2);
+  });
+});
+
+describe('probeForDiagnosis', () => {
+  it('plans by failing phase', () => {
+    expect(planForPhase('precheck')).toEqual({ endpoints: [], checks: [] });
+    expect(planForPhase('auth')).toEqual({ endpoints: ['login'], checks: ['realm', 'mex', 'tenant'] });
+    expect(planForPhase(null).checks).toEqual(['discovery', 'realm', 'mex', 'tenant']);
+  });
+
+  it('runs the auth-phase probes for a capture: realm, MEX, tenant, and matches its tenant', async () => {
+    svc.requests.length = 0;
+    const f = await probeForDiagnosis(
+      { domain: 'CONTOSO', upn: 'alice@contoso.com', tenantId: CONTOSO, phase: 'auth' },
+      { ...loopbackOptions(pki, { all: svc.base }), source: 'status.txt' },
+    );
+    expect(new Set(paths())).toEqual(
+      new Set([
+        '/',
+        '/common/userrealm/',
+        '/contoso.com/.well-known/openid-configuration',
+        '/adfs/services/trust/mex',
+      ]),
+    );
+    expect(f.find((x) => x.id === 'probe-tenant-match')?.title).toContain('(from status.txt)');
+    expect(f.every((x) => x.evidence.every((e) => e.source.startsWith('probe:')))).toBe(true);
+  });
+
+  it('runs nothing for a precheck failure', async () => {
+    svc.requests.length = 0;
+    expect(await probeForDiagnosis({ phase: 'precheck' }, loopbackOptions(pki, { all: svc.base }))).toEqual(
+      [],
+    );
+    expect(svc.requests).toEqual([]);
+  });
+});
+
+describe('clouds', () => {
+  it('probes the .us hosts for --cloud usgov', async () => {
+    const { endpointsFor } = await import('../src/probe/types.js');
+    expect(endpointsFor({ cloud: 'usgov', timeoutMs: 1 })).toEqual({
+      registration: 'https://enterpriseregistration.microsoftonline.us',
+      login: 'https://login.microsoftonline.us',
+      deviceLogin: 'https://device.login.microsoftonline.us',
+      autologon: 'https://autologon.microsoft.us',
+    });
+    expect(endpointsFor({ cloud: 'public', timeoutMs: 1 }).registration).toBe(
+      'https://enterpriseregistration.windows.net',
+    );
+  });
+});

@@ -86,6 +86,7 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
   const hex = (n: number) => `0x${(fileOffset + n).toString(16)}`;
 
   const header = readChunkHeader(b);
+  const short = b.length < CHUNK_SIZE ? ` and is cut short (${b.length} of ${CHUNK_SIZE} bytes)` : '';
   if (header === null) {
     if (!isZero(b, 0, b.length))
       warn(`chunk ${index} is cut short (${b.length} of ${CHUNK_SIZE} bytes): skipped`, 0);
@@ -95,11 +96,9 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
   if (!header.signatureValid) {
     // Preallocated space past the last chunk is all zeros: not damage.
     if (isZero(b, 0, b.length)) return;
-    warn(`chunk ${index} has no chunk signature: its records are recovered by scanning`, 0);
+    warn(`chunk ${index} has no chunk signature${short}: scanning it for records`, 0);
     recovering = true;
-  }
-  if (b.length < CHUNK_SIZE)
-    warn(`chunk ${index} is cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
+  } else if (short) warn(`chunk ${index} is cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
 
   let end = b.length;
   if (!recovering) {
@@ -205,11 +204,17 @@ function readRecord(
     expander.nodes(nodes, null, -1, 0);
     return sink.finish(source, safeId(id) ?? 0, filetime(b, pos + 16));
   } catch (err) {
-    if (!(err instanceof EvtxFormatError)) throw err;
-    warn(
-      `record ${id} cannot be read: ${err.message} (at 0x${(fileOffset + err.offset).toString(16)}); skipped`,
-      pos,
-    );
+    if (err instanceof EvtxFormatError)
+      warn(
+        `record ${id} cannot be read: ${err.message} (at 0x${(fileOffset + err.offset).toString(16)}); skipped`,
+        pos,
+      );
+    // Not expected on any input; reported rather than thrown so one record never stops the rest.
+    else
+      warn(
+        `record ${id} cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
+        pos,
+      );
     return null;
   }
 }

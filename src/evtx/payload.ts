@@ -3,11 +3,13 @@
 // kind names the same value the same way:
 // - EventData: <Data Name="X"> gives key X; unnamed <Data> elements give '#0', '#1', ... in order;
 //   any other child (Binary, ...) is flattened like UserData.
-// - UserData and the other payloads: dotted paths of element names below the container
-//   ("EventXML.param1"); attributes as "path@name" (xmlns declarations left out); an element with
-//   attributes and no text gives only its attribute keys.
+// - UserData: dotted paths of element names below it ("EventXML.param1"), one key per leaf
+//   element; attributes as "path@name" too (xmlns declarations left out), since some providers
+//   (CAPI2) put every value in attributes.
+// - Other payloads (ProcessingErrorData, ...): the same, under the container's name
+//   ("ProcessingErrorData.ErrorCode").
 // - A key seen again (an array substitution repeats its element; UserData repeats names) gets
-//   "[1]", "[2]", ... so no value is lost and the first keeps the plain key.
+//   "#1", "#2", ... so no value is lost and the first keeps the plain key (as the XML reader does).
 
 /** An XML element as the readers see it: attributes in order, children as elements or text. */
 export interface XmlElement {
@@ -24,9 +26,9 @@ export function payloadData(containers: readonly XmlElement[]): Record<string, s
     let k = key;
     if (Object.hasOwn(out, k)) {
       let n = repeats.get(key) ?? 1;
-      while (Object.hasOwn(out, `${key}[${n}]`)) n++;
+      while (Object.hasOwn(out, `${key}#${n}`)) n++;
       repeats.set(key, n + 1);
-      k = `${key}[${n}]`;
+      k = `${key}#${n}`;
     }
     if (k === '__proto__')
       Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
@@ -43,7 +45,8 @@ export function payloadData(containers: readonly XmlElement[]): Record<string, s
         } else flatten(child, '', put);
       }
     } else {
-      for (const child of container.children) if (typeof child !== 'string') flatten(child, '', put);
+      const prefix = container.name === 'UserData' ? '' : container.name;
+      for (const child of container.children) if (typeof child !== 'string') flatten(child, prefix, put);
     }
   }
   return out;
@@ -51,11 +54,9 @@ export function payloadData(containers: readonly XmlElement[]): Record<string, s
 
 function flatten(el: XmlElement, prefix: string, put: (key: string, value: string) => void): void {
   const path = prefix ? `${prefix}.${el.name}` : el.name;
-  let attributes = 0;
   for (const [name, value] of el.attributes) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
     put(`${path}@${name}`, value);
-    attributes++;
   }
   let text = '';
   let hasElements = false;
@@ -64,8 +65,7 @@ function flatten(el: XmlElement, prefix: string, put: (key: string, value: strin
     else hasElements = true;
   }
   if (!hasElements) {
-    // An element that only carries attributes (<Error Code="5"/>) adds no empty text key.
-    if (text !== '' || attributes === 0) put(path, text);
+    put(path, text);
     return;
   }
   if (text.trim() !== '') put(path, text);

@@ -38,10 +38,13 @@ export interface Sink {
 const MAX_ELEMENTS = 100_000;
 /** Most characters of rendered text one record may expand to. */
 const MAX_CHARS = 4_000_000;
+/** Deepest element nesting of one record, across Binary XML values (bounds the recursion). */
+const MAX_OPEN = 512;
 
 export class Expander {
   private elements = 0;
   private chars = 0;
+  private open = 0;
   constructor(
     private readonly ctx: ChunkContext,
     private readonly sink: Sink,
@@ -86,6 +89,7 @@ export class Expander {
 
   private emit(el: XElement, values: TemplateValues | null, item: number, depth: number): void {
     if (++this.elements > MAX_ELEMENTS) fail(`record expands to more than ${MAX_ELEMENTS} elements`, this.at);
+    if (++this.open > MAX_OPEN) fail(`elements are nested more than ${MAX_OPEN} deep`, this.at);
     const sink = this.sink;
     sink.open(el.name);
     if (sink.capture) {
@@ -96,6 +100,7 @@ export class Expander {
     }
     this.nodes(el.children, values, item, depth);
     sink.close();
+    this.open--;
   }
 
   /** An attribute's text, or null when it has no value at all (every part an empty optional). */

@@ -205,7 +205,13 @@ function real(v: number, single: boolean): string {
   if (Number.isNaN(v)) return '-1.#IND';
   if (v === Number.POSITIVE_INFINITY) return '1.#INF';
   if (v === Number.NEGATIVE_INFINITY) return '-1.#INF';
-  return single ? String(Number.parseFloat(v.toPrecision(9))) : String(v);
+  if (!single) return String(v);
+  // The shortest decimal that reads back as the same 32-bit float.
+  for (let p = 1; p < 9; p++) {
+    const s = Number.parseFloat(v.toPrecision(p));
+    if (Math.fround(s) === v) return String(s);
+  }
+  return String(Number.parseFloat(v.toPrecision(9)));
 }
 
 /**

@@ -154,7 +154,7 @@ describe('events --format jsonl', () => {
   });
 
   it('reads standard input for -', async () => {
-    const r = await run(['-', '--format', 'jsonl', '--id', '204'], {
+    const r = await run(['-', '-f', 'jsonl', '--id', '204'], {
       '-': fixture('join-fail.eventviewer.xml'),
     });
     expect(r.code).toBe(0);

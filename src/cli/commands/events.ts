@@ -63,7 +63,7 @@ export function registerEvents(program: Command, io: CliIO, state: CommandState)
       'event log files (.evtx, wevtutil or Event Viewer XML, CSV, Get-WinEvent JSON); - for stdin',
     )
     .addOption(
-      new Option('--format <format>', 'table, or jsonl (one JSON object per record)')
+      new Option('-f, --format <format>', 'table, or jsonl (one JSON object per record)')
         .choices(['table', 'jsonl'])
         .default('table'),
     )
@@ -85,7 +85,10 @@ export function registerEvents(program: Command, io: CliIO, state: CommandState)
         '  dsreg-doctor events "Microsoft-Windows-User Device Registration%4Admin.evtx"\n' +
         '  dsreg-doctor events aad.xml --id 1006-1007,1081,1084 --level error,information\n' +
         '  wevtutil qe Microsoft-Windows-AAD/Operational /f:xml | dsreg-doctor events -\n' +
-        '  dsreg-doctor events udr.json aad.csv --since 2026-10-03 --format jsonl\n',
+        '  dsreg-doctor events udr.json aad.csv --since 2026-10-03 --format jsonl\n' +
+        '\nDamage inside a log is reported on standard error ("file: chunk N, record R, offset X: ...")\n' +
+        'and every readable record is printed. Exit codes: 0 the files were read; 2 a file could not\n' +
+        'be read or is no event log, or a bad option.\n',
     )
     .action(async (files: string[], opts: EventsOptions) => {
       state.code = await runEvents(files, opts, io);

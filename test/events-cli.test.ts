@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { bytesSource, readEvtx } from '../src/evtx/index.js';
 import { memoryIO } from './helpers.js';
 import { contract } from './schema.js';
 
@@ -169,6 +170,29 @@ describe('events --format jsonl', () => {
     });
     expect([r.code, r.out, r.err]).toEqual([0, '', '']);
   });
+});
+
+describe('events on every public .evtx sample', () => {
+  const names = readdirSync('../shared/samples/evtx').filter((f) => f.endsWith('.evtx'));
+  for (const name of names) {
+    it(`${name}: every record the reader recovers, schema-valid, warnings in the documented form`, async () => {
+      const expected = [...readEvtx(bytesSource(sample(name)), { onWarning: () => {} })].map(
+        (r) => r.recordId,
+      );
+      const r = await run([name, '--format', 'jsonl'], { [name]: sample(name) });
+      expect(r.code).toBe(0);
+      const lines = jsonLines(r.out);
+      expect(lines.map((l) => l.recordId)).toEqual(expected);
+      expect(lines.map((l) => validEvent(l)).filter(Boolean)).toEqual([]);
+      for (const w of r.err.split('\n').filter(Boolean)) {
+        expect(w).toMatch(
+          new RegExp(
+            `^${name.replace(/[.%]/g, '\\$&')}: (chunk \\d+(, record \\d+)?, offset \\d+: \\S|\\d+ more warnings not shown$)`,
+          ),
+        );
+      }
+    });
+  }
 });
 
 describe('events: filters', () => {

@@ -124,6 +124,26 @@ describe('runProbes', () => {
   });
 });
 
+describe('TLS inspection across checks', () => {
+  it('is said once per host, with every check that saw it as evidence', async () => {
+    const inspected = await startHttps(pki.intercept, {
+      '/contoso.com/discover': json(200, JSON.parse(fixture('discovery-contoso.json'))),
+    });
+    try {
+      const f = await runProbes(
+        { domain: 'contoso.com', endpoints: ['registration'], checks: ['discovery'] },
+        loopbackOptions(pki, { all: inspected.base }),
+      );
+      const tls = f.filter((x) => x.id === 'probe-tls-inspection');
+      expect(tls).toHaveLength(1);
+      expect(tls[0]?.evidence.map((e) => e.source)).toEqual(['probe:endpoints', 'probe:drs-discovery']);
+      expect(f.map((x) => x.id)).toContain('probe-drs-discovered');
+    } finally {
+      await inspected.close();
+    }
+  });
+});
+
 describe('mergeTransportFailures', () => {
   it('leaves findings about different hosts alone', () => {
     const mk = (host: string) => ({

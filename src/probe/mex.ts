@@ -201,11 +201,7 @@ export async function checkMex(ctx: ProbeContext, url: string): Promise<CheckRes
     id: 'probe-mex',
     docs: [DOCS.auth],
   };
-  const ev = (textValue: string, line?: number): Evidence => ({
-    source: PROBE,
-    text: textValue,
-    ...(line !== undefined && { line }),
-  });
+  const ev = (textValue: string): Evidence => ({ source: PROBE, text: textValue });
   const res = await ctx.get(url, { Accept: 'application/soap+xml, application/xml, text/xml' });
   const transport = transportFindings(t, res, 'XML');
   if (!res.ok || transport.some((f) => f.severity === 'error' && f.id !== 'probe-tls-inspection')) {
@@ -236,7 +232,7 @@ export async function checkMex(ctx: ProbeContext, url: string): Promise<CheckRes
         phase: 'post-join',
         title: 'The federation metadata contains a DTD, which Windows refuses to parse',
         codes: [codeRef(0xc00cee4f)],
-        evidence: [ev(`${head}; <!DOCTYPE or <!ENTITY at line ${parsed.line} of the document`, parsed.line)],
+        evidence: [ev(`${head}; <!DOCTYPE or <!ENTITY at line ${parsed.line} of the document`)],
         cause:
           'Windows parses WS-Trust XML with DTD processing prohibited; a document type declaration (often added by a proxy, or by a non-Microsoft STS) stops token requests.',
         fix: [
@@ -251,7 +247,7 @@ export async function checkMex(ctx: ProbeContext, url: string): Promise<CheckRes
         phase: 'auth',
         title: 'The federation metadata is not well-formed XML',
         codes: [codeRef(0xcaa9002c)],
-        evidence: [ev(`${head}; ${parsed.message}`, parsed.line)],
+        evidence: [ev(`${head}; ${parsed.message}${parsed.line ? ` (line ${parsed.line})` : ''}`)],
         cause: 'The federation service, or a proxy in front of it, returned something other than XML.',
         fix: ['Make sure the MEX endpoint returns valid XML and that no proxy rewrites it.'],
         docs: [DOCS.auth],

@@ -85,7 +85,9 @@ export function failureFindings(t: Target, f: HttpFailure): Finding[] {
           id: `${t.id}-dns-failed`,
           severity: 'error',
           phase: t.phase,
-          title: `Cannot reach ${t.label}: the name does not resolve`,
+          title: f.proxy
+            ? `Cannot reach the proxy ${f.proxy} on the way to ${t.label}: its name does not resolve`
+            : `Cannot reach ${t.label}: the name does not resolve`,
           codes: [
             codeRef(codes.dns, t.family === 'wininet' ? undefined : 'ERROR_ADAL_INTERNET_CANNOT_CONNECT'),
           ],
@@ -106,7 +108,9 @@ export function failureFindings(t: Target, f: HttpFailure): Finding[] {
           id: `${t.id}-connect-failed`,
           severity: 'error',
           phase: t.phase,
-          title: `Cannot reach ${t.label}: the connection was refused or the network is unreachable`,
+          title: f.proxy
+            ? `Cannot reach the proxy ${f.proxy} on the way to ${t.label}: the connection was refused`
+            : `Cannot reach ${t.label}: the connection was refused or the network is unreachable`,
           codes: [codeRef(codes.connect)],
           evidence,
           cause: f.proxy
@@ -194,7 +198,7 @@ export function tlsFindings(t: Target, res: HttpResult): Finding[] {
   const evidence = [
     ev(
       t,
-      `certificate for ${new URL(res.url).hostname}: subject ${leaf?.subject ?? '?'}, issued by ${leaf?.issuer ?? '?'}` +
+      `certificate for ${new URL(res.url).host}: subject ${leaf?.subject ?? '?'}, issued by ${leaf?.issuer ?? '?'}` +
         (top && top !== leaf ? `; chain ends at ${top.subject}` : '') +
         (info.reason ? ` (${info.reason})` : ''),
     ),

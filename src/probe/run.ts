@@ -152,8 +152,11 @@ export function mergeTransportFailures(findings: Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const f of findings) {
     const kind =
-      TRANSPORT.exec(f.id)?.[1] ?? (f.id === 'probe-proxy-auth-required' ? 'proxy-auth' : undefined);
-    const host = /GET https:\/\/([^/\s]+)/.exec(f.evidence[0]?.text ?? '')?.[1];
+      TRANSPORT.exec(f.id)?.[1] ??
+      (f.id === 'probe-proxy-auth-required' || f.id === 'probe-tls-inspection' ? f.id : undefined);
+    const host = /(?:GET https:\/\/|certificate for )([^/\s:]+(?::\d+)?)/.exec(
+      f.evidence[0]?.text ?? '',
+    )?.[1];
     if (!kind || !host) {
       out.push(f);
       continue;
@@ -167,7 +170,9 @@ export function mergeTransportFailures(findings: Finding[]): Finding[] {
       continue;
     }
     for (const c of f.codes) if (!first.codes.some((x) => x.hex === c.hex)) first.codes.push(c);
-    first.evidence.push(...f.evidence.filter((e) => !first.evidence.some((x) => x.text === e.text)));
+    first.evidence.push(
+      ...f.evidence.filter((e) => !first.evidence.some((x) => x.text === e.text && x.source === e.source)),
+    );
     if (phaseRank(f.phase) < phaseRank(first.phase)) first.phase = f.phase ?? null;
   }
   // The guide's own phase codes (0x801c....) lead; sub-codes follow.

@@ -115,7 +115,8 @@ export function crossCheck(input: CrossCheckInput): Finding[] {
   if (
     effective?.tenantId &&
     input.discovery?.tenantId &&
-    effective.tenantId !== input.discovery.tenantId.toLowerCase()
+    effective.tenantId !== input.discovery.tenantId.toLowerCase() &&
+    !findings.some((f) => f.id === 'probe-scp-wrong-tenant')
   ) {
     findings.push({
       id: 'probe-drs-tenant-mismatch',

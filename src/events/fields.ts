@@ -13,7 +13,7 @@ export interface KnownProvider {
   guid: string;
   /** The name without "Microsoft-Windows-", as Event Viewer shows it in its Source column. */
   short: string;
-  /** A label of at most 13 characters for the events table. */
+  /** A label of at most 16 characters for the events table. */
   label: string;
   channels: string[];
 }

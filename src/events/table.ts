@@ -9,7 +9,7 @@ import type { EventRecord } from './types.js';
 const TIME = 19;
 const LEVEL = 5;
 const ID = 5;
-const PROVIDER = 13;
+const PROVIDER = 16;
 const FIXED = TIME + 2 + LEVEL + 1 + ID + 2 + PROVIDER + 2;
 
 /** Fields that hold an HRESULT, NTSTATUS or Win32 code. */

@@ -35,6 +35,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     load: () => import('./commands/lookup.js').then((m) => m.registerLookup),
   },
   {
+    name: 'redact',
+    summary: 'write a copy of a dsregcmd capture or event export with identifiers replaced',
+    load: () => import('./commands/redact.js').then((m) => m.registerRedact),
+  },
+  {
     name: 'events',
     summary: 'print the records of event logs (.evtx, XML, CSV or JSON exports)',
     load: () => import('./commands/events.js').then((m) => m.registerEvents),
@@ -43,6 +48,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     name: 'probe',
     summary: 'run the network and directory checks of the guide for real',
     load: () => import('./commands/probe.js').then((m) => m.registerProbe),
+  },
+  {
+    name: 'web',
+    summary: 'serve the browser page on this computer',
+    load: () => import('./commands/web.js').then((m) => m.registerWeb),
   },
 ];
 

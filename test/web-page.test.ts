@@ -1,0 +1,389 @@
+// The browser page, end to end in Debian's chromium: paste, drop, pick files, click findings, look
+// codes up, move by keyboard; and check that it asks nothing of anyone but the server it came from.
+// Screenshots (light and dark, laptop and phone) go to test-results/web/ for a person to look at.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type WebServer } from '../src/cli/commands/web.js';
+import { main } from '../src/cli/main.js';
+import { decodeText } from '../src/input/decode.js';
+import { loadGenericNames, lookup } from '../src/kb/lookup.js';
+import type { Diagnosis } from '../src/types.js';
+import { memoryIO } from './helpers.js';
+
+const DIST = 'web/dist';
+const SAMPLES = '../shared/samples/dsregcmd';
+const SHOTS = 'test-results/web';
+
+/** Newest modification time under a folder (or of a file). */
+function newest(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let t = st.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === 'dist' || name === 'node_modules') continue;
+    t = Math.max(t, newest(join(path, name)));
+  }
+  return t;
+}
+
+/** Builds the page unless web/dist is newer than everything it is built from. */
+function ensureBuilt(): void {
+  const index = join(DIST, 'index.html');
+  const inputs = ['web', 'src', 'examples', 'package.json'];
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...inputs.map(newest))) return;
+  const r = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+async function cliJson(paths: string[]): Promise<Diagnosis> {
+  const files = Object.fromEntries(paths.map((p) => [p, new Uint8Array(readFileSync(p))]));
+  const m = memoryIO(files);
+  await main(['diagnose', ...paths, '--format', 'json', '--fail-on', 'never'], m.io);
+  return JSON.parse(m.out()) as Diagnosis;
+}
+
+interface PageView {
+  verdict: string | null;
+  phase: string | null;
+  joinType: string | null;
+  findings: { id: string; severity: string; codes: string[] }[];
+}
+
+async function readView(page: Page): Promise<PageView> {
+  return page.evaluate(() => {
+    const verdict = document.querySelector('.verdict');
+    return {
+      verdict: verdict?.getAttribute('data-verdict') ?? null,
+      phase: verdict?.getAttribute('data-phase') ?? null,
+      joinType: document.querySelector('[data-join-type]')?.getAttribute('data-join-type') ?? null,
+      findings: Array.from(document.querySelectorAll('article.finding')).map((a) => ({
+        id: a.getAttribute('data-rule') ?? '',
+        severity: a.getAttribute('data-severity') ?? '',
+        codes: Array.from(a.querySelectorAll('.code[data-code]')).map(
+          (c) => c.getAttribute('data-code') ?? '',
+        ),
+      })),
+    };
+  });
+}
+
+function expectedView(d: Diagnosis): PageView {
+  return {
+    verdict: d.verdict,
+    phase: d.phase ?? '',
+    joinType: d.joinType,
+    findings: d.findings.map((f) => ({ id: f.id, severity: f.severity, codes: f.codes.map((c) => c.hex) })),
+  };
+}
+
+let server: WebServer;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+const requests: string[] = [];
+const refused: string[] = [];
+const errors: string[] = [];
+
+async function pasteText(text: string): Promise<void> {
+  await page.fill('#input-text', text);
+  await page.waitForSelector('.verdict, .empty:not([aria-busy])');
+}
+
+/** The text of the first element matching a selector, once there is one. */
+async function textOf(selector: string): Promise<string> {
+  const first = page.locator(selector).first();
+  await first.waitFor();
+  return (await first.textContent()) ?? '';
+}
+
+async function countOf(selector: string): Promise<number> {
+  return page.locator(selector).count();
+}
+
+async function openPage(): Promise<void> {
+  await page.goto(server.url);
+  await page.waitForSelector('#input-text');
+}
+
+describe('the browser page', () => {
+  beforeAll(async () => {
+    ensureBuilt();
+    await loadGenericNames();
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startWebServer(join(process.cwd(), DIST), 0, '127.0.0.1');
+    const origin = new URL(server.url).origin;
+    userDataDir = mkdtempSync(join(tmpdir(), 'dsreg-doctor-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    });
+    // Every request the page makes goes through here: the server's own files pass, anything else
+    // is refused and recorded, and the last test fails on it.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      if (url.startsWith(`${origin}/`)) return route.continue();
+      refused.push(url);
+      return route.abort();
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`);
+    });
+    await openPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('says that nothing leaves the browser, and carries a Content-Security-Policy', async () => {
+    expect(await textOf('#privacy')).toContain('nothing you paste or drop is uploaded');
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("form-action 'none'");
+    // No inline script or style for the policy to have to allow.
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>\s*\S/);
+    expect(html).not.toMatch(/<style[\s>]/);
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it('diagnoses every pasted sample as the CLI does: verdict, join type, phase, findings and codes', async () => {
+    const files = readdirSync(SAMPLES).filter((f) => f.endsWith('.txt'));
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    for (const file of files) {
+      const path = join(SAMPLES, file);
+      const text = decodeText(new Uint8Array(readFileSync(path))).text;
+      await pasteText(text);
+      const expected = expectedView(await cliJson([path]));
+      expect({ file, ...(await readView(page)) }).toEqual({ file, ...expected });
+    }
+  }, 60_000);
+
+  it('shows the failing phase on the join flow and the verdict line', async () => {
+    const path = join(SAMPLES, '011-doc-join-fail-0x801c03f2-directoryerror-sync.txt');
+    await pasteText(readFileSync(path, 'utf8'));
+    expect((await textOf('.verdict-line')).trim()).toBe('FAILED in the join phase');
+    const steps = await page.$$eval('.flow .step', (els) =>
+      els.map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-state')}`),
+    );
+    expect(steps).toEqual([
+      'precheck:passed',
+      'discover:passed',
+      'auth:passed',
+      'join:failed',
+      'post-join:not-reached',
+    ]);
+    expect(await textOf('.finding')).toContain('0x801c03f2');
+    expect(await textOf('.finding')).toContain('DSREG_E_DIRECTORY_FAILURE');
+  });
+
+  it('brings the evidence lines of a clicked finding into view and marks them', async () => {
+    // A long capture whose first finding rests on lines far below the first screenful.
+    const path = join(SAMPLES, '005-entra-joined-local-account-no-prt.txt');
+    const text = readFileSync(path, 'utf8');
+    const d = await cliJson([path]);
+    await pasteText(text);
+    const index = d.findings.findIndex((f) => f.evidence.some((e) => (e.line ?? 0) > 50));
+    expect(index).toBeGreaterThanOrEqual(0);
+    const lines = d.findings[index]!.evidence.flatMap((e) => (e.line !== undefined ? [e.line] : []));
+    // Back to the top, where a reader starts (after pasting, the caret sits at the end).
+    await page.$eval('#input-text', (t) => {
+      t.scrollTop = 0;
+      t.dispatchEvent(new Event('scroll'));
+    });
+    expect(await page.$eval('#input-text', (t) => t.scrollTop)).toBe(0);
+    await page.locator('article.finding').nth(index).locator('.finding-title button').click();
+    expect(await countOf('.mark-active')).toBe(new Set(lines).size);
+    const { scrollTop, clientHeight, lineHeight } = await page.$eval('#input-text', (t) => ({
+      scrollTop: t.scrollTop,
+      clientHeight: t.clientHeight,
+      lineHeight: Number.parseFloat(getComputedStyle(t).lineHeight),
+    }));
+    const first = Math.min(...lines);
+    // The first evidence line is inside the visible part of the text area.
+    expect((first - 1) * lineHeight).toBeGreaterThanOrEqual(scrollTop);
+    expect(first * lineHeight).toBeLessThanOrEqual(scrollTop + clientHeight);
+    expect(await page.locator('article.finding').nth(index).getAttribute('class')).toMatch(
+      /finding-selected/,
+    );
+  });
+
+  it('reads a dropped UTF-16 file and names its lines in the evidence', async () => {
+    await openPage();
+    const path = join(SAMPLES, '009-doc-discover-fail-0x801c0021-0x80072ee2-unelevated.txt');
+    const text = readFileSync(path, 'utf8');
+    // What PowerShell 5.1's `dsregcmd /status > status.txt` writes: UTF-16LE with a BOM.
+    const utf16 = [0xff, 0xfe, ...new Uint8Array(Buffer.from(text, 'utf16le'))];
+    const data = await page.evaluateHandle((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], 'status.txt', { type: 'text/plain' }));
+      return dt;
+    }, utf16);
+    await page.dispatchEvent('[data-testid="drop-zone"]', 'dragenter', { dataTransfer: data });
+    await page.dispatchEvent('[data-testid="drop-zone"]', 'drop', { dataTransfer: data });
+    await page.waitForSelector('.verdict');
+    const expected = expectedView(await cliJson([path]));
+    expect(await readView(page)).toEqual(expected);
+    expect(await textOf('.tab-current')).toContain('status.txt');
+    expect(await page.inputValue('#input-text')).toBe(text.replace(/\r\n?/g, '\n'));
+    expect(await textOf('.ev-source')).toBe('status.txt');
+    expect(await textOf('.ev-where')).toMatch(/^line \d+$/);
+  });
+
+  it('reads picked event logs with a capture and shows the timeline the CLI gives', async () => {
+    await openPage();
+    const paths = [
+      'examples/dsregcmd/join-fail-device-not-synced.txt',
+      'test/fixtures/events/join-fail.wevtutil.xml',
+      '../shared/samples/evtx/Security_short_selected.evtx',
+    ];
+    await page.setInputFiles('#file-input', paths);
+    await page.waitForSelector('.timeline');
+    const d = await cliJson(paths);
+    expect(await readView(page)).toEqual(expectedView(d));
+    const attempts = await page.$$eval('.timeline .attempt', (els) =>
+      els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-outcome')}`),
+    );
+    expect(attempts).toEqual((d.timeline ?? []).map((t) => `${t.kind}:${t.outcome}`));
+    expect(attempts.length).toBeGreaterThan(0);
+    // The .evtx was read as an event log (its tab says so) and none of the three is refused.
+    expect(await countOf('.problem')).toBe(0);
+    const evtxTab = page.locator('.tab button', { hasText: 'Security_short_selected.evtx' });
+    expect(await evtxTab.getAttribute('title')).toMatch(/event log \(\.evtx\): \d+ event records/);
+  });
+
+  it('names an input it cannot read and diagnoses the others', async () => {
+    await openPage();
+    await page.setInputFiles('#file-input', [
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\nnothing else\n') },
+      {
+        name: 'status.txt',
+        mimeType: 'text/plain',
+        buffer: readFileSync('examples/dsregcmd/hybrid-healthy.txt'),
+      },
+    ]);
+    await page.waitForSelector('.verdict');
+    expect(await countOf('.problem')).toBe(1);
+    expect(await textOf('.problem')).toContain('notes.txt: neither dsregcmd output nor an event log');
+    expect((await textOf('.verdict-line')).trim()).toBe('HEALTHY: nothing to fix');
+  });
+
+  it('looks up codes in any form, with the names from the Windows headers', async () => {
+    await openPage();
+    for (const query of ['0x801c03f2', '12002', 'AADSTS50155', '0x801c0021/0x80072ee2']) {
+      await page.fill('#lookup-input', query);
+      await page.press('#lookup-input', 'Enter');
+      await page.waitForSelector(`.lookup-result[data-query="${query}"]`);
+      const shown = await page.$$eval('.lookup-out .match', (els) =>
+        els.map((e) => e.getAttribute('data-name')),
+      );
+      const r = lookup(query);
+      const names = (r.parts ?? [r]).flatMap((p) => p.matches.map((m) => m.name));
+      expect({ query, shown }).toEqual({ query, shown: names });
+      expect(names.length).toBeGreaterThan(0);
+    }
+    expect(await textOf('.lookup-out')).toContain('ERROR_INTERNET_TIMEOUT');
+  });
+
+  it('looks up a code of a finding from its button', async () => {
+    await page.selectOption('#sample-select', 'join-fail-device-not-synced.txt');
+    await page.click('#load-sample');
+    await page.waitForSelector('.verdict');
+    await page.locator('.finding .code-button').first().click();
+    await page.waitForSelector('.lookup-result[data-query="0x801c03f2"]');
+    expect(await page.inputValue('#lookup-input')).toBe('0x801c03f2');
+    expect(await textOf('.lookup-out')).toContain('DSREG_E_DIRECTORY_FAILURE');
+  });
+
+  it('can be used by keyboard: the main controls are reached with Tab and work with Enter', async () => {
+    await openPage();
+    const reached: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''),
+      );
+    }
+    for (const id of ['sample-select', 'load-sample', 'choose-files', 'input-text', 'lookup-input']) {
+      expect(reached).toContain(id);
+    }
+    expect(reached[0]).toBe('skip-link');
+    // Load the sample with the keyboard, then reach a finding and open it with Enter.
+    await page.focus('#load-sample');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.verdict');
+    await page.focus('#lookup-input');
+    await page.keyboard.press('Shift+Tab');
+    let guard = 0;
+    while (
+      !(await page.evaluate(() => document.activeElement?.closest('.finding-title') !== null)) &&
+      guard < 60
+    ) {
+      await page.keyboard.press('Shift+Tab');
+      guard++;
+    }
+    expect(guard).toBeLessThan(60);
+    await page.keyboard.press('Enter');
+    expect(await countOf('.finding-selected')).toBe(1);
+    expect(await page.locator('.mark-active').first().isVisible()).toBe(true);
+  });
+
+  it('reads well in light and dark, on a laptop and on a phone (screenshots for a person)', async () => {
+    const text = readFileSync(
+      join(SAMPLES, '037-hybrid-joined-prt-fail-aadsts90002-nonsynced-admin-local-upn.txt'),
+      'utf8',
+    );
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [name, width, height] of [
+        ['laptop', 1366, 900],
+        ['phone', 390, 844],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await openPage();
+        await page.screenshot({ path: `${SHOTS}/empty-${scheme}-${name}.png` });
+        await pasteText(text);
+        await page.locator('.finding-title button').first().click();
+        await page.screenshot({ path: `${SHOTS}/clicked-${scheme}-${name}.png` });
+        await page.evaluate(() => document.querySelector('.verdict')?.scrollIntoView());
+        await page.screenshot({ path: `${SHOTS}/verdict-${scheme}-${name}.png` });
+        await page.screenshot({ path: `${SHOTS}/diagnosis-${scheme}-${name}.png`, fullPage: true });
+        // Nothing sticks out sideways: the page fits the width of the screen.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect({ scheme, name, overflow }).toEqual({ scheme, name, overflow: 0 });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1366, height: 900 });
+  }, 60_000);
+
+  it('made no request but for its own files, and logged no error', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    expect(refused).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});

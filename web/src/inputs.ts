@@ -1,0 +1,99 @@
+// What the page holds and how it turns into a diagnosis. Every input, pasted or dropped, is a
+// Source: its name (which the findings' evidence refers to) and its bytes. The core sorts out what
+// each one is (dsregcmd text, or an event log as .evtx, XML, CSV or JSON) and diagnoses them
+// together; this file only keeps the text to show and collects the problems per input.
+import { analyzeInputs, type DiagnoseOptions, type InputReport } from '../../src/diagnose.js';
+import type { ReadWarning } from '../../src/events/types.js';
+import { decodeText, type TextEncoding } from '../../src/input/decode.js';
+import type { Diagnosis } from '../../src/types.js';
+
+export interface Source {
+  /** A file name, or PASTED for the text area. Unique among the page's sources. */
+  name: string;
+  bytes: Uint8Array;
+  /** The decoded text, for text inputs: what the editor shows and the evidence lines point into. */
+  text?: string;
+  encoding?: TextEncoding;
+  /** A one-line problem that keeps this input out of the diagnosis. */
+  error?: string;
+}
+
+/** The name the text area's content goes by in evidence and reports. */
+export const PASTED = 'pasted text';
+
+/** Text larger than this is read but not shown in the editor (a browser textarea slows down). */
+export const MAX_SHOWN_TEXT = 4 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+export function pastedSource(text: string): Source {
+  return { name: PASTED, bytes: encoder.encode(text), text };
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const EVTX_MAGIC = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00];
+const startsWith = (b: Uint8Array, magic: number[]) => magic.every((x, i) => b[i] === x);
+
+/** A dropped or picked file: its text is kept for showing, unless it is binary. */
+export function fileSource(name: string, bytes: Uint8Array): Source {
+  if (startsWith(bytes, ZIP_MAGIC)) {
+    return {
+      name,
+      bytes,
+      error: `${name}: .zip bundles are not read by this page yet; unzip it and drop the files inside`,
+    };
+  }
+  if (startsWith(bytes, EVTX_MAGIC)) return { name, bytes };
+  const { text, encoding } = decodeText(bytes);
+  return { name, bytes, text, encoding };
+}
+
+/** Gives a name not yet taken: "status.txt", then "status (2).txt". */
+export function uniqueName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 2; ; n++) {
+    const candidate = `${stem} (${n})${ext}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+export interface PageAnalysis {
+  /** Null when nothing could be diagnosed. */
+  diagnosis: Diagnosis | null;
+  /** What each input was read as, by name. */
+  reports: Map<string, InputReport>;
+  /** Problems by input name: inputs left out of the diagnosis, and why. */
+  problems: Map<string, string>;
+  /** Damage found while reading event logs; the rest was read. */
+  warnings: ReadWarning[];
+}
+
+/**
+ * Diagnoses every source as one device, as `dsreg-doctor diagnose` does with the same files. An
+ * input that is neither dsregcmd output nor an event log is left out and named in `problems`.
+ */
+export function analyze(sources: readonly Source[], options: DiagnoseOptions = {}): PageAnalysis {
+  const problems = new Map<string, string>();
+  for (const s of sources) if (s.error) problems.set(s.name, s.error);
+  const usable = sources.filter((s) => !s.error);
+  const reports = new Map<string, InputReport>();
+  if (usable.length === 0) return { diagnosis: null, reports, problems, warnings: [] };
+  try {
+    const a = analyzeInputs(
+      usable.map((s) => ({ name: s.name, bytes: s.bytes })),
+      { ...options, lenient: true },
+    );
+    for (const r of a.inputs) {
+      reports.set(r.name, r);
+      if (!r.used) problems.set(r.name, `${r.name}: ${r.reason ?? 'not read'}`);
+    }
+    const diagnosis = a.inputs.some((r) => r.used) ? a.diagnosis : null;
+    return { diagnosis, reports, problems, warnings: a.warnings };
+  } catch (err) {
+    // The core throws only for inputs it reports above; anything else is a bug, shown, not hidden.
+    problems.set('', `The diagnosis stopped: ${err instanceof Error ? err.message : String(err)}`);
+    return { diagnosis: null, reports, problems, warnings: [] };
+  }
+}

@@ -1,0 +1,12 @@
+import { render } from 'preact';
+import { loadGenericNames } from '../../src/kb/lookup.js';
+import { App } from './app.js';
+import './styles.css';
+
+render(<App />, document.getElementById('app')!);
+
+// The names from the Windows headers load on demand (their own file). Fetch them while the page is
+// idle, so that it keeps working offline once loaded; they come from where the page came from.
+const idle = (fn: () => void) =>
+  'requestIdleCallback' in window ? window.requestIdleCallback(fn, { timeout: 5000 }) : setTimeout(fn, 2000);
+idle(() => void loadGenericNames().catch(() => {}));

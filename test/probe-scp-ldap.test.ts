@@ -8,8 +8,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LDAP_PASSWORD_ENV, TEST_ENDPOINTS_ENV } from '../src/cli/commands/probe.js';
+import { main } from '../src/cli/main.js';
 import { runProbes } from '../src/probe/run.js';
 import { checkScpLdap, parseLdapUrl } from '../src/probe/scp-ldap.js';
+import { memoryIO } from './helpers.js';
 import {
   closedPort,
   fixture,
@@ -190,5 +193,26 @@ describe('the SCP checked against the tenant that owns its domain', () => {
     const f = wrong.find((x) => x.id === 'probe-scp-wrong-tenant');
     expect(f?.title).toContain(`contoso.com belongs to tenant ${CONTOSO}`);
     expect(f?.codes[0]?.name).toBe('DSREG_DISCOVERY_TENANT_NOT_FOUND');
+  });
+
+  it('works from the command line, the password from the environment', async () => {
+    const m = memoryIO({ 'ca.pem': pki.rootPem, 'roots.pem': pki.rootPem });
+    m.io.now = () => new Date();
+    m.io.env = {
+      [LDAP_PASSWORD_ENV]: PASSWORD,
+      [TEST_ENDPOINTS_ENV]: JSON.stringify({
+        registration: login.base,
+        login: login.base,
+        deviceLogin: login.base,
+        autologon: login.base,
+        rootsFile: 'roots.pem',
+      }),
+    };
+    const args = ['probe', '--ldap', url('DC=fabrikam,DC=com'), '--ldap-user', USER, '--ldap-ca', 'ca.pem'];
+    expect(await main([...args, '--format', 'json'], m.io)).toBe(1);
+    expect(m.err()).toBe('');
+    const d = JSON.parse(m.out());
+    expect(d.findings.map((f: { id: string }) => f.id)).toContain('probe-scp-wrong-tenant');
+    expect(m.out()).not.toContain(PASSWORD);
   });
 });

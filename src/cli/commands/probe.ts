@@ -36,8 +36,8 @@ export function registerProbe(program: Command, io: CliIO, state: CommandState):
   program
     .command('probe')
     .description(
-      'check, live from this machine, what the join needs: the Entra endpoints (DNS, TCP, TLS, proxy),\n' +
-        'registration service discovery, realm discovery and the federation metadata (MEX), the tenant,\n' +
+      'check, live from this machine, what the join needs: the Entra endpoints (DNS, TCP, TLS, proxy), ' +
+        'registration service discovery, realm discovery and the federation metadata (MEX), the tenant, ' +
         'the clock, and the service connection point (SCP) in AD or in exported files',
     )
     .option('--upn <user@domain>', 'a user to run realm discovery for (its domain is used for the rest)')

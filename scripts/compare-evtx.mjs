@@ -9,7 +9,8 @@
 //
 //   node scripts/compare-evtx.mjs [--install] [--verbose] [FILE.evtx | DIR]...
 //
-// Default input: ../shared/samples/evtx. Needs `npm run build` first (reads ../dist/index.js).
+// Default input: ../shared/samples/evtx and test/fixtures/evtx (our hand-built User Device
+// Registration and AAD logs). Needs `npm run build` first (reads ../dist/index.js).
 // --install runs apt-get for a missing reference (as root); without it a missing reference is an
 // error (exit 2) naming the package to install.
 import { execFile, execFileSync } from 'node:child_process';
@@ -24,7 +25,11 @@ const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const install = args.includes('--install');
 const inputs = args.filter((a) => !a.startsWith('--'));
-if (inputs.length === 0) inputs.push(path.join(here, '..', '..', 'shared', 'samples', 'evtx'));
+if (inputs.length === 0)
+  inputs.push(
+    path.join(here, '..', '..', 'shared', 'samples', 'evtx'),
+    path.join(here, '..', 'test', 'fixtures', 'evtx'),
+  );
 
 const REFERENCES = [
   {
@@ -96,6 +101,19 @@ function base64ToHex(s) {
   return Buffer.from(s, 'base64').toString('hex').toUpperCase();
 }
 
+/**
+ * libevtx 20181227 prints a negative integer as a minus sign and the bits below the sign bit
+ * (sign and magnitude): Int32 -2145648611 (0x801C001D) comes out as -1835037. What it would print
+ * for our (two's complement) value, trying the widths the value fits.
+ */
+function signMagnitude(ours) {
+  const v = BigInt(ours);
+  for (const bits of [8n, 16n, 32n, 64n]) {
+    if (v >= -(1n << (bits - 1n))) return -((v + (1n << bits)) & ((1n << (bits - 1n)) - 1n));
+  }
+  return null;
+}
+
 /** Ticks of 100 ns since the epoch for an ISO time with 7 digits, as a bigint. */
 function ticks(date, frac7) {
   return BigInt(Date.parse(`${date}Z`)) * 10_000n + BigInt(frac7);
@@ -106,6 +124,8 @@ function sameValue(ref, ours, reference) {
   if (ref === ours) return null;
   if (reference === 'libevtx') {
     if (unescapeXml(ref) === ours) return 'libevtx-ansi-unescaped';
+    if (/^-\d+$/.test(ref) && /^-\d+$/.test(ours) && signMagnitude(ours) === BigInt(ref))
+      return 'libevtx-negative-integer';
     if (ref === '' && (ours === '\n' || ours === '\r\n')) return 'libevtx-line-break-value';
   }
   if (HEX.test(ref) && HEX.test(ours) && BigInt(ref) === BigInt(ours)) return 'hex-padding';

@@ -1,13 +1,13 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createColors } from 'picocolors';
-import { type Analysis, analyzeInputs, type TextInput } from '../../diagnose.js';
+import { type Analysis, analyzeInputs, type InputReport, type TextInput } from '../../diagnose.js';
 import type { ReadWarning } from '../../events/types.js';
 import { parseDsregTime } from '../../facts.js';
 import { loadGenericNames } from '../../kb/names.js';
 import { renderText } from '../../report/text.js';
 import { type Diagnosis, InputError } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
-import type { CommandState } from '../main.js';
+import { type CommandState, VERSION } from '../main.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
 
@@ -71,10 +71,162 @@ export async function readInputs(paths: string[], io: CliIO): Promise<TextInput[
 }
 
 interface DiagnoseOpts {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'md' | 'html';
   now?: string;
   failOn: FailOn;
   color?: boolean;
+  out?: string;
+  redact?: boolean;
+  redactTimes?: boolean;
+}
+
+/** An input as given or as found in a bundle, and whether it came from a bundle. */
+interface CollectedInput extends TextInput {
+  fromBundle: boolean;
+}
+
+/** What `inputs` in the JSON says of each file: the same fields as analyzeInputs reports. */
+interface FileReport {
+  name: string;
+  kind: string;
+  used: boolean;
+  reason: string;
+}
+
+/**
+ * Reads the inputs; a folder or a .zip among them is opened and its files are found by content.
+ * Prints a one-line error and returns undefined when an input cannot be read.
+ */
+async function collectInputs(
+  paths: string[],
+  io: CliIO,
+): Promise<{ inputs: CollectedInput[]; ignored: FileReport[]; bundles: number } | undefined> {
+  const inputs: CollectedInput[] = [];
+  const ignored: FileReport[] = [];
+  let bundles = 0;
+  for (const path of paths) {
+    try {
+      const onDisk = path === '-' ? undefined : await diskKind(path);
+      let bytes: Uint8Array | undefined;
+      if (onDisk !== 'directory' && onDisk !== 'zip') bytes = await io.read(path);
+      if (onDisk === undefined || onDisk === 'file') {
+        if (!bytes || !isZipBytes(bytes)) {
+          inputs.push({ name: path, bytes: bytes ?? new Uint8Array(0), fromBundle: false });
+          continue;
+        }
+      }
+      const reader = await import('../../node/bundle-reader.js');
+      const { classifyBundle } = await import('../../input/bundle.js');
+      const bundle =
+        onDisk === 'directory'
+          ? await reader.readFolder(path)
+          : onDisk === 'zip'
+            ? await reader.readZipFile(path)
+            : await reader.readZip(path, [bytes!]);
+      bundles++;
+      for (const s of bundle.skipped)
+        ignored.push({ name: s.name, kind: 'skipped', used: false, reason: s.reason });
+      for (const c of classifyBundle(bundle.entries)) {
+        if (c.kind === 'ignored')
+          ignored.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
+        else inputs.push({ name: c.name, bytes: c.bytes, fromBundle: true });
+      }
+      if (!inputs.some((i) => i.fromBundle && i.name.startsWith(`${path}/`))) {
+        throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
+      }
+    } catch (err) {
+      io.stderr(`dsreg-doctor: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`);
+      return undefined;
+    }
+  }
+  return { inputs, ignored, bundles };
+}
+
+/** Whether a path on disk is a folder, a zip archive or another file; undefined when it is not on disk. */
+async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | undefined> {
+  const { stat } = await import('node:fs/promises');
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(path);
+  } catch {
+    return undefined;
+  }
+  if (st.isDirectory()) return 'directory';
+  if (!st.isFile()) return 'file';
+  const { readHead, isZip } = await import('../../node/bundle-reader.js');
+  return isZip(await readHead(path)) ? 'zip' : 'file';
+}
+
+function isZipBytes(b: Uint8Array): boolean {
+  return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+}
+
+/** The inputs as the diagnosis will read them: with --redact, identifiers replaced before anything is read. */
+async function prepareInputs(
+  inputs: CollectedInput[],
+  redact: boolean,
+): Promise<{
+  inputs: CollectedInput[];
+  texts: { name: string; text: string }[];
+  kinds: Map<number, string>;
+  redactor?: import('../../redact/index.js').Redactor;
+  warnings: ReadWarning[];
+}> {
+  const { decodeText } = await import('../../input/decode.js');
+  const { sniffEvents, readEvents } = await import('../../events/read.js');
+  const warnings: ReadWarning[] = [];
+  const kinds = new Map<number, string>();
+  if (!redact) {
+    const texts = inputs
+      .filter((i) => sniffEvents(i.bytes) === 'none')
+      .map((i) => ({ name: i.name, text: decodeText(i.bytes).text }));
+    return { inputs, texts, kinds, warnings };
+  }
+  const { createRedactor, isXml } = await import('../../redact/index.js');
+  const r = createRedactor();
+  const read = inputs.map((input) => {
+    const kind = sniffEvents(input.bytes);
+    if (kind === 'evtx') {
+      const records = [
+        ...readEvents(input.bytes, { source: input.name, onWarning: (w) => warnings.push(w) }),
+      ];
+      r.learnEvents(records);
+      return { input, kind, records, text: '' };
+    }
+    const text = decodeText(input.bytes).text;
+    r.learn(text);
+    return { input, kind, text };
+  });
+  const encoder = new TextEncoder();
+  const out: CollectedInput[] = [];
+  const texts: { name: string; text: string }[] = [];
+  read.forEach((x, i) => {
+    const name = x.input.name === '-' ? '-' : r.text(x.input.name);
+    const fromBundle = x.input.fromBundle;
+    if (x.records) {
+      // An .evtx cannot be rewritten in place: its redacted records go on as JSON lines, the form
+      // `events --format jsonl` prints and the event reader reads back.
+      const lines = x.records.map((rec) => JSON.stringify(r.eventRecord(rec)));
+      out.push({ name, bytes: encoder.encode(`${lines.join('\n')}\n`), fromBundle });
+      kinds.set(i, 'evtx');
+      return;
+    }
+    const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
+    out.push({ name, bytes: encoder.encode(text), fromBundle });
+    if (x.kind === 'none') texts.push({ name, text });
+  });
+  for (const w of warnings) {
+    w.message = r.text(w.message);
+    if (w.source) w.source = r.text(w.source);
+  }
+  return { inputs: out, texts, kinds, redactor: r, warnings };
+}
+
+function describeInputs(files: FileReport[]): string {
+  const width = Math.min(60, Math.max(...files.map((f) => f.name.length)));
+  return files
+    .map((f) => `  ${f.used ? 'used   ' : 'ignored'}  ${f.name.padEnd(width)}  ${f.reason}`)
+    .join('\n');
 }
 
 export function registerDiagnose(program: Command, io: CliIO, state: CommandState): void {
@@ -91,8 +243,21 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         '(Get-WinEvent). UTF-8 and UTF-16 are both read; prompts, banners and forum formatting\n' +
         'are ignored.',
     )
-    .argument('<file...>', 'dsregcmd /status output or an event log export; - reads standard input')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .argument(
+      '<file...>',
+      'dsregcmd /status output, an event log export, or a folder or .zip of a log collection; - reads standard input',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format: text, json, md (Markdown) or html')
+        .choices(['text', 'json', 'md', 'html'])
+        .default('text'),
+    )
+    .option('-o, --out <file>', 'write the report to this file instead of standard output')
+    .option(
+      '--redact',
+      'replace tenant, device, user, domain and computer names and IDs, thumbprints, key and request IDs with stable pseudonyms before anything is read',
+    )
+    .option('--redact-times', 'with --redact, replace times and dates too (certificate validity, PRT times)')
     .option(
       '--now <time>',
       'when the capture was taken (ISO 8601): checks the PRT age and certificate dates against it; without it only the Client Time printed in the capture is used, never the clock',
@@ -107,40 +272,149 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on, 2 bad usage\n' +
+      '\nA folder or a .zip (a log collection) is searched for `dsregcmd /status` captures and\n' +
+        'event log exports by content, not by name; the files used and left out are listed on\n' +
+        'standard error (and under "inputs" in the JSON). Zips are read with limits on the number\n' +
+        'of files, their total size and the compression ratio.\n\n' +
+        'Exit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on, 2 bad usage\n' +
         'or unreadable input.\n\n' +
         'Examples:\n' +
         '  dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt\n' +
         '  dsregcmd /status | dsreg-doctor diagnose -\n' +
         '  dsreg-doctor diagnose status.txt --format json --fail-on error\n' +
-        '  dsreg-doctor diagnose status.txt --now "2024-05-01 10:00:00 UTC"',
+        '  dsreg-doctor diagnose status.txt --now "2024-05-01 10:00:00 UTC"\n' +
+        '  dsreg-doctor diagnose authlogs.zip --format html --redact --out report.html\n' +
+        '  dsreg-doctor diagnose collected-logs/ --format md --redact',
     )
-    .action(async (files: string[], opts: DiagnoseOpts) => {
-      const inputs = await readInputs(files, io);
-      if (!inputs) {
+    .action(async (paths: string[], opts: DiagnoseOpts) => {
+      const collected = await collectInputs(paths, io);
+      if (!collected) {
         state.code = 2;
         return;
       }
+      const redact = Boolean(opts.redact || opts.redactTimes);
+      const prepared = await prepareInputs(collected.inputs, redact);
+      const r = prepared.redactor;
+      const clean = (t: string) => (r ? r.text(t) : t);
       let analysis: Analysis;
       try {
         await loadGenericNames();
-        analysis = analyzeInputs(inputs, opts.now !== undefined ? { now: opts.now } : {});
+        analysis = analyzeInputs(prepared.inputs, {
+          ...(opts.now !== undefined ? { now: opts.now } : {}),
+          lenient: collected.bundles > 0,
+        });
       } catch (err) {
         if (err instanceof InputError) {
-          io.stderr(`dsreg-doctor: ${err.message}\n`);
+          io.stderr(`dsreg-doctor: ${clean(err.message)}\n`);
           state.code = 2;
           return;
         }
         throw err;
       }
-      for (const w of analysis.warnings) io.stderr(`dsreg-doctor: warning: ${formatWarning(w)}\n`);
-      const d = analysis.diagnosis;
+      // With a bundle the reading is lenient, but a file named on the command line must still be usable.
+      const direct = analysis.inputs.find((x, i) => !x.used && !prepared.inputs[i]?.fromBundle);
+      if (direct) {
+        io.stderr(
+          `dsreg-doctor: ${direct.name}: neither \`dsregcmd /status\` output nor an event log export (.evtx, XML, CSV or JSON)\n`,
+        );
+        state.code = 2;
+        return;
+      }
+      for (const w of [...prepared.warnings, ...analysis.warnings]) {
+        io.stderr(`dsreg-doctor: warning: ${clean(formatWarning(w))}\n`);
+      }
+      const files: FileReport[] = [
+        ...analysis.inputs.map((x: InputReport, i) => ({
+          name: x.name,
+          kind: prepared.kinds.get(i) ?? x.kind,
+          used: x.used,
+          reason: inputReason(prepared.kinds.get(i) ?? x.kind, x),
+        })),
+        ...collected.ignored.map((f) => ({ ...f, name: clean(f.name), reason: clean(f.reason) })),
+      ];
+      if (collected.bundles > 0 && opts.format !== 'json') {
+        io.stderr(`dsreg-doctor: inputs:\n${describeInputs(files)}\n`);
+      }
+
+      let d = analysis.diagnosis;
+      let texts = prepared.texts;
+      if (opts.redactTimes) {
+        const { createRedactor } = await import('../../redact/index.js');
+        const times = createRedactor({ times: true, identifiers: false });
+        d = times.diagnosis(d);
+        texts = texts.map((t) => ({ name: t.name, text: times.text(t.text) }));
+      }
+
+      let output: string;
+      const generator = `dsreg-doctor ${VERSION}`;
       if (opts.format === 'json') {
-        io.stdout(`${JSON.stringify(d, null, 2)}\n`);
+        output = `${JSON.stringify({ ...d, inputs: files }, null, 2)}\n`;
+      } else if (opts.format === 'md') {
+        const { renderMarkdown } = await import('../../report/markdown.js');
+        output = renderMarkdown(d, { files, redacted: redact, generator });
+      } else if (opts.format === 'html') {
+        const { renderHtml } = await import('../../report/html.js');
+        output = renderHtml(d, { inputs: texts, files, redacted: redact, generator });
       } else {
-        const colors = createColors(useColor(io, opts.color));
-        io.stdout(renderText(d, { width: Math.min(io.isTTY ? io.columns : 80, 100), colors }));
+        const colors = createColors(opts.out === undefined && useColor(io, opts.color));
+        output = renderText(d, {
+          width: opts.out === undefined ? Math.min(io.isTTY ? io.columns : 80, 100) : 80,
+          colors,
+        });
+      }
+      if (r) {
+        // Fail closed: a report that still holds a learned identifier is not printed.
+        const leaks = r.leaks(output);
+        if (leaks.length > 0) {
+          io.stderr(
+            `dsreg-doctor: redaction left ${leaks.length} identifier${leaks.length === 1 ? '' : 's'} in the report: nothing written (please report this as a bug)\n`,
+          );
+          state.code = 2;
+          return;
+        }
+      }
+      if (opts.out !== undefined) {
+        const { writeFile } = await import('node:fs/promises');
+        try {
+          await writeFile(opts.out, output);
+        } catch (err) {
+          io.stderr(`dsreg-doctor: ${describeWriteError(opts.out, err)}\n`);
+          state.code = 2;
+          return;
+        }
+      } else {
+        io.stdout(output);
       }
       state.code = exitCodeFor(d, opts.failOn);
     });
+}
+
+const KIND_TEXT: Record<string, string> = {
+  dsregcmd: 'dsregcmd /status output',
+  evtx: 'event log (.evtx)',
+  xml: 'event log export (XML)',
+  csv: 'event log export (CSV)',
+  json: 'event log export (JSON)',
+};
+
+/** What an input was read as: "event log export (XML), 8 event records". */
+function inputReason(kind: string, x: InputReport): string {
+  if (!x.used) return x.reason ?? 'not used';
+  return [KIND_TEXT[kind] ?? kind, x.reason].filter(Boolean).join(', ');
+}
+
+/** A file system error on writing, as one line. */
+function describeWriteError(path: string, err: unknown): string {
+  const code = (err as { code?: string }).code;
+  switch (code) {
+    case 'ENOENT':
+      return `${path}: cannot write (no such folder)`;
+    case 'EISDIR':
+      return `${path}: cannot write (is a directory)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${path}: cannot write (permission denied)`;
+    default:
+      return `${path}: cannot write (${code ?? (err instanceof Error ? err.message : String(err))})`;
+  }
 }

@@ -82,7 +82,7 @@ function timelineOf(facts: Facts): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const a of facts.joinAttempts) {
     if (a.outcome === 'precheck') continue;
-    out.push({
+    const entry: TimelineEntry = {
       time: a.time,
       kind: 'join',
       outcome: a.outcome,
@@ -90,10 +90,12 @@ function timelineOf(facts: Facts): TimelineEntry[] {
       codes: codeSet(a.codes).refs,
       summary: a.summary,
       evidence: a.records.map((r) => citeEvent(r)),
-    });
+    };
+    if (a.serverCode) entry.serverError = a.serverCode;
+    out.push(entry);
   }
   for (const a of facts.prtAttempts) {
-    out.push({
+    const entry: TimelineEntry = {
       time: a.time,
       kind: 'prt',
       outcome: a.outcome,
@@ -101,7 +103,10 @@ function timelineOf(facts: Facts): TimelineEntry[] {
       codes: codeSet(a.codes).refs,
       summary: a.summary,
       evidence: a.records.filter((r) => r.eventId !== 1097).map((r) => citeEvent(r)),
-    });
+    };
+    const server = /AADSTS\d+/.exec(a.serverDescription ?? '')?.[0] ?? a.serverCode;
+    if (server) entry.serverError = server;
+    out.push(entry);
   }
   return out.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
 }

@@ -69,6 +69,8 @@ export interface TimelineEntry {
   outcome: 'success' | 'failure';
   phase?: Phase | null;
   codes: CodeRef[];
+  /** The server's error: DirectoryError, AADSTS50126, invalid_grant ... */
+  serverError?: string;
   summary: string;
   evidence: Evidence[];
 }

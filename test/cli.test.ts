@@ -39,3 +39,19 @@ describe('lazy commands', () => {
     }
   });
 });
+
+describe('the bin', () => {
+  it('ends quietly when the reader of its output goes away (EPIPE)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(
+      'bash',
+      [
+        '-c',
+        'node bin/dsreg-doctor.js events ../shared/samples/evtx/security.evtx --format jsonl 2>&1 | head -c 200',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out).not.toMatch(/EPIPE|Error:|\n\s+at /);
+    expect(out.startsWith('{')).toBe(true);
+  });
+});

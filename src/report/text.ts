@@ -135,34 +135,7 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
 
   for (const f of d.findings) lines.push('', ...renderFinding(f, width, c));
 
-  if (d.timeline?.length) {
-    lines.push('', c.bold('Timeline (event logs)'));
-    for (const t of d.timeline) {
-      const when = t.time.replace('T', ' ').replace(/(\.\d{3})?\d*Z$/, '');
-      const outcome = t.outcome === 'success' ? c.green('ok    ') : c.red('FAILED');
-      const head = `  ${when}  ${t.kind === 'join' ? 'join' : 'PRT '}  `;
-      const pad = ' '.repeat(head.length + 8);
-      const what =
-        t.outcome === 'success'
-          ? t.summary
-          : [
-              t.kind === 'join' && t.phase ? `${t.phase} phase` : '',
-              t.codes.map((x) => x.name ?? x.hex).join(', '),
-            ]
-              .filter(Boolean)
-              .join(': ') || t.summary;
-      const body = wrap(what, width, pad, pad);
-      lines.push(`${c.dim(head)}${outcome}  ${body[0]!.slice(pad.length)}`, ...body.slice(1));
-    }
-    for (const [kind, a] of Object.entries(d.attempts ?? {})) {
-      if (!a) continue;
-      const parts = [`${a.count} attempt${a.count === 1 ? '' : 's'}`, `${a.failures} failed`];
-      if (a.lastSuccess)
-        parts.push(`last success ${a.lastSuccess.replace('T', ' ').replace(/(\.\d{3})?\d*Z$/, '')}`);
-      else parts.push('no success recorded');
-      lines.push(...wrap(parts.join(', '), width, '    ', `  ${kind === 'join' ? 'Join' : 'PRT'}: `));
-    }
-  }
+  if (d.timeline?.length) lines.push('', ...timelineLines(d, width, c));
 
   if (d.nextSteps?.length) {
     lines.push('', c.bold('Next steps'));
@@ -219,4 +192,40 @@ function renderFinding(f: Finding, width: number, c: Palette): string[] {
     });
   }
   return out;
+}
+
+/** The join and PRT attempts that event logs tell, oldest first, with the counts of each kind. */
+export function timelineLines(d: Diagnosis, width = 80, c: Palette = plain): string[] {
+  const lines: string[] = [c.bold('Timeline (event logs)')];
+  if (!d.timeline?.length) {
+    lines.push('  No join or PRT attempt in these events (User Device Registration 304-307,');
+    lines.push('  Microsoft-Windows-AAD 1006-1007 and the errors between them).');
+    return lines;
+  }
+  for (const t of d.timeline) {
+    const when = t.time.replace('T', ' ').replace(/(\.\d{3})?\d*Z$/, '');
+    const outcome = t.outcome === 'success' ? c.green('ok    ') : c.red('FAILED');
+    const head = `  ${when}  ${t.kind === 'join' ? 'join' : 'PRT '}  `;
+    const pad = ' '.repeat(head.length + 8);
+    const what =
+      t.outcome === 'success'
+        ? t.summary
+        : [
+            t.kind === 'join' && t.phase ? `${t.phase} phase` : '',
+            t.codes.map((x) => x.name ?? x.hex).join(', ') + (t.serverError ? ` (${t.serverError})` : ''),
+          ]
+            .filter(Boolean)
+            .join(': ') || t.summary;
+    const body = wrap(what, width, pad, pad);
+    lines.push(`${c.dim(head)}${outcome}  ${body[0]!.slice(pad.length)}`, ...body.slice(1));
+  }
+  for (const [kind, a] of Object.entries(d.attempts ?? {})) {
+    if (!a) continue;
+    const parts = [`${a.count} attempt${a.count === 1 ? '' : 's'}`, `${a.failures} failed`];
+    if (a.lastSuccess)
+      parts.push(`last success ${a.lastSuccess.replace('T', ' ').replace(/(\.\d{3})?\d*Z$/, '')}`);
+    else parts.push('no success recorded');
+    lines.push(...wrap(parts.join(', '), width, '    ', `  ${kind === 'join' ? 'Join' : 'PRT'}: `));
+  }
+  return lines;
 }

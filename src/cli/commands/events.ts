@@ -4,6 +4,7 @@
 // read, gets one line on standard error and exit code 2 (the other files are still read).
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
+import { diagnose } from '../../diagnose.js';
 import {
   type EventFilter,
   type EventFilterOptions,
@@ -14,12 +15,15 @@ import {
 import { openEvents } from '../../events/read.js';
 import { tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
+import { loadGenericNames } from '../../kb/names.js';
+import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
 
 interface EventsOptions extends EventFilterOptions {
   format: 'table' | 'jsonl';
+  timeline?: boolean;
 }
 
 /** Warnings printed per file before the rest are only counted. */
@@ -79,6 +83,10 @@ export function registerEvents(program: Command, io: CliIO, state: CommandState)
     .option('--since <time>', 'only records at or after this ISO date or time (UTC unless a zone is given)')
     .option('--until <time>', 'only records at or before this ISO date or time (a date alone: to its end)')
     .option('--level <levels>', 'only these levels: critical, error, warning, information, verbose, or 0-5')
+    .option(
+      '--timeline',
+      'tell the story instead of listing records: each join attempt (User Device Registration) and PRT attempt (Microsoft-Windows-AAD) in time order, with its outcome and codes; with --format jsonl, one attempt per line',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -86,6 +94,7 @@ export function registerEvents(program: Command, io: CliIO, state: CommandState)
         '  dsreg-doctor events aad.xml --id 1006-1007,1081,1084 --level error,information\n' +
         '  wevtutil qe Microsoft-Windows-AAD/Operational /f:xml | dsreg-doctor events -\n' +
         '  dsreg-doctor events udr.json aad.csv --since 2026-10-03 --format jsonl\n' +
+        '  dsreg-doctor events udr.evtx aad-operational.evtx aad-analytic.evtx --timeline\n' +
         '\nDamage inside a log is reported on standard error ("file: chunk N, record R, offset X: ...")\n' +
         'and every readable record is printed. Exit codes: 0 the files were read; 2 a file could not\n' +
         'be read or is no event log, or a bad option.\n',
@@ -122,6 +131,7 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
   };
   let completed = 0;
   let headed = false;
+  const story: EventRecord[] = [];
 
   for (const path of files) {
     let bytes: Uint8Array;
@@ -150,6 +160,10 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
         if (filtering && !matchesEventFilter(r, filter)) continue;
         shown++;
         r.source = path;
+        if (opts.timeline) {
+          story.push(r);
+          continue;
+        }
         if (!jsonl) {
           // The header before the first record, a file's name before its first record when there are several.
           if (!headed) out.push(tableHeader(width));
@@ -170,6 +184,19 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
       flush();
       io.stderr(`${path}: ${fileWarnings - MAX_WARNINGS} more warnings not shown\n`);
     }
+  }
+  if (opts.timeline) {
+    if (completed === 0 && story.length === 0) return code;
+    await loadGenericNames();
+    const d = diagnose({ captures: [], events: story });
+    if (jsonl) {
+      for (const t of d.timeline ?? []) out.push(JSON.stringify(t));
+    } else {
+      out.push(...timelineLines(d, Math.min(width, 100), colors));
+      out.push(colors.dim(`${story.length} record${story.length === 1 ? '' : 's'} read`));
+    }
+    flush();
+    return code;
   }
   if (!jsonl && (completed > 0 || shown > 0)) {
     const counts = filtering

@@ -76,6 +76,31 @@ export function classifyBundle(entries: readonly BundleEntry[]): ClassifiedEntry
   return out;
 }
 
+/**
+ * Whether the first bytes of a file show a binary format that is not an .evtx: readers keep only the
+ * head of such a file (enough to say what it is), not the hundreds of megabytes of a network trace.
+ */
+export function binaryHead(head: Uint8Array): boolean {
+  const at = (i: number, ...sig: number[]) => sig.every((v, k) => head[i + k] === v);
+  if (head.length === 0 || at(0, 0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00)) return false;
+  if (at(0, 0xff, 0xfe) || at(0, 0xfe, 0xff) || at(0, 0xef, 0xbb, 0xbf)) return false;
+  const n = Math.min(head.length, 4096);
+  let control = 0;
+  let oddNul = 0;
+  let evenNul = 0;
+  for (let i = 0; i < n; i++) {
+    const b = head[i]!;
+    if (b === 0) {
+      if (i % 2) oddNul++;
+      else evenNul++;
+    }
+    if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
+  }
+  // UTF-16 text without a byte order mark: NULs in every other position.
+  if (oddNul > n / 3 || evenNul > n / 3) return oddNul > n / 8 && evenNul > n / 8;
+  return control > n / 20;
+}
+
 /** Known binary formats that are not read, with the reason people should see. */
 function binaryKind(b: Uint8Array): string | undefined {
   const at = (i: number, ...sig: number[]) => sig.every((v, k) => b[i + k] === v);

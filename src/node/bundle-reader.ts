@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { Unzip, type UnzipFile, UnzipInflate } from 'fflate';
-import type { BundleEntry } from '../input/bundle.js';
+import { type BundleEntry, binaryHead } from '../input/bundle.js';
 import { InputError } from '../types.js';
 
 export interface BundleLimits {
@@ -42,6 +42,8 @@ export interface Bundle {
 }
 
 const RATIO_FLOOR = 16 * 1024 * 1024;
+/** What is kept of a binary file that is not an event log: enough to say what it is. */
+const HEAD = 64 * 1024;
 const SLICE = 16 * 1024;
 
 export function isZip(head: Uint8Array): boolean {
@@ -112,6 +114,9 @@ export async function readZip(
     const keep = declared === undefined || declared <= limits.maxEntryBytes;
     const parts: Uint8Array[] = [];
     let size = 0;
+    let kept = 0;
+    let headOnly = false;
+    let checked = false;
     let failed = false;
     file.ondata = (err, data, final) => {
       if (fatal || failed) return;
@@ -135,9 +140,17 @@ export async function readZip(
         fail(`compressed more than ${limits.maxRatio} to 1: not read (is it a zip bomb?)`);
         return;
       }
-      if (keep && size <= limits.maxEntryBytes) parts.push(data);
+      if (keep && !headOnly && size <= limits.maxEntryBytes) {
+        parts.push(data);
+        kept += data.length;
+        if (!checked && kept >= HEAD) {
+          checked = true;
+          headOnly = binaryHead(concat(parts, kept).subarray(0, HEAD));
+        }
+      }
       if (final) {
-        if (!keep || size > limits.maxEntryBytes) {
+        if (headOnly) entries.push({ name, bytes: concat(parts, kept) });
+        else if (!keep || size > limits.maxEntryBytes) {
           skipped.push({ name, reason: `larger than ${mib(limits.maxEntryBytes)}: not read` });
         } else entries.push({ name, bytes: concat(parts, size) });
       }
@@ -145,8 +158,14 @@ export async function readZip(
     try {
       file.start();
     } catch (err) {
-      failed = true;
-      skipped.push({ name, reason: `cannot be read (${err instanceof Error ? err.message : String(err)})` });
+      // fflate reports an unknown method through ondata and then throws as well: one line is enough.
+      if (!failed) {
+        failed = true;
+        skipped.push({
+          name,
+          reason: `cannot be read (${err instanceof Error ? err.message : String(err)})`,
+        });
+      }
     }
   });
   unzip.register(UnzipInflate);
@@ -231,6 +250,11 @@ export async function readFolder(path: string, limits: BundleLimits = DEFAULT_LI
         throw new InputError(path, `more than ${limits.maxEntries} files in the folder: not read`);
       }
       const st = await lstat(full);
+      if (st.size > HEAD && binaryHead(await readHead(full, HEAD))) {
+        // A large binary file that is no event log (a network trace): its head says enough.
+        entries.push({ name, bytes: await readHead(full, HEAD) });
+        continue;
+      }
       if (st.size > limits.maxEntryBytes) {
         skipped.push({ name, reason: `larger than ${mib(limits.maxEntryBytes)}: not read` });
         continue;

@@ -249,6 +249,18 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     learnDomainName(v.slice(dot + 1));
   }
 
+  /** A host name: its first label is the host (unless it names a role: sts, wpad ...), the rest a domain. */
+  function learnHostName(host: string): void {
+    const split = splitHost(host);
+    if (!split) {
+      if (/^\d+(\.\d+){3}$/.test(host) || !host.includes('.')) name('host', host);
+      else learnDomainName(host);
+      return;
+    }
+    if (!ROLE_LABELS.has(split.first.toLowerCase())) name('host', split.first);
+    learnDomainName(split.rest);
+  }
+
   function learnAccount(value: string): void {
     for (const part of value.split(/[,;]/)) {
       const p = part.trim();
@@ -290,7 +302,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     if (!m) return;
     const host = m[1]!;
     if (!isMicrosoftHost(host)) {
-      if (!/^(?:localhost|127\.0\.0\.1)$/i.test(host)) name('host', host);
+      if (!/^(?:localhost|127\.0\.0\.1)$/i.test(host)) learnHostName(host);
       return;
     }
     const seg = m[2]?.slice(1);
@@ -309,7 +321,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
         .replace(/[:/].*$/, '');
       if (!t || t === '<local>' || t === '*' || !/[A-Za-z0-9]/.test(t)) continue;
       if (isMicrosoftHost(t) || /^(?:localhost|127\.0\.0\.1)$/i.test(t)) continue;
-      name('host', t);
+      learnHostName(t);
     }
   }
 
@@ -471,12 +483,13 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       const userinfo = at >= 0 ? authority.slice(0, at) : '';
       const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
       const hm = /^([A-Za-z0-9.-]+)(:\d+)?$/.exec(hostPort);
-      if (!hm) return m;
+      // A host whose domain the literal pass already replaced ("sts." + mask) is left as it is.
+      if (!hm || hm[1]!.endsWith('.')) return m;
       const host = hm[1]!;
       let hostOut: string;
       if (/^(?:localhost|127\.0\.0\.1)$/i.test(host)) hostOut = host;
       else if (isMicrosoftHost(host)) hostOut = redactMicrosoftHost(host, mask);
-      else hostOut = mask(name('host', host));
+      else hostOut = redactHostName(host, mask);
       const userOut = userinfo ? `${mask(name('user', userinfo))}@` : '';
       let segOut = firstSeg;
       const seg = firstSeg.slice(1);
@@ -547,11 +560,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       if (!TLDS.has(tld) || !/[A-Za-z]/.test(labels[0]!)) return m;
       if (labels.some((l) => l === '' || l.startsWith('-'))) return m;
       if (isMicrosoftHost(m)) return redactMicrosoftHost(m, mask);
-      const afterAt = whole[offset - 1] === '@';
-      const ccSecond =
-        labels.length === 3 && tld.length === 2 && /^(?:co|com|org|net|ac|gov|edu)$/i.test(labels[1]!);
-      const kind: IdentifierKind = afterAt || labels.length === 2 || ccSecond ? 'domain' : 'host';
-      return mask(name(kind, m));
+      if (whole[offset - 1] === '@') return mask(name('domain', m));
+      return redactHostName(m, mask);
     });
 
     out = out.replace(LABEL_BEFORE_MASK_RE, (m, label: string) =>
@@ -570,6 +580,15 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       /[A-Z]/.test(m) && /[a-z]/.test(m) && /\d/.test(m) ? mask(name('data', m)) : m,
     );
     return out;
+  }
+
+  /** A host name as `<host-1>.<domain-1>.example` (or `sts.<domain-1>.example`); a bare domain as `<domain-1>`. */
+  function redactHostName(host: string, mask: (label: string) => string): string {
+    if (/^\d+(\.\d+){3}$/.test(host)) return mask(name('host', host));
+    const split = splitHost(host);
+    if (!split) return mask(name('domain', host));
+    const first = ROLE_LABELS.has(split.first.toLowerCase()) ? split.first : mask(name('host', split.first));
+    return `${first}.${mask(name('domain', split.rest))}`;
   }
 
   /** The label of the learned value that a cut-short token begins (4 characters or more). */
@@ -707,6 +726,20 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   }
 
   return { options: opts, learn, learnEvents, learnValue, text, diagnosis, eventRecord, counts, leaks };
+}
+
+/**
+ * A host name's first label and the domain after it, or undefined for a name that is a domain
+ * itself: two labels (contoso.com), or three under a country's second level (contoso.co.uk).
+ */
+function splitHost(host: string): { first: string; rest: string } | undefined {
+  const labels = host.split('.');
+  if (labels.length <= 2) return undefined;
+  const tld = labels[labels.length - 1]!;
+  if (labels.length === 3 && tld.length === 2 && /^(?:co|com|org|net|ac|gov|edu)$/i.test(labels[1]!)) {
+    return undefined;
+  }
+  return { first: labels[0]!, rest: labels.slice(1).join('.') };
 }
 
 function escapeXml(s: string): string {

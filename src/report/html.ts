@@ -24,13 +24,16 @@ export interface HtmlOptions extends ReportOptions {
   context?: number;
 }
 
-const esc = (s: string) =>
+const escAttr = (s: string) =>
   s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+
+/** Escaped text, with redaction pseudonyms (`<tenant-1>`) kept whole on one line and set apart. */
+const esc = (s: string) => escAttr(s).replace(/&lt;([a-z-]+-\d+)&gt;/g, '<span class="ps">&lt;$1&gt;</span>');
 
 /** Prose with `code spans` and URLs, escaped; URLs become links (they open nothing by themselves). */
 function prose(text: string): string {
@@ -47,7 +50,7 @@ function prose(text: string): string {
 }
 
 function link(url: string, label = url): string {
-  return /^https?:\/\//i.test(url) ? `<a href="${esc(url)}">${esc(label)}</a>` : esc(label);
+  return /^https?:\/\//i.test(url) ? `<a href="${escAttr(url)}">${esc(label)}</a>` : esc(label);
 }
 
 const CSS = `
@@ -75,6 +78,7 @@ header.failed .flow .step.current{background:var(--err)}header.warning .flow .st
 .flow .arrow{color:var(--muted)}
 dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.summary dt{color:var(--muted)}dl.summary dd{margin:0;overflow-wrap:anywhere}
+.ps{white-space:nowrap;color:#6639ba}
 .redacted{margin:12px 0 0;padding:8px 12px;background:var(--info-bg);border-radius:6px;font-size:14px}
 nav.toc{margin:16px 0 8px}nav.toc ol{margin:6px 0 0;padding-left:22px}
 .counts{color:var(--muted)}
@@ -195,8 +199,8 @@ export function renderHtml(d: Diagnosis, options: HtmlOptions = {}): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`,
     '<meta name="referrer" content="no-referrer">',
-    `<meta name="generator" content="${esc(options.generator ?? 'dsreg-doctor')}">`,
-    `<title>${esc(title)}</title>`,
+    `<meta name="generator" content="${escAttr(options.generator ?? 'dsreg-doctor')}">`,
+    `<title>${escAttr(title)}</title>`,
     `<style>${CSS.trim()}</style>`,
     '</head>',
     '<body>',

@@ -171,7 +171,7 @@ describe('the HTML report in a real browser', () => {
       expect(requests.filter((u) => !/^(?:file|data|about):/.test(u))).toEqual([]);
       expect(errors).toEqual([]);
       expect(await page.title()).toMatch(/^dsreg-doctor: (FAILED|WARNING|HEALTHY|UNKNOWN)/);
-      expect(await page.locator('h1').innerText()).toBe((await page.title()).replace('dsreg-doctor: ', ''));
+      expect(await page.locator('h1').textContent()).toBe((await page.title()).replace('dsreg-doctor: ', ''));
       expect(await page.locator('section.finding').count()).toBe(d.findings.length);
       if (d.findings.some((f) => f.evidence.length)) {
         expect(await page.locator('.lines .l.hit').count()).toBeGreaterThan(0);

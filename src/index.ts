@@ -13,8 +13,12 @@ export {
 export { type DsregField, type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
 export * from './events/index.js';
 export * from './evtx/index.js';
+export { type BundleEntry, type ClassifiedEntry, classifyBundle, classifyEntry } from './input/bundle.js';
 export { GUIDE_CODES, guideCode, matchServerError, SERVER_ERRORS } from './kb/guide-codes.js';
 export * from './kb/lookup.js';
+export { createRedactor, type RedactOptions, type Redactor, redactText } from './redact/index.js';
+export { type HtmlOptions, renderHtml } from './report/html.js';
+export { type ReportFile, type ReportInput, type ReportOptions, renderMarkdown } from './report/markdown.js';
 export { renderText } from './report/text.js';
 export { RULES } from './rules/index.js';
 export { joinAttempts, prtAttempts } from './story/attempts.js';

@@ -337,6 +337,16 @@ describe('diagnose on a log collection', () => {
     }
   });
 
+  it('--redact-times on a bundle with event logs: no time left, the timeline still drawn', async () => {
+    for (const format of ['text', 'json', 'md', 'html']) {
+      const m = memoryIO();
+      expect(await main(['diagnose', FOLDER, '--redact-times', '--format', format], m.io)).toBe(1);
+      expect(m.out(), format).not.toMatch(/20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d/);
+      expect(m.out()).toMatch(/time-1/);
+      if (format === 'json') expect(validate(JSON.parse(m.out()))).toBe('');
+    }
+  });
+
   it('--out writes any format to a file', async () => {
     for (const format of ['text', 'json', 'md', 'html']) {
       const out = join(tmp, `report.${format}`);

@@ -171,8 +171,11 @@ const TEXT_FIELD_KINDS: Record<string, IdentifierKind | 'computer-name' | 'accou
 
 const TIME_RES: RegExp[] = [
   /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?UTC\b|Z|\s?[+-]\d{2}:?\d{2})?)?(?![\d])/gi,
-  /\b\d{1,2}[/.]\d{1,2}[/.]\d{4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M\b)?)?/gi,
+  // 10/3/2026 8:58:32 AM (Event Viewer, en-US), 03.10.2026 (de-DE), 10-03-2026 08:58:32Z (DRS responses).
+  /\b\d{1,2}([/.-])\d{1,2}\1\d{4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?[AP]M\b|Z)?)?/gi,
   /\\?\/Date\(-?\d+\)\\?\//g,
+  // A time of day on its own.
+  /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M\b|Z)?/gi,
 ];
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const URL_RE =
@@ -651,7 +654,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     'provider',
     'channel',
   ]);
-  const TIME_KEYS = new Set(['updateTime', 'expiryTime', 'time']);
+  // The contract's date-time fields (prt.updateTime, prt.expiryTime): dropped rather than made invalid.
+  const DATE_TIME_KEYS = new Set(['updateTime', 'expiryTime']);
   const PROSE_KEYS = new Set(['title', 'cause', 'fix', 'nextSteps']);
 
   function walk(value: unknown, key: string | undefined): unknown {
@@ -661,8 +665,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (SKIP_KEYS.has(k)) out[k] = v;
-        else if (TIME_KEYS.has(k) && typeof v === 'string') {
-          // Contract fields in date-time format: dropped rather than made invalid.
+        else if (key === 'prt' && DATE_TIME_KEYS.has(k) && typeof v === 'string') {
           if (!opts.times) out[k] = v;
         } else out[k] = walk(v, k);
       }

@@ -100,10 +100,10 @@ interface FileReport {
 async function collectInputs(
   paths: string[],
   io: CliIO,
-): Promise<{ inputs: CollectedInput[]; ignored: FileReport[]; bundles: number } | undefined> {
+): Promise<{ inputs: CollectedInput[]; ignored: FileReport[]; bundles: string[] } | undefined> {
   const inputs: CollectedInput[] = [];
   const ignored: FileReport[] = [];
-  let bundles = 0;
+  const bundles: string[] = [];
   for (const path of paths) {
     try {
       const onDisk = path === '-' ? undefined : await diskKind(path);
@@ -123,7 +123,7 @@ async function collectInputs(
           : onDisk === 'zip'
             ? await reader.readZipFile(path)
             : await reader.readZip(path, [bytes!]);
-      bundles++;
+      bundles.push(path);
       for (const s of bundle.skipped)
         ignored.push({ name: s.name, kind: 'skipped', used: false, reason: s.reason });
       for (const c of classifyBundle(bundle.entries)) {
@@ -222,11 +222,29 @@ async function prepareInputs(
   return { inputs: out, texts, kinds, redactor: r, warnings };
 }
 
-function describeInputs(files: FileReport[]): string {
-  const width = Math.min(60, Math.max(...files.map((f) => f.name.length)));
-  return files
-    .map((f) => `  ${f.used ? 'used   ' : 'ignored'}  ${f.name.padEnd(width)}  ${f.reason}`)
-    .join('\n');
+/** For standard error: each bundle, then what was used and left out of it, named inside the bundle. */
+function describeInputs(files: FileReport[], bundles: string[]): string {
+  const groups = new Map<string, FileReport[]>();
+  for (const f of files) {
+    const root = bundles.find((b) => f.name.startsWith(`${b}/`)) ?? '';
+    const list = groups.get(root) ?? [];
+    if (list.length === 0) groups.set(root, list);
+    list.push(f);
+  }
+  const out: string[] = [];
+  for (const [root, list] of groups) {
+    const rel = (f: FileReport) => (root ? f.name.slice(root.length + 1) : f.name);
+    const used = list.filter((f) => f.used).length;
+    out.push(
+      `dsreg-doctor: ${root || 'files given'}: ${used} of ${list.length} file${list.length === 1 ? '' : 's'} used`,
+    );
+    const width = Math.min(40, Math.max(...list.map((f) => rel(f).length)));
+    for (const f of [...list.filter((x) => x.used), ...list.filter((x) => !x.used)]) {
+      const reason = root ? f.reason.split(`${root}/`).join('') : f.reason;
+      out.push(`  ${f.used ? 'used   ' : 'ignored'}  ${rel(f).padEnd(width)}  ${reason}`);
+    }
+  }
+  return out.join('\n');
 }
 
 export function registerDiagnose(program: Command, io: CliIO, state: CommandState): void {
@@ -301,7 +319,7 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         await loadGenericNames();
         analysis = analyzeInputs(prepared.inputs, {
           ...(opts.now !== undefined ? { now: opts.now } : {}),
-          lenient: collected.bundles > 0,
+          lenient: collected.bundles.length > 0,
         });
       } catch (err) {
         if (err instanceof InputError) {
@@ -332,8 +350,8 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         })),
         ...collected.ignored.map((f) => ({ ...f, name: clean(f.name), reason: clean(f.reason) })),
       ];
-      if (collected.bundles > 0 && opts.format !== 'json') {
-        io.stderr(`dsreg-doctor: inputs:\n${describeInputs(files)}\n`);
+      if (collected.bundles.length > 0 && opts.format !== 'json') {
+        io.stderr(`${describeInputs(files, collected.bundles.map(clean))}\n`);
       }
 
       let d = analysis.diagnosis;

@@ -1,11 +1,12 @@
 // `dsreg-doctor web`: the built bin serves web/dist on loopback, only GET/HEAD of the page's own
 // files, with the page's security headers; a busy port is a clear one-line error, exit 2.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWebRoot, startWebServer } from '../src/cli/commands/web.js';
 import { main } from '../src/cli/main.js';
@@ -135,14 +136,32 @@ describe('dsreg-doctor web', () => {
     expect(m.err()).toContain('give a port number from 0 to 65535');
   });
 
-  it('runs from the built bin, serves the page and stops on SIGTERM', async () => {
-    if (!existsSync('dist/cli.js')) {
-      const r = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-    }
-    const child: ChildProcess = spawn(process.execPath, ['bin/dsreg-doctor.js', 'web', '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+  it('runs from the bundled bin, serves the page and stops on SIGTERM', async () => {
+    // The bin as it ships (an esbuild bundle with chunks, run by bin/dsreg-doctor.js), built from
+    // the current sources into test-results/ (inside the package, so the root is found the same way).
+    const dir = join('test-results', 'web-bin');
+    rmSync(dir, { recursive: true, force: true });
+    await build({
+      entryPoints: { cli: 'src/cli/main.ts' },
+      outdir: join(dir, 'dist'),
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+      chunkNames: 'chunks/[name]-[hash]',
     });
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'dsreg-doctor.js'), readFileSync('bin/dsreg-doctor.js', 'utf8'));
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [join(dir, 'bin', 'dsreg-doctor.js'), 'web', '--port', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const url = await new Promise<string>((ok, fail) => {
         let out = '';

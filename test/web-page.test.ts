@@ -2,9 +2,19 @@
 // codes up, move by keyboard; and check that it asks nothing of anyone but the server it came from.
 // Screenshots (light and dark, laptop and phone) go to test-results/web/ for a person to look at.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from '../src/cli/commands/web.js';
@@ -290,6 +300,91 @@ describe('the browser page', () => {
     expect(await countOf('.problem')).toBe(1);
     expect(await textOf('.problem')).toContain('notes.txt: neither dsregcmd output nor an event log');
     expect((await textOf('.verdict-line')).trim()).toBe('HEALTHY: nothing to fix');
+  });
+
+  it('opens a dropped .zip log collection and reads what is in it, as the CLI does', async () => {
+    await openPage();
+    const zip = zipSync({
+      'auth/dsregcmd_status.txt': new Uint8Array(
+        readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt'),
+      ),
+      'auth/events/udr.xml': new Uint8Array(readFileSync('test/fixtures/events/join-fail.wevtutil.xml')),
+      'auth/readme.txt': new TextEncoder().encode('collected by the auth scripts\n'),
+    });
+    await page.setInputFiles('#file-input', [
+      { name: 'authlogs.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) },
+    ]);
+    await page.waitForSelector('.timeline');
+    const m = memoryIO({ 'authlogs.zip': zip });
+    await main(['diagnose', 'authlogs.zip', '--format', 'json', '--fail-on', 'never'], m.io);
+    const d = JSON.parse(m.out()) as Diagnosis & { inputs: { name: string; used: boolean }[] };
+    expect(await readView(page)).toEqual(expectedView(d));
+    const tabs = await page.$$eval('.tab button[aria-pressed]', (els) => els.map((e) => e.textContent));
+    expect(tabs).toEqual(['pasted text', ...d.inputs.filter((i) => i.used).map((i) => i.name)]);
+    expect(await textOf('.left-out')).toContain('1 file of the bundle left out');
+  });
+
+  it('copies the Markdown report, redacted by default, as the CLI writes it', async () => {
+    await openPage();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(server.url).origin,
+    });
+    const bytes = readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt');
+    await page.setInputFiles('#file-input', [{ name: 'status.txt', mimeType: 'text/plain', buffer: bytes }]);
+    await page.waitForSelector('.verdict');
+    expect(await page.isChecked('#redact')).toBe(true);
+    const cli = async (...flags: string[]) => {
+      const m = memoryIO({ 'status.txt': new Uint8Array(bytes) });
+      await main(['diagnose', 'status.txt', '--fail-on', 'never', ...flags], m.io);
+      return m.out();
+    };
+    const copy = async () => {
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      await page.click('#copy-md');
+      await page.waitForFunction(() =>
+        /^Copied/.test(document.querySelector('.share-status')?.textContent ?? ''),
+      );
+      return page.evaluate(() => navigator.clipboard.readText());
+    };
+    const redacted = await copy();
+    expect(redacted).toBe(await cli('--format', 'md', '--redact'));
+    for (const secret of [
+      'fab-lt-0042',
+      'FABRIKAM',
+      'fabrikam',
+      '0d1e2f30-4a5b-4c6d-8e9f-a0b1c2d3e4f5',
+      '7a8b9c0d-1e2f',
+    ]) {
+      expect(redacted).not.toContain(secret);
+    }
+    expect(redacted).toContain('<domain-1>');
+    expect(redacted).toContain('0x801c03f2');
+    expect(await textOf('.share-status')).toBe('Copied the Markdown report (identifiers replaced).');
+    // Switched off (by keyboard), the report is the plain one.
+    await page.focus('#redact');
+    await page.keyboard.press('Space');
+    expect(await page.isChecked('#redact')).toBe(false);
+    const plain = await copy();
+    expect(plain).toBe(await cli('--format', 'md'));
+    expect(plain).toContain('fab-lt-0042');
+  });
+
+  it('saves the HTML report, made in the page, as the CLI writes it', async () => {
+    await page.check('#redact');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-html')]);
+    expect(download.suggestedFilename()).toBe('dsreg-doctor-report.html');
+    const html = readFileSync((await download.path())!, 'utf8');
+    const m = memoryIO({
+      'status.txt': new Uint8Array(readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt')),
+    });
+    await main(['diagnose', 'status.txt', '--fail-on', 'never', '--format', 'html', '--redact'], m.io);
+    if (html !== m.out()) {
+      // Kept for a person to compare.
+      writeFileSync(`${SHOTS}/report-page.html`, html);
+      writeFileSync(`${SHOTS}/report-cli.html`, m.out());
+    }
+    expect(html).toBe(m.out());
+    expect(html).not.toContain('fab-lt-0042');
   });
 
   it('looks up codes in any form, with the names from the Windows headers', async () => {

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InputReport } from '../../src/diagnose.js';
 import type { ReadWarning } from '../../src/events/types.js';
+import { classifyBundle } from '../../src/input/bundle.js';
 import { genericNamesLoaded, loadGenericNames } from '../../src/kb/lookup.js';
 import type { Evidence, Severity } from '../../src/types.js';
 import { Editor, type Jump } from './editor.js';
@@ -17,12 +18,14 @@ import {
   uniqueName,
 } from './inputs.js';
 import { LookupBox, type LookupRequest } from './lookup-box.js';
+import { buildReport, copyText, downloadText, type ReportFile, type ReportFormat } from './report.js';
 import { RichText } from './rich-text.js';
 import { SAMPLES } from './samples.js';
 import { recordIndex, recordKey, Timeline } from './timeline.js';
+import { isZip, readZipBytes } from './zip.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-const ACCEPT = '.txt,.log,.text,.evtx,.xml,.csv,.json';
+const ACCEPT = '.txt,.log,.text,.evtx,.xml,.csv,.json,.zip';
 
 /** The text the editor shows for a source, unless it is binary or too large to show. */
 function shownText(s: Source): string | undefined {
@@ -47,6 +50,10 @@ export function App() {
   const [sample, setSample] = useState(SAMPLES[0]?.file ?? '');
   const [dragging, setDragging] = useState(0);
   const [status, setStatus] = useState('');
+  const [leftOut, setLeftOut] = useState<ReportFile[]>([]);
+  const [bundleProblems, setBundleProblems] = useState<ReadonlyMap<string, string>>(new Map());
+  const [redact, setRedact] = useState(true);
+  const [shareStatus, setShareStatus] = useState('');
   const [activeAttempt, setActiveAttempt] = useState<number | null>(null);
   // Codes outside the guide are named from the Windows headers, as in the CLI: load them before the
   // first diagnosis (a few dozen KB from where the page came from), or diagnose without on failure.
@@ -56,9 +63,17 @@ export function App() {
   const picker = useRef<HTMLInputElement>(null);
   const seq = useRef(0);
 
+  // Each change re-reads every input. With files loaded too (event logs can be large), the
+  // diagnosis follows the typing after a short pause rather than at every key.
+  const [settled, setSettled] = useState(pasted);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(pasted), 200);
+    return () => clearTimeout(t);
+  }, [pasted]);
+  const analyzed = files.length === 0 ? pasted : settled;
   const sources = useMemo(
-    () => (pasted.trim() === '' ? files : [pastedSource(pasted), ...files]),
-    [pasted, files],
+    () => (analyzed.trim() === '' ? files : [pastedSource(analyzed), ...files]),
+    [analyzed, files],
   );
   const waiting = sources.length > 0 && names === 'loading';
   useEffect(() => {
@@ -141,21 +156,79 @@ export function App() {
     if (picked.length === 0) return;
     const taken = new Set([PASTED, ...files.map((f) => f.name)]);
     const added: Source[] = [];
+    const left: ReportFile[] = [];
+    const bundleErrors: [string, string][] = [];
     for (const file of picked) {
       const name = uniqueName(file.name || 'file', taken);
       taken.add(name);
-      added.push(fileSource(name, new Uint8Array(await file.arrayBuffer())));
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (!isZip(bytes)) {
+        added.push(fileSource(name, bytes));
+        continue;
+      }
+      // A log collection: its files are found by content, as the CLI does with a .zip.
+      try {
+        const zip = readZipBytes(name, bytes);
+        for (const x of zip.skipped)
+          left.push({ name: x.name, kind: 'skipped', used: false, reason: x.reason });
+        let found = 0;
+        for (const c of classifyBundle(zip.entries)) {
+          if (c.kind === 'ignored') {
+            left.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
+            continue;
+          }
+          const entryName = uniqueName(c.name, taken);
+          taken.add(entryName);
+          added.push(fileSource(entryName, c.bytes));
+          found++;
+        }
+        if (found === 0)
+          bundleErrors.push([
+            name,
+            `${name}: no \`dsregcmd /status\` capture or event log export found in it`,
+          ]);
+      } catch (err) {
+        bundleErrors.push([name, err instanceof Error ? err.message : String(err)]);
+      }
     }
     setFiles((prev) => [...prev, ...added]);
+    setLeftOut((prev) => [...prev, ...left]);
+    setBundleProblems((prev) => new Map([...prev, ...bundleErrors]));
     const firstText = added.find((s) => shownText(s) !== undefined);
     if (firstText) setCurrent(firstText.name);
     setStatus(`Read ${added.length === 1 ? added[0]!.name : `${added.length} files`}.`);
+  };
+
+  const share = async (format: ReportFormat) => {
+    setShareStatus(format === 'md' ? 'Writing the Markdown…' : 'Writing the HTML report…');
+    try {
+      const report = await buildReport(
+        sources.filter((s) => !s.error).map((s) => ({ name: s.name, bytes: s.bytes })),
+        leftOut,
+        format,
+        redact,
+      );
+      const how = redact ? 'identifiers replaced' : 'identifiers NOT replaced';
+      if (format === 'md') {
+        await copyText(report);
+        setShareStatus(`Copied the Markdown report (${how}).`);
+      } else {
+        downloadText(report, 'dsreg-doctor-report.html', 'text/html;charset=utf-8');
+        setShareStatus(`Saved dsreg-doctor-report.html (${how}).`);
+      }
+    } catch (err) {
+      setShareStatus(
+        `Not ${format === 'md' ? 'copied' : 'saved'}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   };
 
   const loadSample = () => {
     const s = SAMPLES.find((x) => x.file === sample);
     if (!s) return;
     setFiles([]);
+    setLeftOut([]);
+    setBundleProblems(new Map());
     setPasted(s.text);
     setCurrent(PASTED);
     setStatus(`Loaded the sample ${s.file}.`);
@@ -163,6 +236,8 @@ export function App() {
 
   const clearAll = () => {
     setFiles([]);
+    setLeftOut([]);
+    setBundleProblems(new Map());
     setPasted('');
     setCurrent(PASTED);
     setStatus('Cleared.');
@@ -173,7 +248,7 @@ export function App() {
     if (current === name) setCurrent(PASTED);
   };
 
-  const problems = [...analysis.problems.entries()];
+  const problems = [...bundleProblems.entries(), ...analysis.problems.entries()];
   const lookupCode = (q: string) => {
     seq.current += 1;
     setLookupRequest({ query: q, seq: seq.current });
@@ -334,6 +409,21 @@ export function App() {
               ))}
             </ul>
           )}
+          {leftOut.length > 0 && (
+            <details class="read-warnings left-out">
+              <summary>
+                {leftOut.length} file{leftOut.length === 1 ? '' : 's'} of the bundle left out
+              </summary>
+              <ul>
+                {leftOut.slice(0, 200).map((f) => (
+                  <li key={f.name}>
+                    {f.name}: {f.reason}
+                  </li>
+                ))}
+                {leftOut.length > 200 && <li>and {leftOut.length - 200} more</li>}
+              </ul>
+            </details>
+          )}
           {analysis.warnings.length > 0 && (
             <details class="read-warnings">
               <summary>
@@ -361,6 +451,37 @@ export function App() {
           ) : diagnosis ? (
             <>
               <Verdict diagnosis={diagnosis} />
+              <section class="share" aria-labelledby="share-title">
+                <h2 id="share-title" class="visually-hidden">
+                  Share the diagnosis
+                </h2>
+                <div class="share-row">
+                  <label class="switch">
+                    <input
+                      type="checkbox"
+                      id="redact"
+                      checked={redact}
+                      onChange={(e) => setRedact((e.currentTarget as HTMLInputElement).checked)}
+                      aria-describedby="redact-help"
+                    />
+                    <span>Redact identifiers</span>
+                  </label>
+                  <button type="button" id="copy-md" onClick={() => void share('md')}>
+                    Copy as Markdown
+                  </button>
+                  <button type="button" id="download-html" onClick={() => void share('html')}>
+                    Download HTML report
+                  </button>
+                </div>
+                <p id="redact-help" class="muted small">
+                  {redact
+                    ? 'Redact on: tenant, device, user, domain and computer names and IDs become pseudonyms such as <domain-1>, the same value always the same one.'
+                    : 'Redact off: the report holds the real names and IDs of the device, the user and the tenant.'}
+                </p>
+                <p class="share-status small" role="status">
+                  {shareStatus}
+                </p>
+              </section>
               <Findings
                 diagnosis={diagnosis}
                 selected={selected}

@@ -30,19 +30,11 @@ export function pastedSource(text: string): Source {
   return { name: PASTED, bytes: encoder.encode(text), text };
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const EVTX_MAGIC = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00];
 const startsWith = (b: Uint8Array, magic: number[]) => magic.every((x, i) => b[i] === x);
 
-/** A dropped or picked file: its text is kept for showing, unless it is binary. */
+/** A dropped or picked file (a .zip is opened before: see zip.ts): its text is kept for showing, unless it is binary. */
 export function fileSource(name: string, bytes: Uint8Array): Source {
-  if (startsWith(bytes, ZIP_MAGIC)) {
-    return {
-      name,
-      bytes,
-      error: `${name}: .zip bundles are not read by this page yet; unzip it and drop the files inside`,
-    };
-  }
   if (startsWith(bytes, EVTX_MAGIC)) return { name, bytes };
   const { text, encoding } = decodeText(bytes);
   return { name, bytes, text, encoding };

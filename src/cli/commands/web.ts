@@ -225,14 +225,15 @@ export function registerWeb(program: Command, io: CliIO, state: CommandState): v
         );
       }
       if (opts.open) openBrowser(web.url, io);
-      const stop = () => {
-        void web.close();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      web.server.once('close', () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+      // The command lasts as long as the server: the bin exits once main() returns.
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void web.close().then(done);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
       });
     });
 }

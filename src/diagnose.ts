@@ -125,8 +125,17 @@ export interface InputReport {
   reason?: string;
 }
 
+/** Who and what the inputs are about, for live checks (`diagnose --probe`). */
+export interface Subject {
+  upn?: string;
+  /** A DNS domain (not the NetBIOS DomainName). */
+  domain?: string;
+  tenantId?: string;
+}
+
 export interface Analysis {
   diagnosis: Diagnosis;
+  subject: Subject;
   inputs: InputReport[];
   /** Damage found while reading (a bad chunk, a truncated record): the rest was read. */
   warnings: ReadWarning[];
@@ -187,7 +196,46 @@ export function analyzeInputs(
   }
   const ev: DeviceEvidence = { captures, events };
   if (options.now !== undefined) ev.now = options.now;
-  return { diagnosis: diagnose(ev, options.rules), inputs: reports, warnings };
+  return { diagnosis: diagnose(ev, options.rules), subject: subjectOf(ev), inputs: reports, warnings };
+}
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** The user, DNS domain and tenant the inputs name (for live checks). */
+export function subjectOf(ev: DeviceEvidence): Subject {
+  const r = reader(ev);
+  const out: Subject = {};
+  const account = r.value('Executing Account Name')?.split(',')[1]?.trim();
+  const upn = [
+    r.value('User Identity'),
+    account,
+    ...ev.events.map((e) => (e.eventId === 1144 ? e.data.Method : undefined)),
+  ].find((v) => v && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) && !v.split('@')[0]!.endsWith('$'));
+  if (upn) out.upn = upn;
+  const fqdn = r.value('Device Name');
+  const domain =
+    upn?.split('@')[1] ?? (fqdn && fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : undefined);
+  if (domain) out.domain = domain.toLowerCase();
+  const tenant =
+    GUID.exec(r.value('TenantId') ?? '')?.[0] ??
+    GUID.exec(r.value('AzureAdPrtAuthority') ?? '')?.[0] ??
+    GUID.exec(r.value('WorkplaceTenantId') ?? '')?.[0];
+  if (tenant) out.tenantId = tenant.toLowerCase();
+  return out;
+}
+
+/** The diagnosis with more findings (from live probes, say): re-ordered, verdict and phase settled again. */
+export function withFindings(d: Diagnosis, extra: Finding[]): Diagnosis {
+  if (extra.length === 0) return d;
+  const findings = [...d.findings, ...extra].sort((a, b) => rank(a) - rank(b));
+  const verdict: Verdict = findings.some((f) => f.severity === 'error')
+    ? 'failed'
+    : findings.some((f) => f.severity === 'warning')
+      ? 'warning'
+      : d.verdict === 'unknown' && d.joinType === 'unknown'
+        ? 'unknown'
+        : 'healthy';
+  return { ...d, findings, verdict, phase: earliestPhase(findings) };
 }
 
 /** Decodes and parses the inputs (dsregcmd text and event logs) and diagnoses them as one device. */

@@ -1,9 +1,16 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createColors } from 'picocolors';
-import { type Analysis, analyzeInputs, type InputReport, type TextInput } from '../../diagnose.js';
+import {
+  type Analysis,
+  analyzeInputs,
+  type InputReport,
+  type TextInput,
+  withFindings,
+} from '../../diagnose.js';
 import type { ReadWarning } from '../../events/types.js';
 import { parseDsregTime } from '../../facts.js';
 import { loadGenericNames } from '../../kb/names.js';
+import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import { renderText } from '../../report/text.js';
 import { type Diagnosis, InputError } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
@@ -78,6 +85,16 @@ interface DiagnoseOpts {
   out?: string;
   redact?: boolean;
   redactTimes?: boolean;
+  probe?: boolean;
+  cloud: string;
+  probeTimeout: number;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 300)
+    throw new InvalidArgumentError('give a number of seconds from 0.1 to 300');
+  return n;
 }
 
 /** An input as given or as found in a bundle, and whether it came from a bundle. */
@@ -286,6 +303,16 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         .choices(['error', 'warning', 'never'])
         .default('warning'),
     )
+    .option(
+      '--probe',
+      'also run the live network and directory checks that the failing phase calls for (as `dsreg-doctor probe` does), for the user, domain and tenant the inputs name, and merge their findings',
+    )
+    .addOption(
+      new Option('--cloud <cloud>', 'with --probe: the cloud whose endpoints to check')
+        .choices(['public', 'usgov'])
+        .default('public'),
+    )
+    .option('--probe-timeout <seconds>', 'with --probe: time allowed for each check', parseSeconds, 10)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .addHelpText(
@@ -355,6 +382,29 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
       }
 
       let d = analysis.diagnosis;
+      if (opts.probe) {
+        // The subject comes from the inputs as given: a redacted copy names nobody the probes could ask about.
+        const subject = redact
+          ? analyzeInputs(collected.inputs, { lenient: true }).subject
+          : analysis.subject;
+        const [{ probeForDiagnosis }, { applyTestEndpoints }] = await Promise.all([
+          import('../../probe/run.js'),
+          import('./probe.js'),
+        ]);
+        const probeOptions: ProbeOptions = {
+          cloud: opts.cloud as Cloud,
+          timeoutMs: Math.round(opts.probeTimeout * 1000),
+          env: io.env,
+          now: () => io.now(),
+        };
+        await applyTestEndpoints(io, probeOptions);
+        const found = await probeForDiagnosis(
+          { ...subject, phase: d.phase },
+          { ...probeOptions, source: paths[0] ?? '-' },
+        );
+        d = withFindings(d, found);
+        if (r) d = r.diagnosis(d);
+      }
       let texts = prepared.texts;
       if (opts.redactTimes) {
         const { createRedactor } = await import('../../redact/index.js');

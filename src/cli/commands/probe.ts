@@ -134,18 +134,7 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
     now: () => io.now(),
     ...(opts.proxy && { proxy: opts.proxy }),
   };
-  const testEndpoints = io.env[TEST_ENDPOINTS_ENV];
-  if (testEndpoints) {
-    let parsed: Partial<ServiceEndpoints> & { rootsFile?: string };
-    try {
-      parsed = JSON.parse(testEndpoints) as typeof parsed;
-    } catch {
-      throw new UsageError(`${TEST_ENDPOINTS_ENV} is not valid JSON`);
-    }
-    const { rootsFile, ...endpoints } = parsed;
-    options.endpoints = endpoints;
-    if (rootsFile) options.trustedRoots = pemBlocks(await readText(io, rootsFile), rootsFile);
-  }
+  await applyTestEndpoints(io, options);
 
   const request: ProbeRequest = {
     ...(opts.upn && { upn: opts.upn }),
@@ -270,4 +259,20 @@ async function promptPassword(user: string): Promise<string | undefined> {
     };
     stdin.on('data', onData);
   });
+}
+
+/** TEST ONLY: point the probes at loopback test services (DSREG_DOCTOR_TEST_ENDPOINTS, JSON). */
+export async function applyTestEndpoints(io: CliIO, options: ProbeOptions): Promise<void> {
+  const testEndpoints = io.env[TEST_ENDPOINTS_ENV];
+  if (testEndpoints) {
+    let parsed: Partial<ServiceEndpoints> & { rootsFile?: string };
+    try {
+      parsed = JSON.parse(testEndpoints) as typeof parsed;
+    } catch {
+      throw new UsageError(`${TEST_ENDPOINTS_ENV} is not valid JSON`);
+    }
+    const { rootsFile, ...endpoints } = parsed;
+    options.endpoints = endpoints;
+    if (rootsFile) options.trustedRoots = pemBlocks(await readText(io, rootsFile), rootsFile);
+  }
 }

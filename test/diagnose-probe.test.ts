@@ -1,0 +1,92 @@
+// `diagnose --probe`: the capture's user, domain and tenant are probed live (here: services on
+// 127.0.0.1 through the test-only endpoint override) and the findings merged into one diagnosis.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ENDPOINTS_ENV } from '../src/cli/commands/probe.js';
+import { main } from '../src/cli/main.js';
+import { analyzeInputs } from '../src/diagnose.js';
+import { memoryIO } from './helpers.js';
+import { fixture, json, makePki, type Pki, startHttps, type TestServer, text } from './probe-helpers.js';
+import { contract } from './schema.js';
+
+const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
+const OTHER = '11111111-2222-4333-8444-555555555555';
+let pki: Pki;
+let svc: TestServer;
+
+beforeAll(async () => {
+  pki = makePki();
+  svc = await startHttps(pki.server, {
+    '/': text(302, 'text/html', ''),
+    '/contoso.com/discover': json(200, JSON.parse(fixture('discovery-contoso.json'))),
+    '/common/userrealm/': json(200, JSON.parse(fixture('userrealm-federated.json'))),
+    '/contoso.com/.well-known/openid-configuration': json(
+      200,
+      JSON.parse(fixture('openid-configuration-contoso.json')),
+    ),
+    '/adfs/services/trust/mex': text(200, 'text/xml', fixture('mex-with-dtd.xml')),
+  });
+});
+afterAll(async () => {
+  await svc?.close();
+  pki?.cleanup();
+});
+
+const capture = (tenant: string) =>
+  [
+    'AzureAdJoined : YES',
+    'DomainJoined : YES',
+    `TenantId : ${tenant}`,
+    'AzureAdPrt : NO',
+    'Attempt Status : 0xc00484c1',
+    'User Identity : alice@contoso.com',
+    'Server Error Code : invalid_grant',
+  ].join('\n');
+
+function cli(files: Record<string, string>) {
+  const m = memoryIO({ 'roots.pem': pki.rootPem, ...files });
+  m.io.env = {
+    [TEST_ENDPOINTS_ENV]: JSON.stringify({
+      registration: svc.base,
+      login: svc.base,
+      deviceLogin: svc.base,
+      autologon: svc.base,
+      rootsFile: 'roots.pem',
+    }),
+  };
+  m.io.now = () => new Date();
+  return m;
+}
+
+describe('diagnose --probe', () => {
+  it('reads who and what to probe from the capture', () => {
+    const { subject } = analyzeInputs([{ name: 's.txt', bytes: new TextEncoder().encode(capture(CONTOSO)) }]);
+    expect(subject).toEqual({ upn: 'alice@contoso.com', domain: 'contoso.com', tenantId: CONTOSO });
+  });
+
+  it('merges the probe findings: a DTD in the federation metadata explains the WS-Trust failure', async () => {
+    const m = cli({ 's.txt': capture(CONTOSO) });
+    const code = await main(
+      ['diagnose', 's.txt', '--probe', '--probe-timeout', '5', '--format', 'json'],
+      m.io,
+    );
+    expect(code).toBe(1);
+    const d = JSON.parse(m.out());
+    expect(contract('diagnosis')(d)).toBe('');
+    const ids = d.findings.map((f: { id: string }) => f.id);
+    expect(ids).toContain('prt-attempt-failed');
+    const dtd = d.findings.find((f: { codes: { hex: string }[] }) =>
+      f.codes.some((c) => c.hex === '0xc00cee4f'),
+    );
+    expect(dtd, ids.join(' ')).toBeDefined();
+    expect(dtd.evidence[0].source).toMatch(/^probe:/);
+  });
+
+  it('names an SCP/tenant mismatch against the capture', async () => {
+    const m = cli({ 's.txt': capture(OTHER) });
+    await main(['diagnose', 's.txt', '--probe', '--probe-timeout', '5', '--format', 'json'], m.io);
+    const d = JSON.parse(m.out());
+    const text = JSON.stringify(d.findings);
+    expect(text).toContain(OTHER);
+    expect(text).toContain(CONTOSO);
+  });
+});

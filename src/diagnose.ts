@@ -214,7 +214,7 @@ export function subjectOf(ev: DeviceEvidence): Subject {
   if (upn) out.upn = upn;
   const fqdn = r.value('Device Name');
   const domain =
-    upn?.split('@')[1] ?? (fqdn && fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : undefined);
+    upn?.split('@')[1] ?? (fqdn?.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : undefined);
   if (domain) out.domain = domain.toLowerCase();
   const tenant =
     GUID.exec(r.value('TenantId') ?? '')?.[0] ??

@@ -334,3 +334,15 @@ describe('diagnose with event logs (fixtures)', () => {
     ]);
   });
 });
+
+describe('307 and 304 of one run', () => {
+  it('are one attempt in the discover phase', () => {
+    const a = joinAttempts([
+      ev(UDR, 307, '2024-01-01T10:00:00.000Z', { ExitCode: '-2145648611' }),
+      ev(UDR, 304, '2024-01-01T10:00:00.500Z', { ExitCode: '-2145648611', DebugOutput: 'undefined' }),
+    ]);
+    expect(a).toHaveLength(1);
+    expect(a[0]).toMatchObject({ phase: 'discover', codes: [0x801c001d] });
+    expect(a[0]!.records.map((r) => r.eventId)).toEqual([307, 304]);
+  });
+});

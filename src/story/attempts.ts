@@ -125,7 +125,18 @@ export function joinAttempts(events: EventRecord[]): JoinAttempt[] {
       });
       continue;
     }
-    attempts.push(failedJoin(rec, end, details));
+    const failed = failedJoin(rec, end, details);
+    // A failed SCP lookup logs 307 and then 304 for the same run: one attempt, in the discover phase.
+    const prev = attempts[attempts.length - 1];
+    const prevEnd = prev?.records[0];
+    if (prev && prevEnd?.eventId === 307 && rec.eventId === 304 && gap(prevEnd.time, rec.time) <= 10) {
+      for (const c of failed.codes) if (!prev.codes.includes(c)) prev.codes.push(c);
+      prev.records.push(...failed.records);
+      prev.serverCode ??= failed.serverCode;
+      prev.serverMessage ??= failed.serverMessage;
+      continue;
+    }
+    attempts.push(failed);
   }
   // Detail events with no closing event (a log cut short) still tell of a failure.
   if (pending.length > 0) {

@@ -463,8 +463,13 @@ describe('the browser page', () => {
         await page.screenshot({ path: `${SHOTS}/empty-${scheme}-${name}.png` });
         await pasteText(text);
         await page.locator('.finding-title button').first().click();
+        // On a phone the input is above the findings: the click brings it back into view.
+        await page.waitForFunction(() => {
+          const box = document.querySelector('#input-text')!.getBoundingClientRect();
+          return box.top > -1 && box.bottom < window.innerHeight + 1;
+        });
         await page.screenshot({ path: `${SHOTS}/clicked-${scheme}-${name}.png` });
-        await page.evaluate(() => document.querySelector('.verdict')?.scrollIntoView());
+        await page.evaluate(() => document.querySelector('.verdict')?.scrollIntoView({ behavior: 'instant' }));
         await page.screenshot({ path: `${SHOTS}/verdict-${scheme}-${name}.png` });
         await page.screenshot({ path: `${SHOTS}/diagnosis-${scheme}-${name}.png`, fullPage: true });
         // Nothing sticks out sideways: the page fits the width of the screen.
@@ -475,6 +480,34 @@ describe('the browser page', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1366, height: 900 });
   }, 60_000);
+
+  it('keeps working offline once loaded: lookups, diagnoses and reports need no further request', async () => {
+    await openPage();
+    // The parts that load on demand are fetched while the page is idle.
+    await page.waitForFunction(() => {
+      const loaded = performance.getEntriesByType('resource').map((e) => e.name);
+      return ['generic-codes', 'redact', 'markdown', 'html'].every((part) =>
+        loaded.some((url) => new RegExp(`/assets/${part}-[^/]+\\.js$`).test(url)),
+      );
+    });
+    await context.setOffline(true);
+    try {
+      const before = requests.length;
+      await page.fill('#lookup-input', '12002');
+      await page.press('#lookup-input', 'Enter');
+      await page.waitForSelector('.lookup-result[data-query="12002"]');
+      expect(await textOf('.lookup-out')).toContain('ERROR_WINHTTP_TIMEOUT');
+      await pasteText(readFileSync('examples/dsregcmd/hybrid-device-deleted-aadsts50155.txt', 'utf8'));
+      await page.click('#copy-md');
+      await page.waitForFunction(() =>
+        /^Copied/.test(document.querySelector('.share-status')?.textContent ?? ''),
+      );
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('AADSTS50155');
+      expect(requests.slice(before)).toEqual([]);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
 
   it('made no request but for its own files, and logged no error', () => {
     expect(requests.length).toBeGreaterThan(0);

@@ -391,7 +391,7 @@ export function App() {
               text={editorText}
               readOnly={Boolean(shownSource)}
               placeholder={
-                'Paste dsregcmd /status output here, or drop a file.\n\nNothing leaves your browser.'
+                'Paste dsregcmd /status output here,\nor drop a file.\n\nNothing leaves your browser.'
               }
               onText={(t) => setPasted(t)}
               marks={marks}

@@ -346,3 +346,55 @@ describe('307 and 304 of one run', () => {
     expect(a[0]!.records.map((r) => r.eventId)).toEqual([307, 304]);
   });
 });
+
+describe('event failures older than the capture', () => {
+  const capture = (text: string) => ({ name: 'status.txt', bytes: new TextEncoder().encode(text) });
+  it("a PRT updated after the last failed attempt is not an error ('event-prt-failure' stays quiet)", () => {
+    const events = new TextEncoder().encode(
+      JSON.stringify([
+        { Id: 1006, ProviderName: AAD, RecordId: 1, TimeCreated: '2024-01-01T10:00:00Z', Properties: [] },
+        {
+          Id: 1007,
+          ProviderName: AAD,
+          RecordId: 2,
+          TimeCreated: '2024-01-01T10:00:01Z',
+          Properties: [{ Value: 3221225581 }],
+        },
+      ]),
+    );
+    const healthy =
+      'AzureAdJoined : YES\nDomainJoined : YES\nAzureAdPrt : YES\nAzureAdPrtUpdateTime : 2024-01-02 08:00:00.000 UTC\n';
+    const d = analyzeInputs([capture(healthy), { name: 'aad.json', bytes: events }]).diagnosis;
+    expect(d.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(d.timeline).toHaveLength(1);
+    const stale = healthy.replace('2024-01-02 08:00', '2023-12-31 08:00');
+    const d2 = analyzeInputs([capture(stale), { name: 'aad.json', bytes: events }]).diagnosis;
+    expect(d2.findings[0]!.id).toBe('prt-attempt-failed');
+  });
+  it('a capture showing the device joined outweighs an older failed join in the log', () => {
+    const d = diagnose({
+      captures: [],
+      events: [ev(UDR, 304, '2024-01-01T10:00:00.000Z', { ExitCode: '-2145647630' })],
+    });
+    expect(d.verdict).toBe('failed');
+    const joined = analyzeInputs([
+      capture('AzureAdJoined : YES\nDomainJoined : YES\n'),
+      {
+        name: 'udr.json',
+        bytes: new TextEncoder().encode(
+          JSON.stringify([
+            {
+              Id: 304,
+              ProviderName: UDR,
+              RecordId: 1,
+              TimeCreated: '2024-01-01T10:00:00Z',
+              Properties: [{ Value: -2145647630 }],
+            },
+          ]),
+        ),
+      },
+    ]).diagnosis;
+    expect(joined.verdict).toBe('healthy');
+    expect(joined.timeline?.[0]?.outcome).toBe('failure');
+  });
+});

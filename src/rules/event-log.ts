@@ -1,6 +1,7 @@
 // The event logs' account of the join (User Device Registration/Admin) and of the PRT
 // (Microsoft-Windows-AAD): the last failed attempt, unless a later one succeeded, explained with the
 // same tables as the `dsregcmd` findings, so that both inputs merge into one finding.
+import { parseDsregTime } from '../facts.js';
 import { DOCS } from '../kb/docs.js';
 import { cite } from '../story/attempts.js';
 import { field } from '../story/values.js';
@@ -14,10 +15,12 @@ export const eventJoinFailure: Rule = {
     'User Device Registration events 304, 305, 307 (with 201, 204 and 220 beside them): the phase, codes and server error of the last failed join, unless a later join succeeded.',
   step: 'Troubleshoot join failures, step 3 (earlier Windows 10 versions) and step 4',
   phase: null,
-  check({ facts }) {
+  check({ ev, facts }) {
     const attempts = facts.joinAttempts;
     const last = attempts[attempts.length - 1];
     if (!last || last.outcome !== 'failure') return [];
+    // A capture that shows the device joined is newer news than a failure in the log.
+    if (ev.captures.length > 0 && facts.azureAdJoined === true) return [];
     const failures = attempts.filter((a) => a.outcome === 'failure').length;
     const finding = joinFailureFinding({
       phase: last.phase,
@@ -70,10 +73,14 @@ export const eventPrtFailure: Rule = {
     'Microsoft-Windows-AAD: the last PRT attempt (events 1006 to 1007) that failed, with 1081 (server error), 1088 (WS-Trust), 1084 (network), 1022 (endpoint) and 1144 (UPN).',
   step: 'Troubleshoot post-join authentication issues, steps 2 and 3',
   phase: 'post-join',
-  check({ facts }) {
+  check({ r, facts }) {
     const attempts = facts.prtAttempts;
     const last = attempts[attempts.length - 1];
     if (!last || last.outcome !== 'failure') return [];
+    // A capture with a PRT updated after the failure shows it recovered.
+    const updated = parseDsregTime(r.value('AzureAdPrtUpdateTime'));
+    if (r.flag('AzureAdPrt') === true && (updated === undefined || updated >= Date.parse(last.time)))
+      return [];
     const failures = attempts.filter((a) => a.outcome === 'failure').length;
     const meanings = [
       failures > 1

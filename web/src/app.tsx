@@ -11,6 +11,7 @@ import { Findings, Verdict } from './findings.js';
 import {
   analyze,
   fileSource,
+  isZip,
   MAX_SHOWN_TEXT,
   PASTED,
   pastedSource,
@@ -22,7 +23,6 @@ import { buildReport, copyText, downloadText, type ReportFile, type ReportFormat
 import { RichText } from './rich-text.js';
 import { SAMPLES } from './samples.js';
 import { recordIndex, recordKey, Timeline } from './timeline.js';
-import { isZip, readZipBytes } from './zip.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const ACCEPT = '.txt,.log,.text,.evtx,.xml,.csv,.json,.zip';
@@ -168,6 +168,7 @@ export function App() {
       }
       // A log collection: its files are found by content, as the CLI does with a .zip.
       try {
+        const { readZipBytes } = await import('./zip.js');
         const zip = readZipBytes(name, bytes);
         for (const x of zip.skipped)
           left.push({ name: x.name, kind: 'skipped', used: false, reason: x.reason });

@@ -33,6 +33,11 @@ export function pastedSource(text: string): Source {
 const EVTX_MAGIC = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00];
 const startsWith = (b: Uint8Array, magic: number[]) => magic.every((x, i) => b[i] === x);
 
+/** A .zip archive (a log collection), by its signature. */
+export function isZip(b: Uint8Array): boolean {
+  return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+}
+
 /** A dropped or picked file (a .zip is opened before: see zip.ts): its text is kept for showing, unless it is binary. */
 export function fileSource(name: string, bytes: Uint8Array): Source {
   if (startsWith(bytes, EVTX_MAGIC)) return { name, bytes };

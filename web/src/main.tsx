@@ -14,4 +14,5 @@ const idle = (fn: () => void) =>
 idle(() => {
   void loadGenericNames().catch(() => {});
   void preloadReports().catch(() => {});
+  void import('./zip.js').catch(() => {});
 });

@@ -1,4 +1,4 @@
-// A dropped .zip log collection, opened in the browser: every file in it, under limits that turn a
+// A dropped .zip log collection, opened in the browser (this module loads when a .zip is dropped): every file in it, under limits that turn a
 // zip bomb into a one-line message rather than a frozen tab. The core's classifyBundle then says
 // which files are captures or event logs. The same limits as the CLI's reader (src/node/bundle-reader.ts,
 // which reads from disk); nothing is written anywhere, entry names are only labels.
@@ -30,10 +30,6 @@ export interface ZipContents {
 const RATIO_FLOOR = 16 * 1024 * 1024;
 const SLICE = 64 * 1024;
 const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
-
-export function isZip(b: Uint8Array): boolean {
-  return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
-}
 
 function cleanName(name: string): string {
   return (

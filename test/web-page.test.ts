@@ -469,7 +469,9 @@ describe('the browser page', () => {
           return box.top > -1 && box.bottom < window.innerHeight + 1;
         });
         await page.screenshot({ path: `${SHOTS}/clicked-${scheme}-${name}.png` });
-        await page.evaluate(() => document.querySelector('.verdict')?.scrollIntoView({ behavior: 'instant' }));
+        await page.evaluate(() =>
+          document.querySelector('.verdict')?.scrollIntoView({ behavior: 'instant' }),
+        );
         await page.screenshot({ path: `${SHOTS}/verdict-${scheme}-${name}.png` });
         await page.screenshot({ path: `${SHOTS}/diagnosis-${scheme}-${name}.png`, fullPage: true });
         // Nothing sticks out sideways: the page fits the width of the screen.

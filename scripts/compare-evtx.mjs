@@ -96,6 +96,7 @@ const PY_TIME = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** python-evtx goes through a float of seconds since 1601 (1.9 us apart) and keeps microseconds. */
 const PYTHON_TIME_TICKS = 40n;
+let largestPythonTimeError = 0n;
 
 function base64ToHex(s) {
   return Buffer.from(s, 'base64').toString('hex').toUpperCase();
@@ -138,7 +139,11 @@ function sameValue(ref, ours, reference) {
     if (p) {
       const refTicks = ticks(`${p[1]}T${p[2]}`, (p[3] ?? '').padEnd(6, '0') + '0');
       const diff = refTicks - ticks(o[1], o[2]);
-      if (diff >= -PYTHON_TIME_TICKS && diff <= PYTHON_TIME_TICKS) return 'python-time';
+      if (diff >= -PYTHON_TIME_TICKS && diff <= PYTHON_TIME_TICKS) {
+        const abs = diff < 0n ? -diff : diff;
+        if (abs > largestPythonTimeError) largestPythonTimeError = abs;
+        return 'python-time';
+      }
     }
   }
   if (reference === 'python-evtx') {
@@ -444,6 +449,7 @@ async function main() {
 
   console.table(rows);
   console.log(`tolerated formatting differences: ${JSON.stringify(report.rules)}`);
+  console.log(`largest python-evtx time error: ${Number(largestPythonTimeError) / 10} us`);
   console.log(`reference records explained in EXPECTED: ${report.expected}`);
   console.log(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (report.unexplained.length > 0) {

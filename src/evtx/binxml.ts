@@ -82,18 +82,15 @@ export interface Template {
  * the chunk. Arrays and nested Binary XML values are decoded once, on first use.
  */
 export class TemplateValues {
-  /** Rendered items of array values (null: the bytes do not divide into items). */
-  readonly items: Array<string[] | null | undefined>;
-  /** Parsed nodes of Binary XML values. */
-  readonly nested: Array<XNode[] | undefined>;
+  /** Rendered items of array values (null: the bytes do not divide into items); made on first use. */
+  items: Array<string[] | null | undefined> | undefined;
+  /** Parsed nodes of Binary XML values; made on first use. */
+  nested: Array<XNode[] | undefined> | undefined;
   constructor(
     readonly types: number[],
     readonly offsets: number[],
     readonly sizes: number[],
-  ) {
-    this.items = new Array(types.length);
-    this.nested = new Array(types.length);
-  }
+  ) {}
 }
 
 /** Everything parsed from one chunk: its bytes and the names and templates found so far. */
@@ -173,6 +170,12 @@ export function parseStream(
   if (depth > MAX_NESTING) fail('binary XML is nested too deeply', start);
   const b = ctx.data;
   if (end > b.length) fail('binary XML runs past the end of the chunk', start);
+  // The shape of nearly every record and Binary XML value: a fragment header, one template
+  // instance, the end of the stream. Read it without the general token loop.
+  if (!inTemplate && start + 5 <= end && b[start] === 0x0f && b[start + 4] === 0x0c) {
+    const [instance, next] = readInstance(ctx, start + 4, end);
+    if (next === end || (b[next] === 0x00 && next + 1 === end)) return [instance];
+  }
   const top: XNode[] = [];
   const stack: XElement[] = [];
   let open: XElement | null = null;

@@ -1,14 +1,17 @@
-// A Sink that turns one expanded record into an EventRecord: the System fields we keep, and the
-// payload containers (EventData, UserData, ...) as small element trees flattened by payload.ts.
-// System elements we do not keep are never rendered (the expander skips their values).
+// A Sink that turns one expanded record into an EventRecord: the System fields we keep, EventData
+// <Data> values straight into the data map, and any other payload (UserData, Binary, ...) as a
+// small element tree flattened by payload.ts. System elements we do not keep are never rendered
+// (the expander skips their values).
 import type { EventRecord } from '../events/types.js';
-import { payloadData, type XmlElement } from './payload.js';
+import { DataBuilder, type XmlElement } from './payload.js';
 import type { Sink } from './render.js';
 
+// Where the element being read sits.
 const NONE = 0;
 const SYSTEM = 1;
-const PAYLOAD = 2;
-const SKIP = 3;
+const EVENT_DATA = 2;
+const PAYLOAD = 3;
+const SKIP = 4;
 
 // System children we read.
 const F_OTHER = 0;
@@ -36,11 +39,16 @@ export class EventSink implements Sink {
   private section = NONE;
   private field = F_OTHER;
   private readonly captures: boolean[] = [];
-  private readonly stack: XmlElement[] = [];
-  private readonly containers: XmlElement[] = [];
   private readonly texts: string[] = ['', '', '', '', '', '', '', ''];
   private provider: string | undefined;
   private time: string | undefined;
+  private readonly data = new DataBuilder();
+  /** The <Data> element being read directly (depth 3 of EventData). */
+  private inData = false;
+  private dataName: string | undefined;
+  private dataText = '';
+  /** Element trees being built (a payload container, or a non-Data child of EventData). */
+  private readonly stack: XmlElement[] = [];
 
   open(name: string): void {
     this.captures.push(this.capture);
@@ -50,49 +58,108 @@ export class EventSink implements Sink {
       return;
     }
     if (d === 2) {
+      this.capture = true;
       if (name === 'System') {
         this.section = SYSTEM;
         this.capture = false;
-      } else if (name === 'RenderingInfo') {
+      } else if (name === 'EventData') this.section = EVENT_DATA;
+      else if (name === 'RenderingInfo') {
         this.section = SKIP;
         this.capture = false;
       } else {
         this.section = PAYLOAD;
-        this.capture = true;
-        const el: XmlElement = { name, attributes: [], children: [] };
-        this.containers.push(el);
-        this.stack.push(el);
+        this.stack.push({ name, attributes: [], children: [] });
       }
       return;
     }
-    if (this.section === SYSTEM) {
-      this.field = d === 3 ? (SYSTEM_FIELDS[name] ?? F_OTHER) : F_OTHER;
-      this.capture = this.field !== F_OTHER;
-    } else if (this.section === PAYLOAD) {
-      const el: XmlElement = { name, attributes: [], children: [] };
-      this.stack[this.stack.length - 1]!.children.push(el);
-      this.stack.push(el);
+    switch (this.section) {
+      case SYSTEM:
+        this.field = d === 3 ? (SYSTEM_FIELDS[name] ?? F_OTHER) : F_OTHER;
+        this.capture = this.field !== F_OTHER;
+        return;
+      case EVENT_DATA:
+        if (d === 3 && name === 'Data') {
+          this.inData = true;
+          this.dataName = undefined;
+          this.dataText = '';
+          return;
+        }
+        if (this.inData) return; // an element inside <Data>: its text counts, as textContent does
+        break;
+      case PAYLOAD:
+        break;
+      default:
+        return;
     }
+    const el: XmlElement = { name, attributes: [], children: [] };
+    const parent = this.stack[this.stack.length - 1];
+    if (parent !== undefined) parent.children.push(el);
+    this.stack.push(el);
+  }
+
+  wantsAttr(name: string): boolean {
+    if (this.section !== SYSTEM) return true;
+    return this.field === F_PROVIDER ? name === 'Name' : this.field === F_TIME && name === 'SystemTime';
   }
 
   attr(name: string, value: string): void {
-    if (this.section === PAYLOAD) this.stack[this.stack.length - 1]!.attributes.push([name, value]);
-    else if (this.section === SYSTEM) {
-      if (this.field === F_PROVIDER && name === 'Name') this.provider = value;
-      else if (this.field === F_TIME && name === 'SystemTime') this.time = value;
+    switch (this.section) {
+      case SYSTEM:
+        if (this.field === F_PROVIDER && name === 'Name') this.provider = value;
+        else if (this.field === F_TIME && name === 'SystemTime') this.time = value;
+        return;
+      case EVENT_DATA:
+        if (this.inData) {
+          if (this.depth === 3 && name === 'Name') this.dataName = value;
+          return;
+        }
+        break;
+      case PAYLOAD:
+        break;
+      default:
+        return;
     }
+    this.stack[this.stack.length - 1]?.attributes.push([name, value]);
   }
 
   text(value: string): void {
-    if (this.section === PAYLOAD) this.stack[this.stack.length - 1]!.children.push(value);
-    else if (this.section === SYSTEM && this.field !== F_OTHER) this.texts[this.field] += value;
+    switch (this.section) {
+      case SYSTEM:
+        if (this.field !== F_OTHER) this.texts[this.field] += value;
+        return;
+      case EVENT_DATA:
+        if (this.inData) this.dataText += value;
+        else if (this.depth > 2) this.stack[this.stack.length - 1]?.children.push(value);
+        return;
+      case PAYLOAD:
+        this.stack[this.stack.length - 1]?.children.push(value);
+    }
   }
 
   close(): void {
     const d = this.depth--;
-    if (this.section === PAYLOAD) this.stack.pop();
+    switch (this.section) {
+      case SYSTEM:
+        if (d === 3) this.field = F_OTHER;
+        break;
+      case EVENT_DATA:
+        if (this.inData) {
+          if (d === 3) {
+            this.inData = false;
+            this.data.eventData(this.dataName, this.dataText);
+          }
+        } else if (d >= 3) {
+          const el = this.stack.pop()!;
+          if (d === 3) this.data.element(el, '');
+        }
+        break;
+      case PAYLOAD: {
+        const el = this.stack.pop()!;
+        if (d === 2) this.data.container(el);
+        break;
+      }
+    }
     if (d === 2) this.section = NONE;
-    else if (d === 3 && this.section === SYSTEM) this.field = F_OTHER;
     this.capture = this.captures.pop() ?? false;
   }
 
@@ -102,7 +169,7 @@ export class EventSink implements Sink {
    */
   finish(source: string | undefined, headerId: number, writtenTime: string): EventRecord {
     const t = this.texts;
-    const record: EventRecord = {} as EventRecord;
+    const record = {} as EventRecord;
     if (source !== undefined) record.source = source;
     record.recordId = toInt(t[F_RECORD_ID]!) ?? headerId;
     record.time = this.time || writtenTime;
@@ -111,7 +178,7 @@ export class EventSink implements Sink {
     record.eventId = toInt(t[F_EVENT_ID]!) ?? 0;
     record.level = toInt(t[F_LEVEL]!) ?? 0;
     if (t[F_COMPUTER]) record.computer = t[F_COMPUTER];
-    record.data = payloadData(this.containers);
+    record.data = this.data.data;
     return record;
   }
 }

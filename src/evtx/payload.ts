@@ -20,36 +20,58 @@ export interface XmlElement {
 
 /** The `data` map of one event from its payload containers, in document order. */
 export function payloadData(containers: readonly XmlElement[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const repeats = new Map<string, number>();
-  const put = (key: string, value: string) => {
+  const builder = new DataBuilder();
+  for (const container of containers) builder.container(container);
+  return builder.data;
+}
+
+/** Builds one event's `data` map: the rules above, for readers that see elements one by one. */
+export class DataBuilder {
+  readonly data: Record<string, string> = {};
+  private repeats: Map<string, number> | undefined;
+  private unnamed = 0;
+
+  /** Sets a key; a key seen before gets the next free "#n" suffix. */
+  readonly put = (key: string, value: string): void => {
+    const out = this.data;
     let k = key;
-    if (Object.hasOwn(out, k)) {
-      let n = repeats.get(key) ?? 1;
-      while (Object.hasOwn(out, `${key}#${n}`)) n++;
-      repeats.set(key, n + 1);
-      k = `${key}#${n}`;
-    }
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-    else out[k] = value;
-  };
-  for (const container of containers) {
-    if (container.name === 'EventData') {
-      let unnamed = 0;
-      for (const child of container.children) {
-        if (typeof child === 'string') continue;
-        if (child.name === 'Data') {
-          const name = attribute(child, 'Name');
-          put(name ? name : `#${unnamed++}`, textContent(child));
-        } else flatten(child, '', put);
+    // `in` also sees Object.prototype's names: those take the exact (slower) path below.
+    if (k in out) {
+      if (Object.hasOwn(out, k)) {
+        this.repeats ??= new Map();
+        let n = this.repeats.get(key) ?? 1;
+        while (Object.hasOwn(out, `${key}#${n}`)) n++;
+        this.repeats.set(key, n + 1);
+        k = `${key}#${n}`;
       }
-    } else {
-      const prefix = container.name === 'UserData' ? '' : container.name;
-      for (const child of container.children) if (typeof child !== 'string') flatten(child, prefix, put);
+      if (k === '__proto__') {
+        Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+        return;
+      }
+    }
+    out[k] = value;
+  };
+
+  /** One <Data> element of EventData: by its Name, or the next '#n' when it has none. */
+  eventData(name: string | undefined, value: string): void {
+    this.put(name ? name : `#${this.unnamed++}`, value);
+  }
+
+  /** Any other element below a payload container, flattened under `prefix`. */
+  element(el: XmlElement, prefix: string): void {
+    flatten(el, prefix, this.put);
+  }
+
+  /** A whole payload container (EventData, UserData, ProcessingErrorData, ...). */
+  container(container: XmlElement): void {
+    const isEventData = container.name === 'EventData';
+    const prefix = isEventData || container.name === 'UserData' ? '' : container.name;
+    for (const child of container.children) {
+      if (typeof child === 'string') continue;
+      if (isEventData && child.name === 'Data') this.eventData(attribute(child, 'Name'), textContent(child));
+      else flatten(child, prefix, this.put);
     }
   }
-  return out;
 }
 
 function flatten(el: XmlElement, prefix: string, put: (key: string, value: string) => void): void {

@@ -28,6 +28,8 @@ import { renderArray, renderValue } from './values.js';
 export interface Sink {
   /** Whether the sink wants the attributes and text of the element just opened. */
   capture: boolean;
+  /** Whether the sink wants this attribute of a captured element (its value is rendered only then). */
+  wantsAttr(name: string): boolean;
   open(name: string): void;
   attr(name: string, value: string): void;
   text(value: string): void;
@@ -94,6 +96,7 @@ export class Expander {
     sink.open(el.name);
     if (sink.capture) {
       for (const attr of el.attrs) {
+        if (!sink.wantsAttr(attr.name)) continue;
         const value = this.attribute(attr, values, item);
         if (value !== null) sink.attr(attr.name, value);
       }
@@ -126,6 +129,7 @@ export class Expander {
   ): void {
     if (index < values.types.length && values.types[index] === 0x21) {
       if (values.sizes[index] === 0) return;
+      values.nested ??= [];
       let nested = values.nested[index];
       if (nested === undefined) {
         if (depth >= MAX_NESTING) fail('binary XML values are nested too deeply', values.offsets[index]!);
@@ -169,6 +173,7 @@ export class Expander {
   }
 
   private items(values: TemplateValues, index: number): string[] {
+    values.items ??= [];
     let items = values.items[index];
     if (items === undefined) {
       items = renderArray(this.ctx.data, values.types[index]!, values.offsets[index]!, values.sizes[index]!);

@@ -142,18 +142,37 @@ function dec64(b: Uint8Array, o: number, signed: boolean): string {
 
 /**
  * A FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with seven fractional digits. Exact:
- * the 64-bit tick count is divided by 10^7 in 16-bit steps, so no precision is lost to floats.
+ * the 64-bit tick count is never held in a float. 2^32 ticks = 429 s + 4967296 ticks, so for the
+ * dates of real logs (high word below 2^30) seconds and remainder come from two exact products;
+ * beyond that the count is divided by 10^7 in 16-bit steps.
  */
 export function filetime(b: Uint8Array, o: number): string {
-  let q = 0;
-  let r = 0;
-  for (let i = 6; i >= 0; i -= 2) {
-    const cur = r * 65536 + (b[o + i]! | (b[o + i + 1]! << 8));
-    const d = Math.floor(cur / 10_000_000);
-    r = cur - d * 10_000_000;
-    q = q * 65536 + d;
+  const lo = u32(b, o);
+  const hi = u32(b, o + 4);
+  let q: number;
+  let r: number;
+  if (hi < 0x40000000) {
+    const low = hi * 4967296 + lo; // below 2^53
+    const carry = Math.floor(low / 10_000_000);
+    q = hi * 429 + carry;
+    r = low - carry * 10_000_000;
+  } else {
+    q = 0;
+    r = 0;
+    for (let i = 6; i >= 0; i -= 2) {
+      const cur = r * 65536 + (b[o + i]! | (b[o + i + 1]! << 8));
+      const d = Math.floor(cur / 10_000_000);
+      r = cur - d * 10_000_000;
+      q = q * 65536 + d;
+    }
   }
-  return isoSeconds(q - 11_644_473_600) + '.' + String(r).padStart(7, '0') + 'Z';
+  return isoSeconds(q - 11_644_473_600) + '.' + fraction7(r) + 'Z';
+}
+
+/** Seven digits, zero-padded. */
+function fraction7(r: number): string {
+  const s = String(r);
+  return s.length === 7 ? s : '0000000'.slice(s.length) + s;
 }
 
 /** "YYYY-MM-DDTHH:MM:SS" for seconds since 1970 (civil-from-days; no Date object on the hot path). */
@@ -177,7 +196,8 @@ function isoSeconds(unixSeconds: number): string {
   return pad(year, 4) + '-' + pad2(month) + '-' + pad2(day) + 'T' + pad2(h) + ':' + pad2(m) + ':' + pad2(sec);
 }
 
-const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad2 = (n: number) => TWO_DIGITS[n] ?? String(n);
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
 export function systemtime(b: Uint8Array, o: number): string {

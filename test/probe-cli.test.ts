@@ -109,12 +109,14 @@ describe('probe command', () => {
     expect(await main(['probe', '--domain', 'litware.com'], m.io)).toBe(1);
     const out = m.out();
     expect(out).toMatch(/^dsreg-doctor probe: litware\.com \(public cloud\), done in \d+ ms\n/);
-    expect(out).toContain('Verdict: failed, first failing phase: discover');
+    expect(out).toContain('Verdict    FAILED in the discover phase');
     expect(out).toContain('ERROR [discover] Discovery for litware.com found no tenant');
-    expect(out).toContain(
-      'codes: 0x801c0021 DSREG_AUTOJOIN_DISC_FAILED, 0x801c003a DSREG_DISCOVERY_TENANT_NOT_FOUND',
+    expect(out).toMatch(
+      /Codes {5}0x801c0021 DSREG_AUTOJOIN_DISC_FAILED \(-2145648607\)\n {12}0x801c003a DSREG_DISCOVERY_TENANT_NOT_FOUND/,
     );
-    expect(out).toMatch(/fix: /);
+    expect(out).toMatch(/probe:drs-discovery\n {6}GET https:\/\/127\.0\.0\.1:\d+\/litware\.com\/discover/);
+    expect(out).toMatch(/ {2}Fix {7}- /);
+    for (const line of out.split('\n')) if (line.length > 80) expect(line).toMatch(/https?:\/\/\S+$/);
   });
 
   it('reads offline SCP files and checks them against the tenant', async () => {

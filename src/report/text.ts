@@ -24,6 +24,12 @@ export interface TextOptions {
   /** Columns to wrap at (default 80). */
   width?: number;
   colors?: Palette;
+  /** Lines printed first (the probe says what it checked). */
+  heading?: string[];
+  /** Leave out the join type, device and PRT lines (live probes know nothing of them). */
+  hideDevice?: boolean;
+  /** Notes (info findings) as one line each: the checks that passed. */
+  compactNotes?: boolean;
 }
 
 export const JOIN_TYPE_TEXT: Record<JoinType, string> = {
@@ -97,15 +103,18 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
           ? c.green
           : c.dim;
 
+  for (const h of options.heading ?? []) lines.push(...wrap(h, width, '  ', ''));
   lines.push(`${c.bold('Verdict')}    ${verdictColor(c.bold(verdictLine(d)))}`);
-  lines.push(...wrap(JOIN_TYPE_TEXT[d.joinType], width, '           ', `${c.bold('Join type')}  `));
+  if (!options.hideDevice) {
+    lines.push(...wrap(JOIN_TYPE_TEXT[d.joinType], width, '           ', `${c.bold('Join type')}  `));
+  }
   if (d.joinType !== 'not-joined' && d.joinType !== 'entra-registered') {
     const flow = FLOW.map(({ phase, label }) =>
       phase === d.phase ? verdictColor(c.bold(`[${label.toUpperCase()}]`)) : c.dim(label),
     ).join(c.dim(' > '));
     lines.push(`${c.bold('Phase')}      ${flow}`);
   }
-  const dev = d.device;
+  const dev = options.hideDevice ? undefined : d.device;
   if (dev) {
     const parts = [
       dev.name,
@@ -116,7 +125,7 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
       .join(', ');
     if (parts) lines.push(...wrap(parts, width, '           ', `${c.bold('Device')}     `));
   }
-  if (d.prt?.azureAdPrt !== undefined) {
+  if (d.prt?.azureAdPrt !== undefined && !options.hideDevice) {
     const p = d.prt;
     const prt = p.azureAdPrt
       ? `yes${p.updateTime ? `, updated ${p.updateTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}` : ''}`
@@ -133,7 +142,12 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
     .join(', ');
   lines.push('', c.dim(counts));
 
-  for (const f of d.findings) lines.push('', ...renderFinding(f, width, c));
+  const notes = options.compactNotes ? d.findings.filter((f) => f.severity === 'info') : [];
+  for (const f of d.findings) if (!notes.includes(f)) lines.push('', ...renderFinding(f, width, c));
+  if (notes.length > 0) {
+    lines.push('', c.bold('Passed'));
+    for (const f of notes) lines.push(...wrap(f.title, width, '      ', `  ${c.green('ok')}  `));
+  }
 
   if (d.timeline?.length) lines.push('', ...timelineLines(d, width, c));
 
@@ -181,6 +195,11 @@ function renderFinding(f: Finding, width: number, c: Palette): string[] {
         .split('\n')
         .map((t) => t.trim())
         .join(' ');
+      if (!where) {
+        // A probe's evidence (a request and what came back) has no line to point at: show it whole.
+        out.push(...wrap(text, width, '        ', '      ').map((l) => c.dim(l.slice(0, 6)) + l.slice(6)));
+        continue;
+      }
       const prefix = `    ${where.padStart(5)} | `;
       const room = Math.max(20, width - prefix.length);
       out.push(`${c.dim(prefix)}${text.length > room ? `${text.slice(0, room - 3)}...` : text}`);

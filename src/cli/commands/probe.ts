@@ -1,12 +1,14 @@
 // `dsreg-doctor probe`: the guide's network and directory checks, run live from this machine.
 // Exit codes as `diagnose`: 0 no warning or error finding, 1 otherwise, 2 bad usage.
 import { type Command, Option } from 'commander';
+import { createColors } from 'picocolors';
 import { decodeText } from '../../input/decode.js';
 import { DOCS } from '../../kb/docs.js';
 import { checkLocal } from '../../probe/local-proxy.js';
 import { type ProbeRequest, runProbes, sortFindings } from '../../probe/run.js';
 import type { LdapTarget } from '../../probe/scp-ldap.js';
 import type { Cloud, ProbeOptions, ServiceEndpoints } from '../../probe/types.js';
+import { renderText } from '../../report/text.js';
 import type { Diagnosis, Finding, Phase, Verdict } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
@@ -170,7 +172,7 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
 
   const diagnosis = toDiagnosis(findings, request);
   if (opts.format === 'json') io.stdout(`${JSON.stringify(diagnosis, null, 2)}\n`);
-  else io.stdout(renderText(diagnosis, request, opts.cloud, elapsed));
+  else io.stdout(probeText(diagnosis, request, opts.cloud, elapsed, io));
   return diagnosis.verdict === 'healthy' ? 0 : 1;
 }
 
@@ -197,32 +199,16 @@ export function toDiagnosis(findings: Finding[], request: ProbeRequest): Diagnos
   };
 }
 
-function renderText(d: Diagnosis, request: ProbeRequest, cloud: string, ms: number): string {
-  const count = (s: string) => d.findings.filter((f) => f.severity === s).length;
+function probeText(d: Diagnosis, request: ProbeRequest, cloud: string, ms: number, io: CliIO): string {
   const subject = request.upn ?? request.domain ?? request.tenant ?? 'the Entra endpoints';
-  const lines: string[] = [
-    `dsreg-doctor probe: ${subject} (${cloud} cloud), done in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`}`,
-    `Verdict: ${d.verdict}${d.phase ? `, first failing phase: ${d.phase}` : ''} (${count('error')} error, ${count('warning')} warning, ${count('info')} info)`,
-    '',
-  ];
-  for (const f of d.findings) {
-    const tag = f.severity === 'error' ? 'ERROR' : f.severity === 'warning' ? 'WARN ' : 'ok   ';
-    lines.push(`${tag} ${f.phase ? `[${f.phase}] ` : ''}${f.title}`);
-    const pad = '      ';
-    if (f.codes.length > 0) {
-      lines.push(`${pad}codes: ${f.codes.map((c) => `${c.hex}${c.name ? ` ${c.name}` : ''}`).join(', ')}`);
-    }
-    if (f.serverErrorCode) lines.push(`${pad}server: ${f.serverErrorCode}`);
-    for (const e of f.evidence) lines.push(`${pad}${e.source}${e.line ? `:${e.line}` : ''}: ${e.text}`);
-    if (f.severity !== 'info') {
-      if (f.cause) lines.push(`${pad}why: ${f.cause}`);
-      for (const fix of f.fix ?? []) lines.push(`${pad}fix: ${fix}`);
-      if (f.docs?.[0]) lines.push(`${pad}docs: ${f.docs[0]}`);
-    }
-  }
-  if (d.findings.length === 0) lines.push('Nothing was checked.');
-  lines.push('', `Guide: ${DOCS.guide}`, '');
-  return lines.join('\n');
+  const took = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return renderText(d, {
+    width: Math.min(io.isTTY ? io.columns : 80, 100),
+    colors: createColors(io.isTTY && !io.env.NO_COLOR),
+    heading: [`dsreg-doctor probe: ${subject} (${cloud} cloud), done in ${took}`],
+    hideDevice: true,
+    compactNotes: true,
+  });
 }
 
 /** Asks for the LDAP password on the terminal without echoing it; undefined without a terminal. */

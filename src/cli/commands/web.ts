@@ -173,10 +173,10 @@ export function registerWeb(program: Command, io: CliIO, state: CommandState): v
     .command('web')
     .summary('serve the browser page on this computer')
     .description(
-      'Serve the browser page: paste `dsregcmd /status` output or drop event logs, and read the\n' +
-        'diagnosis. Everything runs in the browser; this server only sends the page and listens on\n' +
-        'the loopback address unless --host says otherwise. The built page (web/dist) also works\n' +
-        'from any static web server.',
+      'Serve the browser page: paste `dsregcmd /status` output or drop event logs and log ' +
+        'collections, and read the diagnosis. Everything runs in the browser; this server only sends ' +
+        'the page, and listens on the loopback address unless --host says otherwise. The built page ' +
+        '(web/dist) also works from any static web server.',
     )
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')

@@ -64,14 +64,14 @@ export class XSubstitution {
 export class XInstance {
   readonly kind = NODE_INSTANCE;
   constructor(
-    readonly template: Template,
-    readonly values: TemplateValues,
+    readonly template: TemplateDefinition,
+    readonly values: TemplateInstanceData,
   ) {}
 }
 
 export type XNode = XElement | XText | XSubstitution | XInstance;
 
-export interface Template {
+export interface TemplateDefinition {
   /** Chunk-relative offset of the template definition. */
   readonly offset: number;
   readonly nodes: XNode[];
@@ -81,7 +81,7 @@ export interface Template {
  * Template instance data: the value descriptors (size, type) and where each value's bytes are in
  * the chunk. Arrays and nested Binary XML values are decoded once, on first use.
  */
-export class TemplateValues {
+export class TemplateInstanceData {
   /** Rendered items of array values (null: the bytes do not divide into items); made on first use. */
   items: Array<string[] | null | undefined> | undefined;
   /** Parsed nodes of Binary XML values; made on first use. */
@@ -96,7 +96,7 @@ export class TemplateValues {
 /** Everything parsed from one chunk: its bytes and the names and templates found so far. */
 export class ChunkContext {
   readonly names = new Map<number, string>();
-  readonly templates = new Map<number, Template | EvtxFormatError>();
+  readonly templates = new Map<number, TemplateDefinition | EvtxFormatError>();
   constructor(readonly data: Uint8Array) {}
 }
 
@@ -130,7 +130,7 @@ function inlineNameSize(ctx: ChunkContext, off: number): number {
 }
 
 /** The template definition at chunk offset `off`, parsed once per chunk. */
-export function readTemplate(ctx: ChunkContext, off: number): Template {
+export function readTemplate(ctx: ChunkContext, off: number): TemplateDefinition {
   const cached = ctx.templates.get(off);
   if (cached !== undefined) {
     if (cached instanceof EvtxFormatError) throw cached;
@@ -146,7 +146,10 @@ export function readTemplate(ctx: ChunkContext, off: number): Template {
     const start = off + 24;
     if (start + size > b.length)
       fail(`template definition at 0x${off.toString(16)} runs past the end of the chunk`, off);
-    const template: Template = { offset: off, nodes: parseStream(ctx, start, start + size, true, 1) };
+    const template: TemplateDefinition = {
+      offset: off,
+      nodes: parseStream(ctx, start, start + size, true, 1),
+    };
     ctx.templates.set(off, template);
     return template;
   } catch (err) {
@@ -404,5 +407,5 @@ function readInstance(ctx: ChunkContext, pos: number, end: number): [XInstance, 
     v += size;
   }
   if (v > end) fail('substitution values run past the end of the record', p);
-  return [new XInstance(template, new TemplateValues(types, offsets, sizes)), v];
+  return [new XInstance(template, new TemplateInstanceData(types, offsets, sizes)), v];
 }

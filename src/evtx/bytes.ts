@@ -1,9 +1,5 @@
-// Little-endian reads over a Uint8Array. Callers check bounds first (see `need`); these helpers do
-// not, because they sit on the hot path of every record.
-
-export function u8(b: Uint8Array, o: number): number {
-  return b[o]!;
-}
+// Little-endian reads over a Uint8Array. Callers check bounds first (binxml.ts `need`, the size
+// checks in chunk.ts); these helpers do not, because they sit on the hot path of every record.
 
 export function u16(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8);
@@ -22,17 +18,6 @@ export function u64(b: Uint8Array, o: number): number | bigint {
   const lo = u32(b, o);
   const hi = u32(b, o + 4);
   if (hi < 0x200000) return hi * 0x100000000 + lo;
-  return (BigInt(hi) << 32n) | BigInt(lo);
-}
-
-export function u64big(b: Uint8Array, o: number): bigint {
-  return (BigInt(u32(b, o + 4)) << 32n) | BigInt(u32(b, o));
-}
-
-export function i64(b: Uint8Array, o: number): number | bigint {
-  const lo = u32(b, o);
-  const hi = i32(b, o + 4);
-  if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + lo;
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 

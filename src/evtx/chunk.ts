@@ -15,8 +15,9 @@
 // Names, templates and records are chunk-local, so each chunk is read on its own. Damage is
 // reported and skipped: a checksum mismatch is only reported (the records usually still read); a
 // record whose size or copy of size is wrong ends the normal walk, and the rest of the chunk is
-// scanned for record signatures whose size and copy agree (libevtx "Recovery"); records whose
-// identifier was already seen in the chunk are stale copies and are dropped.
+// scanned for record signatures whose size and copy agree (libevtx "Recovery"); a chunk without
+// its signature is scanned the same way (its names and templates are chunk offsets, so they still
+// resolve); records whose identifier was already seen in the chunk are stale copies and dropped.
 import type { EventRecord, ReadWarning } from '../events/types.js';
 import { ChunkContext, parseStream } from './binxml.js';
 import { hasSignature, isZero, u32, u64 } from './bytes.js';

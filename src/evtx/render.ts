@@ -17,7 +17,7 @@ import {
   NODE_INSTANCE,
   NODE_SUBSTITUTION,
   parseStream,
-  type TemplateValues,
+  type TemplateInstanceData,
   type XAttribute,
   type XElement,
   type XNode,
@@ -56,7 +56,7 @@ export class Expander {
     private readonly at: number,
   ) {}
 
-  nodes(nodes: XNode[], values: TemplateValues | null, item: number, depth: number): void {
+  nodes(nodes: XNode[], values: TemplateInstanceData | null, item: number, depth: number): void {
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       switch (node.kind) {
@@ -77,7 +77,7 @@ export class Expander {
     }
   }
 
-  private element(el: XElement, values: TemplateValues | null, depth: number): void {
+  private element(el: XElement, values: TemplateInstanceData | null, depth: number): void {
     let repeat = -1;
     if (el.subs !== null && values !== null) {
       for (const index of el.subs) {
@@ -89,7 +89,7 @@ export class Expander {
     else for (let i = 0; i < Math.max(repeat, 1); i++) this.emit(el, values, i, depth);
   }
 
-  private emit(el: XElement, values: TemplateValues | null, item: number, depth: number): void {
+  private emit(el: XElement, values: TemplateInstanceData | null, item: number, depth: number): void {
     if (++this.elements > MAX_ELEMENTS) fail(`record expands to more than ${MAX_ELEMENTS} elements`, this.at);
     if (++this.open > MAX_OPEN) fail(`elements are nested more than ${MAX_OPEN} deep`, this.at);
     const sink = this.sink;
@@ -107,7 +107,7 @@ export class Expander {
   }
 
   /** An attribute's text, or null when it has no value at all (every part an empty optional). */
-  private attribute(attr: XAttribute, values: TemplateValues | null, item: number): string | null {
+  private attribute(attr: XAttribute, values: TemplateInstanceData | null, item: number): string | null {
     let out: string | null = null;
     for (const node of attr.value) {
       let part: string | null = null;
@@ -123,7 +123,7 @@ export class Expander {
   private substitute(
     index: number,
     optional: boolean,
-    values: TemplateValues,
+    values: TemplateInstanceData,
     item: number,
     depth: number,
   ): void {
@@ -146,7 +146,12 @@ export class Expander {
   }
 
   /** A substitution rendered as text; null when it adds nothing. */
-  private scalar(index: number, optional: boolean, values: TemplateValues, item: number): string | null {
+  private scalar(
+    index: number,
+    optional: boolean,
+    values: TemplateInstanceData,
+    item: number,
+  ): string | null {
     if (index >= values.types.length) {
       this.note(
         `substitution ${index} refers past the ${values.types.length} values of the template instance`,
@@ -172,7 +177,7 @@ export class Expander {
     return s;
   }
 
-  private items(values: TemplateValues, index: number): string[] {
+  private items(values: TemplateInstanceData, index: number): string[] {
     values.items ??= [];
     let items = values.items[index];
     if (items === undefined) {

@@ -1,40 +1,19 @@
 // Substitution value types (libevtx "Value types") and how each is rendered as text: the way
-// Windows writes them in an event's XML. Numbers in decimal; HexInt32/HexInt64 (and size_t, which
-// pairs with them) as 0x + lower-case hex without padding; GUIDs in braces, upper case; SIDs as
-// S-1-...; FILETIME as ISO 8601 UTC with the 100 ns precision it has; SYSTEMTIME with its ms;
-// binary as upper-case hex; booleans as true/false (any non-zero value is true).
+// Windows writes them in an event's XML.
+//
+//   0x00 NullType     0x06 UInt16Type  0x0c Real64Type  0x12 SysTimeType   0x20 EvtHandle
+//   0x01 StringType   0x07 Int32Type   0x0d BoolType    0x13 SidType       0x21 BinXmlType
+//   0x02 AnsiString   0x08 UInt32Type  0x0e BinaryType  0x14 HexInt32Type  0x23 EvtXml
+//   0x03 Int8Type     0x09 Int64Type   0x0f GuidType    0x15 HexInt64Type  0x80 set: an array
+//   0x04 UInt8Type    0x0a UInt64Type  0x10 SizeTType
+//   0x05 Int16Type    0x0b Real32Type  0x11 FileTimeType
+//
+// Numbers in decimal; HexInt32/HexInt64 (and size_t, which pairs with them) as 0x + lower-case hex
+// without padding; GUIDs in braces, upper case; SIDs as S-1-...; FILETIME as ISO 8601 UTC with the
+// 100 ns precision it has; SYSTEMTIME with its ms; binary as upper-case hex; booleans as
+// true/false (any non-zero value is true).
 import { i32, u16, u32 } from './bytes.js';
 import { ansi, utf16z } from './utf16.js';
-
-export const ValueType = {
-  Null: 0x00,
-  String: 0x01,
-  AnsiString: 0x02,
-  Int8: 0x03,
-  UInt8: 0x04,
-  Int16: 0x05,
-  UInt16: 0x06,
-  Int32: 0x07,
-  UInt32: 0x08,
-  Int64: 0x09,
-  UInt64: 0x0a,
-  Real32: 0x0b,
-  Real64: 0x0c,
-  Bool: 0x0d,
-  Binary: 0x0e,
-  Guid: 0x0f,
-  SizeT: 0x10,
-  FileTime: 0x11,
-  SysTime: 0x12,
-  Sid: 0x13,
-  HexInt32: 0x14,
-  HexInt64: 0x15,
-  EvtHandle: 0x20,
-  BinXml: 0x21,
-  EvtXml: 0x23,
-  /** Set on a type to make it an array of that type. */
-  Array: 0x80,
-} as const;
 
 /** Size in bytes of one value of a fixed-size type; 0 for variable-size types. */
 const FIXED = new Uint8Array(256);

@@ -286,6 +286,36 @@ describe('the browser page', () => {
     expect(await evtxTab.getAttribute('title')).toMatch(/event log \(\.evtx\): \d+ event records/);
   });
 
+  it('loads every bundled sample, captures and event logs, and diagnoses it as the CLI does', async () => {
+    await openPage();
+    const options = await page.$$eval('#sample-select option', (els) =>
+      els.map((e) => (e as HTMLOptionElement).value),
+    );
+    const captures = readdirSync('examples/dsregcmd').filter((f) => f.endsWith('.txt'));
+    expect(options.filter((o) => o.endsWith('.txt')).sort()).toEqual([...captures].sort());
+    expect(options.filter((o) => !o.endsWith('.txt')).length).toBeGreaterThanOrEqual(3);
+    for (const id of options) {
+      await page.selectOption('#sample-select', id);
+      await page.click('#load-sample');
+      const paths = id.endsWith('.txt')
+        ? [`examples/dsregcmd/${id}`]
+        : id.split('+').map((f) => `examples/events/${f}`);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('#status')?.textContent?.startsWith('Loaded the sample') &&
+          document.querySelectorAll('.verdict').length === n,
+        1,
+      );
+      const d = await cliJson(paths);
+      expect({ id, ...(await readView(page)) }).toEqual({ id, ...expectedView(d) });
+      expect({ id, attempts: await countOf('.timeline .attempt') }).toEqual({
+        id,
+        attempts: d.timeline?.length ?? 0,
+      });
+      await page.click('#clear');
+    }
+  });
+
   it('names an input it cannot read and diagnoses the others', async () => {
     await openPage();
     await page.setInputFiles('#file-input', [

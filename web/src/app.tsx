@@ -21,7 +21,7 @@ import {
 import { LookupBox, type LookupRequest } from './lookup-box.js';
 import { buildReport, copyText, downloadText, type ReportFile, type ReportFormat } from './report.js';
 import { RichText } from './rich-text.js';
-import { SAMPLES } from './samples.js';
+import { fetchSampleFile, SAMPLES } from './samples.js';
 import { recordIndex, recordKey, Timeline } from './timeline.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -47,7 +47,7 @@ export function App() {
   const [selected, setSelected] = useState<number | null>(null);
   const [jump, setJump] = useState<Jump | null>(null);
   const [lookupRequest, setLookupRequest] = useState<LookupRequest | null>(null);
-  const [sample, setSample] = useState(SAMPLES[0]?.file ?? '');
+  const [sample, setSample] = useState(SAMPLES[0]?.id ?? '');
   const [dragging, setDragging] = useState(0);
   const [status, setStatus] = useState('');
   const [leftOut, setLeftOut] = useState<ReportFile[]>([]);
@@ -224,15 +224,24 @@ export function App() {
     }
   };
 
-  const loadSample = () => {
-    const s = SAMPLES.find((x) => x.file === sample);
+  const loadSample = async () => {
+    const s = SAMPLES.find((x) => x.id === sample);
     if (!s) return;
-    setFiles([]);
+    let loaded: Source[] = [];
+    try {
+      loaded = await Promise.all(
+        (s.files ?? []).map(async (f) => fileSource(f.name, await fetchSampleFile(f.url))),
+      );
+    } catch (err) {
+      setStatus(`The sample could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    setFiles(loaded);
     setLeftOut([]);
     setBundleProblems(new Map());
-    setPasted(s.text);
-    setCurrent(PASTED);
-    setStatus(`Loaded the sample ${s.file}.`);
+    setPasted(s.text ?? '');
+    setCurrent(loaded.find((f) => shownText(f) !== undefined)?.name ?? PASTED);
+    setStatus(`Loaded the sample ${s.id.replace(/\+/g, ' and ')}.`);
   };
 
   const clearAll = () => {
@@ -313,13 +322,22 @@ export function App() {
                 value={sample}
                 onChange={(e) => setSample((e.currentTarget as HTMLSelectElement).value)}
               >
-                {SAMPLES.map((s) => (
-                  <option key={s.file} value={s.file}>
-                    {s.label}
-                  </option>
-                ))}
+                <optgroup label="dsregcmd /status">
+                  {SAMPLES.filter((s) => s.group === 'dsregcmd').map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.label}
+                    </option>
+                  ))}
+                </optgroup>
+                <optgroup label="Event logs">
+                  {SAMPLES.filter((s) => s.group === 'events').map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.label}
+                    </option>
+                  ))}
+                </optgroup>
               </select>
-              <button type="button" id="load-sample" onClick={loadSample}>
+              <button type="button" id="load-sample" onClick={() => void loadSample()}>
                 Load sample
               </button>
             </span>
@@ -515,7 +533,7 @@ export function App() {
           <RichText text="The same diagnosis runs from the command line: `npx dsreg-doctor diagnose status.txt`. This page loads only its own files and makes no other request; once loaded it works offline." />
         </p>
       </footer>
-      <p class="visually-hidden" role="status" aria-live="polite">
+      <p id="status" class="visually-hidden" role="status" aria-live="polite">
         {status}
       </p>
     </>

@@ -3,7 +3,7 @@
 // key/value regex on each), and the bin's start-up time against bare `node -e ''`.
 // Run: npm run build && node bench/diagnose.mjs
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { diagnoseText } from '../dist/index.js';
 
@@ -44,14 +44,26 @@ function median(cmd, args, runs = 15) {
 }
 const bare = median(process.execPath, ['-e', '']);
 const help = median(process.execPath, ['bin/dsreg-doctor.js', '--help']);
-const diag = median(process.execPath, ['bin/dsreg-doctor.js', 'diagnose', 'examples/dsregcmd/hybrid-healthy.txt']);
+const diag = median(process.execPath, [
+  'bin/dsreg-doctor.js',
+  'diagnose',
+  'examples/dsregcmd/hybrid-healthy.txt',
+]);
 
 const avgLines = texts.reduce((a, t) => a + t.split('\n').length, 0) / texts.length;
 console.log(`inputs: ${texts.length} example captures, ${avgLines.toFixed(0)} lines on average`);
-console.log(`diagnose (library):        ${ours.toFixed(0)} captures/s  (${(1e6 / ours).toFixed(1)} µs per capture)`);
+console.log(
+  `diagnose (library):        ${ours.toFixed(0)} captures/s  (${(1e6 / ours).toFixed(1)} µs per capture)`,
+);
 console.log(`reference (split + regex): ${reference.toFixed(0)} captures/s`);
-console.log(`ratio reference/ours:      ${(reference / ours).toFixed(1)}x (the cost of a full diagnosis over a bare scan)`);
+console.log(
+  `ratio reference/ours:      ${(reference / ours).toFixed(1)}x (the cost of a full diagnosis over a bare scan)`,
+);
 console.log(`start-up: node -e ''                ${bare.toFixed(1)} ms (median of 15)`);
-console.log(`start-up: dsreg-doctor --help       ${help.toFixed(1)} ms (+${(help - bare).toFixed(1)} ms, ${(help / bare).toFixed(2)}x)`);
-console.log(`start-up: dsreg-doctor diagnose ... ${diag.toFixed(1)} ms (+${(diag - bare).toFixed(1)} ms, ${(diag / bare).toFixed(2)}x)`);
+console.log(
+  `start-up: dsreg-doctor --help       ${help.toFixed(1)} ms (+${(help - bare).toFixed(1)} ms, ${(help / bare).toFixed(2)}x)`,
+);
+console.log(
+  `start-up: dsreg-doctor diagnose ... ${diag.toFixed(1)} ms (+${(diag - bare).toFixed(1)} ms, ${(diag / bare).toFixed(2)}x)`,
+);
 if (sink < 0) console.log(sink);

@@ -2,7 +2,7 @@
 // in the same run: reading the same bytes as event records (the work any use of the export pays
 // anyway). The ratio says how much redacting costs next to reading.
 // Run: npm run build && node bench/redact.mjs
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readEvents, redactText } from '../dist/index.js';
 
@@ -31,8 +31,12 @@ const redactMs = time(() => {
 });
 const mb = bigBytes.length / 1024 / 1024;
 console.log(`event export, ${mb.toFixed(1)} MiB of XML:`);
-console.log(`  read as records (reference): ${readMs.toFixed(0)} ms (${(mb / (readMs / 1000)).toFixed(1)} MiB/s)`);
-console.log(`  redacted:                    ${redactMs.toFixed(0)} ms (${(mb / (redactMs / 1000)).toFixed(1)} MiB/s)`);
+console.log(
+  `  read as records (reference): ${readMs.toFixed(0)} ms (${(mb / (readMs / 1000)).toFixed(1)} MiB/s)`,
+);
+console.log(
+  `  redacted:                    ${redactMs.toFixed(0)} ms (${(mb / (redactMs / 1000)).toFixed(1)} MiB/s)`,
+);
 console.log(`  ratio redact/read: ${(redactMs / readMs).toFixed(2)}`);
 
 const dir = new URL('../examples/dsregcmd/', import.meta.url);
@@ -40,8 +44,9 @@ const texts = readdirSync(dir)
   .filter((f) => f.endsWith('.txt'))
   .map((f) => readFileSync(new URL(f, dir), 'utf8'));
 const n = 400;
-const perCapture = time(() => {
-  for (let i = 0; i < n; i++) sink += redactText(texts[i % texts.length]).length;
-}) / n;
+const perCapture =
+  time(() => {
+    for (let i = 0; i < n; i++) sink += redactText(texts[i % texts.length]).length;
+  }) / n;
 console.log(`captures: ${perCapture.toFixed(2)} ms each (${Math.round(1000 / perCapture)} per second)`);
 if (sink === 0) console.log('');

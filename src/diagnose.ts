@@ -213,8 +213,7 @@ export function subjectOf(ev: DeviceEvidence): Subject {
   ].find((v) => v && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) && !v.split('@')[0]!.endsWith('$'));
   if (upn) out.upn = upn;
   const fqdn = r.value('Device Name');
-  const domain =
-    upn?.split('@')[1] ?? (fqdn?.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : undefined);
+  const domain = upn?.split('@')[1] ?? (fqdn?.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : undefined);
   if (domain) out.domain = domain.toLowerCase();
   const tenant =
     GUID.exec(r.value('TenantId') ?? '')?.[0] ??

@@ -11,8 +11,12 @@ async function run(argv: string[]) {
     isTTY: false,
     columns: 80,
     env: {},
-    stdout: (t: string) => void (out += t),
-    stderr: (t: string) => void (err += t),
+    stdout: (t: string) => {
+      out += t;
+    },
+    stderr: (t: string) => {
+      err += t;
+    },
   };
   const code = await main(argv, io);
   return { code, out, err };

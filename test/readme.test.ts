@@ -19,7 +19,9 @@ describe('README examples', () => {
         isTTY: false,
         columns: 80,
         env: {},
-        stdout: (t: string) => void (out += t),
+        stdout: (t: string) => {
+          out += t;
+        },
         stderr: () => {},
       };
       await main(command!.split(' '), io);

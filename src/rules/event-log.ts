@@ -18,7 +18,7 @@ export const eventJoinFailure: Rule = {
   check({ ev, facts }) {
     const attempts = facts.joinAttempts;
     const last = attempts[attempts.length - 1];
-    if (!last || last.outcome !== 'failure') return [];
+    if (last?.outcome !== 'failure') return [];
     // A capture that shows the device joined is newer news than a failure in the log.
     if (ev.captures.length > 0 && facts.azureAdJoined === true) return [];
     const failures = attempts.filter((a) => a.outcome === 'failure').length;
@@ -50,7 +50,7 @@ export const eventJoinRecovered: Rule = {
     const attempts = facts.joinAttempts;
     const last = attempts[attempts.length - 1];
     const failures = attempts.filter((a) => a.outcome === 'failure');
-    if (!last || last.outcome !== 'success' || failures.length === 0) return [];
+    if (last?.outcome !== 'success' || failures.length === 0) return [];
     return [
       {
         id: 'event-join-recovered',
@@ -76,7 +76,7 @@ export const eventPrtFailure: Rule = {
   check({ r, facts }) {
     const attempts = facts.prtAttempts;
     const last = attempts[attempts.length - 1];
-    if (!last || last.outcome !== 'failure') return [];
+    if (last?.outcome !== 'failure') return [];
     // A capture with a PRT updated after the failure shows it recovered.
     const updated = parseDsregTime(r.value('AzureAdPrtUpdateTime'));
     if (r.flag('AzureAdPrt') === true && (updated === undefined || updated >= Date.parse(last.time)))

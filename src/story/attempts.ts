@@ -178,7 +178,7 @@ function failedJoin(rec: EventRecord, phase: Phase, details: EventRecord[]): Joi
     push(codesIn(field(rec, 'ExitCode', 0)));
     push(codesIn(debug.adalResponseCode));
     const server = field(rec, 'ServerErrorMessage', 1);
-    if (server && server.trim() && !/^empty$/i.test(server.trim())) {
+    if (server?.trim() && !/^empty$/i.test(server.trim())) {
       const drs = drsResponse(server);
       if (drs.errorType) a.serverCode = drs.errorType;
       a.serverMessage = drs.message ?? server.trim();

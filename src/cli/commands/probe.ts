@@ -3,7 +3,6 @@
 import { type Command, Option } from 'commander';
 import { createColors } from 'picocolors';
 import { decodeText } from '../../input/decode.js';
-import { DOCS } from '../../kb/docs.js';
 import { checkLocal } from '../../probe/local-proxy.js';
 import { type ProbeRequest, runProbes, sortFindings } from '../../probe/run.js';
 import type { LdapTarget } from '../../probe/scp-ldap.js';

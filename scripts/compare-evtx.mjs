@@ -72,7 +72,7 @@ const EXPECTED = {
     [
       'python-evtx',
       '',
-      'python-evtx prints a record without an EventRecordID from the zeroed tail of a chunk',
+      'record 46741, half-written the same way (values zeroed): python-evtx prints it without an EventRecordID',
     ],
   ],
   'Microsoft-Windows-HelloForBusiness%4Operational.evtx': [

@@ -14,7 +14,11 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: false,
-  packages: 'external',
+  packages: 'bundle',
+  // Bundled CommonJS dependencies (commander ...) require Node's built-ins: give them a require.
+  banner: {
+    js: "import { createRequire as __dsregRequire } from 'node:module'; const require = __dsregRequire(import.meta.url);",
+  },
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 });

@@ -227,6 +227,50 @@ describe('damaged records', () => {
     );
   });
 
+  it('bounds the template definitions one chunk may parse', () => {
+    const chunk = new ChunkBuilder();
+    const defs: number[] = [];
+    // Record 1 ends its XML at once; after that, 20 definition headers each claiming 60,000 bytes.
+    chunk.record(1, 0n, (w) => {
+      w.fragmentHeader().eof();
+      for (let i = 0; i < 20; i++) {
+        defs.push(w.pos);
+        w.u32(0).bytes(new Array(16).fill(i)).u32(60_000).eof();
+      }
+    });
+    defs.forEach((def, i) => {
+      chunk.record(2 + i, 0n, (w) => w.fragmentHeader().u8(0x0c).u8(1).u32(i).u32(def).u32(0).eof());
+    });
+    const { records, warnings } = read(evtxFile([chunk.finish()]));
+    expect(records.map((r) => r.recordId)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]!.message).toMatch(
+      /^record 19 cannot be read: the chunk's template definitions add up to more than 1048576 bytes/,
+    );
+  });
+
+  it('reports the first ten faults of one record, then says there are more', () => {
+    const chunk = new ChunkBuilder();
+    chunk.record(1, 0n, (w) => {
+      w.fragmentHeader();
+      w.template(
+        'many',
+        (t) =>
+          t.element('Event', [], (e) =>
+            e.element('EventData', [], (d) => {
+              for (let i = 0; i < 30; i++) d.element('Data', [], (x) => x.substitution(100 + i, T.String));
+            }),
+          ),
+        [],
+      );
+      w.eof();
+    });
+    const { records, warnings } = read(evtxFile([chunk.finish()]));
+    expect(Object.keys(records[0]!.data)).toHaveLength(30);
+    expect(warnings).toHaveLength(11);
+    expect(warnings[10]!.message).toBe('record 1 has more problems; they are not reported one by one');
+  });
+
   it('does not loop on a template instance that points at itself', () => {
     const chunk = new ChunkBuilder();
     chunk.record(1, 0n, (w) => {

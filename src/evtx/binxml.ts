@@ -97,8 +97,17 @@ export class TemplateInstanceData {
 export class ChunkContext {
   readonly names = new Map<number, string>();
   readonly templates = new Map<number, TemplateDefinition | EvtxFormatError>();
+  /** Bytes of template definitions parsed so far (see MAX_TEMPLATE_BYTES). */
+  templateBytes = 0;
   constructor(readonly data: Uint8Array) {}
 }
+
+/**
+ * Most bytes of template definitions parsed in one chunk: 16 times the chunk. Real chunks use a
+ * few kilobytes; without a bound, records pointing at many overlapping definitions could make a
+ * chunk cost seconds.
+ */
+const MAX_TEMPLATE_BYTES = 16 * 65536;
 
 /** Deepest nesting of Binary XML values and template instances inside one record. */
 export const MAX_NESTING = 16;
@@ -146,6 +155,9 @@ export function readTemplate(ctx: ChunkContext, off: number): TemplateDefinition
     const start = off + 24;
     if (start + size > b.length)
       fail(`template definition at 0x${off.toString(16)} runs past the end of the chunk`, off);
+    ctx.templateBytes += size;
+    if (ctx.templateBytes > MAX_TEMPLATE_BYTES)
+      fail(`the chunk's template definitions add up to more than ${MAX_TEMPLATE_BYTES} bytes`, off);
     const template: TemplateDefinition = {
       offset: off,
       nodes: parseStream(ctx, start, start + size, true, 1),

@@ -33,6 +33,8 @@ export const CHUNK_SIGNATURE = [0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00] 
 export const CHUNK_FLAG_NO_CRC32 = 0x4;
 const RECORD_HEADER_SIZE = 24;
 const RECORD_SIGNATURE = 0x00002a2a;
+/** Most warnings about one record that is still read (a value too small, a missing value). */
+const MAX_NOTES = 10;
 
 export interface ChunkHeader {
   signatureValid: boolean;
@@ -166,9 +168,13 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
     const id = u64(b, pos + 8);
     if (!seen.has(id)) {
       seen.add(id);
-      const record = readRecord(ctx, pos, size, opts.source, fileOffset, (message, offset) =>
-        warn(message, offset, safeId(id)),
-      );
+      let notes = 0;
+      const record = readRecord(ctx, pos, size, opts.source, fileOffset, (message, offset) => {
+        // A crafted record can hold thousands of the same small fault: report the first few.
+        if (++notes <= MAX_NOTES) warn(message, offset, safeId(id));
+        else if (notes === MAX_NOTES + 1)
+          warn(`record ${id} has more problems; they are not reported one by one`, pos, safeId(id));
+      });
       if (record !== null) yield record;
     } else if (!recovering) {
       warn(`chunk ${index} holds record ${id} twice: the copy at ${hex(pos)} is skipped`, pos, safeId(id));

@@ -86,44 +86,41 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
     if (opts.source !== undefined) w.source = opts.source;
     opts.warn(w);
   };
-  const hex = (n: number) => `0x${(fileOffset + n).toString(16)}`;
+  const at = (n: number) => `offset ${fileOffset + n}`;
 
   const header = readChunkHeader(b);
-  const short = b.length < CHUNK_SIZE ? ` and is cut short (${b.length} of ${CHUNK_SIZE} bytes)` : '';
+  const short =
+    b.length < CHUNK_SIZE ? `, and the chunk is cut short (${b.length} of ${CHUNK_SIZE} bytes)` : '';
   if (header === null) {
-    if (!isZero(b, 0, b.length))
-      warn(`chunk ${index} is cut short (${b.length} of ${CHUNK_SIZE} bytes): skipped`, 0);
+    if (!isZero(b, 0, b.length)) warn(`chunk cut short (${b.length} of ${CHUNK_SIZE} bytes): skipped`, 0);
     return;
   }
   let recovering = false;
   if (!header.signatureValid) {
     // Preallocated space past the last chunk is all zeros: not damage.
     if (isZero(b, 0, b.length)) return;
-    warn(`chunk ${index} has no chunk signature${short}: scanning it for records`, 0);
+    warn(`chunk signature missing${short}: scanning the chunk for records`, 0);
     recovering = true;
-  } else if (short) warn(`chunk ${index} is cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
+  } else if (short) warn(`chunk cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
 
   let end = b.length;
   if (!recovering) {
     const free = header.freeSpaceOffset;
     if (free >= CHUNK_HEADER_SIZE && free <= b.length) end = free;
     else if (free > CHUNK_SIZE || free < CHUNK_HEADER_SIZE)
-      warn(
-        `chunk ${index} has an impossible free space offset (${free}): reading up to the end of the chunk`,
-        48,
-      );
+      warn(`impossible free space offset (${free}) in the chunk header: reading to the end of the chunk`, 48);
     if (opts.checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
       const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
       if (headerCrc !== header.checksum)
         warn(
-          `chunk ${index} header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading it anyway`,
+          `chunk header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading the chunk anyway`,
           124,
         );
       if (end === free && free <= b.length) {
         const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
         if (dataCrc !== header.eventRecordsChecksum)
           warn(
-            `chunk ${index} event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading them anyway`,
+            `event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading the records anyway`,
             52,
           );
       }
@@ -151,12 +148,11 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
         u32(b, pos) !== RECORD_SIGNATURE
           ? 'no record signature'
           : size < RECORD_HEADER_SIZE + 4 || pos + size > b.length
-            ? `a record with an impossible size (${size})`
-            : `a record whose size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
+            ? `impossible record size (${size})`
+            : `record size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
       const recordId = u32(b, pos) === RECORD_SIGNATURE ? safeId(u64(b, pos + 8)) : undefined;
       warn(
-        `chunk ${index} has ${what} at ${hex(pos)}; ` +
-          (next < 0 ? 'the rest of the chunk is skipped' : `skipped to the next record at ${hex(next)}`),
+        `${what}: ${next < 0 ? 'the rest of the chunk is skipped' : `skipped to the next record, at ${at(next)}`}`,
         pos,
         recordId,
       );
@@ -173,11 +169,11 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
         // A crafted record can hold thousands of the same small fault: report the first few.
         if (++notes <= MAX_NOTES) warn(message, offset, safeId(id));
         else if (notes === MAX_NOTES + 1)
-          warn(`record ${id} has more problems; they are not reported one by one`, pos, safeId(id));
+          warn('more problems in this record are not reported one by one', pos, safeId(id));
       });
       if (record !== null) yield record;
     } else if (!recovering) {
-      warn(`chunk ${index} holds record ${id} twice: the copy at ${hex(pos)} is skipped`, pos, safeId(id));
+      warn('second copy of a record already read in this chunk: skipped', pos, safeId(id));
     }
     pos += size;
   }
@@ -212,14 +208,11 @@ function readRecord(
     return sink.finish(source, safeId(id) ?? 0, filetime(b, pos + 16));
   } catch (err) {
     if (err instanceof EvtxFormatError)
-      warn(
-        `record ${id} cannot be read: ${err.message} (at 0x${(fileOffset + err.offset).toString(16)}); skipped`,
-        pos,
-      );
+      warn(`record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`, pos);
     // Not expected on any input; reported rather than thrown so one record never stops the rest.
     else
       warn(
-        `record ${id} cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
+        `record cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
         pos,
       );
     return null;

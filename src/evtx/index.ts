@@ -40,8 +40,9 @@ export function isEvtx(head: Uint8Array): boolean {
 }
 
 /**
- * Every readable record in file order; damage is reported through onWarning, never thrown.
- * Memory stays bounded by one chunk whatever the file size: stop iterating to stop reading.
+ * Every readable record in file order; damage is reported through onWarning, never thrown (an
+ * error thrown by the ByteSource itself, such as an I/O error, does reach the caller). Memory
+ * stays bounded by one chunk whatever the file size: stop iterating to stop reading.
  */
 export function* readEvtx(
   source: ByteSource,

@@ -169,7 +169,7 @@ export function App() {
       // A log collection: its files are found by content, as the CLI does with a .zip.
       try {
         const { readZipBytes } = await import('./zip.js');
-        const zip = readZipBytes(name, bytes);
+        const zip = await readZipBytes(name, bytes);
         for (const x of zip.skipped)
           left.push({ name: x.name, kind: 'skipped', used: false, reason: x.reason });
         let found = 0;

@@ -518,7 +518,7 @@ describe('the browser page', () => {
     // The parts that load on demand are fetched while the page is idle.
     await page.waitForFunction(() => {
       const loaded = performance.getEntriesByType('resource').map((e) => e.name);
-      return ['generic-codes', 'redact', 'markdown', 'html', 'zip'].every((part) =>
+      return ['generic-codes', 'prepare', 'markdown', 'html', 'zip'].every((part) =>
         loaded.some((url) => new RegExp(`/assets/${part}-[^/]+\\.js$`).test(url)),
       );
     });

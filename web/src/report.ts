@@ -4,9 +4,7 @@
 // learned identifier is still found is refused (fail closed), as the CLI does. The report modules
 // load on first use.
 import { version } from '../../package.json';
-import { analyzeInputs, type InputReport, type TextInput } from '../../src/diagnose.js';
-import { readEvents, sniffEvents } from '../../src/events/read.js';
-import { decodeText } from '../../src/input/decode.js';
+import { analyzeInputs, type TextInput } from '../../src/diagnose.js';
 
 export type ReportFormat = 'md' | 'html';
 
@@ -16,19 +14,6 @@ export interface ReportFile {
   kind: string;
   used: boolean;
   reason: string;
-}
-
-const KIND_TEXT: Record<string, string> = {
-  dsregcmd: 'dsregcmd /status output',
-  evtx: 'event log (.evtx)',
-  xml: 'event log export (XML)',
-  csv: 'event log export (CSV)',
-  json: 'event log export (JSON)',
-};
-
-function inputReason(kind: string, x: InputReport): string {
-  if (!x.used) return x.reason ?? 'not used';
-  return [KIND_TEXT[kind] ?? kind, x.reason].filter(Boolean).join(', ');
 }
 
 export const GENERATOR = `dsreg-doctor ${version}`;
@@ -43,47 +28,10 @@ export async function buildReport(
   format: ReportFormat,
   redact: boolean,
 ): Promise<string> {
-  const encoder = new TextEncoder();
-  const kinds = new Map<number, string>();
-  let prepared: TextInput[] = [...inputs];
-  let texts = inputs
-    .filter((i) => sniffEvents(i.bytes) === 'none')
-    .map((i) => ({ name: i.name, text: decodeText(i.bytes).text }));
-  let clean = (t: string) => t;
-  let leaks = (_: string): string[] => [];
-
-  if (redact) {
-    const { createRedactor, isXml } = await import('../../src/redact/index.js');
-    const r = createRedactor();
-    const read = inputs.map((input) => {
-      const kind = sniffEvents(input.bytes);
-      if (kind === 'evtx') {
-        const records = [...readEvents(input.bytes, { source: input.name })];
-        r.learnEvents(records);
-        return { input, kind, records, text: '' };
-      }
-      const text = decodeText(input.bytes).text;
-      r.learn(text);
-      return { input, kind, text, records: undefined };
-    });
-    prepared = [];
-    texts = [];
-    read.forEach((x, i) => {
-      const name = x.input.name === '-' ? '-' : r.text(x.input.name);
-      if (x.records) {
-        // An .evtx cannot be rewritten in place: its redacted records go on as JSON lines.
-        const lines = x.records.map((rec) => JSON.stringify(r.eventRecord(rec)));
-        prepared.push({ name, bytes: encoder.encode(`${lines.join('\n')}\n`) });
-        kinds.set(i, 'evtx');
-        return;
-      }
-      const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
-      prepared.push({ name, bytes: encoder.encode(text) });
-      if (x.kind === 'none') texts.push({ name, text });
-    });
-    clean = (t) => r.text(t);
-    leaks = (t) => r.leaks(t);
-  }
+  const { inputReason, prepareInputs } = await import('../../src/redact/prepare.js');
+  const { inputs: prepared, texts, kinds, redactor: r } = prepareInputs([...inputs], redact);
+  const clean = (t: string) => (r ? r.text(t) : t);
+  const leaks = (t: string): string[] => (r ? r.leaks(t) : []);
 
   const analysis = analyzeInputs(prepared, { lenient: true });
   const files: ReportFile[] = [
@@ -116,7 +64,7 @@ export async function buildReport(
 /** Loads the report modules ahead of use (so that sharing works offline once the page is loaded). */
 export function preloadReports(): Promise<unknown> {
   return Promise.all([
-    import('../../src/redact/index.js'),
+    import('../../src/redact/prepare.js'),
     import('../../src/report/markdown.js'),
     import('../../src/report/html.js'),
   ]);

@@ -178,67 +178,6 @@ function isZipBytes(b: Uint8Array): boolean {
   return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
 }
 
-/** The inputs as the diagnosis will read them: with --redact, identifiers replaced before anything is read. */
-async function prepareInputs(
-  inputs: CollectedInput[],
-  redact: boolean,
-): Promise<{
-  inputs: CollectedInput[];
-  texts: { name: string; text: string }[];
-  kinds: Map<number, string>;
-  redactor?: import('../../redact/index.js').Redactor;
-  warnings: ReadWarning[];
-}> {
-  const { decodeText } = await import('../../input/decode.js');
-  const { sniffEvents, readEvents } = await import('../../events/read.js');
-  const warnings: ReadWarning[] = [];
-  const kinds = new Map<number, string>();
-  if (!redact) {
-    const texts = inputs
-      .filter((i) => sniffEvents(i.bytes) === 'none')
-      .map((i) => ({ name: i.name, text: decodeText(i.bytes).text }));
-    return { inputs, texts, kinds, warnings };
-  }
-  const { createRedactor, isXml } = await import('../../redact/index.js');
-  const r = createRedactor();
-  const read = inputs.map((input) => {
-    const kind = sniffEvents(input.bytes);
-    if (kind === 'evtx') {
-      const records = [
-        ...readEvents(input.bytes, { source: input.name, onWarning: (w) => warnings.push(w) }),
-      ];
-      r.learnEvents(records);
-      return { input, kind, records, text: '' };
-    }
-    const text = decodeText(input.bytes).text;
-    r.learn(text);
-    return { input, kind, text };
-  });
-  const encoder = new TextEncoder();
-  const out: CollectedInput[] = [];
-  const texts: { name: string; text: string }[] = [];
-  read.forEach((x, i) => {
-    const name = x.input.name === '-' ? '-' : r.text(x.input.name);
-    const fromBundle = x.input.fromBundle;
-    if (x.records) {
-      // An .evtx cannot be rewritten in place: its redacted records go on as JSON lines, the form
-      // `events --format jsonl` prints and the event reader reads back.
-      const lines = x.records.map((rec) => JSON.stringify(r.eventRecord(rec)));
-      out.push({ name, bytes: encoder.encode(`${lines.join('\n')}\n`), fromBundle });
-      kinds.set(i, 'evtx');
-      return;
-    }
-    const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
-    out.push({ name, bytes: encoder.encode(text), fromBundle });
-    if (x.kind === 'none') texts.push({ name, text });
-  });
-  for (const w of warnings) {
-    w.message = r.text(w.message);
-    if (w.source) w.source = r.text(w.source);
-  }
-  return { inputs: out, texts, kinds, redactor: r, warnings };
-}
-
 /** For standard error: each bundle, then what was used and left out of it, named inside the bundle. */
 function describeInputs(files: FileReport[], bundles: string[]): string {
   const groups = new Map<string, FileReport[]>();
@@ -338,7 +277,8 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         return;
       }
       const redact = Boolean(opts.redact || opts.redactTimes);
-      const prepared = await prepareInputs(collected.inputs, redact);
+      const { inputReason, prepareInputs } = await import('../../redact/prepare.js');
+      const prepared = prepareInputs(collected.inputs, redact);
       const r = prepared.redactor;
       const clean = (t: string) => (r ? r.text(t) : t);
       let analysis: Analysis;
@@ -455,20 +395,6 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
       }
       state.code = exitCodeFor(d, opts.failOn);
     });
-}
-
-const KIND_TEXT: Record<string, string> = {
-  dsregcmd: 'dsregcmd /status output',
-  evtx: 'event log (.evtx)',
-  xml: 'event log export (XML)',
-  csv: 'event log export (CSV)',
-  json: 'event log export (JSON)',
-};
-
-/** What an input was read as: "event log export (XML), 8 event records". */
-function inputReason(kind: string, x: InputReport): string {
-  if (!x.used) return x.reason ?? 'not used';
-  return [KIND_TEXT[kind] ?? kind, x.reason].filter(Boolean).join(', ');
 }
 
 /** A file system error on writing, as one line. */

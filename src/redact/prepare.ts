@@ -5,6 +5,7 @@ import type { InputReport, TextInput } from '../diagnose.js';
 import { readEvents, sniffEvents } from '../events/read.js';
 import type { ReadWarning } from '../events/types.js';
 import { decodeText } from '../input/decode.js';
+import { KIND_TEXT } from '../input/kinds.js';
 import { createRedactor, isXml, type Redactor } from './index.js';
 
 export interface PreparedInputs<T extends TextInput> {
@@ -64,14 +65,6 @@ export function prepareInputs<T extends TextInput>(inputs: T[], redact: boolean)
   }
   return { inputs: out, texts, kinds, redactor: r, warnings };
 }
-
-const KIND_TEXT: Record<string, string> = {
-  dsregcmd: 'dsregcmd /status output',
-  evtx: 'event log (.evtx)',
-  xml: 'event log export (XML)',
-  csv: 'event log export (CSV)',
-  json: 'event log export (JSON)',
-};
 
 /** What an input was read as, for the list of files a report gives: "event log export (XML), 8 event records". */
 export function inputReason(kind: string, x: InputReport): string {

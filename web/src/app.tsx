@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InputReport } from '../../src/diagnose.js';
 import type { ReadWarning } from '../../src/events/types.js';
 import { classifyBundle } from '../../src/input/bundle.js';
+import { KIND_TEXT } from '../../src/input/kinds.js';
 import { genericNamesLoaded, loadGenericNames } from '../../src/kb/lookup.js';
 import type { Evidence, Severity } from '../../src/types.js';
 import { Editor, type Jump } from './editor.js';
@@ -31,14 +32,6 @@ const ACCEPT = '.txt,.log,.text,.evtx,.xml,.csv,.json,.zip';
 function shownText(s: Source): string | undefined {
   return s.text !== undefined && s.text.length <= MAX_SHOWN_TEXT ? s.text : undefined;
 }
-
-const KIND_TEXT: Record<string, string> = {
-  dsregcmd: 'dsregcmd /status output',
-  evtx: 'event log (.evtx)',
-  xml: 'event log export (XML)',
-  csv: 'event log export (CSV)',
-  json: 'event log export (JSON)',
-};
 
 export function App() {
   const [pasted, setPasted] = useState('');

@@ -1,11 +1,18 @@
 // What the CLI needs from the outside world, passed in so that commands can be tested in-process.
 import { readFile } from 'node:fs/promises';
+import type { ByteSource } from '../evtx/index.js';
+import { openFileSource } from '../node/file-source.js';
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   /** Reads a path, or standard input for '-'. */
   read(path: string): Promise<Uint8Array>;
+  /**
+   * Opens a path for random access (an .evtx read chunk by chunk, so memory stays bounded on a
+   * 1 GB log); undefined where that is not possible (standard input, in-memory test files).
+   */
+  open?(path: string): ByteSource & { close(): void };
   /** Whether standard output is a terminal (colour, width). */
   isTTY: boolean;
   columns: number;
@@ -25,6 +32,7 @@ export function nodeIO(): CliIO {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     read: async (path) => (path === '-' ? readStdin() : new Uint8Array(await readFile(path))),
+    open: (path) => openFileSource(path),
     isTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns || 80,
     env: process.env,

@@ -15,6 +15,7 @@ import {
 import { openEvents } from '../../events/read.js';
 import { tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
+import { type ByteSource, isEvtx, readEvtx } from '../../evtx/index.js';
 import { loadGenericNames } from '../../kb/names.js';
 import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';
@@ -135,9 +136,17 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
 
   for (const path of files) {
     let bytes: Uint8Array;
+    let source: (ByteSource & { close(): void }) | undefined;
     try {
-      bytes = await io.read(path);
+      // An .evtx on disk is read one chunk at a time; anything else is read whole.
+      source = path !== '-' && io.open ? io.open(path) : undefined;
+      if (source && !isEvtx(source.read(0, 8))) {
+        source.close();
+        source = undefined;
+      }
+      bytes = source ? new Uint8Array(0) : await io.read(path);
     } catch (err) {
+      source?.close();
       flush();
       io.stderr(`dsreg-doctor events: ${describeReadError(path, err)}\n`);
       code = 2;
@@ -154,7 +163,9 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
     };
     let fileShown = 0;
     try {
-      const { records } = openEvents(bytes, { source: path, onWarning });
+      const records = source
+        ? readEvtx(source, { source: path, onWarning })
+        : openEvents(bytes, { source: path, onWarning }).records;
       for (const r of records) {
         read++;
         if (filtering && !matchesEventFilter(r, filter)) continue;
@@ -179,6 +190,8 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
       flush();
       io.stderr(`dsreg-doctor events: ${describeInputError(path, err, io)}\n`);
       code = 2;
+    } finally {
+      source?.close();
     }
     if (fileWarnings > MAX_WARNINGS) {
       flush();

@@ -18,6 +18,12 @@ import { type CommandState, VERSION } from '../main.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
 
+/** Whether the diagnosis cites a code the guide does not name. */
+function unnamedCodes(d: Diagnosis): boolean {
+  const codes = [...d.findings.flatMap((f) => f.codes), ...(d.timeline ?? []).flatMap((t) => t.codes)];
+  return codes.some((c) => c.name === undefined);
+}
+
 /** One line for a reading problem: where it is (file, chunk, record, offset or line) and what. */
 export function formatWarning(w: ReadWarning): string {
   const where = [
@@ -283,11 +289,17 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
       const clean = (t: string) => (r ? r.text(t) : t);
       let analysis: Analysis;
       try {
-        await loadGenericNames();
-        analysis = analyzeInputs(prepared.inputs, {
-          ...(opts.now !== undefined ? { now: opts.now } : {}),
-          lenient: collected.bundles.length > 0,
-        });
+        const analyze = () =>
+          analyzeInputs(prepared.inputs, {
+            ...(opts.now !== undefined ? { now: opts.now } : {}),
+            lenient: collected.bundles.length > 0,
+          });
+        analysis = analyze();
+        // Codes outside the guide are named from the Windows headers, loaded only when one is cited.
+        if (unnamedCodes(analysis.diagnosis)) {
+          await loadGenericNames();
+          analysis = analyze();
+        }
       } catch (err) {
         if (err instanceof InputError) {
           io.stderr(`dsreg-doctor: ${clean(err.message)}\n`);

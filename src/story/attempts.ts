@@ -100,6 +100,18 @@ export function joinAttempts(events: EventRecord[]): JoinAttempt[] {
       pending.push(rec);
       continue;
     }
+    if (rec.eventId === 335) {
+      // Pre-check: the device is already joined, so the task has nothing to do.
+      attempts.push({
+        time: rec.time,
+        outcome: 'success',
+        phase: null,
+        codes: [],
+        records: [rec],
+        summary: 'already joined',
+      });
+      continue;
+    }
     if (rec.eventId === 334) {
       attempts.push({
         time: rec.time,

@@ -36,6 +36,25 @@ const PROXY_TAMPER =
 const READ_1081_1088 =
   'Read the Microsoft-Windows-AAD Operational log: event 1081 holds the Entra server error, event 1088 the WS-Trust error; the nearest earlier event 1022 (Analytic log) names the URL that was called.';
 
+const PRT_LOGON_MEANING =
+  'The PRT request failed: either the device could not reach the Microsoft Entra authentication service, or the service or the WS-Trust endpoint answered HTTP 400 (WS-Trust is needed for federated users).';
+const PRT_NETWORK_MEANING =
+  'The PRT request failed on the network, or the server answered with an HTTP status above 400.';
+const PRT_NETWORK_FIX = [
+  'For a server error, read events 1081 and 1088 in the Microsoft-Windows-AAD Operational log.',
+  'For a connectivity problem, event 1022 (Analytic log) names the URL and event 1084 (Operational log) the network sub-error.',
+];
+const WINHTTP_FIX = [
+  'Events 1022 (Analytic) and 1084 (Operational) of the Microsoft-Windows-AAD log name the URL.',
+  PROXY_MACHINE,
+];
+const TPM_FIX = [
+  'Disable the TPM on the affected device; Windows 10 1809 and later notice TPM failures and join without the TPM.',
+];
+const AD_REPLICATION_MEANING =
+  'Reported in event 220 when the computer object cannot be read: usually Active Directory replication has not brought the object to the domain controller yet.';
+const AD_REPLICATION_FIX = ['Check Active Directory replication; it may resolve itself after a while.'];
+
 export const GUIDE_CODES: CodeEntry[] = [
   // --- Discover phase -------------------------------------------------------------------------
   code(
@@ -313,9 +332,7 @@ export const GUIDE_CODES: CodeEntry[] = [
     'tpm',
     ['join'],
     'The TPM reported a generic failure.',
-    [
-      'Disable the TPM on the affected device; Windows 10 1809 and later notice TPM failures and join without the TPM.',
-    ],
+    TPM_FIX,
     [DOCS.join],
   ),
   code(
@@ -324,9 +341,7 @@ export const GUIDE_CODES: CodeEntry[] = [
     'tpm',
     ['join'],
     'The TPM runs in FIPS mode, which the join does not support on this device.',
-    [
-      'Disable the TPM on the affected device; Windows 10 1809 and later notice TPM failures and join without the TPM.',
-    ],
+    TPM_FIX,
     [DOCS.join],
   ),
   code(
@@ -358,31 +373,19 @@ export const GUIDE_CODES: CodeEntry[] = [
     ['Try again later or from a more stable network.'],
     [DOCS.join],
   ),
-  code(
-    1312,
-    'ERROR_NO_SUCH_LOGON_SESSION',
-    'win32',
-    ['join'],
-    'Reported in event 220 when the computer object cannot be read: usually Active Directory replication has not brought the object to the domain controller yet.',
-    ['Check Active Directory replication; it may resolve itself after a while.'],
-    [DOCS.join],
-  ),
-  code(
-    1317,
-    'ERROR_NO_SUCH_USER',
-    'win32',
-    ['join'],
-    'Reported in event 220 when the computer object cannot be read: usually Active Directory replication has not brought the object to the domain controller yet.',
-    ['Check Active Directory replication; it may resolve itself after a while.'],
-    [DOCS.join],
-  ),
+  code(1312, 'ERROR_NO_SUCH_LOGON_SESSION', 'win32', ['join'], AD_REPLICATION_MEANING, AD_REPLICATION_FIX, [
+    DOCS.join,
+  ]),
+  code(1317, 'ERROR_NO_SUCH_USER', 'win32', ['join'], AD_REPLICATION_MEANING, AD_REPLICATION_FIX, [
+    DOCS.join,
+  ]),
   // --- Post-join: Primary Refresh Token ---------------------------------------------------------
   code(
     0xc000006d,
     'STATUS_LOGON_FAILURE',
     'ntstatus',
     ['post-join'],
-    'The PRT request failed: either the device could not reach the Microsoft Entra authentication service, or the service or the WS-Trust endpoint answered HTTP 400 (WS-Trust is needed for federated users).',
+    PRT_LOGON_MEANING,
     [PROXY_MACHINE, READ_1081_1088],
     [DOCS.prtCodes],
   ),
@@ -391,7 +394,7 @@ export const GUIDE_CODES: CodeEntry[] = [
     'STATUS_WRONG_PASSWORD',
     'ntstatus',
     ['post-join'],
-    'The PRT request failed: either the device could not reach the Microsoft Entra authentication service, or the service or the WS-Trust endpoint answered HTTP 400 (WS-Trust is needed for federated users).',
+    PRT_LOGON_MEANING,
     [PROXY_MACHINE, READ_1081_1088],
     [DOCS.prtCodes],
   ),
@@ -409,11 +412,8 @@ export const GUIDE_CODES: CodeEntry[] = [
     'STATUS_NETWORK_UNREACHABLE',
     'ntstatus',
     ['post-join'],
-    'The PRT request failed on the network, or the server answered with an HTTP status above 400.',
-    [
-      'For a server error, read events 1081 and 1088 in the Microsoft-Windows-AAD Operational log.',
-      'For a connectivity problem, event 1022 (Analytic log) names the URL and event 1084 (Operational log) the network sub-error.',
-    ],
+    PRT_NETWORK_MEANING,
+    PRT_NETWORK_FIX,
     [DOCS.prtCodes],
   ),
   code(
@@ -421,11 +421,8 @@ export const GUIDE_CODES: CodeEntry[] = [
     'STATUS_BAD_NETWORK_PATH',
     'ntstatus',
     ['post-join'],
-    'The PRT request failed on the network, or the server answered with an HTTP status above 400.',
-    [
-      'For a server error, read events 1081 and 1088 in the Microsoft-Windows-AAD Operational log.',
-      'For a connectivity problem, event 1022 (Analytic log) names the URL and event 1084 (Operational log) the network sub-error.',
-    ],
+    PRT_NETWORK_MEANING,
+    PRT_NETWORK_FIX,
     [DOCS.prtCodes],
   ),
   code(
@@ -433,11 +430,8 @@ export const GUIDE_CODES: CodeEntry[] = [
     'STATUS_UNEXPECTED_NETWORK_ERROR',
     'ntstatus',
     ['post-join'],
-    'The PRT request failed on the network, or the server answered with an HTTP status above 400.',
-    [
-      'For a server error, read events 1081 and 1088 in the Microsoft-Windows-AAD Operational log.',
-      'For a connectivity problem, event 1022 (Analytic log) names the URL and event 1084 (Operational log) the network sub-error.',
-    ],
+    PRT_NETWORK_MEANING,
+    PRT_NETWORK_FIX,
     [DOCS.prtCodes],
   ),
   code(
@@ -527,10 +521,7 @@ export const GUIDE_CODES: CodeEntry[] = [
     'winhttp',
     ['post-join'],
     'A request timed out in WinHTTP.',
-    [
-      'Events 1022 (Analytic) and 1084 (Operational) of the Microsoft-Windows-AAD log name the URL.',
-      PROXY_MACHINE,
-    ],
+    WINHTTP_FIX,
     [DOCS.networkCodes, DOCS.winhttpErrors],
   ),
   code(
@@ -539,10 +530,7 @@ export const GUIDE_CODES: CodeEntry[] = [
     'winhttp',
     ['post-join'],
     'WinHTTP could not resolve the server name.',
-    [
-      'Events 1022 (Analytic) and 1084 (Operational) of the Microsoft-Windows-AAD log name the URL.',
-      PROXY_MACHINE,
-    ],
+    WINHTTP_FIX,
     [DOCS.networkCodes, DOCS.winhttpErrors],
   ),
   code(
@@ -551,10 +539,7 @@ export const GUIDE_CODES: CodeEntry[] = [
     'winhttp',
     ['post-join'],
     'WinHTTP could not connect to the server.',
-    [
-      'Events 1022 (Analytic) and 1084 (Operational) of the Microsoft-Windows-AAD log name the URL.',
-      PROXY_MACHINE,
-    ],
+    WINHTTP_FIX,
     [DOCS.networkCodes, DOCS.winhttpErrors],
   ),
   code(
@@ -563,10 +548,7 @@ export const GUIDE_CODES: CodeEntry[] = [
     'winhttp',
     ['post-join'],
     'The WinHTTP connection to the server was reset or ended.',
-    [
-      'Events 1022 (Analytic) and 1084 (Operational) of the Microsoft-Windows-AAD log name the URL.',
-      PROXY_MACHINE,
-    ],
+    WINHTTP_FIX,
     [DOCS.networkCodes, DOCS.winhttpErrors],
   ),
 ];

@@ -701,12 +701,12 @@ export const SERVER_ERRORS: ServerErrorEntry[] = [
     phases: ['post-join', 'join'],
     title: 'Tenant not found',
     meaning:
-      "Microsoft Entra ID does not know the tenant or domain it was asked for. In a PRT request this means the domain of the user's UPN is not a verified domain of the tenant (a non-routable suffix such as .local never can be); in a sync join it means the SCP names a wrong tenant.",
+      "Microsoft Entra ID does not know the tenant or domain it was asked for. In a PRT request this usually means the domain of the user's UPN is not a verified domain of the tenant (a non-routable suffix such as .local never can be). In a sync join the same code comes inside a DirectoryError and means the SCP names a wrong tenant.",
     fix: [
-      'For a PRT failure: give the user a UPN whose suffix is a verified custom domain in Microsoft Entra ID (or configure Alternate Login ID), and sign in with that account; on-premises-only accounts such as a local-domain Administrator never get a PRT.',
-      'For a join failure: correct the tenant ID in the SCP and make sure the tenant has an active subscription.',
+      'Give the user a UPN whose suffix is a verified custom domain in Microsoft Entra ID (or configure Alternate Login ID), and sign in with that account; on-premises-only accounts such as a local-domain Administrator never get a PRT.',
+      'If the request named a tenant ID rather than a domain, check that the tenant exists and has an active subscription.',
     ],
-    docs: [DOCS.serverCodes, DOCS.join, DOCS.altLoginId],
+    docs: [DOCS.serverCodes, DOCS.altLoginId],
   },
 ];
 

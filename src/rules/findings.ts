@@ -134,7 +134,11 @@ export function prtFailureFinding(f: PrtFailureFacts): Finding {
     cause: cause.join(' '),
     // A network sub-code the guide lists for the join carries join advice (about the registration
     // service); for a PRT only the advice of post-join codes applies.
-    fix: unique([...(aadsts?.fix ?? []), ...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
+    // Once the server has said why (an AADSTS code), its advice is the fix: the status code's
+    // general advice (check the proxy, read the logs) would only send the reader elsewhere.
+    fix: aadsts
+      ? unique([...aadsts.fix, ...prtEntries.filter((e) => e !== entries[0]).flatMap((e) => e.fix)])
+      : unique([...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
     docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...prtEntries.flatMap((e) => e.docs)]),
   };
   if (f.serverCode || aadsts) finding.serverErrorCode = aadsts ? aadsts.code : f.serverCode;

@@ -5,13 +5,17 @@ import { describeCode } from '../kb/describe.js';
 import type { CodeEntry } from '../kb/types.js';
 import type { CodeRef, Evidence, Phase } from '../types.js';
 
+/** The evidence lines of these fields (by key or as read), in the order of the input. */
 export function cite(r: Reader, ...keys: (DsregField | string | undefined)[]): Evidence[] {
   const out: Evidence[] = [];
   for (const k of keys) {
     const f = typeof k === 'string' ? r.field(k) : k;
     if (f) out.push(...r.cite(f));
   }
-  return out;
+  const sources = [...new Set(out.map((e) => e.source))];
+  return out.sort(
+    (a, b) => sources.indexOf(a.source) - sources.indexOf(b.source) || (a.line ?? 0) - (b.line ?? 0),
+  );
 }
 
 export function unique<T>(items: T[]): T[] {

@@ -335,7 +335,18 @@ function nextSteps(d: Diagnosis, facts: Facts, r: ReturnType<typeof reader>): st
       'Read the Microsoft-Windows-AAD logs (Applications and Services Logs > Microsoft > Windows > AAD; show the Analytic log first): the events between 1006 and 1007 of one attempt, with 1081, 1088 and 1084 for the server, WS-Trust and network errors, 1022 for the URL and 1144 for the UPN used.',
     );
   }
-  if (prtTrouble) {
+  // A network trace helps when the network is in question: a network code, or no server answer at all.
+  const prtFindings = d.findings.filter((f) => f.severity !== 'info' && f.phase === 'post-join');
+  const networkCause = prtFindings.some(
+    (f) =>
+      !f.serverErrorCode ||
+      f.codes.some((c) =>
+        /^(WININET_|ERROR_WINHTTP_|ERROR_INTERNET_|ERROR_ADAL_INTERNET_|STATUS_(NETWORK|BAD_NETWORK|UNEXPECTED_NETWORK))/.test(
+          c.name ?? '',
+        ),
+      ),
+  );
+  if (prtTrouble && networkCause) {
     out.push(
       `For a network cause, take a trace: \`netsh trace start scenario=internetClient_dbg capture=yes persistent=yes\`, lock and unlock, wait a minute, \`netsh trace stop\`. More in the guide: ${DOCS.collectPrtLogs}`,
     );

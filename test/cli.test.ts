@@ -55,3 +55,16 @@ describe('the bin', () => {
     expect(out.startsWith('{')).toBe(true);
   });
 });
+
+describe('dsreg-doctor rules', () => {
+  it('lists every rule, as text and as JSON', async () => {
+    const { RULES } = await import('../src/rules/index.js');
+    const text = memoryIO();
+    expect(await main(['rules'], text.io)).toBe(0);
+    for (const r of RULES) expect(text.out()).toContain(r.id);
+    for (const line of text.out().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const json = memoryIO();
+    await main(['rules', '--format', 'json'], json.io);
+    expect(JSON.parse(json.out()).map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+  });
+});

@@ -50,6 +50,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     load: () => import('./commands/probe.js').then((m) => m.registerProbe),
   },
   {
+    name: 'rules',
+    summary: 'list the checks diagnose runs',
+    load: () => import('./commands/rules.js').then((m) => m.registerRules),
+  },
+  {
     name: 'web',
     summary: 'serve the browser page on this computer',
     load: () => import('./commands/web.js').then((m) => m.registerWeb),

@@ -68,3 +68,18 @@ describe('dsreg-doctor rules', () => {
     expect(JSON.parse(json.out()).map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
   });
 });
+
+describe('the package entry points', () => {
+  it('dsreg-doctor and dsreg-doctor/node resolve to the built library', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "import('dsreg-doctor/node').then(async (n) => { const { readEvtx, diagnoseText } = await import('dsreg-doctor'); const s = n.openFileSource('../shared/samples/evtx/security.evtx'); let c = 0; for (const r of readEvtx(s)) c++; s.close(); console.log(c, diagnoseText('AzureAdJoined : YES\\nDomainJoined : YES\\n').joinType); })",
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('2261 hybrid');
+  });
+});

@@ -7,7 +7,7 @@ import {
   type TextInput,
   withFindings,
 } from '../../diagnose.js';
-import type { ReadWarning } from '../../events/types.js';
+import { formatWarning } from '../../events/warning.js';
 import { parseDsregTime } from '../../facts.js';
 import { loadGenericNames } from '../../kb/names.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
@@ -22,20 +22,6 @@ export type FailOn = 'error' | 'warning' | 'never';
 function unnamedCodes(d: Diagnosis): boolean {
   const codes = [...d.findings.flatMap((f) => f.codes), ...(d.timeline ?? []).flatMap((t) => t.codes)];
   return codes.some((c) => c.name === undefined);
-}
-
-/** One line for a reading problem: where it is (file, chunk, record, offset or line) and what. */
-export function formatWarning(w: ReadWarning): string {
-  const where = [
-    w.source ?? '-',
-    w.line !== undefined ? `line ${w.line}` : undefined,
-    w.chunk !== undefined ? `chunk ${w.chunk}` : undefined,
-    w.recordId !== undefined ? `record ${w.recordId}` : undefined,
-    w.offset !== undefined ? `offset ${w.offset}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `${where}: ${w.message}`;
 }
 
 /** Exit code for a diagnosis: 1 when a finding reaches --fail-on, else 0. */

@@ -15,6 +15,7 @@ import {
 import { openEvents } from '../../events/read.js';
 import { tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
+import { formatWarning } from '../../events/warning.js';
 import { type ByteSource, isEvtx, readEvtx } from '../../evtx/index.js';
 import { loadGenericNames } from '../../kb/names.js';
 import { timelineLines } from '../../report/text.js';
@@ -30,17 +31,6 @@ interface EventsOptions extends EventFilterOptions {
 /** Warnings printed per file before the rest are only counted. */
 const MAX_WARNINGS = 20;
 const FLUSH_LINES = 512;
-
-/** `source: chunk N, record R, offset X: message` (the parts the warning has). */
-export function formatWarning(w: ReadWarning): string {
-  const where = [
-    w.chunk !== undefined ? `chunk ${w.chunk}` : '',
-    w.recordId !== undefined ? `record ${w.recordId}` : '',
-    w.line !== undefined ? `line ${w.line}` : '',
-    w.offset !== undefined ? `offset ${w.offset}` : '',
-  ].filter(Boolean);
-  return `${w.source ?? '-'}: ${where.length ? `${where.join(', ')}: ` : ''}${w.message}`;
-}
 
 /** One line of `--format jsonl`: the contract's fields in a fixed order. */
 export function recordJson(r: EventRecord): string {

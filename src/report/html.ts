@@ -15,7 +15,7 @@ import {
   showsFlow,
   utc,
 } from './markdown.js';
-import { JOIN_TYPE_TEXT, verdictLine } from './text.js';
+import { attemptText, JOIN_TYPE_TEXT, verdictLine } from './text.js';
 
 export type { ReportFile, ReportInput, ReportOptions } from './markdown.js';
 
@@ -384,15 +384,7 @@ function renderTimeline(d: Diagnosis): string {
     '<table class="timeline"><thead><tr><th>Time (UTC)</th><th>Attempt</th><th>Result</th><th>What happened</th><th>Records</th></tr></thead><tbody>',
   );
   for (const t of d.timeline ?? []) {
-    const what =
-      t.outcome === 'success'
-        ? t.summary
-        : [
-            t.kind === 'join' && t.phase ? `${t.phase} phase` : '',
-            t.codes.map((x) => x.name ?? x.hex).join(', '),
-          ]
-            .filter(Boolean)
-            .join(': ') || t.summary;
+    const what = attemptText(t);
     const detail =
       t.outcome === 'success' || what === t.summary ? '' : `<div class="meta">${esc(t.summary)}</div>`;
     const records = [...new Set(t.evidence.map((e) => (e.recordId !== undefined ? `#${e.recordId}` : '')))]

@@ -2,7 +2,7 @@
 // finding with its codes, cause, fix, evidence lines and links, then the next steps. Plain CommonMark
 // with GitHub's autolinks; nothing in it depends on a particular renderer's extensions.
 import type { Diagnosis, Evidence, Finding, Phase, Severity } from '../types.js';
-import { JOIN_TYPE_TEXT, verdictLine } from './text.js';
+import { attemptText, JOIN_TYPE_TEXT, verdictLine } from './text.js';
 
 /** One input as read, for evidence in context (the HTML report) and the list of inputs. */
 export interface ReportInput {
@@ -159,15 +159,7 @@ export function renderMarkdown(d: Diagnosis, options: ReportOptions = {}): strin
     }
     out.push('');
     const rows = d.timeline.map((t) => {
-      const what =
-        t.outcome === 'success'
-          ? t.summary
-          : [
-              t.kind === 'join' && t.phase ? `${t.phase} phase` : '',
-              t.codes.map((x) => x.name ?? x.hex).join(', '),
-            ]
-              .filter(Boolean)
-              .join(': ') || t.summary;
+      const what = attemptText(t);
       return `${utc(t.time)}  ${t.kind === 'join' ? 'join' : 'PRT '}  ${t.outcome === 'success' ? 'ok    ' : 'FAILED'}  ${what}`;
     });
     out.push(...mdFence(rows), '');

@@ -1,6 +1,6 @@
 // The diagnosis for people in a terminal: verdict first, then the findings most severe first, each
 // with its codes, cause, fix, evidence lines and documentation link. Wrapped to the given width.
-import type { Diagnosis, Finding, JoinType, Phase, Severity } from '../types.js';
+import type { Diagnosis, Finding, JoinType, Phase, Severity, TimelineEntry } from '../types.js';
 
 export interface Palette {
   bold(s: string): string;
@@ -226,16 +226,7 @@ export function timelineLines(d: Diagnosis, width = 80, c: Palette = plain): str
     const outcome = t.outcome === 'success' ? c.green('ok    ') : c.red('FAILED');
     const head = `  ${when}  ${t.kind === 'join' ? 'join' : 'PRT '}  `;
     const pad = ' '.repeat(head.length + 8);
-    const what =
-      t.outcome === 'success'
-        ? t.summary
-        : [
-            t.kind === 'join' && t.phase ? `${t.phase} phase` : '',
-            t.codes.map((x) => x.name ?? x.hex).join(', ') + (t.serverError ? ` (${t.serverError})` : ''),
-          ]
-            .filter(Boolean)
-            .join(': ') || t.summary;
-    const body = wrap(what, width, pad, pad);
+    const body = wrap(attemptText(t), width, pad, pad);
     lines.push(`${c.dim(head)}${outcome}  ${body[0]!.slice(pad.length)}`, ...body.slice(1));
   }
   for (const [kind, a] of Object.entries(d.attempts ?? {})) {
@@ -247,4 +238,13 @@ export function timelineLines(d: Diagnosis, width = 80, c: Palette = plain): str
     lines.push(...wrap(parts.join(', '), width, '    ', `  ${kind === 'join' ? 'Join' : 'PRT'}: `));
   }
   return lines;
+}
+
+/** What happened in one attempt, in a few words: "join phase: DSREG_E_DIRECTORY_FAILURE (DirectoryError)". */
+export function attemptText(t: TimelineEntry): string {
+  if (t.outcome === 'success') return t.summary;
+  const codes = t.codes.map((x) => x.name ?? x.hex).join(', ') + (t.serverError ? ` (${t.serverError})` : '');
+  return (
+    [t.kind === 'join' && t.phase ? `${t.phase} phase` : '', codes].filter(Boolean).join(': ') || t.summary
+  );
 }

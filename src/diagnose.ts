@@ -49,7 +49,7 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
   const phase = earliestPhase(findings);
   const diagnosis: Diagnosis = {
     schemaVersion: 1,
-    verdict: verdictOf(findings, facts),
+    verdict: verdictOf(findings, facts.joinType === 'unknown' && findings.length === 0),
     joinType: facts.joinType,
     phase,
     findings,
@@ -227,13 +227,7 @@ export function subjectOf(ev: DeviceEvidence): Subject {
 export function withFindings(d: Diagnosis, extra: Finding[]): Diagnosis {
   if (extra.length === 0) return d;
   const findings = [...d.findings, ...extra].sort((a, b) => rank(a) - rank(b));
-  const verdict: Verdict = findings.some((f) => f.severity === 'error')
-    ? 'failed'
-    : findings.some((f) => f.severity === 'warning')
-      ? 'warning'
-      : d.verdict === 'unknown' && d.joinType === 'unknown'
-        ? 'unknown'
-        : 'healthy';
+  const verdict = verdictOf(findings, d.verdict === 'unknown' && d.joinType === 'unknown');
   return { ...d, findings, verdict, phase: earliestPhase(findings) };
 }
 
@@ -265,11 +259,11 @@ function earliestPhase(findings: Finding[]): Phase | null {
   return best;
 }
 
-function verdictOf(findings: Finding[], facts: Facts): Verdict {
+/** failed (an error), warning (warnings only), else healthy, or unknown when the inputs said too little. */
+export function verdictOf(findings: readonly Finding[], saidTooLittle = false): Verdict {
   if (findings.some((f) => f.severity === 'error')) return 'failed';
   if (findings.some((f) => f.severity === 'warning')) return 'warning';
-  if (facts.joinType === 'unknown' && findings.length === 0) return 'unknown';
-  return 'healthy';
+  return saidTooLittle ? 'unknown' : 'healthy';
 }
 
 function deviceSummary(r: ReturnType<typeof reader>, facts: Facts): NonNullable<Diagnosis['device']> {

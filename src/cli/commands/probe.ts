@@ -2,13 +2,14 @@
 // Exit codes as `diagnose`: 0 no warning or error finding, 1 otherwise, 2 bad usage.
 import { type Command, Option } from 'commander';
 import { createColors } from 'picocolors';
+import { verdictOf } from '../../diagnose.js';
 import { decodeText } from '../../input/decode.js';
 import { checkLocal } from '../../probe/local-proxy.js';
 import { type ProbeRequest, runProbes, sortFindings } from '../../probe/run.js';
 import type { LdapTarget } from '../../probe/scp-ldap.js';
 import type { Cloud, ProbeOptions, ServiceEndpoints } from '../../probe/types.js';
 import { renderText } from '../../report/text.js';
-import type { Diagnosis, Finding, Phase, Verdict } from '../../types.js';
+import type { Diagnosis, Finding, Phase } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
 
@@ -180,8 +181,7 @@ const PHASES: Phase[] = ['precheck', 'discover', 'auth', 'join', 'post-join'];
 /** The probe's findings as a Diagnosis, the shape `diagnose --format json` prints. */
 export function toDiagnosis(findings: Finding[], request: ProbeRequest): Diagnosis {
   const errors = findings.filter((f) => f.severity === 'error');
-  const verdict: Verdict =
-    errors.length > 0 ? 'failed' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'healthy';
+  const verdict = verdictOf(findings);
   const phases = errors.map((f) => f.phase).filter((p): p is Phase => !!p);
   const phase = PHASES.find((p) => phases.includes(p)) ?? null;
   const nextSteps = [

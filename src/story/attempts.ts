@@ -102,39 +102,18 @@ export function joinAttempts(events: EventRecord[]): JoinAttempt[] {
     }
     if (rec.eventId === 335) {
       // Pre-check: the device is already joined, so the task has nothing to do.
-      attempts.push({
-        time: rec.time,
-        outcome: 'success',
-        phase: null,
-        codes: [],
-        records: [rec],
-        summary: 'already joined',
-      });
+      attempts.push(single(rec, 'success', null, 'already joined'));
       continue;
     }
     if (rec.eventId === 334) {
-      attempts.push({
-        time: rec.time,
-        outcome: 'failure',
-        phase: 'precheck',
-        codes: [],
-        records: [rec],
-        summary: 'pre-check: no domain controller could be located',
-      });
+      attempts.push(single(rec, 'failure', 'precheck', 'pre-check: no domain controller could be located'));
       continue;
     }
     if (end === undefined) continue;
     const details = pending.filter((p) => gap(p.time, rec.time) <= ATTEMPT_WINDOW_S);
     pending = [];
     if (end === 'success') {
-      attempts.push({
-        time: rec.time,
-        outcome: 'success',
-        phase: null,
-        codes: [],
-        records: [rec],
-        summary: 'joined',
-      });
+      attempts.push(single(rec, 'success', null, 'joined'));
       continue;
     }
     const failed = failedJoin(rec, end, details);
@@ -156,6 +135,16 @@ export function joinAttempts(events: EventRecord[]): JoinAttempt[] {
     attempts.push(failedJoin(last, JOIN_DETAIL[last.eventId]!, pending.slice(0, -1)));
   }
   return attempts;
+}
+
+/** An attempt that one event tells whole (306 joined, 335 already joined, 334 no domain controller). */
+function single(
+  rec: EventRecord,
+  outcome: JoinAttempt['outcome'],
+  phase: Phase | null,
+  summary: string,
+): JoinAttempt {
+  return { time: rec.time, outcome, phase, codes: [], records: [rec], summary };
 }
 
 function failedJoin(rec: EventRecord, phase: Phase, details: EventRecord[]): JoinAttempt {

@@ -3,7 +3,7 @@
 import { JOIN_TYPE_TEXT, verdictLine } from '../../src/report/text.js';
 import type { CodeRef, Diagnosis, Evidence, Finding, Severity } from '../../src/types.js';
 import { Flow, flowApplies } from './flow.js';
-import { RichText } from './rich-text.js';
+import { FixSteps, RichText } from './rich-text.js';
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Note' };
 const PHASE_LABEL: Record<string, string> = {
@@ -175,14 +175,7 @@ function FindingCard({ finding: f, index, selected, canShow, onShow, onLookup }:
       )}
       {f.fix && f.fix.length > 0 && (
         <div class="fix">
-          <h4>What to do</h4>
-          <ul>
-            {f.fix.map((step) => (
-              <li key={step}>
-                <RichText text={step} />
-              </li>
-            ))}
-          </ul>
+          <FixSteps steps={f.fix} />
         </div>
       )}
       {f.evidence.length > 0 && (

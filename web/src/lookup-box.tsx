@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type LookupMatch, type LookupResult, loadGenericNames, lookup } from '../../src/kb/lookup.js';
 import { docsLabel } from './findings.js';
-import { RichText } from './rich-text.js';
+import { FixSteps, RichText } from './rich-text.js';
 
 export interface LookupRequest {
   query: string;
@@ -62,18 +62,7 @@ function Match({ m, onLookup }: { m: LookupMatch; onLookup: (q: string) => void 
           <RichText text={m.meaning} />
         </p>
       )}
-      {m.fix && m.fix.length > 0 && (
-        <>
-          <h4>What to do</h4>
-          <ul>
-            {m.fix.map((f) => (
-              <li key={f}>
-                <RichText text={f} />
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      {m.fix && m.fix.length > 0 && <FixSteps steps={m.fix} />}
       {m.docs && m.docs.length > 0 && (
         <ul class="docs">
           {m.docs.map((u) => (

@@ -19,3 +19,19 @@ export function RichText({ text }: { text: string }) {
     </>
   );
 }
+
+/** "What to do": the steps of a fix, each with links and commands marked up. */
+export function FixSteps({ steps }: { steps: readonly string[] }) {
+  return (
+    <>
+      <h4>What to do</h4>
+      <ul>
+        {steps.map((step) => (
+          <li key={step}>
+            <RichText text={step} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

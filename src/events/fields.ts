@@ -54,7 +54,7 @@ export function canonicalProvider(name: string): string {
 
 const EXIT = ['ExitCode'];
 const ERROR_CODE = ['ErrorCode'];
-const WHFB_PREREQS = [
+const WHFB_CHECKS = [
   'Message',
   'DeviceIsJoined',
   'AADPrt',
@@ -63,6 +63,9 @@ const WHFB_PREREQS = [
   'NgcHardwarePolicyMet',
   'UserIsRemote',
   'LogonCertRequired',
+];
+const WHFB_PREREQS = [
+  ...WHFB_CHECKS,
   'MachinePolicySource',
   // Appended by Windows 11 builds of 2024 (seen in a real event 360).
   'UseCloudTrust',
@@ -148,32 +151,9 @@ const UDR_FIELDS: Record<number, readonly string[]> = {
   354: ['ExitCode', 'HttpStatus', 'ServerMessage'],
   358: WHFB_PREREQS,
   360: WHFB_PREREQS,
-  361: [
-    'Message',
-    'DeviceIsJoined',
-    'AADPrt',
-    'NgcPolicyEnabled',
-    'NgcPostLogonProvisioningEnabled',
-    'NgcHardwarePolicyMet',
-    'UserIsRemote',
-    'LogonCertRequired',
-    'MDMCertEnrollmentReady',
-    'MachinePolicySource',
-  ],
-  362: [
-    'Message',
-    'DeviceIsJoined',
-    'AADPrt',
-    'NgcPolicyEnabled',
-    'NgcPostLogonProvisioningEnabled',
-    'NgcHardwarePolicyMet',
-    'UserIsRemote',
-    'LogonCertRequired',
-    'ADFSRaReady',
-    'RATemplateReady',
-    'ADFSPrtPresent',
-    'MachinePolicySource',
-  ],
+  // 361 and 362 insert their own lines before the machine policy source that 358/360 end with.
+  361: [...WHFB_CHECKS, 'MDMCertEnrollmentReady', 'MachinePolicySource'],
+  362: [...WHFB_CHECKS, 'ADFSRaReady', 'RATemplateReady', 'ADFSPrtPresent', 'MachinePolicySource'],
   369: ['Message'],
   370: JOIN_FAILURE,
   500: ['Message'],

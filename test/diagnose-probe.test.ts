@@ -5,26 +5,24 @@ import { TEST_ENDPOINTS_ENV } from '../src/cli/commands/probe.js';
 import { main } from '../src/cli/main.js';
 import { analyzeInputs } from '../src/diagnose.js';
 import { memoryIO } from './helpers.js';
-import { fixture, json, makePki, type Pki, startHttps, type TestServer, text } from './probe-helpers.js';
+import {
+  CONTOSO,
+  contosoRoutes,
+  makePki,
+  type Pki,
+  startHttps,
+  type TestServer,
+  testEndpoints,
+} from './probe-helpers.js';
 import { contract } from './schema.js';
 
-const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
 const OTHER = '11111111-2222-4333-8444-555555555555';
 let pki: Pki;
 let svc: TestServer;
 
 beforeAll(async () => {
   pki = makePki();
-  svc = await startHttps(pki.server, {
-    '/': text(302, 'text/html', ''),
-    '/contoso.com/discover': json(200, JSON.parse(fixture('discovery-contoso.json'))),
-    '/common/userrealm/': json(200, JSON.parse(fixture('userrealm-federated.json'))),
-    '/contoso.com/.well-known/openid-configuration': json(
-      200,
-      JSON.parse(fixture('openid-configuration-contoso.json')),
-    ),
-    '/adfs/services/trust/mex': text(200, 'text/xml', fixture('mex-with-dtd.xml')),
-  });
+  svc = await startHttps(pki.server, contosoRoutes('mex-with-dtd.xml'));
 });
 afterAll(async () => {
   await svc?.close();
@@ -45,13 +43,7 @@ const capture = (tenant: string) =>
 function cli(files: Record<string, string>) {
   const m = memoryIO({ 'roots.pem': pki.rootPem, ...files });
   m.io.env = {
-    [TEST_ENDPOINTS_ENV]: JSON.stringify({
-      registration: svc.base,
-      login: svc.base,
-      deviceLogin: svc.base,
-      autologon: svc.base,
-      rootsFile: 'roots.pem',
-    }),
+    [TEST_ENDPOINTS_ENV]: testEndpoints(svc.base),
   };
   m.io.now = () => new Date();
   return m;

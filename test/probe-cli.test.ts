@@ -5,6 +5,7 @@ import { LDAP_PASSWORD_ENV, TEST_ENDPOINTS_ENV } from '../src/cli/commands/probe
 import { main } from '../src/cli/main.js';
 import { memoryIO } from './helpers.js';
 import {
+  CONTOSO,
   closedPort,
   fixture,
   json,
@@ -14,11 +15,11 @@ import {
   startProxy,
   type TestProxy,
   type TestServer,
+  testEndpoints,
   text,
 } from './probe-helpers.js';
 import { contract } from './schema.js';
 
-const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
 const validDiagnosis = contract('diagnosis');
 let pki: Pki;
 let svc: TestServer;
@@ -53,13 +54,7 @@ afterAll(async () => {
 function cli(files: Record<string, string> = {}, env: Record<string, string> = {}) {
   const m = memoryIO({ 'roots.pem': pki.rootPem, ...files });
   m.io.env = {
-    [TEST_ENDPOINTS_ENV]: JSON.stringify({
-      registration: svc.base,
-      login: svc.base,
-      deviceLogin: svc.base,
-      autologon: svc.base,
-      rootsFile: 'roots.pem',
-    }),
+    [TEST_ENDPOINTS_ENV]: testEndpoints(svc.base),
     ...env,
   };
   m.io.now = () => new Date();

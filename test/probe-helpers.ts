@@ -286,3 +286,25 @@ export function loopbackOptions(
     ...extra,
   };
 }
+
+/** The tenant of contoso.com in the fixtures (openid-configuration-contoso.json, discovery-contoso.json). */
+export const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
+
+/** The services of a healthy contoso.com: discovery, a federated realm, tenant metadata and its MEX. */
+export function contosoRoutes(mex = 'mex-adfs.xml'): Record<string, Handler> {
+  return {
+    '/': text(302, 'text/html', ''),
+    '/contoso.com/discover': json(200, JSON.parse(fixture('discovery-contoso.json'))),
+    '/common/userrealm/': json(200, JSON.parse(fixture('userrealm-federated.json'))),
+    '/contoso.com/.well-known/openid-configuration': json(
+      200,
+      JSON.parse(fixture('openid-configuration-contoso.json')),
+    ),
+    '/adfs/services/trust/mex': text(200, 'text/xml', fixture(mex)),
+  };
+}
+
+/** The test-only DSREG_DOCTOR_TEST_ENDPOINTS value that points every service at `base`. */
+export function testEndpoints(base: string, rootsFile = 'roots.pem'): string {
+  return JSON.stringify({ registration: base, login: base, deviceLogin: base, autologon: base, rootsFile });
+}

@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeTransportFailures, planForPhase, probeForDiagnosis, runProbes } from '../src/probe/run.js';
 import {
+  CONTOSO,
   closedPort,
+  contosoRoutes,
   fixture,
   json,
   loopbackOptions,
@@ -11,25 +13,14 @@ import {
   type Pki,
   startHttps,
   type TestServer,
-  text,
 } from './probe-helpers.js';
 
-const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
 let pki: Pki;
 let svc: TestServer;
 
 beforeAll(async () => {
   pki = makePki();
-  svc = await startHttps(pki.server, {
-    '/': text(302, 'text/html', ''),
-    '/contoso.com/discover': json(200, JSON.parse(fixture('discovery-contoso.json'))),
-    '/common/userrealm/': json(200, JSON.parse(fixture('userrealm-federated.json'))),
-    '/contoso.com/.well-known/openid-configuration': json(
-      200,
-      JSON.parse(fixture('openid-configuration-contoso.json')),
-    ),
-    '/adfs/services/trust/mex': text(200, 'text/xml', fixture('mex-13-only.xml')),
-  });
+  svc = await startHttps(pki.server, contosoRoutes('mex-13-only.xml'));
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import { runProbes } from '../src/probe/run.js';
 import { checkScpLdap, parseLdapUrl } from '../src/probe/scp-ldap.js';
 import { memoryIO } from './helpers.js';
 import {
+  CONTOSO,
   closedPort,
   fixture,
   json,
@@ -22,11 +23,11 @@ import {
   type Pki,
   startHttps,
   type TestServer,
+  testEndpoints,
 } from './probe-helpers.js';
 
 const USER = 'CN=reader,CN=Users,DC=contoso,DC=com';
 const PASSWORD = 'reader-test-only-1';
-const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
 
 let pki: Pki;
 let dir: string;
@@ -200,13 +201,7 @@ describe('the SCP checked against the tenant that owns its domain', () => {
     m.io.now = () => new Date();
     m.io.env = {
       [LDAP_PASSWORD_ENV]: PASSWORD,
-      [TEST_ENDPOINTS_ENV]: JSON.stringify({
-        registration: login.base,
-        login: login.base,
-        deviceLogin: login.base,
-        autologon: login.base,
-        rootsFile: 'roots.pem',
-      }),
+      [TEST_ENDPOINTS_ENV]: testEndpoints(login.base),
     };
     const args = ['probe', '--ldap', url('DC=fabrikam,DC=com'), '--ldap-user', USER, '--ldap-ca', 'ca.pem'];
     expect(await main([...args, '--format', 'json'], m.io)).toBe(1);

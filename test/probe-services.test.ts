@@ -9,6 +9,7 @@ import { checkMex } from '../src/probe/mex.js';
 import { checkRealm } from '../src/probe/realm.js';
 import { checkTenant } from '../src/probe/tenant.js';
 import {
+  CONTOSO,
   fixture,
   hang,
   json,
@@ -20,7 +21,6 @@ import {
   text,
 } from './probe-helpers.js';
 
-const CONTOSO = '8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f';
 let pki: Pki;
 let svc: TestServer;
 let inspected: TestServer;

@@ -29,8 +29,10 @@ export interface CodeRef {
 }
 
 export interface Finding {
-  /** Stable rule id, kebab case. */
+  /** Stable finding id, kebab case, declared by its rule. */
   id: string;
+  /** The id of the rule that produced it (absent on findings of live probes). */
+  rule?: string;
   severity: Severity;
   phase?: Phase | null;
   title: string;

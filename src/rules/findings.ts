@@ -2,8 +2,41 @@
 // failure seen in two inputs becomes one finding with the evidence of both.
 import { DOCS } from '../kb/docs.js';
 import { matchServerError } from '../kb/guide-codes.js';
-import type { Evidence, Finding, Phase } from '../types.js';
+import type { Evidence, Phase } from '../types.js';
+import type { FindingMeta, Report } from './rule.js';
 import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
+
+/**
+ * The findings a failed join can be: one per phase, or, where the server's message names a known
+ * case, that case (the server errors of the knowledge base that carry a message pattern).
+ */
+export const JOIN_FAILURE_FINDINGS = {
+  'precheck-phase-failed': { severity: 'error', title: 'Precheck phase failed: <code>' },
+  'discover-phase-failed': { severity: 'error', title: 'Discover phase failed: <code>' },
+  'auth-phase-failed': { severity: 'error', title: 'Authentication phase failed: <code>' },
+  'join-phase-failed': { severity: 'error', title: 'Join phase failed: <code>' },
+  'pre-join-test-failed': { severity: 'error', title: 'Pre-join phase failed: <code>' },
+  'drs-throttled': { severity: 'error', title: 'Registration requests are throttled' },
+  'drs-tenant-not-found': { severity: 'error', title: 'The tenant in the SCP is not found' },
+  'drs-device-not-found': {
+    severity: 'error',
+    title: 'The computer is not yet synchronized to Microsoft Entra ID',
+  },
+  'drs-public-key-not-found': {
+    severity: 'error',
+    title: "The computer's certificate has not reached Microsoft Entra ID",
+  },
+  'drs-sid-verification': {
+    severity: 'error',
+    title: "The computer's certificate does not match the synchronized one",
+  },
+} as const satisfies Record<string, FindingMeta>;
+
+export type JoinFailureId = keyof typeof JOIN_FAILURE_FINDINGS;
+
+function isJoinFailureId(id: string): id is JoinFailureId {
+  return Object.hasOwn(JOIN_FAILURE_FINDINGS, id);
+}
 
 export interface JoinFailureFacts {
   phase: Phase | null;
@@ -15,10 +48,12 @@ export interface JoinFailureFacts {
   /** Extra sentences (what a failed test means, for instance). */
   meanings?: string[];
   fixes?: string[];
+  /** A last sentence for the cause. */
+  note?: string;
 }
 
 /** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
-export function joinFailureFinding(f: JoinFailureFacts): Finding {
+export function reportJoinFailure(report: Report<JoinFailureId>, f: JoinFailureFacts): void {
   const { refs, entries } = codeSet(f.codes);
   const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
   const specific = server.find((s) => s.messagePattern);
@@ -69,9 +104,10 @@ export function joinFailureFinding(f: JoinFailureFacts): Finding {
     ...entries.flatMap((e) => e.docs),
     DOCS.findPhase,
   ]).filter((u) => !otherPhases.has(u));
-  const finding: Finding = {
-    id: specific ? specific.id : f.phase ? `${f.phase}-phase-failed` : 'pre-join-test-failed',
-    severity: 'error',
+  if (f.note) cause.push(f.note);
+  const phaseId = f.phase && f.phase !== 'post-join' ? (`${f.phase}-phase-failed` as const) : undefined;
+  const id = specific && isJoinFailureId(specific.id) ? specific.id : (phaseId ?? 'pre-join-test-failed');
+  report(id, {
     phase: f.phase,
     title,
     codes: refs,
@@ -79,9 +115,8 @@ export function joinFailureFinding(f: JoinFailureFacts): Finding {
     cause: cause.join(' '),
     fix: unique(fixes),
     docs,
-  };
-  if (f.serverCode) finding.serverErrorCode = f.serverCode;
-  return finding;
+    serverErrorCode: f.serverCode || undefined,
+  });
 }
 
 export const READ_AAD_LOGS =
@@ -99,8 +134,26 @@ export interface PrtFailureFacts {
   meanings?: string[];
 }
 
+/** The findings a failed PRT attempt can be: the server's AADSTS error the guide lists, or the status code. */
+export const PRT_FAILURE_FINDINGS = {
+  'prt-attempt-failed': { severity: 'error', title: 'No PRT: the last attempt failed with <code>' },
+  aadsts50155: { severity: 'error', title: 'No PRT: device authentication failed (AADSTS50155)' },
+  aadsts50034: {
+    severity: 'error',
+    title: 'No PRT: the user account does not exist in the tenant (AADSTS50034)',
+  },
+  aadsts50126: { severity: 'error', title: 'No PRT: invalid username or password (AADSTS50126)' },
+  aadsts90002: { severity: 'error', title: 'No PRT: tenant not found (AADSTS90002)' },
+} as const satisfies Record<string, FindingMeta>;
+
+export type PrtFailureId = keyof typeof PRT_FAILURE_FINDINGS;
+
+function isPrtFailureId(id: string): id is PrtFailureId {
+  return Object.hasOwn(PRT_FAILURE_FINDINGS, id);
+}
+
 /** A failed PRT attempt: the status code, the server's AADSTS error and the network error, explained. */
-export function prtFailureFinding(f: PrtFailureFacts): Finding {
+export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFacts): void {
   const { refs, entries } = codeSet(f.codes);
   const server = matchServerError(f.serverCode, f.serverDescription);
   const aadsts = server[0];
@@ -122,9 +175,7 @@ export function prtFailureFinding(f: PrtFailureFacts): Finding {
   }
   cause.push(...(f.meanings ?? []));
   if (f.serverDescription && !aadsts) cause.push(`The server said: "${f.serverDescription}"`);
-  const finding: Finding = {
-    id: aadsts ? aadsts.id : 'prt-attempt-failed',
-    severity: 'error',
+  report(aadsts && isPrtFailureId(aadsts.id) ? aadsts.id : 'prt-attempt-failed', {
     phase: 'post-join',
     title: aadsts
       ? `No PRT: ${aadsts.title.charAt(0).toLowerCase()}${aadsts.title.slice(1)} (${aadsts.code})`
@@ -140,9 +191,8 @@ export function prtFailureFinding(f: PrtFailureFacts): Finding {
       ? unique([...aadsts.fix, ...prtEntries.filter((e) => e !== entries[0]).flatMap((e) => e.fix)])
       : unique([...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
     docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...prtEntries.flatMap((e) => e.docs)]),
-  };
-  if (f.serverCode || aadsts) finding.serverErrorCode = aadsts ? aadsts.code : f.serverCode;
-  return finding;
+    serverErrorCode: aadsts ? aadsts.code : f.serverCode || undefined,
+  });
 }
 
 function capitalize(s: string): string {

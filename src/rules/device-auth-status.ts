@@ -8,7 +8,7 @@ import { cite, codeSet, reRegisterSteps } from './util.js';
 export const deviceAuthStatus = defineRule({
   id: 'device-auth-status',
   description:
-    'DeviceAuthStatus FAILED: the device object is disabled or deleted, or the check itself could not run.',
+    'DeviceAuthStatus FAILED: the device object is disabled or deleted (with the re-registration steps of its join type), or the check itself could not run.',
   step: 'Troubleshoot post-join authentication issues (AADSTS50155 and the device FAQ)',
   phase: 'post-join',
   docs: [DOCS.dsregcmdDeviceDetails, DOCS.faqDeleted, DOCS.serverCodes],

@@ -9,7 +9,7 @@ import { defineRule } from './rule.js';
 export const eventPrtFailure = defineRule({
   id: 'event-prt-failure',
   description:
-    'Microsoft-Windows-AAD: the last PRT attempt (events 1006 to 1007) that failed, with 1081 (server error), 1088 (WS-Trust), 1084 (network), 1022 (endpoint) and 1144 (UPN).',
+    'Microsoft-Windows-AAD: the last PRT attempt (events 1006 to 1007) that failed, with 1081 (server error), 1088 (WS-Trust), 1084 (network), 1022 (endpoint), 1144 (UPN), 1098 and 1104, unless a capture shows a PRT updated since.',
   step: 'Troubleshoot post-join authentication issues, steps 2 and 3',
   phase: 'post-join',
   docs: [DOCS.prtErrorCode, DOCS.serverCodes, DOCS.networkCodes],

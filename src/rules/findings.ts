@@ -7,15 +7,14 @@ import type { FindingMeta, Report } from './rule.js';
 import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
 
 /**
- * The findings a failed join can be: one per phase, or, where the server's message names a known
- * case, that case (the server errors of the knowledge base that carry a message pattern).
+ * The findings a failed join attempt can be: one per phase, or, where the server's message names a
+ * known case, that case (the server errors of the knowledge base that carry a message pattern).
  */
-export const JOIN_FAILURE_FINDINGS = {
+export const JOIN_PHASE_FINDINGS = {
   'precheck-phase-failed': { severity: 'error', title: 'Precheck phase failed: <code>' },
   'discover-phase-failed': { severity: 'error', title: 'Discover phase failed: <code>' },
   'auth-phase-failed': { severity: 'error', title: 'Authentication phase failed: <code>' },
   'join-phase-failed': { severity: 'error', title: 'Join phase failed: <code>' },
-  'pre-join-test-failed': { severity: 'error', title: 'Pre-join phase failed: <code>' },
   'drs-throttled': { severity: 'error', title: 'Registration requests are throttled' },
   'drs-tenant-not-found': { severity: 'error', title: 'The tenant in the SCP is not found' },
   'drs-device-not-found': {
@@ -32,10 +31,19 @@ export const JOIN_FAILURE_FINDINGS = {
   },
 } as const satisfies Record<string, FindingMeta>;
 
-export type JoinFailureId = keyof typeof JOIN_FAILURE_FINDINGS;
+/** A failed pre-join test that belongs to no phase (the Kerberos Ticket Test) is one more finding. */
+export const JOIN_FAILURE_FINDINGS = {
+  ...JOIN_PHASE_FINDINGS,
+  'pre-join-test-failed': { severity: 'error', title: 'Pre-join test failed: <code>' },
+} as const satisfies Record<string, FindingMeta>;
 
-function isJoinFailureId(id: string): id is JoinFailureId {
-  return Object.hasOwn(JOIN_FAILURE_FINDINGS, id);
+export type JoinPhaseId = keyof typeof JOIN_PHASE_FINDINGS;
+export type JoinFailureId = keyof typeof JOIN_FAILURE_FINDINGS;
+/** The phases a join attempt fails in. */
+export type JoinPhase = Exclude<Phase, 'post-join'>;
+
+function isJoinPhaseId(id: string): id is JoinPhaseId {
+  return Object.hasOwn(JOIN_PHASE_FINDINGS, id);
 }
 
 export interface JoinFailureFacts {
@@ -53,7 +61,18 @@ export interface JoinFailureFacts {
 }
 
 /** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
-export function reportJoinFailure(report: Report<JoinFailureId>, f: JoinFailureFacts): void {
+export function reportJoinFailure(
+  report: Report<JoinPhaseId>,
+  f: JoinFailureFacts & { phase: JoinPhase },
+): void;
+export function reportJoinFailure(report: Report<JoinFailureId>, f: JoinFailureFacts): void;
+// A join phase always gives a phase's finding or a server case, so a rule that reports only attempts
+// with a phase need not declare 'pre-join-test-failed'.
+export function reportJoinFailure(
+  anyReport: Report<JoinPhaseId> | Report<JoinFailureId>,
+  f: JoinFailureFacts,
+): void {
+  const report = anyReport as Report<JoinFailureId>;
   const { refs, entries } = codeSet(f.codes);
   const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
   const specific = server.find((s) => s.messagePattern);
@@ -106,7 +125,7 @@ export function reportJoinFailure(report: Report<JoinFailureId>, f: JoinFailureF
   ]).filter((u) => !otherPhases.has(u));
   if (f.note) cause.push(f.note);
   const phaseId = f.phase && f.phase !== 'post-join' ? (`${f.phase}-phase-failed` as const) : undefined;
-  const id = specific && isJoinFailureId(specific.id) ? specific.id : (phaseId ?? 'pre-join-test-failed');
+  const id = specific && isJoinPhaseId(specific.id) ? specific.id : (phaseId ?? 'pre-join-test-failed');
   report(id, {
     phase: f.phase,
     title,

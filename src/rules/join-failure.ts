@@ -84,7 +84,7 @@ const PREVIOUS_KEYS = [
 export const joinFailure = defineRule({
   id: 'join-failure',
   description:
-    'Finds the failed pre-join tests and the last failed registration (phase, client code, server code and message) and explains them with the guide tables.',
+    'Finds the failed pre-join tests (`FAIL [code/sub-code]`) and the last failed registration (Error Phase, Client ErrorCode, Server ErrorCode, Server Message) and explains them with the cause tables of each phase, including the registration service messages (throttled, tenant not found, device object or certificate not synchronized yet, SID verification).',
   step: 'Troubleshoot join failures, steps 3 and 4',
   phase: null,
   docs: [DOCS.findPhase, DOCS.precheck, DOCS.discover, DOCS.auth, DOCS.join],

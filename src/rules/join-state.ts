@@ -6,7 +6,8 @@ import { cite } from './util.js';
 
 export const joinState = defineRule({
   id: 'join-state',
-  description: 'Reads the three join flags, names the join type and explains the unusual combinations.',
+  description:
+    'Reads the join flags and names the join type; explains not joined, registered only, dual state (WorkplaceJoined YES on a hybrid device) and EnterpriseJoined with AzureAdJoined.',
   step: 'Troubleshoot join failures, step 2',
   phase: null,
   docs: [DOCS.evaluateStatus],

@@ -191,7 +191,7 @@ function renderFinding(f: Finding, n: number): string[] {
   const out: string[] = [];
   const phase = f.phase ? ` [${f.phase}]` : '';
   out.push(`## ${n}. ${SEVERITY_WORD[f.severity]}${phase}: ${mdInline(f.title)}`, '');
-  out.push(`- **Rule:** ${mdCode(f.id)}`);
+  out.push(`- **Rule:** ${f.rule && f.rule !== f.id ? `${mdCode(f.rule)}: ` : ''}${mdCode(f.id)}`);
   if (f.codes.length) {
     out.push(
       `- **Codes:** ${f.codes.map((c) => `${mdCode(c.hex)}${c.name ? ` ${mdInline(c.name)}` : ''}${c.signed !== undefined && c.signed < 0 ? ` (${c.signed})` : ''}`).join(', ')}`,

@@ -168,7 +168,8 @@ function renderFinding(f: Finding, width: number, c: Palette): string[] {
     head + c.bold(titleLines[0]!.slice(headPlain.length)),
     ...titleLines.slice(1).map((l) => c.bold(l)),
   );
-  out.push(c.dim(`  rule ${f.id}`));
+  // The rule, then the finding's own id where it differs (join-failure: drs-device-not-found).
+  out.push(c.dim(`  rule ${f.rule && f.rule !== f.id ? `${f.rule}: ${f.id}` : f.id}`));
   const label = (name: string) => `  ${c.bold(name.padEnd(9))} `;
   const pad = ' '.repeat(12);
   for (const [i, code] of f.codes.entries()) {

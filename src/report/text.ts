@@ -1,6 +1,14 @@
 // The diagnosis for people in a terminal: verdict first, then the findings most severe first, each
 // with its codes, cause, fix, evidence lines and documentation link. Wrapped to the given width.
-import type { Diagnosis, Finding, JoinType, Phase, Severity, TimelineEntry } from '../types.js';
+import {
+  type Diagnosis,
+  type Finding,
+  type JoinType,
+  type Phase,
+  SEVERITIES,
+  type Severity,
+  type TimelineEntry,
+} from '../types.js';
 
 export interface Palette {
   bold(s: string): string;
@@ -133,13 +141,11 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
     lines.push(`${c.bold('PRT')}        ${prt}`);
   }
 
-  const counts = (['error', 'warning', 'info'] as Severity[])
-    .map((s) => {
-      const n = d.findings.filter((f) => f.severity === s).length;
-      const word = s === 'info' ? 'note' : s;
-      return `${n} ${word}${n === 1 ? '' : 's'}`;
-    })
-    .join(', ');
+  const counts = SEVERITIES.map((s) => {
+    const n = d.findings.filter((f) => f.severity === s).length;
+    const word = s === 'info' ? 'note' : s;
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  }).join(', ');
   lines.push('', c.dim(counts));
 
   const notes = options.compactNotes ? d.findings.filter((f) => f.severity === 'info') : [];

@@ -2,7 +2,7 @@
 // failure seen in two inputs becomes one finding with the evidence of both.
 import { DOCS } from '../kb/docs.js';
 import { matchServerError } from '../kb/guide-codes.js';
-import type { Evidence, Phase } from '../types.js';
+import { type Evidence, PHASES, type Phase } from '../types.js';
 import type { FindingMeta, Report } from './rule.js';
 import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
 
@@ -115,7 +115,7 @@ export function reportJoinFailure(
 
   // Keep the guide's section for this phase; drop the other phase sections a shared code links to.
   const otherPhases = new Set<string>(
-    (['precheck', 'discover', 'auth', 'join'] as const).filter((p) => p !== f.phase).map((p) => DOCS[p]),
+    PHASES.filter((p) => p !== 'post-join' && p !== f.phase).map((p) => DOCS[p as JoinPhase]),
   );
   const docs = unique([
     ...(f.phase && f.phase !== 'post-join' ? [DOCS[f.phase]] : []),

@@ -4,10 +4,10 @@ import type { DsregField } from '../dsregcmd/parse.js';
 import type { Reader } from '../evidence.js';
 import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
-import type { Phase } from '../types.js';
+import { PHASES, type Phase } from '../types.js';
 import { JOIN_FAILURE_FINDINGS, type JoinFailureId, reportJoinFailure } from './findings.js';
 import { defineRule, type Report } from './rule.js';
-import { cite, PHASE_ORDER, phaseOf, unique } from './util.js';
+import { cite, phaseOf, unique } from './util.js';
 
 /** The pre-join tests, the phase a failure of each belongs to, and what a failure says. */
 const TESTS: { key: string; phase: Phase | null; meaning: string; fix: string[] }[] = [
@@ -125,7 +125,7 @@ export const joinFailure = defineRule({
     }
 
     const failures = [...byPhase.values()].sort(
-      (a, b) => PHASE_ORDER.indexOf(a.phase as Phase) - PHASE_ORDER.indexOf(b.phase as Phase),
+      (a, b) => PHASES.indexOf(a.phase as Phase) - PHASES.indexOf(b.phase as Phase),
     );
     for (const f of failures) reportFailure(report, f, r);
   },

@@ -66,8 +66,6 @@ export const PHASE_NAMES: Record<Phase, string> = {
   'post-join': 'post-join (PRT)',
 };
 
-export const PHASE_ORDER: Phase[] = ['precheck', 'discover', 'auth', 'join', 'post-join'];
-
 /** How to re-register a device whose object was deleted, per join type (from the device FAQ). */
 export function reRegisterSteps(joinType: JoinType): string[] {
   const hybrid =

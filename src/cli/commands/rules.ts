@@ -3,7 +3,7 @@
 import { type Command, Option } from 'commander';
 import { wrap } from '../../report/text.js';
 import { RULES, type Rule } from '../../rules/index.js';
-import type { Severity } from '../../types.js';
+import { SEVERITIES, type Severity } from '../../types.js';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
 
@@ -40,11 +40,7 @@ export function rulesMarkdown(rules: readonly RuleListing[] = ruleListing()): st
   return `${lines.join('\n')}\n`;
 }
 
-const SEVERITY_LABELS: [Severity, string][] = [
-  ['error', 'Errors'],
-  ['warning', 'Warnings'],
-  ['info', 'Notes'],
-];
+const SEVERITY_LABELS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Notes' };
 
 export function registerRules(program: Command, io: CliIO, state: CommandState): void {
   program
@@ -67,8 +63,9 @@ export function registerRules(program: Command, io: CliIO, state: CommandState):
           lines.push(`${r.id}${r.phase ? `  [${r.phase}]` : ''}`);
           lines.push(...wrap(r.description, 80, '    ', '    '));
           lines.push(...wrap(`Guide: ${r.step}`, 80, '    ', '    '));
-          for (const [severity, label] of SEVERITY_LABELS) {
+          for (const severity of SEVERITIES) {
             const ids = r.findings.filter((f) => f.severity === severity).map((f) => f.id);
+            const label = SEVERITY_LABELS[severity];
             if (ids.length > 0) lines.push(...wrap(`${label}: ${ids.join(', ')}`, 80, '      ', '    '));
           }
           lines.push('');

@@ -38,7 +38,11 @@ export const joinState = defineRule({
 
     if (facts.joinTypeInferred) {
       const lastAttempt = facts.joinAttempts[facts.joinAttempts.length - 1];
+      const partial = r.field('AzureAdJoined') !== undefined || r.field('DomainJoined') !== undefined;
       report('join-type-inferred', {
+        title: partial
+          ? 'Join state inferred: the Device State section is incomplete'
+          : 'Join state inferred: the capture has no Device State section',
         evidence: facts.joinTypeInferred.fields
           .flatMap((f) => r.cite(f))
           .concat(
@@ -46,7 +50,7 @@ export const joinState = defineRule({
               ? [citeEvent(lastAttempt.records[0]!)]
               : [],
           ),
-        cause: `The input does not print DomainJoined or AzureAdJoined, so the join state was worked out from other fields: ${facts.joinTypeInferred.reason}.`,
+        cause: `The input does not print both DomainJoined and AzureAdJoined, so the join state was worked out from other fields: ${facts.joinTypeInferred.reason}.`,
         fix: ['Capture the full `dsregcmd /status` output to confirm the join state.'],
         docs: [DOCS.evaluateStatus],
       });

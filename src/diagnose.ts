@@ -10,10 +10,10 @@ import { decodeText } from './input/decode.js';
 import { DOCS } from './kb/docs.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
-import { codeSet, PHASE_ORDER } from './rules/util.js';
+import { codeSet } from './rules/util.js';
 import { cite as citeEvent, summarize } from './story/attempts.js';
-import type { Diagnosis, Evidence, Finding, Phase, Severity, TimelineEntry, Verdict } from './types.js';
-import { InputError } from './types.js';
+import type { Diagnosis, Evidence, Finding, Phase, TimelineEntry, Verdict } from './types.js';
+import { InputError, PHASES, SEVERITIES } from './types.js';
 
 export interface DiagnoseOptions {
   /** The time the capture was taken (ISO 8601), for the PRT age and certificate checks. */
@@ -21,8 +21,6 @@ export interface DiagnoseOptions {
   /** Rules to run (default: all). */
   rules?: readonly Rule[];
 }
-
-const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
 
 export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Diagnosis {
   const r = reader(ev);
@@ -244,8 +242,8 @@ export function diagnoseText(text: string, source = '-', options: DiagnoseOption
 }
 
 function rank(f: Finding): number {
-  const sev = SEVERITY_ORDER.indexOf(f.severity);
-  const ph = f.phase ? PHASE_ORDER.indexOf(f.phase) : PHASE_ORDER.length;
+  const sev = SEVERITIES.indexOf(f.severity);
+  const ph = f.phase ? PHASES.indexOf(f.phase) : PHASES.length;
   return sev * 100 + ph;
 }
 
@@ -254,7 +252,7 @@ function earliestPhase(findings: Finding[]): Phase | null {
   for (const f of findings) {
     if (f.severity === 'info' || !f.phase) continue;
     if (f.severity === 'warning' && findings.some((x) => x.severity === 'error' && x.phase)) continue;
-    if (best === null || PHASE_ORDER.indexOf(f.phase) < PHASE_ORDER.indexOf(best)) best = f.phase;
+    if (best === null || PHASES.indexOf(f.phase) < PHASES.indexOf(best)) best = f.phase;
   }
   return best;
 }
@@ -304,7 +302,7 @@ function isoOf(value: string | undefined): string | undefined {
 /** What to look at next, from the guide, when the capture alone cannot settle the cause. */
 function nextSteps(d: Diagnosis, facts: Facts, r: ReturnType<typeof reader>): string[] {
   const out: string[] = [];
-  const joinPhases: (Phase | null)[] = ['precheck', 'discover', 'auth', 'join'];
+  const joinPhases: (Phase | null)[] = PHASES.filter((p) => p !== 'post-join');
   const joinTrouble = d.findings.some(
     (f) =>
       f.severity !== 'info' &&

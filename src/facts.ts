@@ -41,6 +41,18 @@ const PRE_JOIN_KEYS = [
 /** Non-routable UPN suffixes: only an on-premises Active Directory account carries one. */
 const NON_ROUTABLE = /@[^@\s]+\.(local|lan|corp|internal|intranet|localdomain|home|private|ad)$/i;
 
+/**
+ * `CORP\user1, user1@corp.example`: a domain account (a local account has no UPN part, an
+ * Microsoft Entra account is AzureAD\..., the computer account ends in $).
+ */
+function isDomainAccount(value: string): boolean {
+  const [account, upn] = value.split(',').map((s) => s.trim());
+  const slash = account?.indexOf('\\') ?? -1;
+  if (!account || !upn || slash <= 0) return false;
+  if (/^AzureAD$/i.test(account.slice(0, slash)) || account.endsWith('$')) return false;
+  return /^[^@\s]+@[^@\s]+$/.test(upn);
+}
+
 /** "2019-01-31 09:16:43.000 UTC" -> epoch ms; undefined when it is not such a time. */
 export function parseDsregTime(value: string | undefined): number | undefined {
   if (!value) return undefined;
@@ -97,6 +109,48 @@ export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
       }
     }
     if (inferred.length > 0) joinTypeInferred = { reason: reasons.join('; '), fields: inferred };
+  }
+
+  // A domain account that holds a PRT (or asked for one): the device is in the domain too.
+  if (domainJoined === undefined && azureAdJoined !== false) {
+    const account = r.field('Executing Account Name');
+    const prt =
+      (r.flag('AzureAdPrt') === true ? r.field('AzureAdPrt') : undefined) ??
+      r.field('AcquirePrtDiagnostics') ??
+      r.field('Attempt Status');
+    if (account && prt && isDomainAccount(account.value)) {
+      domainJoined = true;
+      azureAdJoined = true;
+      const reason = [
+        ...(joinTypeInferred
+          ? [joinTypeInferred.reason]
+          : ['Windows attempts a PRT at sign-in only on a Microsoft Entra joined or hybrid joined device']),
+        `the executing account ${account.value.split(',')[0]!.trim()} is a domain account (it has a UPN), which only a device joined to the domain signs in: so the device is hybrid joined`,
+      ].join('; ');
+      joinTypeInferred = {
+        reason,
+        fields: [...new Set([...(joinTypeInferred?.fields ?? []), prt, account])],
+      };
+    }
+  }
+
+  // Device State cut short: AzureAdJoined YES, no DomainJoined, the short name and MDM URLs of an Entra joined device.
+  if (domainJoined === undefined && azureAdJoined === true && !joinTypeInferred) {
+    const name = r.field('Device Name');
+    const mdm = r.field('MdmUrl');
+    if (
+      name &&
+      mdm &&
+      name.value.trim() !== '' &&
+      !name.value.includes('.') &&
+      /^https:\/\//i.test(mdm.value)
+    ) {
+      domainJoined = false;
+      joinTypeInferred = {
+        reason: `AzureAdJoined is YES and the capture has no DomainJoined line, but Device Name ${name.value.trim()} is a bare computer name (a domain member prints its DNS name) and MdmUrl names the MDM service a Microsoft Entra joined device enrolled with: a Microsoft Entra joined device`,
+        fields: [r.field('AzureAdJoined')!, name, mdm],
+      };
+    }
   }
 
   // Only event logs: the automatic join task runs on domain-joined devices; its last outcome tells the rest.

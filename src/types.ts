@@ -1,65 +1,20 @@
-// The shapes that flow through the pipeline. Diagnosis and its parts mirror
-// ../shared/contract/diagnosis.schema.json, which scripts rely on.
+// The shapes that flow through the pipeline. The contract's types (Diagnosis and its parts, what
+// scripts rely on) are generated from ../shared/contract/*.schema.json into src/contract/; this file
+// re-exports them and adds what the pipeline carries beyond the contract.
+import type { CodeRef, Diagnosis as ContractDiagnosis, Evidence, Phase } from './contract/diagnosis.js';
 
-export type Phase = 'precheck' | 'discover' | 'auth' | 'join' | 'post-join';
-export type JoinType =
-  | 'hybrid'
-  | 'entra-joined'
-  | 'domain-joined'
-  | 'entra-registered'
-  | 'not-joined'
-  | 'unknown';
-export type Verdict = 'healthy' | 'warning' | 'failed' | 'unknown';
-export type Severity = 'error' | 'warning' | 'info';
-
-/** One line (or event record) that a finding rests on. */
-export interface Evidence {
-  /** A file name, '-' for standard input, or a probe's name. */
-  source: string;
-  line?: number;
-  recordId?: number;
-  text: string;
-}
-
-export interface CodeRef {
-  /** Lower case, no padding: 0x801c03f2, 0x2ee2. */
-  hex: string;
-  name?: string;
-  signed?: number;
-}
-
-export interface Finding {
-  /** Stable rule id, kebab case. */
-  id: string;
-  severity: Severity;
-  phase?: Phase | null;
-  title: string;
-  codes: CodeRef[];
-  serverErrorCode?: string;
-  evidence: Evidence[];
-  cause?: string;
-  fix?: string[];
-  docs?: string[];
-}
-
-export interface DeviceSummary {
-  name?: string;
-  deviceId?: string;
-  tenantId?: string;
-  tenantName?: string;
-  domainName?: string;
-  domainJoined?: boolean;
-  azureAdJoined?: boolean;
-  workplaceJoined?: boolean;
-  enterpriseJoined?: boolean;
-}
-
-export interface PrtSummary {
-  azureAdPrt?: boolean;
-  updateTime?: string;
-  expiryTime?: string;
-  enterprisePrt?: boolean;
-}
+export type {
+  CodeRef,
+  DeviceSummary,
+  Evidence,
+  Finding,
+  JoinType,
+  Phase,
+  PrtSummary,
+  Severity,
+  Verdict,
+} from './contract/diagnosis.js';
+export { JOIN_TYPES, PHASES, SEVERITIES, VERDICTS } from './contract/diagnosis.js';
 
 /** One attempt in the story the event logs tell. */
 export interface TimelineEntry {
@@ -83,15 +38,8 @@ export interface AttemptCounts {
   lastSuccess?: string;
 }
 
-export interface Diagnosis {
-  schemaVersion: 1;
-  verdict: Verdict;
-  joinType: JoinType;
-  phase: Phase | null;
-  device?: DeviceSummary;
-  prt?: PrtSummary;
-  findings: Finding[];
-  nextSteps?: string[];
+/** A diagnosis: the contract's fields, and what the pipeline adds beyond them. */
+export interface Diagnosis extends ContractDiagnosis {
   /** The inputs that were read, in order (not part of the contract's required fields). */
   sources?: string[];
   /** Join and PRT attempts from event logs, oldest first. */

@@ -1,7 +1,7 @@
 // Runs the probes a request calls for, concurrently where they do not depend on each other, each
 // under the per-check timeout, and returns their findings most severe first. Also decides which
 // probes a capture calls for (probeForDiagnosis), for `diagnose --probe`.
-import type { Finding, Phase, Severity } from '../types.js';
+import { type Finding, PHASES, type Phase, type Severity } from '../types.js';
 import { checkClock } from './clock.js';
 import { createContext } from './context.js';
 import { checkDiscovery } from './discovery.js';
@@ -182,7 +182,6 @@ export function mergeTransportFailures(findings: Finding[]): Finding[] {
   return out;
 }
 
-const PHASES: Phase[] = ['precheck', 'discover', 'auth', 'join', 'post-join'];
 function phaseRank(p: Phase | null | undefined): number {
   return p ? PHASES.indexOf(p) : PHASES.length;
 }

@@ -218,7 +218,7 @@ function renderFinding(f: Finding, n: number, texts: Map<string, DisplayLine[]>,
     `<h2><span class="badge ${f.severity}">${esc(SEVERITY_WORD[f.severity])}</span>${esc(f.title)}</h2>`,
   );
   out.push(
-    `<p class="meta">${f.phase ? `${esc(phaseName(f.phase))} · ` : ''}rule <code>${esc(f.id)}</code></p>`,
+    `<p class="meta">${f.phase ? `${esc(phaseName(f.phase))} · ` : ''}rule ${f.rule && f.rule !== f.id ? `<code>${esc(f.rule)}</code>: ` : ''}<code>${esc(f.id)}</code></p>`,
   );
   if (f.codes.length || f.serverErrorCode) {
     out.push('<table class="codes"><tbody>');

@@ -1,7 +1,14 @@
 // The diagnosis as Markdown, for a ticket, a forum post or a chat: verdict and device first, then each
 // finding with its codes, cause, fix, evidence lines and links, then the next steps. Plain CommonMark
 // with GitHub's autolinks; nothing in it depends on a particular renderer's extensions.
-import type { Diagnosis, Evidence, Finding, Phase, Severity } from '../types.js';
+import {
+  type Diagnosis,
+  type Evidence,
+  type Finding,
+  type Phase,
+  SEVERITIES,
+  type Severity,
+} from '../types.js';
 import { attemptText, JOIN_TYPE_TEXT, verdictLine } from './text.js';
 
 /** One input as read, for evidence in context (the HTML report) and the list of inputs. */
@@ -42,13 +49,11 @@ export const SEVERITY_WORD: Record<Severity, string> = { error: 'ERROR', warning
 
 /** "1 error, 2 warnings, 0 notes". */
 export function findingCounts(d: Diagnosis): string {
-  return (['error', 'warning', 'info'] as Severity[])
-    .map((s) => {
-      const n = d.findings.filter((f) => f.severity === s).length;
-      const word = s === 'info' ? 'note' : s;
-      return `${n} ${word}${n === 1 ? '' : 's'}`;
-    })
-    .join(', ');
+  return SEVERITIES.map((s) => {
+    const n = d.findings.filter((f) => f.severity === s).length;
+    const word = s === 'info' ? 'note' : s;
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  }).join(', ');
 }
 
 /** The device line of the summary: name, domain, tenant. */
@@ -191,7 +196,7 @@ function renderFinding(f: Finding, n: number): string[] {
   const out: string[] = [];
   const phase = f.phase ? ` [${f.phase}]` : '';
   out.push(`## ${n}. ${SEVERITY_WORD[f.severity]}${phase}: ${mdInline(f.title)}`, '');
-  out.push(`- **Rule:** ${mdCode(f.id)}`);
+  out.push(`- **Rule:** ${f.rule && f.rule !== f.id ? `${mdCode(f.rule)}: ` : ''}${mdCode(f.id)}`);
   if (f.codes.length) {
     out.push(
       `- **Codes:** ${f.codes.map((c) => `${mdCode(c.hex)}${c.name ? ` ${mdInline(c.name)}` : ''}${c.signed !== undefined && c.signed < 0 ? ` (${c.signed})` : ''}`).join(', ')}`,

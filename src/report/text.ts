@@ -1,6 +1,14 @@
 // The diagnosis for people in a terminal: verdict first, then the findings most severe first, each
 // with its codes, cause, fix, evidence lines and documentation link. Wrapped to the given width.
-import type { Diagnosis, Finding, JoinType, Phase, Severity, TimelineEntry } from '../types.js';
+import {
+  type Diagnosis,
+  type Finding,
+  type JoinType,
+  type Phase,
+  SEVERITIES,
+  type Severity,
+  type TimelineEntry,
+} from '../types.js';
 
 export interface Palette {
   bold(s: string): string;
@@ -133,13 +141,11 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
     lines.push(`${c.bold('PRT')}        ${prt}`);
   }
 
-  const counts = (['error', 'warning', 'info'] as Severity[])
-    .map((s) => {
-      const n = d.findings.filter((f) => f.severity === s).length;
-      const word = s === 'info' ? 'note' : s;
-      return `${n} ${word}${n === 1 ? '' : 's'}`;
-    })
-    .join(', ');
+  const counts = SEVERITIES.map((s) => {
+    const n = d.findings.filter((f) => f.severity === s).length;
+    const word = s === 'info' ? 'note' : s;
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  }).join(', ');
   lines.push('', c.dim(counts));
 
   const notes = options.compactNotes ? d.findings.filter((f) => f.severity === 'info') : [];
@@ -168,7 +174,8 @@ function renderFinding(f: Finding, width: number, c: Palette): string[] {
     head + c.bold(titleLines[0]!.slice(headPlain.length)),
     ...titleLines.slice(1).map((l) => c.bold(l)),
   );
-  out.push(c.dim(`  rule ${f.id}`));
+  // The rule, then the finding's own id where it differs (join-failure: drs-device-not-found).
+  out.push(c.dim(`  rule ${f.rule && f.rule !== f.id ? `${f.rule}: ${f.id}` : f.id}`));
   const label = (name: string) => `  ${c.bold(name.padEnd(9))} `;
   const pad = ' '.repeat(12);
   for (const [i, code] of f.codes.entries()) {

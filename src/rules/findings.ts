@@ -2,8 +2,49 @@
 // failure seen in two inputs becomes one finding with the evidence of both.
 import { DOCS } from '../kb/docs.js';
 import { matchServerError } from '../kb/guide-codes.js';
-import type { Evidence, Finding, Phase } from '../types.js';
+import { type Evidence, PHASES, type Phase } from '../types.js';
+import type { FindingMeta, Report } from './rule.js';
 import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
+
+/**
+ * The findings a failed join attempt can be: one per phase, or, where the server's message names a
+ * known case, that case (the server errors of the knowledge base that carry a message pattern).
+ */
+export const JOIN_PHASE_FINDINGS = {
+  'precheck-phase-failed': { severity: 'error', title: 'Precheck phase failed: <code>' },
+  'discover-phase-failed': { severity: 'error', title: 'Discover phase failed: <code>' },
+  'auth-phase-failed': { severity: 'error', title: 'Authentication phase failed: <code>' },
+  'join-phase-failed': { severity: 'error', title: 'Join phase failed: <code>' },
+  'drs-throttled': { severity: 'error', title: 'Registration requests are throttled' },
+  'drs-tenant-not-found': { severity: 'error', title: 'The tenant in the SCP is not found' },
+  'drs-device-not-found': {
+    severity: 'error',
+    title: 'The computer is not yet synchronized to Microsoft Entra ID',
+  },
+  'drs-public-key-not-found': {
+    severity: 'error',
+    title: "The computer's certificate has not reached Microsoft Entra ID",
+  },
+  'drs-sid-verification': {
+    severity: 'error',
+    title: "The computer's certificate does not match the synchronized one",
+  },
+} as const satisfies Record<string, FindingMeta>;
+
+/** A failed pre-join test that belongs to no phase (the Kerberos Ticket Test) is one more finding. */
+export const JOIN_FAILURE_FINDINGS = {
+  ...JOIN_PHASE_FINDINGS,
+  'pre-join-test-failed': { severity: 'error', title: 'Pre-join test failed: <code>' },
+} as const satisfies Record<string, FindingMeta>;
+
+export type JoinPhaseId = keyof typeof JOIN_PHASE_FINDINGS;
+export type JoinFailureId = keyof typeof JOIN_FAILURE_FINDINGS;
+/** The phases a join attempt fails in. */
+export type JoinPhase = Exclude<Phase, 'post-join'>;
+
+function isJoinPhaseId(id: string): id is JoinPhaseId {
+  return Object.hasOwn(JOIN_PHASE_FINDINGS, id);
+}
 
 export interface JoinFailureFacts {
   phase: Phase | null;
@@ -15,10 +56,23 @@ export interface JoinFailureFacts {
   /** Extra sentences (what a failed test means, for instance). */
   meanings?: string[];
   fixes?: string[];
+  /** A last sentence for the cause. */
+  note?: string;
 }
 
 /** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
-export function joinFailureFinding(f: JoinFailureFacts): Finding {
+export function reportJoinFailure(
+  report: Report<JoinPhaseId>,
+  f: JoinFailureFacts & { phase: JoinPhase },
+): void;
+export function reportJoinFailure(report: Report<JoinFailureId>, f: JoinFailureFacts): void;
+// A join phase always gives a phase's finding or a server case, so a rule that reports only attempts
+// with a phase need not declare 'pre-join-test-failed'.
+export function reportJoinFailure(
+  anyReport: Report<JoinPhaseId> | Report<JoinFailureId>,
+  f: JoinFailureFacts,
+): void {
+  const report = anyReport as Report<JoinFailureId>;
   const { refs, entries } = codeSet(f.codes);
   const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
   const specific = server.find((s) => s.messagePattern);
@@ -61,7 +115,7 @@ export function joinFailureFinding(f: JoinFailureFacts): Finding {
 
   // Keep the guide's section for this phase; drop the other phase sections a shared code links to.
   const otherPhases = new Set<string>(
-    (['precheck', 'discover', 'auth', 'join'] as const).filter((p) => p !== f.phase).map((p) => DOCS[p]),
+    PHASES.filter((p) => p !== 'post-join' && p !== f.phase).map((p) => DOCS[p as JoinPhase]),
   );
   const docs = unique([
     ...(f.phase && f.phase !== 'post-join' ? [DOCS[f.phase]] : []),
@@ -69,9 +123,10 @@ export function joinFailureFinding(f: JoinFailureFacts): Finding {
     ...entries.flatMap((e) => e.docs),
     DOCS.findPhase,
   ]).filter((u) => !otherPhases.has(u));
-  const finding: Finding = {
-    id: specific ? specific.id : f.phase ? `${f.phase}-phase-failed` : 'pre-join-test-failed',
-    severity: 'error',
+  if (f.note) cause.push(f.note);
+  const phaseId = f.phase && f.phase !== 'post-join' ? (`${f.phase}-phase-failed` as const) : undefined;
+  const id = specific && isJoinPhaseId(specific.id) ? specific.id : (phaseId ?? 'pre-join-test-failed');
+  report(id, {
     phase: f.phase,
     title,
     codes: refs,
@@ -79,9 +134,8 @@ export function joinFailureFinding(f: JoinFailureFacts): Finding {
     cause: cause.join(' '),
     fix: unique(fixes),
     docs,
-  };
-  if (f.serverCode) finding.serverErrorCode = f.serverCode;
-  return finding;
+    serverErrorCode: f.serverCode || undefined,
+  });
 }
 
 export const READ_AAD_LOGS =
@@ -99,8 +153,26 @@ export interface PrtFailureFacts {
   meanings?: string[];
 }
 
+/** The findings a failed PRT attempt can be: the server's AADSTS error the guide lists, or the status code. */
+export const PRT_FAILURE_FINDINGS = {
+  'prt-attempt-failed': { severity: 'error', title: 'No PRT: the last attempt failed with <code>' },
+  aadsts50155: { severity: 'error', title: 'No PRT: device authentication failed (AADSTS50155)' },
+  aadsts50034: {
+    severity: 'error',
+    title: 'No PRT: the user account does not exist in the tenant (AADSTS50034)',
+  },
+  aadsts50126: { severity: 'error', title: 'No PRT: invalid username or password (AADSTS50126)' },
+  aadsts90002: { severity: 'error', title: 'No PRT: tenant not found (AADSTS90002)' },
+} as const satisfies Record<string, FindingMeta>;
+
+export type PrtFailureId = keyof typeof PRT_FAILURE_FINDINGS;
+
+function isPrtFailureId(id: string): id is PrtFailureId {
+  return Object.hasOwn(PRT_FAILURE_FINDINGS, id);
+}
+
 /** A failed PRT attempt: the status code, the server's AADSTS error and the network error, explained. */
-export function prtFailureFinding(f: PrtFailureFacts): Finding {
+export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFacts): void {
   const { refs, entries } = codeSet(f.codes);
   const server = matchServerError(f.serverCode, f.serverDescription);
   const aadsts = server[0];
@@ -122,9 +194,7 @@ export function prtFailureFinding(f: PrtFailureFacts): Finding {
   }
   cause.push(...(f.meanings ?? []));
   if (f.serverDescription && !aadsts) cause.push(`The server said: "${f.serverDescription}"`);
-  const finding: Finding = {
-    id: aadsts ? aadsts.id : 'prt-attempt-failed',
-    severity: 'error',
+  report(aadsts && isPrtFailureId(aadsts.id) ? aadsts.id : 'prt-attempt-failed', {
     phase: 'post-join',
     title: aadsts
       ? `No PRT: ${aadsts.title.charAt(0).toLowerCase()}${aadsts.title.slice(1)} (${aadsts.code})`
@@ -140,9 +210,8 @@ export function prtFailureFinding(f: PrtFailureFacts): Finding {
       ? unique([...aadsts.fix, ...prtEntries.filter((e) => e !== entries[0]).flatMap((e) => e.fix)])
       : unique([...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
     docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...prtEntries.flatMap((e) => e.docs)]),
-  };
-  if (f.serverCode || aadsts) finding.serverErrorCode = aadsts ? aadsts.code : f.serverCode;
-  return finding;
+    serverErrorCode: aadsts ? aadsts.code : f.serverCode || undefined,
+  });
 }
 
 function capitalize(s: string): string {

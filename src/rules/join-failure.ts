@@ -2,11 +2,12 @@
 // (Windows 10 1803 and later), matched against the cause and resolution tables of each phase.
 import type { DsregField } from '../dsregcmd/parse.js';
 import type { Reader } from '../evidence.js';
+import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
-import type { Finding, Phase } from '../types.js';
-import { joinFailureFinding } from './findings.js';
-import type { Rule } from './rule.js';
-import { cite, PHASE_ORDER, phaseOf, unique } from './util.js';
+import { PHASES, type Phase } from '../types.js';
+import { JOIN_FAILURE_FINDINGS, type JoinFailureId, reportJoinFailure } from './findings.js';
+import { defineRule, type Report } from './rule.js';
+import { cite, phaseOf, unique } from './util.js';
 
 /** The pre-join tests, the phase a failure of each belongs to, and what a failure says. */
 const TESTS: { key: string; phase: Phase | null; meaning: string; fix: string[] }[] = [
@@ -80,14 +81,16 @@ const PREVIOUS_KEYS = [
   'Request Id',
 ];
 
-export const joinFailure: Rule = {
+export const joinFailure = defineRule({
   id: 'join-failure',
   description:
-    'Finds the failed pre-join tests and the last failed registration (phase, client code, server code and message) and explains them with the guide tables.',
+    'Finds the failed pre-join tests (`FAIL [code/sub-code]`) and the last failed registration (Error Phase, Client ErrorCode, Server ErrorCode, Server Message) and explains them with the cause tables of each phase, including the registration service messages (throttled, tenant not found, device object or certificate not synchronized yet, SID verification).',
   step: 'Troubleshoot join failures, steps 3 and 4',
   phase: null,
-  check({ r, facts }) {
-    if (facts.joinType === 'hybrid' || facts.joinType === 'entra-joined') return [];
+  docs: [DOCS.findPhase, DOCS.precheck, DOCS.discover, DOCS.auth, DOCS.join],
+  findings: JOIN_FAILURE_FINDINGS,
+  check({ r, facts }, report) {
+    if (facts.joinType === 'hybrid' || facts.joinType === 'entra-joined') return;
     const byPhase = new Map<Phase | null, Failure>();
     const failureFor = (phase: Phase | null): Failure => {
       const existing = byPhase.get(phase);
@@ -121,16 +124,16 @@ export const joinFailure: Rule = {
       f.fixes.push(...test.fix);
     }
 
-    const out: Finding[] = [];
-    for (const f of byPhase.values()) out.push(toFinding(f, r));
-    out.sort((a, b) => PHASE_ORDER.indexOf(a.phase as Phase) - PHASE_ORDER.indexOf(b.phase as Phase));
-    return out;
+    const failures = [...byPhase.values()].sort(
+      (a, b) => PHASES.indexOf(a.phase as Phase) - PHASES.indexOf(b.phase as Phase),
+    );
+    for (const f of failures) reportFailure(report, f, r);
   },
-};
+});
 
-function toFinding(f: Failure, r: Reader): Finding {
+function reportFailure(report: Report<JoinFailureId>, f: Failure, r: Reader): void {
   const isRegistration = f.fields.some((x) => x.normKey === 'errorphase' || x.normKey === 'clienterrorcode');
-  return joinFailureFinding({
+  reportJoinFailure(report, {
     phase: f.phase,
     codes: f.codes,
     serverCode: isRegistration ? r.field('Server ErrorCode')?.value : undefined,

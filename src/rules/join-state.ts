@@ -1,46 +1,63 @@
 // Step 2 of the guide: DomainJoined, WorkplaceJoined and AzureAdJoined, and what the mix means.
 import { DOCS } from '../kb/docs.js';
 import { cite as citeEvent } from '../story/attempts.js';
-import type { Finding } from '../types.js';
-import type { Rule } from './rule.js';
+import { defineRule } from './rule.js';
 import { cite } from './util.js';
 
-export const joinState: Rule = {
+export const joinState = defineRule({
   id: 'join-state',
-  description: 'Reads the three join flags, names the join type and explains the unusual combinations.',
+  description:
+    'Reads the join flags and names the join type; explains not joined, registered only, dual state (WorkplaceJoined YES on a hybrid device) and EnterpriseJoined with AzureAdJoined.',
   step: 'Troubleshoot join failures, step 2',
   phase: null,
-  check({ r, facts }) {
-    const out: Finding[] = [];
+  docs: [DOCS.evaluateStatus],
+  findings: {
+    'join-type-inferred': {
+      severity: 'info',
+      title: 'Join state inferred: the capture has no Device State section',
+    },
+    'not-domain-joined': {
+      severity: 'info',
+      title: 'Not joined: the device is in no Active Directory domain and no Microsoft Entra tenant',
+    },
+    'entra-registered': {
+      severity: 'info',
+      title: 'Microsoft Entra registered (a work or school account on a personal device)',
+    },
+    'dual-state': {
+      severity: 'warning',
+      title: 'Dual state: hybrid joined and also Microsoft Entra registered',
+    },
+    'enterprise-and-entra-joined': {
+      severity: 'warning',
+      title: 'EnterpriseJoined and AzureAdJoined are both YES',
+    },
+  },
+  check({ r, facts }, report) {
     const flags = cite(r, 'AzureAdJoined', 'DomainJoined', 'WorkplaceJoined', 'EnterpriseJoined');
 
     if (facts.joinTypeInferred) {
-      out.push({
-        id: 'join-type-inferred',
-        severity: 'info',
-        phase: null,
-        title: 'Join state inferred: the capture has no Device State section',
-        codes: [],
+      const lastAttempt = facts.joinAttempts[facts.joinAttempts.length - 1];
+      const partial = r.field('AzureAdJoined') !== undefined || r.field('DomainJoined') !== undefined;
+      report('join-type-inferred', {
+        title: partial
+          ? 'Join state inferred: the Device State section is incomplete'
+          : 'Join state inferred: the capture has no Device State section',
         evidence: facts.joinTypeInferred.fields
           .flatMap((f) => r.cite(f))
           .concat(
-            facts.joinTypeInferred.fields.length === 0 && facts.joinAttempts.length > 0
-              ? [citeEvent(facts.joinAttempts[facts.joinAttempts.length - 1]!.records[0]!)]
+            facts.joinTypeInferred.fields.length === 0 && lastAttempt
+              ? [citeEvent(lastAttempt.records[0]!)]
               : [],
           ),
-        cause: `The input does not print DomainJoined or AzureAdJoined, so the join state was worked out from other fields: ${facts.joinTypeInferred.reason}.`,
+        cause: `The input does not print both DomainJoined and AzureAdJoined, so the join state was worked out from other fields: ${facts.joinTypeInferred.reason}.`,
         fix: ['Capture the full `dsregcmd /status` output to confirm the join state.'],
         docs: [DOCS.evaluateStatus],
       });
     }
 
     if (facts.joinType === 'not-joined') {
-      out.push({
-        id: 'not-domain-joined',
-        severity: 'info',
-        phase: null,
-        title: 'Not joined: the device is in no Active Directory domain and no Microsoft Entra tenant',
-        codes: [],
+      report('not-domain-joined', {
         evidence: flags,
         cause:
           'DomainJoined is NO, so Microsoft Entra hybrid join cannot happen on this device; it is not Microsoft Entra joined or registered either.',
@@ -52,12 +69,7 @@ export const joinState: Rule = {
     }
 
     if (facts.joinType === 'entra-registered') {
-      out.push({
-        id: 'entra-registered',
-        severity: 'info',
-        phase: null,
-        title: 'Microsoft Entra registered (a work or school account on a personal device)',
-        codes: [],
+      report('entra-registered', {
         evidence: flags,
         cause:
           'Only WorkplaceJoined is YES: a work or school account was added to this device, which registers it with Microsoft Entra ID. It is not domain joined, so hybrid join does not apply, and AzureAdPrt stays NO on a registered device (the work account gets its tokens through the account itself).',
@@ -67,12 +79,7 @@ export const joinState: Rule = {
     }
 
     if (facts.joinType === 'hybrid' && facts.workplaceJoined === true) {
-      out.push({
-        id: 'dual-state',
-        severity: 'warning',
-        phase: null,
-        title: 'Dual state: hybrid joined and also Microsoft Entra registered',
-        codes: [],
+      report('dual-state', {
         evidence: cite(r, 'WorkplaceJoined', 'AzureAdJoined', 'DomainJoined'),
         cause:
           'A work or school account was added before hybrid join finished, so the device holds both states. Windows 10 1607 and later ignore the registered account for sign-in; from 1803 (with KB4489894) Windows removes the registered state when a domain user signs in after hybrid join, but local accounts keep it.',
@@ -85,12 +92,7 @@ export const joinState: Rule = {
     }
 
     if (facts.enterpriseJoined === true && facts.azureAdJoined === true) {
-      out.push({
-        id: 'enterprise-and-entra-joined',
-        severity: 'warning',
-        phase: null,
-        title: 'EnterpriseJoined and AzureAdJoined are both YES',
-        codes: [],
+      report('enterprise-and-entra-joined', {
         evidence: cite(r, 'EnterpriseJoined', 'AzureAdJoined'),
         cause:
           'EnterpriseJoined means a join to an on-premises device registration service (AD FS); the documentation says it should not be YES together with AzureAdJoined. Leftovers of an old on-premises registration can cause it.',
@@ -100,6 +102,5 @@ export const joinState: Rule = {
         docs: [DOCS.dsregcmd],
       });
     }
-    return out;
   },
-};
+});

@@ -9,7 +9,7 @@ import { type ProbeRequest, runProbes, sortFindings } from '../../probe/run.js';
 import type { LdapTarget } from '../../probe/scp-ldap.js';
 import type { Cloud, ProbeOptions, ServiceEndpoints } from '../../probe/types.js';
 import { renderText } from '../../report/text.js';
-import type { Diagnosis, Finding, Phase } from '../../types.js';
+import { type Diagnosis, type Finding, PHASES, type Phase } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
 
@@ -175,8 +175,6 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
   else io.stdout(probeText(diagnosis, request, opts.cloud, elapsed, io));
   return diagnosis.verdict === 'healthy' ? 0 : 1;
 }
-
-const PHASES: Phase[] = ['precheck', 'discover', 'auth', 'join', 'post-join'];
 
 /** The probe's findings as a Diagnosis, the shape `diagnose --format json` prints. */
 export function toDiagnosis(findings: Finding[], request: ProbeRequest): Diagnosis {

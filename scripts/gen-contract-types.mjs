@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Generates src/contract/*.ts from ../shared/contract/*.schema.json: the TypeScript types of each
+// contract (with json-schema-to-typescript) and the enum arrays the code orders by (phases in flow
+// order, severities, verdicts, join types, reconcile states), so that nothing in src/ retypes them.
+//   node scripts/gen-contract-types.mjs            write the files
+//   node scripts/gen-contract-types.mjs --check    exit 1 if the committed files differ
+//   --contracts DIR / --out DIR                    read or write elsewhere (tests)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile } from 'json-schema-to-typescript';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : fallback;
+};
+const CONTRACTS = arg('--contracts', resolve(ROOT, '../shared/contract'));
+const OUT = arg('--out', join(ROOT, 'src/contract'));
+const CHECK = process.argv.includes('--check');
+
+/**
+ * The contracts, the names their parts get in TypeScript (a JSON pointer into the schema, then the
+ * type name), and the enum arrays to export (name, pointer, and what to leave out).
+ */
+const CONTRACTS_TO_TYPE = [
+  {
+    file: 'diagnosis.schema.json',
+    out: 'diagnosis.ts',
+    names: {
+      '': 'Diagnosis',
+      '/properties/verdict': 'Verdict',
+      '/properties/joinType': 'JoinType',
+      '/properties/device': 'DeviceSummary',
+      '/properties/prt': 'PrtSummary',
+      '/$defs/code': 'CodeRef',
+      '/$defs/evidence': 'Evidence',
+      '/$defs/finding': 'Finding',
+      '/$defs/finding/properties/severity': 'Severity',
+    },
+    enums: [
+      { name: 'PHASES', type: 'Phase', pointer: '/properties/phase', doc: 'The phases in flow order.' },
+      {
+        name: 'SEVERITIES',
+        type: 'Severity',
+        pointer: '/$defs/finding/properties/severity',
+        doc: 'Most severe first.',
+      },
+      { name: 'VERDICTS', type: 'Verdict', pointer: '/properties/verdict' },
+      { name: 'JOIN_TYPES', type: 'JoinType', pointer: '/properties/joinType' },
+    ],
+  },
+  {
+    file: 'event.schema.json',
+    out: 'event.ts',
+    names: { '': 'Event' },
+    enums: [],
+  },
+  {
+    file: 'lookup.schema.json',
+    out: 'lookup.ts',
+    names: { '': 'LookupResult' },
+    enums: [],
+  },
+  {
+    file: 'reconcile.schema.json',
+    out: 'reconcile.ts',
+    names: {
+      '': 'Reconciliation',
+      '/$defs/state': 'ReconcileState',
+      '/$defs/device': 'ReconciledDevice',
+      '/properties/inputs/items': 'ReconcileInput',
+      '/properties/inputs/items/properties/kind': 'ReconcileInputKind',
+    },
+    enums: [{ name: 'RECONCILE_STATES', type: 'ReconcileState', pointer: '/$defs/state' }],
+  },
+];
+
+function at(schema, pointer) {
+  let node = schema;
+  for (const part of pointer.split('/').slice(1)) {
+    node = node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (node === undefined) throw new Error(`no ${pointer}`);
+  }
+  return node;
+}
+
+/** An object the contract leaves open (no properties named) is a record of unknown values. */
+function openObjects(node) {
+  if (!node || typeof node !== 'object') return;
+  if (node.type === 'object' && !node.properties && node.additionalProperties === undefined) {
+    node.additionalProperties = true;
+  }
+  for (const v of Object.values(node)) openObjects(v);
+}
+
+async function generate(c) {
+  const schema = JSON.parse(readFileSync(join(CONTRACTS, c.file), 'utf8'));
+  openObjects(schema);
+  for (const [pointer, title] of Object.entries(c.names)) at(schema, pointer).title = title;
+  let types = await compile(schema, c.names[''], {
+    bannerComment: '',
+    additionalProperties: false,
+    unreachableDefinitions: false,
+    declareExternallyReferenced: true,
+    format: false,
+    cwd: CONTRACTS,
+    $refOptions: { resolve: { external: true } },
+  });
+  // A schema that another one references (reconcile -> diagnosis#/$defs/finding) is imported, not copied.
+  if (c.file === 'reconcile.schema.json') {
+    types = types.replace(/export interface Finding \{[\s\S]*?\n\}\n/, '');
+    types = types.replace(/export interface (CodeRef|Code|Evidence) \{[\s\S]*?\n\}\n/g, '');
+    types = `import type { Finding } from './diagnosis.js';\n\n${types}`;
+  }
+  const enums = c.enums.map((e) => {
+    const values = at(schema, e.pointer).enum.filter((v) => v !== null);
+    const doc = `/** ${e.doc ? `${e.doc} ` : ''}From ${c.file}${e.pointer ? `#${e.pointer}` : ''}. */`;
+    const array = `${doc}\nexport const ${e.name} = [${values.map((v) => `'${v}'`).join(', ')}] as const;`;
+    return e.type === 'Phase' ? `${array}\nexport type Phase = (typeof PHASES)[number];` : `${array}`;
+  });
+  const head = `// Generated by scripts/gen-contract-types.mjs from ../shared/contract/${c.file}: do not edit.\n// Regenerate with \`node scripts/gen-contract-types.mjs\` (\`--check\` tells whether this file is current).\n\n`;
+  return format(`${head}${types.trim()}\n${enums.length ? `\n${enums.join('\n\n')}\n` : ''}`, c.out);
+}
+
+/** The project's own formatter, so the files read like the rest of src/. */
+function format(text, name) {
+  return execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/@biomejs/biome/bin/biome'), 'format', `--stdin-file-path=src/contract/${name}`],
+    { input: text, encoding: 'utf8', cwd: ROOT },
+  );
+}
+
+const files = {};
+for (const c of CONTRACTS_TO_TYPE) files[c.out] = await generate(c);
+files['index.ts'] = format(
+  `// Generated by scripts/gen-contract-types.mjs: the types and enum arrays of ../shared/contract.\n${Object.keys(
+    files,
+  )
+    .map((f) => `export * from './${f.replace(/\.ts$/, '.js')}';`)
+    .join('\n')}\n`,
+  'index.ts',
+);
+
+let stale = 0;
+for (const [name, text] of Object.entries(files)) {
+  const path = join(OUT, name);
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  if (current === text) continue;
+  if (CHECK) {
+    console.error(`${path}: differs from the contract; run node scripts/gen-contract-types.mjs`);
+    stale++;
+  } else {
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(path, text);
+    console.log(`wrote ${path}`);
+  }
+}
+process.exit(stale ? 1 : 0);

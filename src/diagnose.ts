@@ -1,6 +1,6 @@
 // Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
 // and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
-import { type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
+import { type DsregStatus, parseDsregcmd, parseDsregcmdAll } from './dsregcmd/parse.js';
 import { readEvents, sniffEvents } from './events/read.js';
 import type { EventRecord, ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
@@ -174,7 +174,7 @@ export function analyzeInputs(
       continue;
     }
     try {
-      captures.push(parseDsregcmd(decodeText(input.bytes).text, input.name));
+      captures.push(...parseDsregcmdAll(decodeText(input.bytes).text, input.name));
       reports.push({ name: input.name, kind: 'dsregcmd', used: true });
     } catch (err) {
       if (!(err instanceof InputError) || !options.lenient) {

@@ -148,6 +148,41 @@ const KNOWN = [
 
 export const KNOWN_KEYS: ReadonlySet<string> = new Set(KNOWN.map(normalizeKey));
 
+/** The known keys, normalized, in the order the modern layout prints them. */
+export const KEY_ORDER: readonly string[] = KNOWN.map(normalizeKey);
+
+/** The known keys as printed, by normalized key. */
+export const KEY_NAMES: ReadonlyMap<string, string> = new Map(KNOWN.map((k) => [normalizeKey(k), k]));
+
+/** Keys whose value is YES or NO (sometimes with a note after it). */
+export const FLAG_KEYS: ReadonlySet<string> = new Set(
+  [
+    'AzureAdJoined',
+    'EnterpriseJoined',
+    'DomainJoined',
+    'TpmProtected',
+    'NgcSet',
+    'WorkplaceJoined',
+    'WamDefaultSet',
+    'AzureAdPrt',
+    'EnterprisePrt',
+    'OnPremTgt',
+    'CloudTgt',
+    'AadRecoveryEnabled',
+    'Auto Detect Settings',
+    'IsDeviceJoined',
+    'IsUserAzureAD',
+    'PolicyEnabled',
+    'PostLogonEnabled',
+    'DeviceEligible',
+    'SessionIsNotRemote',
+    'AdfsRefreshToken',
+    'AdfsRaIsReady',
+    'LogonCertTemplateReady',
+    'X509CertRequired',
+  ].map(normalizeKey),
+);
+
 /** Section names as printed, normalized the same way as keys ("Work Account 2" -> "workaccount"). */
 export function normalizeSection(name: string): string {
   return name

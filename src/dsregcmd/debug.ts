@@ -19,6 +19,8 @@ const SECTION = 'dsregcmd /join /debug';
 export interface DebugReport {
   fields: DsregField[];
   notes: string[];
+  /** The lines of the report's own `camelCase: value` pairs: read here, not as fields of /status. */
+  consumed: Set<number>;
 }
 
 /** The Diagnostic Data fields a `/debug` report tells, or undefined when the lines are not one. */
@@ -26,11 +28,13 @@ export function debugFields(lines: readonly Line[]): DebugReport | undefined {
   if (!lines.some((l) => MARKER.test(l.text.trim()))) return undefined;
   const values = new Map<string, { value: string; at: Line }>();
   let failureCode: { code: string; at: Line } | undefined;
+  const consumed = new Set<number>();
   for (const l of lines) {
     const t = l.text.trim();
     const kv = DEBUG_KV.exec(t);
     if (kv && !t.includes('::')) {
       values.set(kv[1]!.toLowerCase(), { value: kv[2]!.trim(), at: { line: l.line, text: t } });
+      consumed.add(l.line);
       continue;
     }
     // A trace line that reports a failure with its HRESULT: the last one is the cause.
@@ -88,5 +92,17 @@ export function debugFields(lines: readonly Line[]): DebugReport | undefined {
   if (registration && registration.value !== 'undefined') {
     add('Registration Type', 'registrationtype', registration.value, registration.at, 'registrationType');
   }
-  return { fields, notes };
+  const tenant = values.get('tenantid');
+  if (tenant && /^[0-9a-f-]{36}$/i.test(tenant.value)) {
+    fields.push({
+      section: SECTION,
+      sectionKey: 'diagnosticdata',
+      key: 'TenantId',
+      normKey: 'tenantid',
+      value: tenant.value,
+      line: tenant.at.line,
+      text: tenant.at.text,
+    });
+  }
+  return { fields, notes, consumed };
 }

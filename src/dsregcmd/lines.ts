@@ -40,6 +40,22 @@ const isSpace = (c: number) => c === 32 || c === 9;
 const isAlnum = (c: number) =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 0x7f;
 
+/** A line with the known keys found in it (found once, shifted as prefixes are cut off). */
+export interface Row extends Line {
+  spots: KeySpot[];
+}
+
+/** The same spots for the text from `offset` on. */
+export function shiftSpots(spots: readonly KeySpot[], offset: number): KeySpot[] {
+  if (offset === 0) return spots as KeySpot[];
+  const out: KeySpot[] = [];
+  for (const s of spots) {
+    if (s.start < offset) continue;
+    out.push({ ...s, start: s.start - offset, keyEnd: s.keyEnd - offset, valueStart: s.valueStart - offset });
+  }
+  return out;
+}
+
 /** A known key found in a line: where it starts, and where its value starts. */
 export interface KeySpot {
   start: number;

@@ -26,6 +26,38 @@ export function yesNo(value: string): 'YES' | 'NO' | undefined {
   return undefined;
 }
 
+const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+const TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/;
+// The value a key prints, where its shape is distinctive (../shared/reference/dsregcmd-fields.md):
+// an unknown label only takes a key whose value it could be.
+const SHAPES: Record<string, RegExp> = {
+  domainname: /^[A-Za-z0-9][A-Za-z0-9-]{0,14}$/,
+  virtualdesktop: /^NOT SET$/i,
+  devicename: /^[A-Za-z0-9][A-Za-z0-9.-]*$/,
+  deviceid: GUID,
+  tenantid: GUID,
+  keycontainerid: GUID,
+  thumbprint: /^[0-9A-F]{40}$/i,
+  tenantname: /./,
+  azureadprtupdatetime: TIME,
+  azureadprtexpirytime: TIME,
+  enterpriseprtupdatetime: TIME,
+  enterpriseprtexpirytime: TIME,
+  clienttime: TIME,
+  previousregistration: TIME,
+  errorphase: /^[a-z-]+$/i,
+  clienterrorcode: /^0x[0-9a-f]{1,8}$/i,
+};
+
+function fits(key: string, value: string): boolean {
+  const flag = yesNo(value) !== undefined;
+  if (FLAG_KEYS.has(key) !== flag) return false;
+  const shape = SHAPES[key];
+  if (shape) return shape.test(value);
+  if (key.endsWith('url')) return /^(?:https?:\/\/|$)/i.test(value);
+  return true;
+}
+
 const ORDER = new Map(KEY_ORDER.map((k, i) => [k, i]));
 // A label that is one identifier (`BrandNewKey2030`) is a key of a newer Windows build, in the
 // style of dsregcmd's own: never read as another key.
@@ -103,10 +135,9 @@ function align(
   let pos = before + 1;
   let skips = 0;
   for (const f of run) {
-    const flag = yesNo(f.value) !== undefined;
     while (pos < after) {
       const key = KEY_ORDER[pos]!;
-      if (!present.has(key) && FLAG_KEYS.has(key) === flag) break;
+      if (!present.has(key) && fits(key, f.value)) break;
       pos++;
       skips++;
     }

@@ -13,7 +13,7 @@
 import { InputError } from '../types.js';
 import { debugFields } from './debug.js';
 import { KNOWN_KEYS, KNOWN_SECTIONS, normalizeKey, normalizeSection } from './keys.js';
-import { borderAt, knownKeys, type Line, stripInvisible } from './lines.js';
+import { borderAt, knownKeys, type Line, type Row, shiftSpots, stripInvisible } from './lines.js';
 import { localize } from './localize.js';
 import { stripCmtrace, stripPrefix } from './prefix.js';
 import { unwrap } from './unwrap.js';
@@ -101,12 +101,13 @@ export function parseDsregcmd(text: string, source = '-'): DsregStatus {
 /** Undo what forums and HTML reports do to the text, line by line, keeping original line numbers. */
 function cleanLines(raw: Line[]): Line[] {
   const out: Line[] = [];
-  const hasHtml = raw.some((l) => HTML_HINT.test(l.text));
+  const hasHtml = raw.some((l) => (l.text.includes('<') || l.text.includes('&')) && HTML_HINT.test(l.text));
   for (const { line, text } of raw) {
     const pieces = hasHtml ? text.split(/<br\s*\/?>/i) : [text];
     for (let piece of pieces) {
       if (hasHtml) piece = decodeHtml(piece);
-      piece = piece.replace(/\t/g, '    ').replace(/\*\*|__/g, '');
+      if (piece.includes('\t')) piece = piece.replace(/\t/g, '    ');
+      if (piece.includes('**') || piece.includes('__')) piece = piece.replace(/\*\*|__/g, '');
       piece = unquote(piece).trimEnd();
       if (piece.startsWith('`')) piece = piece.replace(/^`+/, '');
       if (piece.endsWith('`')) piece = piece.replace(/`+$/, '');
@@ -146,24 +147,24 @@ function decodeHtml(piece: string): string {
 }
 
 /** Several `Key : value` pairs on one line (a chat client or a translation joined them): one line each. */
-function splitJoined(lines: Line[]): Line[] {
-  const out: Line[] = [];
-  for (const l of lines) {
-    if (l.text.trimStart().startsWith('|')) {
-      out.push(l);
-      continue;
-    }
-    const spots = knownKeys(l.text);
-    if (spots.length < 2) {
-      out.push(l);
+function splitJoined(rows: Row[]): Row[] {
+  const out: Row[] = [];
+  for (const r of rows) {
+    const spots = r.spots;
+    if (spots.length < 2 || r.text.trimStart().startsWith('|')) {
+      out.push(r);
       continue;
     }
     let from = 0;
-    for (let k = 1; k < spots.length; k++) {
-      out.push({ line: l.line, text: l.text.slice(from, spots[k]!.start).trimEnd() });
-      from = spots[k]!.start;
+    for (let k = 1; k <= spots.length; k++) {
+      const end = k < spots.length ? spots[k]!.start : r.text.length;
+      out.push({
+        line: r.line,
+        text: r.text.slice(from, end).trimEnd(),
+        spots: shiftSpots([spots[k - 1]!], from),
+      });
+      from = end;
     }
-    out.push({ line: l.line, text: l.text.slice(from) });
   }
   return out;
 }
@@ -177,10 +178,8 @@ function pipeCells(trimmed: string): string[] | undefined {
 }
 
 function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
-  let lines = cleanLines(raw);
-  lines = stripCmtrace(lines);
-  lines = stripPrefix(lines);
-  lines = splitJoined(lines);
+  const cleaned = stripCmtrace(cleanLines(raw));
+  const lines = splitJoined(stripPrefix(cleaned.map((l) => ({ ...l, spots: knownKeys(l.text) }))));
   const sections: DsregSection[] = [];
   const fields: DsregField[] = [];
   /** Fields with unknown keys in a section whose name is not known either (a translated box). */
@@ -190,7 +189,7 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
   let lastField: DsregField | undefined;
   let lastLength = 0;
 
-  for (const { line, text: t } of lines) {
+  for (const { line, text: t, spots } of lines) {
     const trimmed = t.trim();
     if (trimmed === '') {
       lastField = undefined;
@@ -225,11 +224,12 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
       key = cells[0]!;
       value = cells[1]!;
     } else {
-      const spot = knownKeys(trimmed, 1)[0];
-      if (spot && spot.start === 0) {
+      const spot = spots[0];
+      const lead = t.length - t.trimStart().length;
+      if (spot && spot.start === lead) {
         key = spot.key;
         normKey = spot.normKey;
-        value = trimmed.slice(spot.valueStart);
+        value = t.slice(spot.valueStart);
       } else {
         const kv = KEY_VALUE.exec(trimmed);
         if (kv) {
@@ -288,12 +288,14 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
   const notes: string[] = [];
   const debug = debugFields(lines);
   let layout: DsregLayout | undefined;
+  let all = fields;
   if (debug) {
-    fields.push(...debug.fields);
+    all = fields.filter((f) => !debug.consumed.has(f.line));
+    all.push(...debug.fields);
     notes.push(...debug.notes);
-    layout = 'debug';
+    if (sections.length === 0) layout = 'debug';
   }
-  const kept = localize(fields, tentative, notes);
+  const kept = localize(all, tentative, notes);
   if (!kept.some((f) => KNOWN_KEYS.has(f.normKey))) return undefined;
   layout ??= sections.length > 0 ? 'boxed' : kept.length >= 6 ? 'list' : 'fragment';
   const status: DsregStatus = { source, layout, sections, fields: kept, lines };

@@ -4,7 +4,7 @@
 // (`2024-05-01 10:00:00 INFO `). Nothing here lists these: the prefix is found from the lines
 // themselves, as the longest run of tokens (digit runs, space runs, words, single punctuation)
 // that the lines holding a capture's structure (a border or a known key) share before it.
-import { borderAt, knownKeys, type Line } from './lines.js';
+import { borderAt, type Line, type Row, shiftSpots } from './lines.js';
 
 type Token =
   | { kind: 'digits' }
@@ -52,9 +52,9 @@ function sameToken(a: Token, b: Token): boolean {
 }
 
 /** Where the capture's structure starts in a line, or -1 when the line shows none. */
-function contentStart(text: string): number {
-  const b = borderAt(text);
-  const k = knownKeys(text, 1)[0]?.start ?? -1;
+function contentStart(row: Row): number {
+  const b = borderAt(row.text);
+  const k = row.spots[0]?.start ?? -1;
   if (b < 0) return k;
   if (k < 0) return b;
   return Math.min(b, k);
@@ -67,14 +67,18 @@ function leadingSpaces(text: string): number {
 }
 
 /** The prefix the structural lines share, as tokens; undefined when they share none. */
-export function findPrefix(lines: readonly Line[]): Token[] | undefined {
+export function findPrefix(rows: readonly Row[]): Token[] | undefined {
   const prefixes: Token[][] = [];
-  for (const { text } of lines) {
-    const start = contentStart(text);
+  let bare = 0;
+  for (const row of rows) {
+    const start = contentStart(row);
     if (start < 0) continue;
-    prefixes.push(tokenize(text.slice(leadingSpaces(text), start)));
+    const lead = leadingSpaces(row.text);
+    // Most captures carry no prefix: no need to tokenize what is only indentation.
+    if (lead >= start) bare++;
+    else prefixes.push(tokenize(row.text.slice(lead, start)));
   }
-  if (prefixes.length < 2) return undefined;
+  if (prefixes.length < 2 || bare > (bare + prefixes.length) * 0.2) return undefined;
   // The prefix of most lines: a few structural lines may lack it (the first line of a paste).
   const counts = new Map<string, number>();
   const sig = (p: Token[]) => (p[0] ? `${p[0].kind}:${p[0].kind === 'char' ? p[0].c : ''}` : '');
@@ -82,7 +86,7 @@ export function findPrefix(lines: readonly Line[]): Token[] | undefined {
   let best = '';
   let bestCount = 0;
   for (const [k, n] of counts) if (n > bestCount) [best, bestCount] = [k, n];
-  if (best === '' || bestCount < prefixes.length * 0.8 || bestCount < 2) return undefined;
+  if (best === '' || bestCount < (prefixes.length + bare) * 0.8 || bestCount < 2) return undefined;
   let common: Token[] | undefined;
   for (const p of prefixes) {
     if (sig(p) !== best) continue;
@@ -141,14 +145,14 @@ function matchPrefix(text: string, tokens: Token[]): number | 'partial' {
 }
 
 /** The lines without the prefix they share; lines that do not carry it stay as they are. */
-export function stripPrefix(lines: Line[]): Line[] {
-  const tokens = findPrefix(lines);
-  if (!tokens) return lines;
-  return lines.map((l) => {
-    const at = matchPrefix(l.text, tokens);
-    if (at === 'partial') return { line: l.line, text: '' };
-    if (at < 0) return l;
-    return { line: l.line, text: l.text.slice(at) };
+export function stripPrefix(rows: Row[]): Row[] {
+  const tokens = findPrefix(rows);
+  if (!tokens) return rows;
+  return rows.map((r) => {
+    const at = matchPrefix(r.text, tokens);
+    if (at === 'partial') return { line: r.line, text: '', spots: [] };
+    if (at < 0) return r;
+    return { line: r.line, text: r.text.slice(at), spots: shiftSpots(r.spots, at) };
   });
 }
 

@@ -1,0 +1,62 @@
+// Benchmark: how many `dsregcmd /status` captures the parser reads per second, against the floor
+// any parser pays measured in the same run (split into lines and match one key/value regex on
+// each), on the example captures and the public samples; and the same for a capture pasted the
+// hard ways (a prefix on every line, inside a JSON string), which pay the unwrapping steps.
+// Run: npm run build && node bench/parse.mjs
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseDsregcmd } from '../dist/index.js';
+
+function read(dir) {
+  const url = new URL(dir, import.meta.url);
+  try {
+    return readdirSync(url)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => readFileSync(new URL(f, url), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+const clean = [...read('../examples/dsregcmd/'), ...read('../../shared/samples/dsregcmd/')];
+const pasted = clean.flatMap((t) => [
+  t
+    .split(/\r?\n/)
+    .map((l) => `# ${l}`)
+    .join('\n'),
+  JSON.stringify({ Output: t.replace(/\r?\n/g, '\r\n') }),
+]);
+
+function rate(texts, fn, seconds = 1.5) {
+  for (let i = 0; i < 200; i++) fn(texts[i % texts.length]);
+  let n = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) {
+    for (const t of texts) fn(t);
+    n += texts.length;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+let sink = 0;
+const floor = (t) => {
+  for (const line of t.split(/\r?\n/)) if (/^\s*([A-Za-z][\w .-]*?)\s*:\s(.*)$/.exec(line)) sink++;
+};
+const parse = (t) => {
+  sink += parseDsregcmd(t, 'bench').fields.length;
+};
+
+const rows = [
+  ['plain captures', clean],
+  ['pasted (# prefix, JSON string)', pasted],
+];
+const lines = clean.reduce((a, t) => a + t.split('\n').length, 0) / clean.length;
+console.log(`inputs: ${clean.length} captures, ${lines.toFixed(0)} lines on average`);
+for (const [name, texts] of rows) {
+  const ref = rate(texts, floor);
+  const ours = rate(texts, parse);
+  console.log(
+    `${name.padEnd(32)} parser ${ours.toFixed(0).padStart(7)} captures/s   floor ${ref.toFixed(0).padStart(7)}   ratio ${(ref / ours).toFixed(1)}x`,
+  );
+}
+if (sink < 0) console.log(sink);

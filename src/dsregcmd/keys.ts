@@ -9,7 +9,7 @@ export function normalizeKey(key: string): string {
 }
 
 /** Misspellings that real outputs and documentation copies carry. */
-const KEY_ALIASES: Record<string, string> = {
+export const KEY_ALIASES: Readonly<Record<string, string>> = {
   dmcomplianceurl: 'mdmcomplianceurl',
   httpsstatus: 'httpsstatus',
 };

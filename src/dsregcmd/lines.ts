@@ -1,7 +1,7 @@
 // Lines of a paste, each with the line of the original input it came from, and the helpers every
 // unwrapping step shares. Every function here is linear in its input: no regex that can backtrack
 // on a long run of spaces (a paste may carry megabytes of them).
-import { KNOWN_KEYS, normalizeKey } from './keys.js';
+import { KEY_ALIASES, KNOWN_KEYS } from './keys.js';
 
 export interface Line {
   /** 1-based line in the original input. */
@@ -11,18 +11,9 @@ export interface Line {
 
 /** Splits at CRLF, LF or CR; line numbers start at `first`. */
 export function splitLines(text: string, first = 1): Line[] {
-  const out: Line[] = [];
-  let start = 0;
-  let n = first;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      out.push({ line: n++, text: text.slice(start, i) });
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      start = i + 1;
-    }
-  }
-  out.push({ line: n, text: text.slice(start) });
+  const parts = text.split(/\r\n|\n|\r/);
+  const out: Line[] = new Array(parts.length);
+  for (let i = 0; i < parts.length; i++) out[i] = { line: first + i, text: parts[i]! };
   return out;
 }
 
@@ -33,6 +24,7 @@ const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
 const WIDE_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 
 export function stripInvisible(text: string): string {
+  if (!/[^\x00-\x7f]/.test(text)) return text;
   return text.replace(INVISIBLE, '').replace(WIDE_SPACES, ' ');
 }
 
@@ -69,18 +61,39 @@ export interface KeySpot {
 
 // The longest key of the table is 4 words and under 30 characters: looking back further than this
 // from a colon is never needed, and bounding it keeps the scan linear on lines without spaces.
-const MAX_KEY_WORDS = 4;
 const MAX_KEY_CHARS = 48;
 
-const normCache = new Map<string, string>();
-function norm(key: string): string {
-  let n = normCache.get(key);
-  if (n === undefined) {
-    n = normalizeKey(key);
-    if (normCache.size < 4096) normCache.set(key, n);
-  }
-  return n;
+// The known keys, normalized ([a-z0-9] only), in a trie read from the key's last character back
+// to its first: from a colon, one walk back over the text finds the longest key that ends there,
+// with no slicing and no hashing. Spaces, hyphens, dots and underscores are skipped as
+// normalizeKey drops them.
+const ALPHABET = 36;
+const trie: number[] = [];
+const terminal: (string | undefined)[] = [];
+function addNode(): number {
+  for (let i = 0; i < ALPHABET; i++) trie.push(-1);
+  terminal.push(undefined);
+  return terminal.length - 1;
 }
+const slot = (c: number) =>
+  c >= 97 && c <= 122 ? c - 97 : c >= 65 && c <= 90 ? c - 65 : c >= 48 && c <= 57 ? 26 + c - 48 : -1;
+addNode();
+for (const [spelling, key] of [...[...KNOWN_KEYS].map((k) => [k, k]), ...Object.entries(KEY_ALIASES)]) {
+  let node = 0;
+  for (let i = spelling!.length - 1; i >= 0; i--) {
+    const s = slot(spelling!.charCodeAt(i));
+    let next = trie[node * ALPHABET + s]!;
+    if (next < 0) {
+      next = addNode();
+      trie[node * ALPHABET + s] = next;
+    }
+    node = next;
+  }
+  terminal[node] = key;
+}
+const TRIE = Int32Array.from(trie);
+// Characters normalizeKey removes inside a key.
+const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || c === 46 || c === 58;
 
 /**
  * The known keys of a line, left to right: a key is one to four words right before a colon that is
@@ -106,13 +119,14 @@ export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY): KeySp
 
 /** The next ':' (or the full-width '：' of CJK text) followed by whitespace or the end of the text. */
 function nextSeparator(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 58 && c !== 0xff1a) continue;
+  let i = text.indexOf(':', from);
+  while (i >= 0) {
     const next = text.charCodeAt(i + 1);
-    if (Number.isNaN(next) || isSpace(next) || c === 0xff1a) return i;
+    if (Number.isNaN(next) || isSpace(next)) break;
+    i = text.indexOf(':', i + 1);
   }
-  return -1;
+  const wide = text.indexOf('\uff1a', from);
+  return wide >= 0 && (i < 0 || wide < i) ? wide : i;
 }
 
 function keyBefore(text: string, colon: number, minStart: number): KeySpot | undefined {
@@ -121,22 +135,18 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
   if (keyEnd <= minStart) return undefined;
   const floor = Math.max(minStart, keyEnd - MAX_KEY_CHARS);
   let best: { start: number; normKey: string } | undefined;
-  let pos = keyEnd;
-  for (let words = 0; words < MAX_KEY_WORDS && pos > floor; words++) {
-    let wordStart = pos;
-    while (wordStart > floor && !isSpace(text.charCodeAt(wordStart - 1))) wordStart--;
-    // Inside the first word, a key may follow punctuation glued to it (`#AzureAdJoined`, `1.NgcSet`).
-    for (let s = wordStart; s < pos; s++) {
-      if (s > wordStart && isAlnum(text.charCodeAt(s - 1))) continue;
-      if (!isAlnum(text.charCodeAt(s))) continue;
-      const n = norm(text.slice(s, keyEnd));
-      if (KNOWN_KEYS.has(n)) {
-        best = { start: s, normKey: n };
-        break;
-      }
-    }
-    pos = wordStart;
-    while (pos > floor && isSpace(text.charCodeAt(pos - 1))) pos--;
+  let node = 0;
+  for (let p = keyEnd - 1; p >= floor; p--) {
+    const c = text.charCodeAt(p);
+    if (isSkipped(c)) continue;
+    const s = slot(c);
+    if (s < 0) break;
+    node = TRIE[node * ALPHABET + s]!;
+    if (node < 0) break;
+    const key = terminal[node];
+    // A key starts a word, or follows punctuation glued to it (`#AzureAdJoined`, `1.NgcSet`).
+    if (key !== undefined && (p === minStart || !isAlnum(text.charCodeAt(p - 1))))
+      best = { start: p, normKey: key };
   }
   if (!best) return undefined;
   let valueStart = colon + 1;
@@ -157,9 +167,5 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
 
 /** Index of a `+-----…` border (twenty dashes or more), or -1. */
 export function borderAt(text: string): number {
-  const i = text.indexOf('+--');
-  if (i < 0) return -1;
-  let j = i + 1;
-  while (text.charCodeAt(j) === 45) j++;
-  return j - i - 1 >= 20 ? i : -1;
+  return text.indexOf('+--------------------');
 }

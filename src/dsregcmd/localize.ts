@@ -91,6 +91,7 @@ export function localize(
 }
 
 function matchLabels(fields: DsregField[], tentative: ReadonlySet<DsregField>, notes: string[]): void {
+  if (fields.every((f) => KNOWN_KEYS.has(f.normKey))) return;
   const present = new Set(fields.map((f) => f.normKey).filter((k) => KNOWN_KEYS.has(k)));
   let i = 0;
   while (i < fields.length) {

@@ -68,9 +68,10 @@ const HTML_HINT =
  */
 export function parseDsregcmdAll(text: string, source = '-'): DsregStatus[] {
   const clean = stripInvisible(text);
+  const marks = marksOf(clean);
   const out: DsregStatus[] = [];
   for (const lines of unwrap(clean)) {
-    const s = parseCapture(lines, source);
+    const s = parseCapture(lines, source, marks);
     if (s) out.push(s);
   }
   if (out.length === 0) {
@@ -98,20 +99,52 @@ export function parseDsregcmd(text: string, source = '-'): DsregStatus {
   return merged;
 }
 
-/** Undo what forums and HTML reports do to the text, line by line, keeping original line numbers. */
-function cleanLines(raw: Line[]): Line[] {
-  const out: Line[] = [];
-  const hasHtml = raw.some((l) => (l.text.includes('<') || l.text.includes('&')) && HTML_HINT.test(l.text));
+/** What the whole text holds, so that each clean-up step runs only on text that needs it. */
+interface Marks {
+  html: boolean;
+  tab: boolean;
+  markdown: boolean;
+  quote: boolean;
+  tick: boolean;
+  wideColon: boolean;
+  cmtrace: boolean;
+  debug: boolean;
+}
+
+function marksOf(text: string): Marks {
+  return {
+    html: (text.includes('<') || text.includes('&')) && HTML_HINT.test(text),
+    tab: text.includes('\t'),
+    markdown: text.includes('**') || text.includes('__'),
+    quote: text.includes('>'),
+    tick: text.includes('`'),
+    wideColon: text.includes('\uff1a'),
+    cmtrace: text.includes('<![LOG[') || text.includes(']LOG]!>'),
+    debug: DEBUG_HINT.test(text),
+  };
+}
+
+const DEBUG_HINT = /dsregcmd::|DsrCmd\w*::|DSREGCMD_END_STATUS|preCheckResult:/;
+
+/**
+ * Undo what forums and HTML reports do to the text, line by line, keeping original line numbers,
+ * and find the known keys of each line once. Each clean-up runs only where its mark is present.
+ */
+function cleanLines(raw: Line[], marks: Marks): Row[] {
+  const out: Row[] = [];
+  const hasHtml = marks.html && raw.some((l) => HTML_HINT.test(l.text));
+  const { tab, markdown, quote, tick, wideColon } = marks;
   for (const { line, text } of raw) {
     const pieces = hasHtml ? text.split(/<br\s*\/?>/i) : [text];
     for (let piece of pieces) {
       if (hasHtml) piece = decodeHtml(piece);
-      if (piece.includes('\t')) piece = piece.replace(/\t/g, '    ');
-      if (piece.includes('**') || piece.includes('__')) piece = piece.replace(/\*\*|__/g, '');
-      piece = unquote(piece).trimEnd();
-      if (piece.startsWith('`')) piece = piece.replace(/^`+/, '');
-      if (piece.endsWith('`')) piece = piece.replace(/`+$/, '');
-      out.push({ line, text: piece });
+      if (tab && piece.includes('\t')) piece = piece.replace(/\t/g, '    ');
+      if (markdown && (piece.includes('**') || piece.includes('__'))) piece = piece.replace(/\*\*|__/g, '');
+      if (quote) piece = unquote(piece);
+      piece = piece.trimEnd();
+      if (tick && piece.includes('`')) piece = piece.replace(/^`+/, '').replace(/`+$/, '');
+      const spots = piece.includes(':') || (wideColon && piece.includes('\uff1a')) ? knownKeys(piece) : [];
+      out.push({ line, text: piece, spots });
     }
   }
   return out;
@@ -177,9 +210,8 @@ function pipeCells(trimmed: string): string[] | undefined {
   return cells.length <= 2 ? cells : undefined;
 }
 
-function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
-  const cleaned = stripCmtrace(cleanLines(raw));
-  const lines = splitJoined(stripPrefix(cleaned.map((l) => ({ ...l, spots: knownKeys(l.text) }))));
+function parseCapture(raw: Line[], source: string, marks: Marks): DsregStatus | undefined {
+  const lines = splitJoined(stripPrefix(cleanLines(marks.cmtrace ? stripCmtrace(raw) : raw, marks)));
   const sections: DsregSection[] = [];
   const fields: DsregField[] = [];
   /** Fields with unknown keys in a section whose name is not known either (a translated box). */
@@ -199,7 +231,7 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
       lastField = undefined;
       continue;
     }
-    if (PROMPT.test(trimmed)) {
+    if (trimmed.includes(':\\') && PROMPT.test(trimmed)) {
       // A new prompt ends the capture's last section: what follows is other shell output.
       section = undefined;
       lastField = undefined;
@@ -208,7 +240,7 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
     const cells = pipeCells(trimmed);
     if (cells && cells.length === 1) {
       const name = cells[0]!;
-      const key = normalizeSection(name);
+      const key = sectionKey(name);
       if (KNOWN_SECTIONS.has(key) || SECTION_NAME.test(name)) {
         section = { name, key, line };
         knownInSection = KNOWN_SECTIONS.has(key);
@@ -225,12 +257,12 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
       value = cells[1]!;
     } else {
       const spot = spots[0];
-      const lead = t.length - t.trimStart().length;
-      if (spot && spot.start === lead) {
+      if (spot && spot.start === leadingSpaces(t)) {
         key = spot.key;
         normKey = spot.normKey;
         value = t.slice(spot.valueStart);
-      } else {
+      } else if (section) {
+        // Unknown keys count only inside a boxed section.
         const kv = KEY_VALUE.exec(trimmed);
         if (kv) {
           key = kv[1]!.trim();
@@ -286,7 +318,7 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
   }
 
   const notes: string[] = [];
-  const debug = debugFields(lines);
+  const debug = marks.debug ? debugFields(lines) : undefined;
   let layout: DsregLayout | undefined;
   let all = fields;
   if (debug) {
@@ -303,6 +335,23 @@ function parseCapture(raw: Line[], source: string): DsregStatus | undefined {
   return status;
 }
 
+function leadingSpaces(text: string): number {
+  let i = 0;
+  while (text.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+const sectionKeys = new Map<string, string>();
+function sectionKey(name: string): string {
+  let k = sectionKeys.get(name);
+  if (k === undefined) {
+    k = normalizeSection(name);
+    if (sectionKeys.size < 1024) sectionKeys.set(name, k);
+  }
+  return k;
+}
+
 function cleanValue(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
+  const v = value.trim();
+  return v.includes('  ') || v.includes('\t') || v.includes('\n') ? v.replace(/\s+/g, ' ') : v;
 }

@@ -185,11 +185,16 @@ export const FLAG_KEYS: ReadonlySet<string> = new Set(
 
 /** Section names as printed, normalized the same way as keys ("Work Account 2" -> "workaccount"). */
 export function normalizeSection(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/\s+\d+$/, '')
-    .replace(/[\s\-_.:]/g, '');
+  // The trailing number is cut by hand: `/\s+\d+$/` backtracks on a long run of spaces.
+  let end = name.length;
+  while (end > 0 && isDigit(name.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && /\s/.test(name[start - 1]!)) start--;
+  const base = end < name.length && start < end ? name.slice(0, start) : name;
+  return base.toLowerCase().replace(/[\s\-_.:]/g, '');
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 export const KNOWN_SECTIONS: ReadonlySet<string> = new Set(
   [

@@ -98,8 +98,9 @@ const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || 
 /**
  * The known keys of a line, left to right: a key is one to four words right before a colon that is
  * followed by a space or the end of the line (so times and URLs in values never count), and each
- * key after the first starts after the previous one's value has begun (so `KeySignTest: : PASSED`
- * stays one field). `limit` stops after that many keys.
+ * key after the first starts where the previous one's value starts or later (so `KeySignTest: :
+ * PASSED` stays one field, and a key with an empty value may be followed by the next key).
+ * `limit` stops after that many keys.
  */
 export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY): KeySpot[] {
   const out: KeySpot[] = [];
@@ -113,7 +114,7 @@ export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY): KeySp
     const spot = keyBefore(text, colon, minStart);
     if (!spot) continue;
     out.push(spot);
-    minStart = spot.valueStart + 1;
+    minStart = spot.valueStart;
   }
   return out;
 }

@@ -13,7 +13,15 @@
 import { InputError } from '../types.js';
 import { debugFields } from './debug.js';
 import { KNOWN_KEYS, KNOWN_SECTIONS, normalizeKey, normalizeSection } from './keys.js';
-import { borderAt, knownKeys, type Line, type Row, shiftSpots, stripInvisible } from './lines.js';
+import {
+  borderAt,
+  type KeySpot,
+  knownKeys,
+  type Line,
+  type Row,
+  shiftSpots,
+  stripInvisible,
+} from './lines.js';
 import { localize } from './localize.js';
 import { stripCmtrace, stripPrefix } from './prefix.js';
 import { unwrap } from './unwrap.js';
@@ -133,21 +141,27 @@ const DEBUG_HINT = /dsregcmd::|DsrCmd\w*::|DSREGCMD_END_STATUS|preCheckResult:/;
 function cleanLines(raw: Line[], marks: Marks): Row[] {
   const out: Row[] = [];
   const hasHtml = marks.html && raw.some((l) => HTML_HINT.test(l.text));
-  const { tab, markdown, quote, tick, wideColon } = marks;
   for (const { line, text } of raw) {
-    const pieces = hasHtml ? text.split(/<br\s*\/?>/i) : [text];
-    for (let piece of pieces) {
-      if (hasHtml) piece = decodeHtml(piece);
-      if (tab && piece.includes('\t')) piece = piece.replace(/\t/g, '    ');
-      if (markdown && (piece.includes('**') || piece.includes('__'))) piece = piece.replace(/\*\*|__/g, '');
-      if (quote) piece = unquote(piece);
-      piece = piece.trimEnd();
-      if (tick && piece.includes('`')) piece = piece.replace(/^`+/, '').replace(/`+$/, '');
-      const spots = piece.includes(':') || (wideColon && piece.includes('\uff1a')) ? knownKeys(piece) : [];
-      out.push({ line, text: piece, spots });
+    if (!hasHtml) {
+      out.push(cleanPiece(line, text, marks));
+      continue;
     }
+    for (const piece of text.split(/<br\s{0,8}\/?>/i)) out.push(cleanPiece(line, decodeHtml(piece), marks));
   }
   return out;
+}
+
+const NO_SPOTS: KeySpot[] = [];
+
+function cleanPiece(line: number, text: string, marks: Marks): Row {
+  let piece = text;
+  if (marks.tab && piece.includes('\t')) piece = piece.replace(/\t/g, '    ');
+  if (marks.markdown && (piece.includes('**') || piece.includes('__'))) piece = piece.replace(/\*\*|__/g, '');
+  if (marks.quote) piece = unquote(piece);
+  piece = piece.trimEnd();
+  if (marks.tick && piece.includes('`')) piece = piece.replace(/^`+/, '').replace(/`+$/, '');
+  const hasColon = piece.includes(':') || (marks.wideColon && piece.includes('\uff1a'));
+  return { line, text: piece, spots: hasColon ? knownKeys(piece) : NO_SPOTS };
 }
 
 /** Removes e-mail quoting (`> `, `>> `) at the start of a line. */
@@ -167,7 +181,7 @@ const ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', quot: '"
 
 function decodeHtml(piece: string): string {
   return piece
-    .replace(/<\/?[a-z][^>]*>/gi, '')
+    .replace(/<\/?[a-z][^<>]{0,400}>/gi, '')
     .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (m, e: string) => {
       if (e[0] === '#') {
         const code =
@@ -181,6 +195,7 @@ function decodeHtml(piece: string): string {
 
 /** Several `Key : value` pairs on one line (a chat client or a translation joined them): one line each. */
 function splitJoined(rows: Row[]): Row[] {
+  if (!rows.some((r) => r.spots.length > 1)) return rows;
   const out: Row[] = [];
   for (const r of rows) {
     const spots = r.spots;

@@ -150,7 +150,7 @@ export function stripPrefix(rows: Row[]): Row[] {
   if (!tokens) return rows;
   return rows.map((r) => {
     const at = matchPrefix(r.text, tokens);
-    if (at === 'partial') return { line: r.line, text: '', spots: [] };
+    if (at === 'partial') return { line: r.line, text: '', spots: r.spots.length === 0 ? r.spots : [] };
     if (at < 0) return r;
     return { line: r.line, text: r.text.slice(at), spots: shiftSpots(r.spots, at) };
   });

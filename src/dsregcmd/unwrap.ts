@@ -21,7 +21,6 @@ function unwrapLines(text: string, lineOf: ((n: number) => number) | undefined, 
   if (parts.length === 0 && text.includes('"')) parts.push(...csvCells(text));
   const captures: Line[][] = [];
   for (const p of parts) {
-    if (!holdsCapture(p.text)) continue;
     const map = (n: number) => {
       const raw = p.lines[Math.min(n, p.lines.length) - 1]!;
       return lineOf ? lineOf(raw) : raw;
@@ -35,16 +34,21 @@ function unwrapLines(text: string, lineOf: ((n: number) => number) | undefined, 
 function holdsCapture(text: string): boolean {
   let keys = 0;
   let border = false;
-  for (const { text: t } of splitLines(text)) {
-    if (knownKeys(t, 1).length > 0) keys++;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const t = text.slice(start, end);
+    if (t.includes(':') && knownKeys(t, 1).length > 0) keys++;
     else if (!border && borderAt(t) >= 0) border = true;
     if (keys >= 2 || (border && keys >= 1)) return true;
+    start = end + 1;
   }
   return false;
 }
 
 /**
- * Every JSON string literal that holds an escaped line break, decoded. `lines[i]` is the input line
+ * Every JSON string literal that holds an escaped line break and a capture, decoded. `lines[i]` is the input line
  * where decoded line i+1 starts.
  */
 function jsonStrings(text: string): Array<{ text: string; lines: number[] }> {
@@ -96,7 +100,7 @@ function jsonStrings(text: string): Array<{ text: string; lines: number[] }> {
     }
     if (text.charCodeAt(j) === 34) {
       s += text.slice(chunk, j);
-      if (breaks > 0) out.push({ text: s, lines });
+      if (breaks > 0 && holdsCapture(s)) out.push({ text: s, lines });
     } else if (text.charCodeAt(j) === 10) {
       // The newline ended the bad literal: count it once.
       i = j;
@@ -108,8 +112,8 @@ function jsonStrings(text: string): Array<{ text: string; lines: number[] }> {
 }
 
 /**
- * Every quoted CSV cell (comma, semicolon or tab separated, `""` for a quote) that spans lines,
- * decoded, with the input line of each of its lines.
+ * Every quoted CSV cell (comma, semicolon or tab separated, `""` for a quote) that spans lines and
+ * holds a capture, decoded, with the input line of each of its lines.
  */
 function csvCells(text: string): Array<{ text: string; lines: number[] }> {
   const out: Array<{ text: string; lines: number[] }> = [];
@@ -143,7 +147,7 @@ function csvCells(text: string): Array<{ text: string; lines: number[] }> {
         }
       }
       s += text.slice(chunk, j);
-      if (closed && lines.length > 1) out.push({ text: s, lines });
+      if (closed && lines.length > 1 && holdsCapture(s)) out.push({ text: s, lines });
       i = j;
       cellStart = false;
       continue;

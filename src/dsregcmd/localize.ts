@@ -58,6 +58,9 @@ function fits(key: string, value: string): boolean {
   return true;
 }
 
+// The value as dsregcmd prints it: nothing to read.
+const ENGLISH = /^(?:YES|NO)(?:$|[\s(])/;
+
 const ORDER = new Map(KEY_ORDER.map((k, i) => [k, i]));
 // A label that is one identifier (`BrandNewKey2030`) is a key of a newer Windows build, in the
 // style of dsregcmd's own: never read as another key.
@@ -76,7 +79,7 @@ export function localize(
   const out: DsregField[] = [];
   for (const f of fields) {
     if (tentative.has(f) && !KNOWN_KEYS.has(f.normKey)) continue;
-    if (FLAG_KEYS.has(f.normKey)) {
+    if (FLAG_KEYS.has(f.normKey) && !ENGLISH.test(f.value)) {
       const v = yesNo(f.value);
       const value = f.value.trim();
       const first = value.split(/[\s(]/)[0]!;

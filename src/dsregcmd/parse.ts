@@ -345,7 +345,8 @@ function parseCapture(raw: Line[], source: string, marks: Marks): DsregStatus | 
   const kept = localize(all, tentative, notes);
   if (!kept.some((f) => KNOWN_KEYS.has(f.normKey))) return undefined;
   layout ??= sections.length > 0 ? 'boxed' : kept.length >= 6 ? 'list' : 'fragment';
-  const status: DsregStatus = { source, layout, sections, fields: kept, lines };
+  const shown = lines.map(({ line, text }) => ({ line, text }));
+  const status: DsregStatus = { source, layout, sections, fields: kept, lines: shown };
   if (notes.length > 0) status.notes = notes;
   return status;
 }

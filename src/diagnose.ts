@@ -174,7 +174,7 @@ export function analyzeInputs(
       continue;
     }
     try {
-      captures.push(...parseDsregcmdAll(decodeText(input.bytes).text, input.name));
+      for (const c of parseDsregcmdAll(decodeText(input.bytes).text, input.name)) captures.push(c);
       reports.push({ name: input.name, kind: 'dsregcmd', used: true });
     } catch (err) {
       if (!(err instanceof InputError) || !options.lenient) {

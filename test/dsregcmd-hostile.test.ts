@@ -84,3 +84,16 @@ describe('the dsregcmd parser on hostile input', () => {
     expect(s[0]!.fields.map((f) => f.normKey)).toEqual(['azureadjoined', 'domainjoined']);
   });
 });
+
+describe('containers of many captures', () => {
+  it('reads a JSON export of 100,000 captures without overflowing the stack', () => {
+    const one = JSON.stringify('AzureAdJoined : YES\nDomainJoined : NO');
+    const text = `[${Array.from({ length: 100_000 }, () => one).join(',\n')}]`;
+    const all = parseDsregcmdAll(text, 'many.json');
+    expect(all).toHaveLength(100_000);
+    expect(all[99_999]!.fields.map((f) => [f.normKey, f.line])).toEqual([
+      ['azureadjoined', 100_000],
+      ['domainjoined', 100_000],
+    ]);
+  });
+});

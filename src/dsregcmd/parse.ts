@@ -128,7 +128,7 @@ function marksOf(text: string): Marks {
     tick: text.includes('`'),
     wideColon: text.includes('\uff1a'),
     cmtrace: text.includes('<![LOG[') || text.includes(']LOG]!>'),
-    debug: DEBUG_HINT.test(text),
+    debug: (text.includes('::') || text.includes('DSREGCMD_') || text.includes('preCheckResult')) && DEBUG_HINT.test(text),
   };
 }
 
@@ -157,7 +157,7 @@ function cleanPiece(line: number, text: string, marks: Marks): Row {
   let piece = text;
   if (marks.tab && piece.includes('\t')) piece = piece.replace(/\t/g, '    ');
   if (marks.markdown && (piece.includes('**') || piece.includes('__'))) piece = piece.replace(/\*\*|__/g, '');
-  if (marks.quote) piece = unquote(piece);
+  if (marks.quote && piece.includes('>')) piece = unquote(piece);
   piece = piece.trimEnd();
   if (marks.tick && piece.includes('`')) piece = piece.replace(/^`+/, '').replace(/`+$/, '');
   const hasColon = piece.includes(':') || (marks.wideColon && piece.includes('\uff1a'));

@@ -16,16 +16,17 @@ function unwrapLines(text: string, lineOf: ((n: number) => number) | undefined, 
     return [lineOf ? lines.map((l) => ({ line: lineOf(l.line), text: l.text })) : lines];
   };
   if (depth > 2) return whole();
-  const parts: Array<{ text: string; lines: number[] }> = [];
-  if (/\\[rn]/.test(text)) parts.push(...jsonStrings(text));
-  if (parts.length === 0 && text.includes('"')) parts.push(...csvCells(text));
+  // (No spreading into push: a container of 100,000 captures would overflow the stack.)
+  let parts: Array<{ text: string; lines: number[] }> = [];
+  if (text.includes('\\n') || text.includes('\\r')) parts = jsonStrings(text);
+  if (parts.length === 0 && text.includes('"')) parts = csvCells(text);
   const captures: Line[][] = [];
   for (const p of parts) {
     const map = (n: number) => {
       const raw = p.lines[Math.min(n, p.lines.length) - 1]!;
       return lineOf ? lineOf(raw) : raw;
     };
-    captures.push(...unwrapLines(p.text, map, depth + 1));
+    for (const c of unwrapLines(p.text, map, depth + 1)) captures.push(c);
   }
   return captures.length > 0 ? captures : whole();
 }

@@ -104,11 +104,21 @@ const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || 
  */
 export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY): KeySpot[] {
   const out: KeySpot[] = [];
-  const seps = new Separators(text);
+  // The next ':' and '：' (full-width, CJK) that a space or the end of the line follows: each is
+  // searched once past the previous find, so a line costs one pass however many colons it holds.
+  let ascii = -2;
+  let wide = -2;
   let from = 0;
   let minStart = 0;
   while (out.length < limit) {
-    const colon = seps.next(from);
+    if (ascii !== -1 && ascii < from) {
+      ascii = text.indexOf(':', from);
+      while (ascii >= 0 && ascii + 1 < text.length && !isSpace(text.charCodeAt(ascii + 1))) {
+        ascii = text.indexOf(':', ascii + 1);
+      }
+    }
+    if (wide !== -1 && wide < from) wide = text.indexOf('\uff1a', from);
+    const colon = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
     if (colon < 0) break;
     from = colon + 1;
     const spot = keyBefore(text, colon, minStart);
@@ -117,34 +127,6 @@ export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY): KeySp
     minStart = spot.valueStart;
   }
   return out;
-}
-
-/**
- * The colons of a line (':' or the full-width '：' of CJK text) followed by whitespace or the end
- * of the line, left to right. Each kind is searched once past the previous find, so a line costs
- * one pass however many colons it holds.
- */
-class Separators {
-  private ascii = -2;
-  private wide = -2;
-  constructor(private readonly text: string) {}
-
-  next(from: number): number {
-    const { text } = this;
-    if (this.ascii !== -1 && this.ascii < from) {
-      let i = text.indexOf(':', from);
-      while (i >= 0) {
-        const next = text.charCodeAt(i + 1);
-        if (Number.isNaN(next) || isSpace(next)) break;
-        i = text.indexOf(':', i + 1);
-      }
-      this.ascii = i;
-    }
-    if (this.wide !== -1 && this.wide < from) this.wide = text.indexOf('\uff1a', from);
-    if (this.ascii < 0) return this.wide;
-    if (this.wide < 0) return this.ascii;
-    return Math.min(this.ascii, this.wide);
-  }
 }
 
 function keyBefore(text: string, colon: number, minStart: number): KeySpot | undefined {

@@ -128,7 +128,9 @@ function marksOf(text: string): Marks {
     tick: text.includes('`'),
     wideColon: text.includes('\uff1a'),
     cmtrace: text.includes('<![LOG[') || text.includes(']LOG]!>'),
-    debug: (text.includes('::') || text.includes('DSREGCMD_') || text.includes('preCheckResult')) && DEBUG_HINT.test(text),
+    debug:
+      (text.includes('::') || text.includes('DSREGCMD_') || text.includes('preCheckResult')) &&
+      DEBUG_HINT.test(text),
   };
 }
 

@@ -19,7 +19,14 @@ function unwrapLines(text: string, lineOf: ((n: number) => number) | undefined, 
   // (No spreading into push: a container of 100,000 captures would overflow the stack.)
   let parts: Array<{ text: string; lines: number[] }> = [];
   if (text.includes('\\n') || text.includes('\\r')) parts = jsonStrings(text);
-  if (parts.length === 0 && text.includes('"')) parts = csvCells(text);
+  // A cell that spans lines opens with a quote at the start of the text, a line or a cell.
+  const cellQuote =
+    text.startsWith('"') ||
+    text.includes('\n"') ||
+    text.includes(',"') ||
+    text.includes(';"') ||
+    text.includes('\t"');
+  if (parts.length === 0 && cellQuote) parts = csvCells(text);
   const captures: Line[][] = [];
   for (const p of parts) {
     const map = (n: number) => {

@@ -134,7 +134,8 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
   while (keyEnd > minStart && isSpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
   if (keyEnd <= minStart) return undefined;
   const floor = Math.max(minStart, keyEnd - MAX_KEY_CHARS);
-  let best: { start: number; normKey: string } | undefined;
+  let bestStart = -1;
+  let bestKey = '';
   let node = 0;
   for (let p = keyEnd - 1; p >= floor; p--) {
     const c = text.charCodeAt(p);
@@ -145,10 +146,12 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
     if (node < 0) break;
     const key = terminal[node];
     // A key starts a word, or follows punctuation glued to it (`#AzureAdJoined`, `1.NgcSet`).
-    if (key !== undefined && (p === minStart || !isAlnum(text.charCodeAt(p - 1))))
-      best = { start: p, normKey: key };
+    if (key !== undefined && (p === minStart || !isAlnum(text.charCodeAt(p - 1)))) {
+      bestStart = p;
+      bestKey = key;
+    }
   }
-  if (!best) return undefined;
+  if (bestStart < 0) return undefined;
   let valueStart = colon + 1;
   // The old layout doubles the colon: `KeySignTest: : PASSED`.
   while (valueStart < text.length && isSpace(text.charCodeAt(valueStart))) valueStart++;
@@ -157,11 +160,11 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
     while (valueStart < text.length && isSpace(text.charCodeAt(valueStart))) valueStart++;
   }
   return {
-    start: best.start,
+    start: bestStart,
     keyEnd,
     valueStart,
-    key: text.slice(best.start, keyEnd),
-    normKey: best.normKey,
+    key: text.slice(bestStart, keyEnd),
+    normKey: bestKey,
   };
 }
 

@@ -53,11 +53,7 @@ function sameToken(a: Token, b: Token): boolean {
 
 /** Where the capture's structure starts in a line, or -1 when the line shows none. */
 function contentStart(row: Row): number {
-  const b = borderAt(row.text);
-  const k = row.spots[0]?.start ?? -1;
-  if (b < 0) return k;
-  if (k < 0) return b;
-  return Math.min(b, k);
+  return row.spots.length > 0 ? row.spots[0]!.start : borderAt(row.text);
 }
 
 function leadingSpaces(text: string): number {

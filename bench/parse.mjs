@@ -56,16 +56,16 @@ const parse = (t) => {
   sink += parseDsregcmd(t, 'bench').fields.length;
 };
 
-const rows = [
-  ['plain captures', clean],
-  ['pasted (# prefix, JSON string)', pasted],
-];
 const lines = clean.reduce((a, t) => a + t.split('\n').length, 0) / clean.length;
 console.log(`inputs: ${clean.length} captures, ${lines.toFixed(0)} lines on average`);
-for (const [name, texts] of rows) {
-  const [ref, ours] = rates(texts, [floor, parse]);
+// The floor is paid on the clean captures; the pasted ones hold the same captures, so their
+// ratio says what the unwrapping costs on top (a JSON string is one line to a bare scan).
+const [ref, ours, pastedRate] = rates(clean, [floor, parse]).concat(rates(pasted, [parse]));
+const row = (name, rate) =>
   console.log(
-    `${name.padEnd(32)} parser ${ours.toFixed(0).padStart(7)} captures/s   floor ${ref.toFixed(0).padStart(7)}   ratio ${(ref / ours).toFixed(1)}x`,
+    `${name.padEnd(34)} ${rate.toFixed(0).padStart(7)} captures/s   ratio to the floor ${(ref / rate).toFixed(1)}x`,
   );
-}
+console.log(`${'floor (split + one regex a line)'.padEnd(34)} ${ref.toFixed(0).padStart(7)} captures/s`);
+row('parser, plain captures', ours);
+row('parser, pasted (# prefix, JSON)', pastedRate);
 if (sink < 0) console.log(sink);

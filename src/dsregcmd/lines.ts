@@ -11,7 +11,7 @@ export interface Line {
 
 /** Splits at CRLF, LF or CR; line numbers start at `first`. */
 export function splitLines(text: string, first = 1): Line[] {
-  const parts = text.split(/\r\n|\n|\r/);
+  const parts = text.includes('\r') ? text.split(/\r\n|\n|\r/) : text.split('\n');
   const out: Line[] = new Array(parts.length);
   for (let i = 0; i < parts.length; i++) out[i] = { line: first + i, text: parts[i]! };
   return out;

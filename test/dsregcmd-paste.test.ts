@@ -294,3 +294,19 @@ describe('dsregcmd /join /debug', () => {
     expect(d.verdict).not.toBe('unknown');
   });
 });
+
+describe('a prefix on only some lines', () => {
+  it('reads a known key after list marks or numbers on lines that carry them', () => {
+    const s = parseDsregcmd('Our device:\n- AzureAdJoined : YES\n  DomainJoined : YES\n3) AzureAdPrt : NO\n');
+    expect(s.fields.map((f) => [f.normKey, f.value, f.line])).toEqual([
+      ['azureadjoined', 'YES', 2],
+      ['domainjoined', 'YES', 3],
+      ['azureadprt', 'NO', 4],
+    ]);
+  });
+
+  it('does not take a known key that follows words (`Note the AzureAdPrt : NO`)', () => {
+    const s = parseDsregcmd('DomainJoined : YES\nplease check AzureAdPrt : NO\n');
+    expect(s.fields.map((f) => f.normKey)).toEqual(['domainjoined']);
+  });
+});

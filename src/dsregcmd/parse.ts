@@ -274,7 +274,7 @@ function parseCapture(raw: Line[], source: string, marks: Marks): DsregStatus | 
       value = cells[1]!;
     } else {
       const spot = spots[0];
-      if (spot && spot.start === leadingSpaces(t)) {
+      if (spot && (spot.start === leadingSpaces(t) || onlyMarks(t, spot.start))) {
         key = spot.key;
         normKey = spot.normKey;
         value = t.slice(spot.valueStart);
@@ -351,6 +351,16 @@ function parseCapture(raw: Line[], source: string, marks: Marks): DsregStatus | 
   const status: DsregStatus = { source, layout, sections, fields: kept, lines: shown };
   if (notes.length > 0) status.notes = notes;
   return status;
+}
+
+/** Only spaces, digits and punctuation before `end` (a list mark or a prefix that not every line carries). */
+function onlyMarks(text: string, end: number): boolean {
+  if (end > 24) return false;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 0x7f) return false;
+  }
+  return true;
 }
 
 function leadingSpaces(text: string): number {

@@ -1,6 +1,6 @@
 // Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
 // and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
-import { type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
+import { type DsregStatus, parseDsregcmdAll } from './dsregcmd/parse.js';
 import { readEvents, sniffEvents } from './events/read.js';
 import type { EventRecord, ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
@@ -172,7 +172,7 @@ export function analyzeInputs(
       continue;
     }
     try {
-      captures.push(parseDsregcmd(decodeText(input.bytes).text, input.name));
+      for (const c of parseDsregcmdAll(decodeText(input.bytes).text, input.name)) captures.push(c);
       reports.push({ name: input.name, kind: 'dsregcmd', used: true });
     } catch (err) {
       if (!(err instanceof InputError) || !options.lenient) {
@@ -236,7 +236,7 @@ export function diagnoseInputs(inputs: TextInput[], options: DiagnoseOptions = {
 
 /** Diagnoses one `dsregcmd /status` text (the browser page and simple scripts use this). */
 export function diagnoseText(text: string, source = '-', options: DiagnoseOptions = {}): Diagnosis {
-  const ev: DeviceEvidence = { captures: [parseDsregcmd(text, source)], events: [] };
+  const ev: DeviceEvidence = { captures: parseDsregcmdAll(text, source), events: [] };
   if (options.now !== undefined) ev.now = options.now;
   return diagnose(ev, options.rules);
 }

@@ -10,7 +10,7 @@ export {
   type InputReport,
   type TextInput,
 } from './diagnose.js';
-export { type DsregField, type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
+export { type DsregField, type DsregStatus, parseDsregcmd, parseDsregcmdAll } from './dsregcmd/parse.js';
 export * from './events/index.js';
 export * from './evtx/index.js';
 export { type BundleEntry, type ClassifiedEntry, classifyBundle, classifyEntry } from './input/bundle.js';

@@ -9,7 +9,7 @@ export function normalizeKey(key: string): string {
 }
 
 /** Misspellings that real outputs and documentation copies carry. */
-const KEY_ALIASES: Record<string, string> = {
+export const KEY_ALIASES: Readonly<Record<string, string>> = {
   dmcomplianceurl: 'mdmcomplianceurl',
   httpsstatus: 'httpsstatus',
 };
@@ -148,13 +148,53 @@ const KNOWN = [
 
 export const KNOWN_KEYS: ReadonlySet<string> = new Set(KNOWN.map(normalizeKey));
 
+/** The known keys, normalized, in the order the modern layout prints them. */
+export const KEY_ORDER: readonly string[] = KNOWN.map(normalizeKey);
+
+/** The known keys as printed, by normalized key. */
+export const KEY_NAMES: ReadonlyMap<string, string> = new Map(KNOWN.map((k) => [normalizeKey(k), k]));
+
+/** Keys whose value is YES or NO (sometimes with a note after it). */
+export const FLAG_KEYS: ReadonlySet<string> = new Set(
+  [
+    'AzureAdJoined',
+    'EnterpriseJoined',
+    'DomainJoined',
+    'TpmProtected',
+    'NgcSet',
+    'WorkplaceJoined',
+    'WamDefaultSet',
+    'AzureAdPrt',
+    'EnterprisePrt',
+    'OnPremTgt',
+    'CloudTgt',
+    'AadRecoveryEnabled',
+    'Auto Detect Settings',
+    'IsDeviceJoined',
+    'IsUserAzureAD',
+    'PolicyEnabled',
+    'PostLogonEnabled',
+    'DeviceEligible',
+    'SessionIsNotRemote',
+    'AdfsRefreshToken',
+    'AdfsRaIsReady',
+    'LogonCertTemplateReady',
+    'X509CertRequired',
+  ].map(normalizeKey),
+);
+
 /** Section names as printed, normalized the same way as keys ("Work Account 2" -> "workaccount"). */
 export function normalizeSection(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/\s+\d+$/, '')
-    .replace(/[\s\-_.:]/g, '');
+  // The trailing number is cut by hand: `/\s+\d+$/` backtracks on a long run of spaces.
+  let end = name.length;
+  while (end > 0 && isDigit(name.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && /\s/.test(name[start - 1]!)) start--;
+  const base = end < name.length && start < end ? name.slice(0, start) : name;
+  return base.toLowerCase().replace(/[\s\-_.:]/g, '');
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 export const KNOWN_SECTIONS: ReadonlySet<string> = new Set(
   [

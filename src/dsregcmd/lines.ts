@@ -1,0 +1,174 @@
+// Lines of a paste, each with the line of the original input it came from, and the helpers every
+// unwrapping step shares. Every function here is linear in its input: no regex that can backtrack
+// on a long run of spaces (a paste may carry megabytes of them).
+import { KEY_ALIASES, KNOWN_KEYS } from './keys.js';
+
+export interface Line {
+  /** 1-based line in the original input. */
+  line: number;
+  text: string;
+}
+
+/** Splits at CRLF, LF or CR; line numbers start at `first`. */
+export function splitLines(text: string, first = 1): Line[] {
+  const parts = text.includes('\r') ? text.split(/\r\n|\n|\r/) : text.split('\n');
+  const out: Line[] = new Array(parts.length);
+  for (let i = 0; i < parts.length; i++) out[i] = { line: first + i, text: parts[i]! };
+  return out;
+}
+
+// Characters that copy and paste leave inside lines without showing them: zero-width spaces and
+// joiners, word joiners, BOMs in the middle of the text, soft hyphens and the directional marks of
+// right-to-left editors. Removed; the spaces of other widths become plain spaces.
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const WIDE_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
+
+export function stripInvisible(text: string): string {
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  return text.replace(INVISIBLE, '').replace(WIDE_SPACES, ' ');
+}
+
+const isSpace = (c: number) => c === 32 || c === 9;
+const isAlnum = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 0x7f;
+
+/** A line with the known keys found in it (found once, shifted as prefixes are cut off). */
+export interface Row extends Line {
+  spots: KeySpot[];
+}
+
+/** The same spots for the text from `offset` on. */
+export function shiftSpots(spots: readonly KeySpot[], offset: number): KeySpot[] {
+  if (offset === 0) return spots as KeySpot[];
+  const out: KeySpot[] = [];
+  for (const s of spots) {
+    if (s.start < offset) continue;
+    out.push({ ...s, start: s.start - offset, keyEnd: s.keyEnd - offset, valueStart: s.valueStart - offset });
+  }
+  return out;
+}
+
+/** A known key found in a line: where it starts, and where its value starts. */
+export interface KeySpot {
+  start: number;
+  /** Just after the key (before the spaces and the colon). */
+  keyEnd: number;
+  /** The value's first character (after the colon and its spaces). */
+  valueStart: number;
+  key: string;
+  normKey: string;
+}
+
+// The longest key of the table is 4 words and under 30 characters: looking back further than this
+// from a colon is never needed, and bounding it keeps the scan linear on lines without spaces.
+const MAX_KEY_CHARS = 48;
+
+// The known keys, normalized ([a-z0-9] only), in a trie read from the key's last character back
+// to its first: from a colon, one walk back over the text finds the longest key that ends there,
+// with no slicing and no hashing. Spaces, hyphens, dots and underscores are skipped as
+// normalizeKey drops them.
+const ALPHABET = 36;
+const trie: number[] = [];
+const terminal: (string | undefined)[] = [];
+function addNode(): number {
+  for (let i = 0; i < ALPHABET; i++) trie.push(-1);
+  terminal.push(undefined);
+  return terminal.length - 1;
+}
+const slot = (c: number) =>
+  c >= 97 && c <= 122 ? c - 97 : c >= 65 && c <= 90 ? c - 65 : c >= 48 && c <= 57 ? 26 + c - 48 : -1;
+addNode();
+for (const [spelling, key] of [...[...KNOWN_KEYS].map((k) => [k, k]), ...Object.entries(KEY_ALIASES)]) {
+  let node = 0;
+  for (let i = spelling!.length - 1; i >= 0; i--) {
+    const s = slot(spelling!.charCodeAt(i));
+    let next = trie[node * ALPHABET + s]!;
+    if (next < 0) {
+      next = addNode();
+      trie[node * ALPHABET + s] = next;
+    }
+    node = next;
+  }
+  terminal[node] = key;
+}
+const TRIE = Int32Array.from(trie);
+// Characters normalizeKey removes inside a key.
+const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || c === 46 || c === 58;
+
+/**
+ * The known keys of a line, left to right: a key is one to four words right before a colon that is
+ * followed by a space or the end of the line (so times and URLs in values never count), and each
+ * key after the first starts where the previous one's value starts or later (so `KeySignTest: :
+ * PASSED` stays one field, and a key with an empty value may be followed by the next key).
+ * `limit` stops after that many keys.
+ */
+export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY): KeySpot[] {
+  const out: KeySpot[] = [];
+  // The next ':' and '：' (full-width, CJK) that a space or the end of the line follows: each is
+  // searched once past the previous find, so a line costs one pass however many colons it holds.
+  let ascii = -2;
+  let wide = -2;
+  let from = 0;
+  let minStart = 0;
+  while (out.length < limit) {
+    if (ascii !== -1 && ascii < from) {
+      ascii = text.indexOf(':', from);
+      while (ascii >= 0 && ascii + 1 < text.length && !isSpace(text.charCodeAt(ascii + 1))) {
+        ascii = text.indexOf(':', ascii + 1);
+      }
+    }
+    if (wide !== -1 && wide < from) wide = text.indexOf('\uff1a', from);
+    const colon = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
+    if (colon < 0) break;
+    from = colon + 1;
+    const spot = keyBefore(text, colon, minStart);
+    if (!spot) continue;
+    out.push(spot);
+    minStart = spot.valueStart;
+  }
+  return out;
+}
+
+function keyBefore(text: string, colon: number, minStart: number): KeySpot | undefined {
+  let keyEnd = colon;
+  while (keyEnd > minStart && isSpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+  if (keyEnd <= minStart) return undefined;
+  const floor = Math.max(minStart, keyEnd - MAX_KEY_CHARS);
+  let bestStart = -1;
+  let bestKey = '';
+  let node = 0;
+  for (let p = keyEnd - 1; p >= floor; p--) {
+    const c = text.charCodeAt(p);
+    if (isSkipped(c)) continue;
+    const s = slot(c);
+    if (s < 0) break;
+    node = TRIE[node * ALPHABET + s]!;
+    if (node < 0) break;
+    const key = terminal[node];
+    // A key starts a word, or follows punctuation glued to it (`#AzureAdJoined`, `1.NgcSet`).
+    if (key !== undefined && (p === minStart || !isAlnum(text.charCodeAt(p - 1)))) {
+      bestStart = p;
+      bestKey = key;
+    }
+  }
+  if (bestStart < 0) return undefined;
+  let valueStart = colon + 1;
+  // The old layout doubles the colon: `KeySignTest: : PASSED`.
+  while (valueStart < text.length && isSpace(text.charCodeAt(valueStart))) valueStart++;
+  if (text.charCodeAt(valueStart) === 58 && !isAlnum(text.charCodeAt(valueStart + 1))) {
+    valueStart++;
+    while (valueStart < text.length && isSpace(text.charCodeAt(valueStart))) valueStart++;
+  }
+  return {
+    start: bestStart,
+    keyEnd,
+    valueStart,
+    key: text.slice(bestStart, keyEnd),
+    normKey: bestKey,
+  };
+}
+
+/** Index of a `+-----…` border (twenty dashes or more), or -1. */
+export function borderAt(text: string): number {
+  return text.indexOf('+--------------------');
+}

@@ -1,19 +1,19 @@
 // Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
 // and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
-import { type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
-import { readEvents, sniffEvents } from './events/read.js';
-import type { EventRecord, ReadWarning } from './events/types.js';
+import { type AnalyzeInput, analyze, type InputReport } from './analyze.js';
+import { parseDsregcmd } from './dsregcmd/parse.js';
+import type { ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
 import { reader } from './evidence.js';
 import { deriveFacts, type Facts } from './facts.js';
-import { decodeText } from './input/decode.js';
 import { DOCS } from './kb/docs.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
 import { codeSet, PHASE_ORDER } from './rules/util.js';
 import { cite as citeEvent, summarize } from './story/attempts.js';
 import type { Diagnosis, Evidence, Finding, Phase, Severity, TimelineEntry, Verdict } from './types.js';
-import { InputError } from './types.js';
+
+export type { AnalyzeInput, InputReport, TextInput } from './analyze.js';
 
 export interface DiagnoseOptions {
   /** The time the capture was taken (ISO 8601), for the PRT age and certificate checks. */
@@ -24,9 +24,13 @@ export interface DiagnoseOptions {
 
 const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
 
-export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Diagnosis {
-  const r = reader(ev);
-  const facts = deriveFacts(ev, r);
+/** The rules' findings, the same failure told by two inputs merged into one finding. */
+function runRules(
+  ev: DeviceEvidence,
+  r: ReturnType<typeof reader>,
+  facts: Facts,
+  rules: readonly Rule[],
+): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, Finding>();
   for (const rule of rules) {
@@ -44,12 +48,25 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
       findings.push(f);
     }
   }
-  findings.sort((a, b) => rank(a) - rank(b));
+  return findings;
+}
+
+/**
+ * One device's evidence -> its diagnosis: the rules' findings and the live checks' (`ev.probes`),
+ * most severe first, the verdict, the earliest failing phase, and the next steps. Pure.
+ */
+export function diagnose(evidence: DeviceEvidence, options: DiagnoseOptions = {}): Diagnosis {
+  const ev = options.now !== undefined ? { ...evidence, now: options.now } : evidence;
+  const r = reader(ev);
+  const facts = deriveFacts(ev, r);
+  const found = runRules(ev, r, facts, options.rules ?? RULES);
+  const probed = (ev.probes ?? []).flatMap((p) => p.findings);
+  const findings = [...found, ...probed].sort((a, b) => rank(a) - rank(b));
 
   const phase = earliestPhase(findings);
   const diagnosis: Diagnosis = {
     schemaVersion: 1,
-    verdict: verdictOf(findings, facts.joinType === 'unknown' && findings.length === 0),
+    verdict: verdictOf(findings, facts.joinType === 'unknown' && found.length === 0),
     joinType: facts.joinType,
     phase,
     findings,
@@ -58,7 +75,12 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
   if (Object.keys(device).length > 0) diagnosis.device = device;
   const prt = prtSummary(r);
   if (Object.keys(prt).length > 0) diagnosis.prt = prt;
-  const next = nextSteps(diagnosis, facts, r);
+  // What to read next is about what the inputs could not settle: the live checks do not change it.
+  const next = nextSteps(
+    { ...diagnosis, findings: found.sort((a, b) => rank(a) - rank(b)), phase: earliestPhase(found) },
+    facts,
+    r,
+  );
   if (next.length > 0) diagnosis.nextSteps = next;
   const sources = [
     ...new Set([...ev.captures.map((c) => c.source), ...ev.events.map((e) => e.source ?? '-')]),
@@ -111,92 +133,12 @@ function timelineOf(facts: Facts): TimelineEntry[] {
   return out.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
 }
 
-export interface TextInput {
-  /** The name the input goes by in evidence: a file name as given, or '-'. */
-  name: string;
-  bytes: Uint8Array;
-}
-
-export interface InputReport {
-  name: string;
-  kind: 'dsregcmd' | 'evtx' | 'xml' | 'csv' | 'json' | 'unknown';
-  used: boolean;
-  /** Why an input was not used, or how many records it gave. */
-  reason?: string;
-}
-
 /** Who and what the inputs are about, for live checks (`diagnose --probe`). */
 export interface Subject {
   upn?: string;
   /** A DNS domain (not the NetBIOS DomainName). */
   domain?: string;
   tenantId?: string;
-}
-
-export interface Analysis {
-  diagnosis: Diagnosis;
-  subject: Subject;
-  inputs: InputReport[];
-  /** Damage found while reading (a bad chunk, a truncated record): the rest was read. */
-  warnings: ReadWarning[];
-}
-
-/**
- * Reads every input, whatever it is (`dsregcmd /status` text, or an event log as .evtx, XML, CSV or
- * JSON), and diagnoses them together as one device. An input that is neither throws InputError,
- * unless `lenient` is set, when it is reported as unused.
- */
-export function analyzeInputs(
-  inputs: TextInput[],
-  options: DiagnoseOptions & { lenient?: boolean } = {},
-): Analysis {
-  const captures: DsregStatus[] = [];
-  const events: EventRecord[] = [];
-  const reports: InputReport[] = [];
-  const warnings: ReadWarning[] = [];
-  for (const input of inputs) {
-    const kind = sniffEvents(input.bytes);
-    if (kind !== 'none') {
-      const before = events.length;
-      try {
-        for (const rec of readEvents(input.bytes, {
-          source: input.name,
-          onWarning: (w) => warnings.push(w),
-        })) {
-          events.push(rec);
-        }
-      } catch (err) {
-        if (!(err instanceof InputError) || !options.lenient) throw err;
-        reports.push({ name: input.name, kind, used: false, reason: err.message });
-        continue;
-      }
-      reports.push({ name: input.name, kind, used: true, reason: `${events.length - before} event records` });
-      continue;
-    }
-    try {
-      captures.push(parseDsregcmd(decodeText(input.bytes).text, input.name));
-      reports.push({ name: input.name, kind: 'dsregcmd', used: true });
-    } catch (err) {
-      if (!(err instanceof InputError) || !options.lenient) {
-        if (err instanceof InputError) {
-          throw new InputError(
-            input.name,
-            'neither `dsregcmd /status` output nor an event log export (.evtx, XML, CSV or JSON)',
-          );
-        }
-        throw err;
-      }
-      reports.push({
-        name: input.name,
-        kind: 'unknown',
-        used: false,
-        reason: 'neither dsregcmd output nor an event log',
-      });
-    }
-  }
-  const ev: DeviceEvidence = { captures, events };
-  if (options.now !== undefined) ev.now = options.now;
-  return { diagnosis: diagnose(ev, options.rules), subject: subjectOf(ev), inputs: reports, warnings };
 }
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -223,24 +165,41 @@ export function subjectOf(ev: DeviceEvidence): Subject {
   return out;
 }
 
-/** The diagnosis with more findings (from live probes, say): re-ordered, verdict and phase settled again. */
-export function withFindings(d: Diagnosis, extra: Finding[]): Diagnosis {
-  if (extra.length === 0) return d;
-  const findings = [...d.findings, ...extra].sort((a, b) => rank(a) - rank(b));
-  const verdict = verdictOf(findings, d.verdict === 'unknown' && d.joinType === 'unknown');
-  return { ...d, findings, verdict, phase: earliestPhase(findings) };
+/** The inputs read as ONE device and diagnosed: what the page and older scripts call. */
+export interface OneDeviceAnalysis {
+  diagnosis: Diagnosis;
+  subject: Subject;
+  inputs: InputReport[];
+  warnings: ReadWarning[];
 }
 
-/** Decodes and parses the inputs (dsregcmd text and event logs) and diagnoses them as one device. */
-export function diagnoseInputs(inputs: TextInput[], options: DiagnoseOptions = {}): Diagnosis {
+/**
+ * Reads the inputs and diagnoses them together as one device, whatever devices they name (the
+ * browser page does this until it shows several devices; `analyze` groups them).
+ */
+export function analyzeInputs(
+  inputs: readonly AnalyzeInput[],
+  options: DiagnoseOptions & { lenient?: boolean } = {},
+): OneDeviceAnalysis {
+  const { lenient, ...diagnoseOptions } = options;
+  const a = analyze(inputs, { oneDevice: true, ...(lenient !== undefined ? { lenient } : {}) });
+  const ev = a.devices[0]!.evidence;
+  return {
+    diagnosis: diagnose(ev, diagnoseOptions),
+    subject: subjectOf(ev),
+    inputs: a.inputs,
+    warnings: a.warnings,
+  };
+}
+
+/** The diagnosis of analyzeInputs. */
+export function diagnoseInputs(inputs: readonly AnalyzeInput[], options: DiagnoseOptions = {}): Diagnosis {
   return analyzeInputs(inputs, options).diagnosis;
 }
 
-/** Diagnoses one `dsregcmd /status` text (the browser page and simple scripts use this). */
+/** Diagnoses one `dsregcmd /status` text (simple scripts and the rule tests use this). */
 export function diagnoseText(text: string, source = '-', options: DiagnoseOptions = {}): Diagnosis {
-  const ev: DeviceEvidence = { captures: [parseDsregcmd(text, source)], events: [] };
-  if (options.now !== undefined) ev.now = options.now;
-  return diagnose(ev, options.rules);
+  return diagnose({ captures: [parseDsregcmd(text, source)], events: [] }, options);
 }
 
 function rank(f: Finding): number {

@@ -266,10 +266,11 @@ describe('the browser page', () => {
 
   it('reads picked event logs with a capture and shows the timeline the CLI gives', async () => {
     await openPage();
+    // One device's capture and its logs (the CLI diagnoses the captures of different devices apart).
     const paths = [
-      'examples/dsregcmd/join-fail-device-not-synced.txt',
-      'test/fixtures/events/join-fail.wevtutil.xml',
-      '../shared/samples/evtx/Security_short_selected.evtx',
+      'test/fixtures/devices/pc-0042-status.txt',
+      'examples/events/udr-admin.evtx',
+      'examples/events/aad-operational.evtx',
     ];
     await page.setInputFiles('#file-input', paths);
     await page.waitForSelector('.timeline');
@@ -282,7 +283,7 @@ describe('the browser page', () => {
     expect(attempts.length).toBeGreaterThan(0);
     // The .evtx was read as an event log (its tab says so) and none of the three is refused.
     expect(await countOf('.problem')).toBe(0);
-    const evtxTab = page.locator('.tab button', { hasText: 'Security_short_selected.evtx' });
+    const evtxTab = page.locator('.tab button', { hasText: 'udr-admin.evtx' });
     expect(await evtxTab.getAttribute('title')).toMatch(/event log \(\.evtx\): \d+ event records/);
   });
 
@@ -335,8 +336,9 @@ describe('the browser page', () => {
   it('opens a dropped .zip log collection and reads what is in it, as the CLI does', async () => {
     await openPage();
     const zip = zipSync({
+      // WKS-0417's capture, with its User Device Registration log.
       'auth/dsregcmd_status.txt': new Uint8Array(
-        readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt'),
+        readFileSync('examples/dsregcmd/wks0417-join-fail-public-key-system.txt'),
       ),
       'auth/events/udr.xml': new Uint8Array(readFileSync('test/fixtures/events/join-fail.wevtutil.xml')),
       'auth/readme.txt': new TextEncoder().encode('collected by the auth scripts\n'),

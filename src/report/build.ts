@@ -39,12 +39,11 @@ export function bySeverity<T extends { diagnosis: Diagnosis }>(devices: readonly
     .map((x) => x.d);
 }
 
-/** How a report heads a device: "fab-lt-0042.corp.fabrikam.example (DeviceId 0d1e...)". */
+/** How a report heads a device: its name, else its DeviceId, else the input it was read from. */
 export function deviceTitle(device: DeviceReport): string {
   const name = device.identity?.name ?? device.diagnosis.device?.name;
-  const id = device.identity?.deviceId ?? device.diagnosis.device?.deviceId;
-  if (name && id) return `${name} (DeviceId ${id})`;
   if (name) return name;
+  const id = device.identity?.deviceId ?? device.diagnosis.device?.deviceId;
   if (id) return `DeviceId ${id}`;
   const first = device.files.find((f) => f.used)?.name ?? device.diagnosis.sources?.[0];
   return first ? `the device of ${first}` : 'a device the inputs do not name';

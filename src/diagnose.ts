@@ -7,6 +7,7 @@ import type { DeviceEvidence } from './evidence.js';
 import { reader } from './evidence.js';
 import { deriveFacts, type Facts } from './facts.js';
 import { DOCS } from './kb/docs.js';
+import { type CodeNames, guideNames } from './kb/names.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
 import { codeSet, PHASE_ORDER } from './rules/util.js';
@@ -20,6 +21,11 @@ export interface DiagnoseOptions {
   now?: string;
   /** Rules to run (default: all). */
   rules?: readonly Rule[];
+  /**
+   * The code names to cite codes with: the guide's by default; `await loadCodeNames()` adds the
+   * Windows headers' names for codes outside the guide.
+   */
+  names?: CodeNames;
 }
 
 const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
@@ -30,11 +36,12 @@ function runRules(
   r: ReturnType<typeof reader>,
   facts: Facts,
   rules: readonly Rule[],
+  names: CodeNames,
 ): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, Finding>();
   for (const rule of rules) {
-    for (const f of rule.check({ ev, r, facts })) {
+    for (const f of rule.check({ ev, r, facts, names })) {
       // The same failure told by two inputs (a capture and an event log) is one finding with both evidences.
       const key = `${f.id}|${f.codes.map((c) => c.hex).join(',')}`;
       const existing = seen.get(key);
@@ -59,7 +66,8 @@ export function diagnose(evidence: DeviceEvidence, options: DiagnoseOptions = {}
   const ev = options.now !== undefined ? { ...evidence, now: options.now } : evidence;
   const r = reader(ev);
   const facts = deriveFacts(ev, r);
-  const found = runRules(ev, r, facts, options.rules ?? RULES);
+  const names = options.names ?? guideNames();
+  const found = runRules(ev, r, facts, options.rules ?? RULES, names);
   const probed = (ev.probes ?? []).flatMap((p) => p.findings);
   const findings = [...found, ...probed].sort((a, b) => rank(a) - rank(b));
 
@@ -86,7 +94,7 @@ export function diagnose(evidence: DeviceEvidence, options: DiagnoseOptions = {}
     ...new Set([...ev.captures.map((c) => c.source), ...ev.events.map((e) => e.source ?? '-')]),
   ];
   if (sources.length > 0) diagnosis.sources = sources;
-  const timeline = timelineOf(facts);
+  const timeline = timelineOf(facts, names);
   if (timeline.length > 0) {
     diagnosis.timeline = timeline;
     diagnosis.attempts = {};
@@ -100,7 +108,7 @@ function sameEvidence(a: Evidence, b: Evidence): boolean {
   return a.source === b.source && a.line === b.line && a.recordId === b.recordId && a.text === b.text;
 }
 
-function timelineOf(facts: Facts): TimelineEntry[] {
+function timelineOf(facts: Facts, names: CodeNames): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const a of facts.joinAttempts) {
     if (a.outcome === 'precheck') continue;
@@ -109,7 +117,7 @@ function timelineOf(facts: Facts): TimelineEntry[] {
       kind: 'join',
       outcome: a.outcome,
       phase: a.phase,
-      codes: codeSet(a.codes).refs,
+      codes: codeSet(a.codes, names).refs,
       summary: a.summary,
       evidence: a.records.map((r) => citeEvent(r)),
     };
@@ -122,7 +130,7 @@ function timelineOf(facts: Facts): TimelineEntry[] {
       kind: 'prt',
       outcome: a.outcome,
       phase: 'post-join',
-      codes: codeSet(a.codes).refs,
+      codes: codeSet(a.codes, names).refs,
       summary: a.summary,
       evidence: a.records.filter((r) => r.eventId !== 1097).map((r) => citeEvent(r)),
     };

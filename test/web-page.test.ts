@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from '../src/cli/commands/web.js';
 import { main } from '../src/cli/main.js';
 import { decodeText } from '../src/input/decode.js';
-import { loadGenericNames, lookup } from '../src/kb/lookup.js';
+import { type CodeNames, loadCodeNames, lookup } from '../src/kb/lookup.js';
 import type { Diagnosis } from '../src/types.js';
 import { memoryIO } from './helpers.js';
 
@@ -123,10 +123,12 @@ async function openPage(): Promise<void> {
   await page.waitForSelector('#input-text');
 }
 
+let codeNames: CodeNames;
+
 describe('the browser page', () => {
   beforeAll(async () => {
     ensureBuilt();
-    await loadGenericNames();
+    codeNames = await loadCodeNames();
     mkdirSync(SHOTS, { recursive: true });
     server = await startWebServer(join(process.cwd(), DIST), 0, '127.0.0.1');
     const origin = new URL(server.url).origin;
@@ -428,7 +430,7 @@ describe('the browser page', () => {
       const shown = await page.$$eval('.lookup-out .match', (els) =>
         els.map((e) => e.getAttribute('data-name')),
       );
-      const r = lookup(query);
+      const r = lookup(query, codeNames);
       const names = (r.parts ?? [r]).flatMap((p) => p.matches.map((m) => m.name));
       expect({ query, shown }).toEqual({ query, shown: names });
       expect(names.length).toBeGreaterThan(0);

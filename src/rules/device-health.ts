@@ -27,7 +27,7 @@ export const deviceAuthStatus: Rule = {
     'DeviceAuthStatus FAILED: the device object is disabled or deleted, or the check itself could not run.',
   step: 'Troubleshoot post-join authentication issues (AADSTS50155 and the device FAQ)',
   phase: 'post-join',
-  check({ r, facts }) {
+  check({ r, facts, names }) {
     const f = r.field('DeviceAuthStatus');
     if (!f || !/^FAILED/i.test(f.value)) return [];
     if (/disabled|deleted/i.test(f.value)) {
@@ -56,7 +56,7 @@ export const deviceAuthStatus: Rule = {
         severity: 'warning',
         phase: 'post-join',
         title: 'The device authentication check could not run',
-        codes: codeSet(findHexCodes(f.value)).refs,
+        codes: codeSet(findHexCodes(f.value), names).refs,
         evidence: cite(r, f),
         cause:
           'DeviceAuthStatus reports an error rather than a result: the check needs the SYSTEM context to reach Microsoft Entra ID, so the device may be offline or behind a proxy the computer account cannot use.',
@@ -75,7 +75,7 @@ export const keySignTest: Rule = {
     'KeySignTest: the device key could not sign (keys unusable), or the test was not run (needs elevation).',
   step: 'dsregcmd Diagnostic Data (post-join)',
   phase: 'post-join',
-  check({ r }) {
+  check({ r, names }) {
     const f = r.field('KeySignTest');
     if (!f) return [];
     if (/elevat/i.test(f.value)) {
@@ -101,7 +101,7 @@ export const keySignTest: Rule = {
         severity: 'error',
         phase: 'post-join',
         title: 'The device key failed the signing test',
-        codes: codeSet(findHexCodes(f.value)).refs,
+        codes: codeSet(findHexCodes(f.value), names).refs,
         evidence: cite(r, f, 'KeyProvider', 'TpmProtected'),
         cause:
           'The private key of the device could not sign a test message: the key is missing or unusable (the TPM may have been cleared or reset). Windows usually marks such a device for recovery.',
@@ -303,7 +303,7 @@ export const wpadFailure: Rule = {
     'Auto Detect PAC Status: WPAD could not find a proxy script (only matters where a proxy is required).',
   step: 'dsregcmd proxy sections',
   phase: null,
-  check({ r }) {
+  check({ r, names }) {
     const f = r.field('Auto Detect PAC Status');
     if (!f || !/fail/i.test(f.value)) return [];
     return [
@@ -312,7 +312,7 @@ export const wpadFailure: Rule = {
         severity: 'info',
         phase: null,
         title: 'No proxy auto-configuration script was found through WPAD',
-        codes: codeSet(findHexCodes(f.value)).refs,
+        codes: codeSet(findHexCodes(f.value), names).refs,
         evidence: cite(r, f),
         cause:
           'Windows looked for a proxy script with WPAD and found none. That is normal on a network without a proxy; where outbound traffic must use a proxy, the computer account will not find it this way.',

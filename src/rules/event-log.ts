@@ -15,7 +15,7 @@ export const eventJoinFailure: Rule = {
     'User Device Registration events 304, 305, 307 (with 201, 204 and 220 beside them): the phase, codes and server error of the last failed join, unless a later join succeeded.',
   step: 'Troubleshoot join failures, step 3 (earlier Windows 10 versions) and step 4',
   phase: null,
-  check({ ev, facts }) {
+  check({ ev, facts, names }) {
     const attempts = facts.joinAttempts;
     const last = attempts[attempts.length - 1];
     if (last?.outcome !== 'failure') return [];
@@ -23,6 +23,7 @@ export const eventJoinFailure: Rule = {
     if (ev.captures.length > 0 && facts.azureAdJoined === true) return [];
     const failures = attempts.filter((a) => a.outcome === 'failure').length;
     const finding = joinFailureFinding({
+      names,
       phase: last.phase,
       codes: last.codes,
       serverCode: last.serverCode,
@@ -73,7 +74,7 @@ export const eventPrtFailure: Rule = {
     'Microsoft-Windows-AAD: the last PRT attempt (events 1006 to 1007) that failed, with 1081 (server error), 1088 (WS-Trust), 1084 (network), 1022 (endpoint) and 1144 (UPN).',
   step: 'Troubleshoot post-join authentication issues, steps 2 and 3',
   phase: 'post-join',
-  check({ r, facts }) {
+  check({ r, facts, names }) {
     const attempts = facts.prtAttempts;
     const last = attempts[attempts.length - 1];
     if (last?.outcome !== 'failure') return [];
@@ -93,6 +94,7 @@ export const eventPrtFailure: Rule = {
     const records = last.records.filter((r) => r.eventId !== 1097);
     return [
       prtFailureFinding({
+        names,
         codes: last.codes,
         serverCode: last.serverCode,
         serverDescription: last.serverDescription,

@@ -2,6 +2,7 @@
 // failure seen in two inputs becomes one finding with the evidence of both.
 import { DOCS } from '../kb/docs.js';
 import { matchServerError } from '../kb/guide-codes.js';
+import type { CodeNames } from '../kb/names.js';
 import type { Evidence, Finding, Phase } from '../types.js';
 import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
 
@@ -15,11 +16,13 @@ export interface JoinFailureFacts {
   /** Extra sentences (what a failed test means, for instance). */
   meanings?: string[];
   fixes?: string[];
+  /** The code names to cite the codes with. */
+  names: CodeNames;
 }
 
 /** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
 export function joinFailureFinding(f: JoinFailureFacts): Finding {
-  const { refs, entries } = codeSet(f.codes);
+  const { refs, entries } = codeSet(f.codes, f.names);
   const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
   const specific = server.find((s) => s.messagePattern);
   const phaseName = f.phase ? PHASE_NAMES[f.phase] : 'pre-join';
@@ -97,11 +100,13 @@ export interface PrtFailureFacts {
   upn?: string | undefined;
   evidence: Evidence[];
   meanings?: string[];
+  /** The code names to cite the codes with. */
+  names: CodeNames;
 }
 
 /** A failed PRT attempt: the status code, the server's AADSTS error and the network error, explained. */
 export function prtFailureFinding(f: PrtFailureFacts): Finding {
-  const { refs, entries } = codeSet(f.codes);
+  const { refs, entries } = codeSet(f.codes, f.names);
   const server = matchServerError(f.serverCode, f.serverDescription);
   const aadsts = server[0];
   const main = refs[0];

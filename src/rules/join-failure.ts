@@ -3,6 +3,7 @@
 import type { DsregField } from '../dsregcmd/parse.js';
 import type { Reader } from '../evidence.js';
 import { findHexCodes } from '../kb/format.js';
+import type { CodeNames } from '../kb/names.js';
 import type { Finding, Phase } from '../types.js';
 import { joinFailureFinding } from './findings.js';
 import type { Rule } from './rule.js';
@@ -86,7 +87,7 @@ export const joinFailure: Rule = {
     'Finds the failed pre-join tests and the last failed registration (phase, client code, server code and message) and explains them with the guide tables.',
   step: 'Troubleshoot join failures, steps 3 and 4',
   phase: null,
-  check({ r, facts }) {
+  check({ r, facts, names }) {
     if (facts.joinType === 'hybrid' || facts.joinType === 'entra-joined') return [];
     const byPhase = new Map<Phase | null, Failure>();
     const failureFor = (phase: Phase | null): Failure => {
@@ -122,15 +123,16 @@ export const joinFailure: Rule = {
     }
 
     const out: Finding[] = [];
-    for (const f of byPhase.values()) out.push(toFinding(f, r));
+    for (const f of byPhase.values()) out.push(toFinding(f, r, names));
     out.sort((a, b) => PHASE_ORDER.indexOf(a.phase as Phase) - PHASE_ORDER.indexOf(b.phase as Phase));
     return out;
   },
 };
 
-function toFinding(f: Failure, r: Reader): Finding {
+function toFinding(f: Failure, r: Reader, names: CodeNames): Finding {
   const isRegistration = f.fields.some((x) => x.normKey === 'errorphase' || x.normKey === 'clienterrorcode');
   return joinFailureFinding({
+    names,
     phase: f.phase,
     codes: f.codes,
     serverCode: isRegistration ? r.field('Server ErrorCode')?.value : undefined,

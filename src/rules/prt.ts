@@ -32,7 +32,7 @@ export const prtAttemptFailed: Rule = {
     'AzureAdPrt NO with the diagnostics of the last attempt: decodes Attempt Status, the WinHTTP error and the server error (AADSTS).',
   step: 'Troubleshoot post-join authentication issues, steps 2 and 3',
   phase: 'post-join',
-  check({ r }) {
+  check({ r, names }) {
     if (r.flag('AzureAdPrt') !== false) return [];
     const status = r.field('Attempt Status');
     const description = r.field('Server Error Description');
@@ -40,6 +40,7 @@ export const prtAttemptFailed: Rule = {
     const httpError = findHexCodes(r.value('HTTP Error') ?? '').filter((c) => c !== 0);
     return [
       prtFailureFinding({
+        names,
         codes: [...findHexCodes(status?.value ?? ''), ...httpError],
         serverCode: r.value('Server Error Code'),
         serverDescription: description?.value,

@@ -1,12 +1,15 @@
 // A rule: one check of the guide, with its metadata beside it (the ESLint way). `check` is pure.
 import type { DeviceEvidence, Reader } from '../evidence.js';
 import type { Facts } from '../facts.js';
+import type { CodeNames } from '../kb/names.js';
 import type { Finding, Phase } from '../types.js';
 
 export interface RuleContext {
   ev: DeviceEvidence;
   r: Reader;
   facts: Facts;
+  /** The code names to cite codes with (the guide's, and the Windows headers' once loaded). */
+  names: CodeNames;
 }
 
 export interface Rule {

@@ -7,7 +7,7 @@ import {
   type DeviceGroup,
   type TextInput,
 } from '../../analyze.js';
-import { diagnose, subjectOf } from '../../diagnose.js';
+import { type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
 import { formatWarning } from '../../events/warning.js';
 import { parseDsregTime } from '../../facts.js';
 import { type Sniffed, sniff } from '../../input/sniff.js';
@@ -304,10 +304,15 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     io.stderr(`${describeInputs(files, collected.bundles.map(clean))}\n`);
   }
 
+  // Codes outside the guide are named from the Windows headers: the table is loaded once, before the
+  // one diagnosis of each device.
+  const { loadCodeNames } = await import('../../kb/names.js');
+  const options: DiagnoseOptions = { names: await loadCodeNames() };
+  if (opts.now !== undefined) options.now = opts.now;
   const devices = opts.probe
-    ? await withProbes(analysis.devices, collected, redact, paths, opts, io)
+    ? await withProbes(analysis.devices, collected, redact, paths, opts, options, io)
     : analysis.devices;
-  let diagnoses = devices.map((g) => diagnose(g.evidence, opts.now !== undefined ? { now: opts.now } : {}));
+  let diagnoses = devices.map((g) => diagnose(g.evidence, options));
   // The live checks' findings name real hosts and users: redacted like the rest.
   if (opts.probe && prepared.redactor) diagnoses = diagnoses.map((d) => prepared.redactor!.diagnosis(d));
   let texts = prepared.texts;
@@ -381,6 +386,7 @@ async function withProbes(
   redact: boolean,
   paths: string[],
   opts: DiagnoseOpts,
+  options: DiagnoseOptions,
   io: CliIO,
 ): Promise<DeviceGroup[]> {
   const real = redact ? analyze(collected.inputs, { lenient: true }).devices : devices;
@@ -400,7 +406,7 @@ async function withProbes(
   for (const [i, g] of devices.entries()) {
     const subject = subjectOf((real[i] ?? g).evidence);
     // The checks to run depend on the phase the inputs show failing.
-    const { phase } = diagnose(g.evidence, opts.now !== undefined ? { now: opts.now } : {});
+    const { phase } = diagnose(g.evidence, options);
     const findings = await probeForDiagnosis({ ...subject, phase }, { ...probeOptions, source });
     out.push({ ...g, evidence: { ...g.evidence, probes: [{ source: 'probe', findings }] } });
   }

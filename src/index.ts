@@ -23,7 +23,15 @@ export {
 export { type DsregField, type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
 export * from './events/index.js';
 export * from './evtx/index.js';
-export { type BundleEntry, type ClassifiedEntry, classifyBundle, classifyEntry } from './input/bundle.js';
+export {
+  type BundleEntry,
+  type BundleIntake,
+  type ClassifiedEntry,
+  classifyBundle,
+  classifyEntry,
+  intakeBundle,
+  type LeftOut,
+} from './input/bundle.js';
 export type { InputKind } from './input/kinds.js';
 export { type Sniffed, sniff } from './input/sniff.js';
 export { GUIDE_CODES, guideCode, matchServerError, SERVER_ERRORS } from './kb/guide-codes.js';

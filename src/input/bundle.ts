@@ -2,8 +2,10 @@
 // holds `dsregcmd /status` captures and event log exports among many other files, named in no
 // reliable way. Each file is recognised by its content; the rest is listed with the reason it was
 // left out, so the administrator sees what the diagnosis rests on. Pure: the caller reads the bytes.
+import { InputError } from '../types.js';
 import type { BundleEntry, EventKind } from './kinds.js';
 import { type Sniffed, sniff } from './sniff.js';
+import type { Bundle } from './zip.js';
 
 export type { BundleEntry } from './kinds.js';
 export { binaryHead } from './magic.js';
@@ -65,6 +67,44 @@ export function classifyBundle(entries: readonly BundleEntry[]): ClassifiedEntry
     out.push(c);
   }
   return out;
+}
+
+/** A file of a bundle that is not used, as the reports list it. */
+export interface LeftOut {
+  name: string;
+  /** skipped: not read at all (too large, too deep ...); other: read, and neither a capture nor a log. */
+  kind: 'skipped' | 'other';
+  used: false;
+  reason: string;
+}
+
+/** What a log collection gives the analysis: its captures and event logs, and the files left out. */
+export interface BundleIntake {
+  inputs: (BundleEntry & { fromBundle: true; sniffed: Sniffed })[];
+  leftOut: LeftOut[];
+}
+
+/**
+ * The one intake of a log collection (a folder or a .zip, read by the CLI from disk or by the page
+ * from a dropped file): its files classified by content, in reading order. Throws InputError when it
+ * holds no capture and no event log.
+ */
+export function intakeBundle(label: string, bundle: Bundle): BundleIntake {
+  const leftOut: LeftOut[] = bundle.skipped.map((s) => ({
+    name: s.name,
+    kind: 'skipped',
+    used: false,
+    reason: s.reason,
+  }));
+  const inputs: BundleIntake['inputs'] = [];
+  for (const c of classifyBundle(bundle.entries)) {
+    if (c.kind === 'ignored') leftOut.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
+    else inputs.push({ name: c.name, bytes: c.bytes, fromBundle: true, sniffed: c.sniffed });
+  }
+  if (inputs.length === 0) {
+    throw new InputError(label, 'no `dsregcmd /status` capture or event log export found in it');
+  }
+  return { inputs, leftOut };
 }
 
 /** Names compared segment by segment, numbers by value: "Work Account 2" before "Work Account 10". */

@@ -132,24 +132,17 @@ async function collectInputs(paths: string[], io: CliIO): Promise<Collected | un
         }
       }
       const reader = await import('../../node/bundle-reader.js');
-      const { classifyBundle } = await import('../../input/bundle.js');
+      const { intakeBundle } = await import('../../input/bundle.js');
       const bundle =
         onDisk === 'directory'
           ? await reader.readFolder(path)
           : onDisk === 'zip'
             ? await reader.readZipFile(path)
             : await reader.readZip(path, [bytes!]);
+      const intake = intakeBundle(path, bundle);
       bundles.push(path);
-      for (const s of bundle.skipped)
-        ignored.push({ name: s.name, kind: 'skipped', used: false, reason: s.reason });
-      for (const c of classifyBundle(bundle.entries)) {
-        if (c.kind === 'ignored')
-          ignored.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
-        else inputs.push({ name: c.name, bytes: c.bytes, fromBundle: true, ...sniffedOf(c.sniffed) });
-      }
-      if (!inputs.some((i) => i.fromBundle && i.name.startsWith(`${path}/`))) {
-        throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
-      }
+      ignored.push(...intake.leftOut);
+      inputs.push(...intake.inputs);
     } catch (err) {
       io.stderr(`dsreg-doctor: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`);
       return undefined;

@@ -152,43 +152,57 @@ function eventIdentity(records: readonly EventRecord[]): Pick<Piece, 'deviceName
   return name ? { deviceName: name } : {};
 }
 
-/** Whether two names name the same computer: equal, or one is the host part of the other's DNS name. */
-function sameName(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y) return true;
-  if (!x.includes('.')) return y.split('.')[0] === x;
-  if (!y.includes('.')) return x.split('.')[0] === y;
-  return false;
-}
-
 interface Group {
-  deviceIds: Set<string>;
-  names: string[];
   pieces: Piece[];
 }
 
+/** A computer's name as the index keys it, and its host part ("pc1" of "PC1.corp.contoso.com"). */
+const fullKey = (name: string) => name.toLowerCase();
+const hostKey = (name: string) => name.toLowerCase().split('.')[0]!;
+
+/**
+ * Pieces -> devices, in time linear in the number of pieces: indexes by DeviceId, by full name,
+ * and by host name. Two names name the same computer when they are equal, or when one is a bare
+ * host name and the other's host part (PC1 and PC1.corp.contoso.com).
+ */
 function groupByDevice(pieces: Piece[], warnings: ReadWarning[]): Piece[][] {
   const groups: Group[] = [];
+  const byId = new Map<string, Group>();
+  const byFull = new Map<string, Group>();
+  /** Groups by the host part of their DNS names, and by their bare host names. */
+  const byHostOfDns = new Map<string, Group>();
+  const byBareHost = new Map<string, Group>();
+  const index = (g: Group, p: Piece) => {
+    if (p.deviceId && !byId.has(p.deviceId)) byId.set(p.deviceId, g);
+    const name = p.deviceName;
+    if (!name) return;
+    if (!byFull.has(fullKey(name))) byFull.set(fullKey(name), g);
+    const host = hostKey(name);
+    const map = name.includes('.') ? byHostOfDns : byBareHost;
+    if (!map.has(host)) map.set(host, g);
+  };
   const add = (g: Group, p: Piece) => {
     g.pieces.push(p);
-    if (p.deviceId) g.deviceIds.add(p.deviceId);
-    if (p.deviceName && !g.names.some((n) => n.toLowerCase() === p.deviceName!.toLowerCase()))
-      g.names.push(p.deviceName);
+    index(g, p);
   };
   const fresh = (p: Piece) => {
-    const g: Group = { deviceIds: new Set(), names: [], pieces: [] };
+    const g: Group = { pieces: [] };
     groups.push(g);
     add(g, p);
   };
+  const byName = (name: string): Group | undefined =>
+    byFull.get(fullKey(name)) ??
+    (name.includes('.') ? byBareHost.get(hostKey(name)) : byHostOfDns.get(hostKey(name)));
   // The DeviceId settles it; then a name joins the device that carries it, or starts its own.
-  for (const p of pieces.filter((x) => x.deviceId)) {
-    const g = groups.find((x) => x.deviceIds.has(p.deviceId!));
+  for (const p of pieces) {
+    if (!p.deviceId) continue;
+    const g = byId.get(p.deviceId);
     if (g) add(g, p);
     else fresh(p);
   }
-  for (const p of pieces.filter((x) => !x.deviceId && x.deviceName)) {
-    const g = groups.find((x) => x.names.some((n) => sameName(n, p.deviceName!)));
+  for (const p of pieces) {
+    if (p.deviceId || !p.deviceName) continue;
+    const g = byName(p.deviceName);
     if (g) add(g, p);
     else fresh(p);
   }

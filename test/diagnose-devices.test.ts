@@ -264,3 +264,31 @@ describe('dsreg-doctor diagnose of several devices', () => {
     );
   });
 });
+
+describe('grouping stays linear', () => {
+  it('doubling the number of devices does not quadruple the time', () => {
+    const enc = new TextEncoder();
+    const inputs = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        name: `pc${i}.txt`,
+        // Half by DNS name, half by bare host name of other devices: every lookup path is taken.
+        bytes: enc.encode(
+          `Device Name : ${i % 2 ? `PC-${i}` : `PC-${i}.corp.contoso.com`}\nAzureAdJoined : YES\n`,
+        ),
+      }));
+    const time = (n: number) => {
+      const list = inputs(n);
+      let best = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < 3; k++) {
+        const t = performance.now();
+        expect(analyze(list).devices).toHaveLength(n);
+        best = Math.min(best, performance.now() - t);
+      }
+      return best;
+    };
+    time(500); // warm up
+    const small = time(3000);
+    const large = time(6000);
+    expect(large / small).toBeLessThan(3);
+  });
+});

@@ -14,7 +14,7 @@ import { type Sniffed, sniff } from '../../input/sniff.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import type { PreparedInputs } from '../../redact/prepare.js';
 import { buildReport, bySeverity, type DeviceReport } from '../../report/build.js';
-import { type Diagnosis, InputError } from '../../types.js';
+import { type Diagnosis, type Finding, InputError } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 
@@ -395,12 +395,21 @@ async function withProbes(
   };
   await applyTestEndpoints(io, probeOptions);
   const source = paths[0] ?? '-';
+  // Devices of one tenant and domain failing in one phase call for the same checks: run them once.
+  const runs = new Map<string, Promise<Finding[]>>();
   const out: DeviceGroup[] = [];
   for (const [i, g] of devices.entries()) {
     const subject = subjectOf((real[i] ?? g).evidence);
     // The checks to run depend on the phase the inputs show failing.
     const { phase } = diagnose(g.evidence, options);
-    const findings = await probeForDiagnosis({ ...subject, phase }, { ...probeOptions, source });
+    const key = JSON.stringify([subject.upn, subject.domain, subject.tenantId, phase]);
+    let run = runs.get(key);
+    if (!run) {
+      run = probeForDiagnosis({ ...subject, phase }, { ...probeOptions, source });
+      runs.set(key, run);
+    }
+    // Each device gets its own copy: a diagnosis may be redacted or changed on its own.
+    const findings = structuredClone(await run);
     out.push({ ...g, evidence: { ...g.evidence, probes: [{ source: 'probe', findings }] } });
   }
   return out;

@@ -6,8 +6,8 @@ import type { ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
 import { reader } from './evidence.js';
 import { deriveFacts, type Facts } from './facts.js';
-import { DOCS } from './kb/docs.js';
 import { type CodeNames, guideNames } from './kb/names.js';
+import { NETWORK_CODE_NAME, NEXT_STEPS } from './kb/next-steps.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
 import { codeSet, PHASE_ORDER } from './rules/util.js';
@@ -279,43 +279,19 @@ function nextSteps(d: Diagnosis, facts: Facts, r: ReturnType<typeof reader>): st
   );
   const prtTrouble = d.findings.some((f) => f.severity !== 'info' && f.phase === 'post-join');
   if (joinTrouble && facts.joinAttempts.length === 0) {
-    out.push(
-      'Read the User Device Registration Admin log (Applications and Services Logs > Microsoft > Windows > User Device Registration): events 304 and 305 give the phase and code of each attempt, 307 the discovery failure, 201 the discovery sub-error, 204 the join error, 220 an unreadable computer object.',
-    );
-    if (d.phase === 'auth') {
-      out.push(
-        'For the authentication phase, event 305 carries the ADAL error, sub-error and the server error message.',
-      );
-    }
-    out.push(
-      `If the cause is still unclear, collect the logs with Microsoft's auth scripts (start-auth.ps1 -v -accepteula, reproduce, stop-auth.ps1) as the guide describes: ${DOCS.collectJoinLogs}`,
-    );
+    out.push(NEXT_STEPS.readJoinLog);
+    if (d.phase === 'auth') out.push(NEXT_STEPS.readAuthEvent);
+    out.push(NEXT_STEPS.collectJoinLogs);
   }
-  if (prtTrouble && facts.prtAttempts.length === 0) {
-    out.push(
-      'Read the Microsoft-Windows-AAD logs (Applications and Services Logs > Microsoft > Windows > AAD; show the Analytic log first): the events between 1006 and 1007 of one attempt, with 1081, 1088 and 1084 for the server, WS-Trust and network errors, 1022 for the URL and 1144 for the UPN used.',
-    );
-  }
+  if (prtTrouble && facts.prtAttempts.length === 0) out.push(NEXT_STEPS.readAadLogs);
   // A network trace helps when the network is in question: a network code, or no server answer at all.
   const prtFindings = d.findings.filter((f) => f.severity !== 'info' && f.phase === 'post-join');
   const networkCause = prtFindings.some(
-    (f) =>
-      !f.serverErrorCode ||
-      f.codes.some((c) =>
-        /^(WININET_|ERROR_WINHTTP_|ERROR_INTERNET_|ERROR_ADAL_INTERNET_|STATUS_(NETWORK|BAD_NETWORK|UNEXPECTED_NETWORK))/.test(
-          c.name ?? '',
-        ),
-      ),
+    (f) => !f.serverErrorCode || f.codes.some((c) => NETWORK_CODE_NAME.test(c.name ?? '')),
   );
-  if (prtTrouble && networkCause) {
-    out.push(
-      `For a network cause, take a trace: \`netsh trace start scenario=internetClient_dbg capture=yes persistent=yes\`, lock and unlock, wait a minute, \`netsh trace stop\`. More in the guide: ${DOCS.collectPrtLogs}`,
-    );
-  }
+  if (prtTrouble && networkCause) out.push(NEXT_STEPS.networkTrace);
   if (r.flag('AzureAdPrt') === true && r.value('AzureAdPrtUpdateTime') && !facts.referenceTime) {
-    out.push(
-      'The PRT age was not checked: the capture carries no time of its own. Pass --now with the time the capture was taken to apply the four-hour refresh rule.',
-    );
+    out.push(NEXT_STEPS.prtAgeUnchecked);
   }
   return out;
 }

@@ -196,25 +196,28 @@ function describeInputs(files: FileReport[], bundles: string[]): string {
 }
 
 const DESCRIPTION =
-  'Read `dsregcmd /status` output and event logs (files, or - for standard input) and say\n' +
-  'whether the device is healthy, which phase of Microsoft Entra hybrid join (or of getting\n' +
-  'a Primary Refresh Token) failed, what each error code means, and what to do about it.\n\n' +
-  'The files of one call may describe one device or several, in any mix: captures of\n' +
-  '`dsregcmd /status` (one elevated, one as the user), and the User Device Registration/Admin\n' +
-  'and Microsoft-Windows-AAD logs as .evtx, XML (wevtutil, Event Viewer), CSV or JSON\n' +
-  '(Get-WinEvent). Inputs are grouped by device (DeviceId, else Device Name, else the\n' +
-  'Computer of the event records) and each device is diagnosed on its own. UTF-8 and UTF-16\n' +
-  'are both read; prompts, banners and forum formatting are ignored.';
+  'Read `dsregcmd /status` output and event logs (files, or - for standard input)\n' +
+  'and say whether the device is healthy, which phase of Microsoft Entra hybrid\n' +
+  'join (or of getting a Primary Refresh Token) failed, what each error code\n' +
+  'means, and what to do about it.\n\n' +
+  'The files of one call may describe one device or several, in any mix: captures\n' +
+  'of `dsregcmd /status` (one elevated, one as the user), and the User Device\n' +
+  'Registration/Admin and Microsoft-Windows-AAD logs as .evtx, XML (wevtutil,\n' +
+  'Event Viewer), CSV or JSON (Get-WinEvent). Inputs are grouped by device\n' +
+  '(DeviceId, else Device Name, else the Computer of the event records) and each\n' +
+  'device is diagnosed on its own. UTF-8 and UTF-16 are both read; prompts,\n' +
+  'banners and forum formatting are ignored.';
 
 const AFTER_HELP =
-  '\nA folder or a .zip (a log collection) is searched for `dsregcmd /status` captures and\n' +
-  'event log exports by content, not by name; the files used and left out are listed on\n' +
-  'standard error (and under "inputs" in the JSON). Zips are read with limits on the number\n' +
-  'of files, their total size and the compression ratio.\n\n' +
-  'Several devices: one report per device, most severe first, each headed by the device;\n' +
-  'with --format json one object per device, one per line (JSON Lines).\n\n' +
-  'Exit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on (on any\n' +
-  'device), 2 bad usage or unreadable input.\n\n' +
+  '\nA folder or a .zip (a log collection) is searched for `dsregcmd /status`\n' +
+  'captures and event log exports by content, not by name; the files used and\n' +
+  'left out are listed on standard error (and under "inputs" in the JSON). Zips\n' +
+  'are read with limits on the number of files, their total size and the\n' +
+  'compression ratio.\n\n' +
+  'Several devices: one report per device, most severe first, each headed by the\n' +
+  'device; with --format json one object per device, one per line (JSON Lines).\n\n' +
+  'Exit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on (on\n' +
+  'any device), 2 bad usage or unreadable input.\n\n' +
   'Examples:\n' +
   '  dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt\n' +
   '  dsregcmd /status | dsreg-doctor diagnose -\n' +

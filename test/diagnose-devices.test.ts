@@ -222,6 +222,28 @@ describe('dsreg-doctor diagnose of several devices', () => {
     for (const [, href] of doc.matchAll(/href="#([^"]+)"/g)) expect(anchors).toContain(href);
   });
 
+  it('--redact: the devices are told apart and headed by their pseudonyms, nothing real left', async () => {
+    const files = {
+      [WIN11_HYBRID]: bytes(SAMPLES + WIN11_HYBRID),
+      [SCP_MISSING]: bytes(SAMPLES + SCP_MISSING),
+    };
+    for (const format of ['text', 'md', 'html', 'json']) {
+      const m = cliIO(files);
+      expect(
+        await main(['diagnose', WIN11_HYBRID, SCP_MISSING, '--redact', '--format', format], m.io),
+        format,
+      ).toBe(1);
+      const out = m.out();
+      for (const real of ['rcmlab-ws2022-s', 'corppc01', '4785a6bd-534b-476d-b779-37782e2b7ff0']) {
+        expect(out.toLowerCase(), `${format}: ${real}`).not.toContain(real);
+      }
+      if (format === 'text') {
+        expect(out.split('\n')[0]).toBe('2 devices: 1 failed, 1 healthy');
+        expect(out).toMatch(/^Device 1 of 2: <computer-\d+>/m);
+      }
+    }
+  });
+
   it('a folder of many devices is diagnosed device by device; "dir/" reads like "dir"', async () => {
     const run = async (path: string) => {
       let out = '';

@@ -62,7 +62,12 @@ function runRules(
  * One device's evidence -> its diagnosis: the rules' findings and the live checks' (`ev.probes`),
  * most severe first, the verdict, the earliest failing phase, and the next steps. Pure.
  */
-export function diagnose(evidence: DeviceEvidence, options: DiagnoseOptions = {}): Diagnosis {
+export function diagnose(
+  evidence: DeviceEvidence,
+  optionsOrRules: DiagnoseOptions | readonly Rule[] = {},
+): Diagnosis {
+  // A bare list of rules is { rules } (what the rule tests pass).
+  const options: DiagnoseOptions = isRuleList(optionsOrRules) ? { rules: optionsOrRules } : optionsOrRules;
   const ev = options.now !== undefined ? { ...evidence, now: options.now } : evidence;
   const r = reader(ev);
   const facts = deriveFacts(ev, r);
@@ -102,6 +107,10 @@ export function diagnose(evidence: DeviceEvidence, options: DiagnoseOptions = {}
     if (facts.prtAttempts.length) diagnosis.attempts.prt = summarize(facts.prtAttempts);
   }
   return diagnosis;
+}
+
+function isRuleList(x: DiagnoseOptions | readonly Rule[]): x is readonly Rule[] {
+  return Array.isArray(x);
 }
 
 function sameEvidence(a: Evidence, b: Evidence): boolean {

@@ -6,6 +6,7 @@ import { main } from '../src/cli/main.js';
 import { diagnose, diagnoseText } from '../src/diagnose.js';
 import { parseDsregcmd } from '../src/dsregcmd/parse.js';
 import { guideNames, loadCodeNames } from '../src/kb/names.js';
+import { RULES } from '../src/rules/index.js';
 import { memoryIO } from './helpers.js';
 
 // Two codes outside the guide: an NTSTATUS and a crypto HRESULT.
@@ -38,5 +39,14 @@ describe('code names passed in', () => {
       expect(m.out(), format).toContain('STATUS_ACCESS_DENIED');
       expect(m.out(), format).toContain('NTE_BAD_KEY_STATE');
     }
+  });
+
+  it('a bare list of rules is read as { rules } (the rule tests pass one)', () => {
+    const ev = { captures: [parseDsregcmd(CAPTURE, 's.txt')], events: [] };
+    const prt = RULES.filter((r) => r.id === 'prt-attempt-failed');
+    expect(prt).toHaveLength(1);
+    expect(diagnose(ev, prt)).toEqual(diagnose(ev, { rules: prt }));
+    expect(diagnose(ev, []).findings).toEqual([]);
+    expect(diagnose(ev).findings.length).toBeGreaterThan(0);
   });
 });

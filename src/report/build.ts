@@ -168,9 +168,16 @@ function htmlOfDevices(devices: readonly Titled[], options: BuildOptions): strin
   ].join('\n');
   const head = first
     .slice(0, open)
-    .replace(/<title>[^<]*<\/title>/, `<title>dsreg-doctor: ${esc(counts(devices))}</title>`);
+    .replace(/<title>[^<]*<\/title>/, `<title>dsreg-doctor: ${esc(counts(devices))}</title>`)
+    .replace('</head>', `<style>${DEVICES_CSS}</style>\n</head>`);
   return `${head}${nav}\n${bodies.join('\n')}${first.slice(close)}`;
 }
+
+// The list of devices and each device's title, laid out like the report around them.
+const DEVICES_CSS =
+  'nav.devices,h2.device-title{max-width:980px;margin:24px auto 12px;padding:0 24px;box-sizing:border-box}' +
+  'nav.devices p{font-weight:700;margin:0 0 4px}section.device+section.device{border-top:3px double currentColor;margin-top:32px}' +
+  '@media (max-width:640px){nav.devices,h2.device-title{padding:0 12px}}';
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -6,10 +6,10 @@
 // Run: npm run build && node bench/lookup.mjs
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { allNames, loadGenericNames, lookup } from '../dist/index.js';
+import { loadCodeNames, lookup } from '../dist/index.js';
 
-await loadGenericNames();
-const table = allNames().map((n) => ({ name: n.name, value: n.value }));
+const names = await loadCodeNames();
+const table = names.all().map((n) => ({ name: n.name, value: n.value }));
 
 // 10,000 queries: a deterministic mix of forms, as codes come out of event logs and dsregcmd.
 const known = [
@@ -59,13 +59,13 @@ function rate(fn, seconds = 1.5) {
 
 let sink = 0;
 const ours = rate((q) => {
-  sink += lookup(q).matches.length;
+  sink += lookup(q, names).matches.length;
 });
 const naive = rate((q) => {
   sink += naiveLookup(q).length;
 });
 const t0 = performance.now();
-for (const q of queries) sink += lookup(q).matches.length;
+for (const q of queries) sink += lookup(q, names).matches.length;
 const logMs = performance.now() - t0;
 
 function median(args, runs = 15) {

@@ -410,7 +410,7 @@ export function render({ entries, hresultFacilities, ntstatusFacilities }) {
     `// plus ${SUPPLEMENT.length} name(s) from the Windows SDK that mingw-w64 lacks (see the generator).`,
     '// Each block: [family, header, values, names]. Values ascend, written as base-36 deltas joined by',
     "// ','; names follow in the same order, joined by ' '. Decoded by src/kb/names.ts, which imports",
-    '// this module on demand (loadGenericNames) so that the CLI starts without it.',
+    '// this module on demand (loadCodeNames) so that the CLI starts without it.',
     '',
     `export const GENERIC_COUNT = ${entries.length};`,
     '',

@@ -1,34 +1,46 @@
 // Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
 // and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
-import { type DsregStatus, parseDsregcmdAll } from './dsregcmd/parse.js';
-import { readEvents, sniffEvents } from './events/read.js';
-import type { EventRecord, ReadWarning } from './events/types.js';
+import { type AnalyzeInput, analyze, type InputReport } from './analyze.js';
+import { parseDsregcmdAll } from './dsregcmd/parse.js';
+import type { ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
 import { reader } from './evidence.js';
 import { deriveFacts, type Facts } from './facts.js';
-import { decodeText } from './input/decode.js';
-import { DOCS } from './kb/docs.js';
+import { type CodeNames, guideNames } from './kb/names.js';
+import { NETWORK_CODE_NAME, NEXT_STEPS } from './kb/next-steps.js';
 import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
 import { codeSet } from './rules/util.js';
 import { cite as citeEvent, summarize } from './story/attempts.js';
 import type { Diagnosis, Evidence, Finding, Phase, TimelineEntry, Verdict } from './types.js';
-import { InputError, PHASES, SEVERITIES } from './types.js';
+import { PHASES, SEVERITIES } from './types.js';
+
+export type { AnalyzeInput, InputReport, TextInput } from './analyze.js';
 
 export interface DiagnoseOptions {
   /** The time the capture was taken (ISO 8601), for the PRT age and certificate checks. */
   now?: string;
   /** Rules to run (default: all). */
   rules?: readonly Rule[];
+  /**
+   * The code names to cite codes with: the guide's by default; `await loadCodeNames()` adds the
+   * Windows headers' names for codes outside the guide.
+   */
+  names?: CodeNames;
 }
 
-export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Diagnosis {
-  const r = reader(ev);
-  const facts = deriveFacts(ev, r);
+/** The rules' findings, the same failure told by two inputs merged into one finding. */
+function runRules(
+  ev: DeviceEvidence,
+  r: ReturnType<typeof reader>,
+  facts: Facts,
+  rules: readonly Rule[],
+  names: CodeNames,
+): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, Finding>();
   for (const rule of rules) {
-    for (const f of rule.check({ ev, r, facts })) {
+    for (const f of rule.check({ ev, r, facts, names })) {
       // The same failure told by two inputs (a capture and an event log) is one finding with both evidences.
       const key = `${f.id}|${f.codes.map((c) => c.hex).join(',')}`;
       const existing = seen.get(key);
@@ -42,12 +54,31 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
       findings.push(f);
     }
   }
-  findings.sort((a, b) => rank(a) - rank(b));
+  return findings;
+}
+
+/**
+ * One device's evidence -> its diagnosis: the rules' findings and the live checks' (`ev.probes`),
+ * most severe first, the verdict, the earliest failing phase, and the next steps. Pure.
+ */
+export function diagnose(
+  evidence: DeviceEvidence,
+  optionsOrRules: DiagnoseOptions | readonly Rule[] = {},
+): Diagnosis {
+  // A bare list of rules is { rules } (what the rule tests pass).
+  const options: DiagnoseOptions = isRuleList(optionsOrRules) ? { rules: optionsOrRules } : optionsOrRules;
+  const ev = options.now !== undefined ? { ...evidence, now: options.now } : evidence;
+  const r = reader(ev);
+  const facts = deriveFacts(ev, r);
+  const names = options.names ?? guideNames();
+  const found = runRules(ev, r, facts, options.rules ?? RULES, names);
+  const probed = (ev.probes ?? []).flatMap((p) => p.findings);
+  const findings = [...found, ...probed].sort((a, b) => rank(a) - rank(b));
 
   const phase = earliestPhase(findings);
   const diagnosis: Diagnosis = {
     schemaVersion: 1,
-    verdict: verdictOf(findings, facts.joinType === 'unknown' && findings.length === 0),
+    verdict: verdictOf(findings, facts.joinType === 'unknown' && found.length === 0),
     joinType: facts.joinType,
     phase,
     findings,
@@ -56,13 +87,18 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
   if (Object.keys(device).length > 0) diagnosis.device = device;
   const prt = prtSummary(r);
   if (Object.keys(prt).length > 0) diagnosis.prt = prt;
-  const next = nextSteps(diagnosis, facts, r);
+  // What to read next is about what the inputs could not settle: the live checks do not change it.
+  const next = nextSteps(
+    { ...diagnosis, findings: found.sort((a, b) => rank(a) - rank(b)), phase: earliestPhase(found) },
+    facts,
+    r,
+  );
   if (next.length > 0) diagnosis.nextSteps = next;
   const sources = [
     ...new Set([...ev.captures.map((c) => c.source), ...ev.events.map((e) => e.source ?? '-')]),
   ];
   if (sources.length > 0) diagnosis.sources = sources;
-  const timeline = timelineOf(facts);
+  const timeline = timelineOf(facts, names);
   if (timeline.length > 0) {
     diagnosis.timeline = timeline;
     diagnosis.attempts = {};
@@ -72,11 +108,15 @@ export function diagnose(ev: DeviceEvidence, rules: readonly Rule[] = RULES): Di
   return diagnosis;
 }
 
+function isRuleList(x: DiagnoseOptions | readonly Rule[]): x is readonly Rule[] {
+  return Array.isArray(x);
+}
+
 function sameEvidence(a: Evidence, b: Evidence): boolean {
   return a.source === b.source && a.line === b.line && a.recordId === b.recordId && a.text === b.text;
 }
 
-function timelineOf(facts: Facts): TimelineEntry[] {
+function timelineOf(facts: Facts, names: CodeNames): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const a of facts.joinAttempts) {
     if (a.outcome === 'precheck') continue;
@@ -85,7 +125,7 @@ function timelineOf(facts: Facts): TimelineEntry[] {
       kind: 'join',
       outcome: a.outcome,
       phase: a.phase,
-      codes: codeSet(a.codes).refs,
+      codes: codeSet(a.codes, names).refs,
       summary: a.summary,
       evidence: a.records.map((r) => citeEvent(r)),
     };
@@ -98,7 +138,7 @@ function timelineOf(facts: Facts): TimelineEntry[] {
       kind: 'prt',
       outcome: a.outcome,
       phase: 'post-join',
-      codes: codeSet(a.codes).refs,
+      codes: codeSet(a.codes, names).refs,
       summary: a.summary,
       evidence: a.records.filter((r) => r.eventId !== 1097).map((r) => citeEvent(r)),
     };
@@ -109,92 +149,12 @@ function timelineOf(facts: Facts): TimelineEntry[] {
   return out.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
 }
 
-export interface TextInput {
-  /** The name the input goes by in evidence: a file name as given, or '-'. */
-  name: string;
-  bytes: Uint8Array;
-}
-
-export interface InputReport {
-  name: string;
-  kind: 'dsregcmd' | 'evtx' | 'xml' | 'csv' | 'json' | 'unknown';
-  used: boolean;
-  /** Why an input was not used, or how many records it gave. */
-  reason?: string;
-}
-
 /** Who and what the inputs are about, for live checks (`diagnose --probe`). */
 export interface Subject {
   upn?: string;
   /** A DNS domain (not the NetBIOS DomainName). */
   domain?: string;
   tenantId?: string;
-}
-
-export interface Analysis {
-  diagnosis: Diagnosis;
-  subject: Subject;
-  inputs: InputReport[];
-  /** Damage found while reading (a bad chunk, a truncated record): the rest was read. */
-  warnings: ReadWarning[];
-}
-
-/**
- * Reads every input, whatever it is (`dsregcmd /status` text, or an event log as .evtx, XML, CSV or
- * JSON), and diagnoses them together as one device. An input that is neither throws InputError,
- * unless `lenient` is set, when it is reported as unused.
- */
-export function analyzeInputs(
-  inputs: TextInput[],
-  options: DiagnoseOptions & { lenient?: boolean } = {},
-): Analysis {
-  const captures: DsregStatus[] = [];
-  const events: EventRecord[] = [];
-  const reports: InputReport[] = [];
-  const warnings: ReadWarning[] = [];
-  for (const input of inputs) {
-    const kind = sniffEvents(input.bytes);
-    if (kind !== 'none') {
-      const before = events.length;
-      try {
-        for (const rec of readEvents(input.bytes, {
-          source: input.name,
-          onWarning: (w) => warnings.push(w),
-        })) {
-          events.push(rec);
-        }
-      } catch (err) {
-        if (!(err instanceof InputError) || !options.lenient) throw err;
-        reports.push({ name: input.name, kind, used: false, reason: err.message });
-        continue;
-      }
-      reports.push({ name: input.name, kind, used: true, reason: `${events.length - before} event records` });
-      continue;
-    }
-    try {
-      for (const c of parseDsregcmdAll(decodeText(input.bytes).text, input.name)) captures.push(c);
-      reports.push({ name: input.name, kind: 'dsregcmd', used: true });
-    } catch (err) {
-      if (!(err instanceof InputError) || !options.lenient) {
-        if (err instanceof InputError) {
-          throw new InputError(
-            input.name,
-            'neither `dsregcmd /status` output nor an event log export (.evtx, XML, CSV or JSON)',
-          );
-        }
-        throw err;
-      }
-      reports.push({
-        name: input.name,
-        kind: 'unknown',
-        used: false,
-        reason: 'neither dsregcmd output nor an event log',
-      });
-    }
-  }
-  const ev: DeviceEvidence = { captures, events };
-  if (options.now !== undefined) ev.now = options.now;
-  return { diagnosis: diagnose(ev, options.rules), subject: subjectOf(ev), inputs: reports, warnings };
 }
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -221,24 +181,41 @@ export function subjectOf(ev: DeviceEvidence): Subject {
   return out;
 }
 
-/** The diagnosis with more findings (from live probes, say): re-ordered, verdict and phase settled again. */
-export function withFindings(d: Diagnosis, extra: Finding[]): Diagnosis {
-  if (extra.length === 0) return d;
-  const findings = [...d.findings, ...extra].sort((a, b) => rank(a) - rank(b));
-  const verdict = verdictOf(findings, d.verdict === 'unknown' && d.joinType === 'unknown');
-  return { ...d, findings, verdict, phase: earliestPhase(findings) };
+/** The inputs read as ONE device and diagnosed: what the page and older scripts call. */
+export interface OneDeviceAnalysis {
+  diagnosis: Diagnosis;
+  subject: Subject;
+  inputs: InputReport[];
+  warnings: ReadWarning[];
 }
 
-/** Decodes and parses the inputs (dsregcmd text and event logs) and diagnoses them as one device. */
-export function diagnoseInputs(inputs: TextInput[], options: DiagnoseOptions = {}): Diagnosis {
+/**
+ * Reads the inputs and diagnoses them together as one device, whatever devices they name (the
+ * browser page does this until it shows several devices; `analyze` groups them).
+ */
+export function analyzeInputs(
+  inputs: readonly AnalyzeInput[],
+  options: DiagnoseOptions & { lenient?: boolean } = {},
+): OneDeviceAnalysis {
+  const { lenient, ...diagnoseOptions } = options;
+  const a = analyze(inputs, { oneDevice: true, ...(lenient !== undefined ? { lenient } : {}) });
+  const ev = a.devices[0]!.evidence;
+  return {
+    diagnosis: diagnose(ev, diagnoseOptions),
+    subject: subjectOf(ev),
+    inputs: a.inputs,
+    warnings: a.warnings,
+  };
+}
+
+/** The diagnosis of analyzeInputs. */
+export function diagnoseInputs(inputs: readonly AnalyzeInput[], options: DiagnoseOptions = {}): Diagnosis {
   return analyzeInputs(inputs, options).diagnosis;
 }
 
-/** Diagnoses one `dsregcmd /status` text (the browser page and simple scripts use this). */
+/** Diagnoses one `dsregcmd /status` text (simple scripts and the rule tests use this). */
 export function diagnoseText(text: string, source = '-', options: DiagnoseOptions = {}): Diagnosis {
-  const ev: DeviceEvidence = { captures: parseDsregcmdAll(text, source), events: [] };
-  if (options.now !== undefined) ev.now = options.now;
-  return diagnose(ev, options.rules);
+  return diagnose({ captures: parseDsregcmdAll(text, source), events: [] }, options);
 }
 
 function rank(f: Finding): number {
@@ -310,43 +287,19 @@ function nextSteps(d: Diagnosis, facts: Facts, r: ReturnType<typeof reader>): st
   );
   const prtTrouble = d.findings.some((f) => f.severity !== 'info' && f.phase === 'post-join');
   if (joinTrouble && facts.joinAttempts.length === 0) {
-    out.push(
-      'Read the User Device Registration Admin log (Applications and Services Logs > Microsoft > Windows > User Device Registration): events 304 and 305 give the phase and code of each attempt, 307 the discovery failure, 201 the discovery sub-error, 204 the join error, 220 an unreadable computer object.',
-    );
-    if (d.phase === 'auth') {
-      out.push(
-        'For the authentication phase, event 305 carries the ADAL error, sub-error and the server error message.',
-      );
-    }
-    out.push(
-      `If the cause is still unclear, collect the logs with Microsoft's auth scripts (start-auth.ps1 -v -accepteula, reproduce, stop-auth.ps1) as the guide describes: ${DOCS.collectJoinLogs}`,
-    );
+    out.push(NEXT_STEPS.readJoinLog);
+    if (d.phase === 'auth') out.push(NEXT_STEPS.readAuthEvent);
+    out.push(NEXT_STEPS.collectJoinLogs);
   }
-  if (prtTrouble && facts.prtAttempts.length === 0) {
-    out.push(
-      'Read the Microsoft-Windows-AAD logs (Applications and Services Logs > Microsoft > Windows > AAD; show the Analytic log first): the events between 1006 and 1007 of one attempt, with 1081, 1088 and 1084 for the server, WS-Trust and network errors, 1022 for the URL and 1144 for the UPN used.',
-    );
-  }
+  if (prtTrouble && facts.prtAttempts.length === 0) out.push(NEXT_STEPS.readAadLogs);
   // A network trace helps when the network is in question: a network code, or no server answer at all.
   const prtFindings = d.findings.filter((f) => f.severity !== 'info' && f.phase === 'post-join');
   const networkCause = prtFindings.some(
-    (f) =>
-      !f.serverErrorCode ||
-      f.codes.some((c) =>
-        /^(WININET_|ERROR_WINHTTP_|ERROR_INTERNET_|ERROR_ADAL_INTERNET_|STATUS_(NETWORK|BAD_NETWORK|UNEXPECTED_NETWORK))/.test(
-          c.name ?? '',
-        ),
-      ),
+    (f) => !f.serverErrorCode || f.codes.some((c) => NETWORK_CODE_NAME.test(c.name ?? '')),
   );
-  if (prtTrouble && networkCause) {
-    out.push(
-      `For a network cause, take a trace: \`netsh trace start scenario=internetClient_dbg capture=yes persistent=yes\`, lock and unlock, wait a minute, \`netsh trace stop\`. More in the guide: ${DOCS.collectPrtLogs}`,
-    );
-  }
+  if (prtTrouble && networkCause) out.push(NEXT_STEPS.networkTrace);
   if (r.flag('AzureAdPrt') === true && r.value('AzureAdPrtUpdateTime') && !facts.referenceTime) {
-    out.push(
-      'The PRT age was not checked: the capture carries no time of its own. Pass --now with the time the capture was taken to apply the four-hour refresh rule.',
-    );
+    out.push(NEXT_STEPS.prtAgeUnchecked);
   }
   return out;
 }

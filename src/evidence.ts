@@ -3,11 +3,20 @@
 import { normalizeKey, normalizeSection } from './dsregcmd/keys.js';
 import type { DsregField, DsregStatus } from './dsregcmd/parse.js';
 import type { EventRecord } from './events/types.js';
-import type { Evidence as EvidenceLine } from './types.js';
+import type { Evidence as EvidenceLine, Finding } from './types.js';
+
+/** What a live check (`diagnose --probe`) found: an input like a file, whose findings come ready-made. */
+export interface ProbeEvidence {
+  /** The name the checks go by in evidence. */
+  source: string;
+  findings: Finding[];
+}
 
 export interface DeviceEvidence {
   captures: DsregStatus[];
   events: EventRecord[];
+  /** Results of live checks run for this device. */
+  probes?: ProbeEvidence[];
   /** The time the caller says the capture was taken ("--now"), as an ISO string; never the wall clock. */
   now?: string;
 }

@@ -16,6 +16,7 @@ import {
 } from './probe-helpers.js';
 import { contract } from './schema.js';
 
+const validate = contract('diagnosis');
 const OTHER = '11111111-2222-4333-8444-555555555555';
 let pki: Pki;
 let svc: TestServer;
@@ -63,7 +64,7 @@ describe('diagnose --probe', () => {
     );
     expect(code).toBe(1);
     const d = JSON.parse(m.out());
-    expect(contract('diagnosis')(d)).toBe('');
+    expect(validate(d)).toBe('');
     const ids = d.findings.map((f: { id: string }) => f.id);
     expect(ids).toContain('prt-attempt-failed');
     const dtd = d.findings.find((f: { codes: { hex: string }[] }) =>
@@ -80,5 +81,29 @@ describe('diagnose --probe', () => {
     const text = JSON.stringify(d.findings);
     expect(text).toContain(OTHER);
     expect(text).toContain(CONTOSO);
+  });
+
+  it('several devices: each gets the live findings as its own evidence; the same checks run once', async () => {
+    const device = (name: string) => `${capture(CONTOSO)}\nDevice Name : ${name}.contoso.com\n`;
+    const before = svc.requests.length;
+    const alone = cli({ 'a.txt': device('PC1') });
+    await main(['diagnose', 'a.txt', '--probe', '--probe-timeout', '5', '--format', 'json'], alone.io);
+    const once = svc.requests.length;
+    const one = JSON.parse(alone.out());
+    const m = cli({ 'a.txt': device('PC1'), 'b.txt': device('PC2') });
+    await main(['diagnose', 'a.txt', 'b.txt', '--probe', '--probe-timeout', '5', '--format', 'json'], m.io);
+    expect(svc.requests.length - once).toBe(once - before);
+    const lines = m
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((d) => d.device.name)).toEqual(['PC1.contoso.com', 'PC2.contoso.com']);
+    for (const d of lines) {
+      expect(validate(d)).toBe('');
+      expect(d.findings.map((f: { id: string }) => f.id)).toEqual(
+        one.findings.map((f: { id: string }) => f.id),
+      );
+    }
   });
 });

@@ -1,16 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_CODES } from '../src/kb/guide-codes.js';
 import {
-  allNames,
-  loadGenericNames,
-  namesByName,
-  namesByValue,
-  namesForValue,
+  type CodeNames,
+  loadCodeNames,
+  namesForValue as namesForValueIn,
   searchNames,
   serverErrorsByCode,
 } from '../src/kb/names.js';
 
-beforeAll(() => loadGenericNames());
+let names: CodeNames;
+beforeAll(async () => {
+  names = await loadCodeNames();
+});
+const namesForValue = (value: number) => namesForValueIn(value, names);
+const namesByValue = (value: number) => names.byValue(value);
+const namesByName = (name: string) => names.byName(name);
+const allNames = () => names.all();
 
 describe('names by value', () => {
   it('lists every meaning of a shared number, the guide first', () => {
@@ -58,17 +63,17 @@ describe('names by value', () => {
 
 describe('name search and server errors', () => {
   it('finds names containing a word, guide codes first', () => {
-    const r = searchNames('timeout');
-    const names = r.codes.map((n) => n.name);
-    expect(names.slice(0, 4)).toEqual([
+    const r = searchNames('timeout', names);
+    const found = r.codes.map((n) => n.name);
+    expect(found.slice(0, 4)).toEqual([
       'DSREG_AUTOJOIN_DISC_WAIT_TIMEOUT',
       'ERROR_ADAL_INTERNET_TIMEOUT',
       'ERROR_WINHTTP_TIMEOUT',
       'WININET_E_TIMEOUT',
     ]);
-    expect(names).toContain('ERROR_INTERNET_TIMEOUT');
-    expect(names).toContain('STATUS_IO_TIMEOUT');
-    expect(names.every((n) => n.toUpperCase().includes('TIMEOUT'))).toBe(true);
+    expect(found).toContain('ERROR_INTERNET_TIMEOUT');
+    expect(found).toContain('STATUS_IO_TIMEOUT');
+    expect(found.every((n) => n.toUpperCase().includes('TIMEOUT'))).toBe(true);
   });
 
   it('finds server errors by code, case-insensitively, and by id', () => {

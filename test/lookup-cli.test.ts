@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { loadGenericNames, lookup } from '../src/index.js';
+import { type CodeNames, loadCodeNames, lookup } from '../src/index.js';
 import { memoryIO } from './helpers.js';
 import { contract } from './schema.js';
 
-beforeAll(() => loadGenericNames());
+let names: CodeNames;
+beforeAll(async () => {
+  names = await loadCodeNames();
+});
 
 const validate = contract('lookup');
 
@@ -168,8 +171,12 @@ describe('dsreg-doctor lookup', () => {
 
   it('is the same function the library exports', async () => {
     const r = await run('0xcaa82ee2', '--format', 'json');
-    expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(lookup('0xcaa82ee2'))));
-    expect(lookup('0xcaa82ee2').value).toMatchObject({ kind: 'hresult', adalGroup: '0xcaa8', code: 12002 });
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(JSON.stringify(lookup('0xcaa82ee2', names))));
+    expect(lookup('0xcaa82ee2', names).value).toMatchObject({
+      kind: 'hresult',
+      adalGroup: '0xcaa8',
+      code: 12002,
+    });
   });
 
   it('shows in help how to use it', async () => {

@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex, toSigned } from '../src/kb/format.js';
-import { loadGenericNames, lookup } from '../src/kb/lookup.js';
+import { type CodeNames, loadCodeNames, lookup } from '../src/kb/lookup.js';
 
-beforeAll(() => loadGenericNames());
+let names: CodeNames;
+beforeAll(async () => {
+  names = await loadCodeNames();
+});
 
 const guide = readFileSync('../shared/reference/troubleshoot-hybrid-join-windows-current.md', 'utf8');
 const tableRows = guide.split('\n').filter((l) => l.startsWith('| '));
@@ -74,7 +77,7 @@ describe("lookup: the guide's codes", () => {
     let checked = 0;
     for (const c of codes) {
       for (const q of forms(c.value)) {
-        const r = lookup(q);
+        const r = lookup(q, names);
         expect(r.error, q).toBeUndefined();
         expect(r.value?.hex, q).toBe(toHex(c.value));
         expect(r.matches[0]?.name, `${q} should name ${c.name}`).toBe(c.name);
@@ -86,15 +89,15 @@ describe("lookup: the guide's codes", () => {
   });
 
   it('reads the guide typos as typed where they still make sense', () => {
-    expect(lookup('0xc004848C').matches[0]?.name).toBe('AAD_CLOUDAP_E_HTTP_CERTIFICATE_URI_IS_EMPTY');
+    expect(lookup('0xc004848C', names).matches[0]?.name).toBe('AAD_CLOUDAP_E_HTTP_CERTIFICATE_URI_IS_EMPTY');
     // "--1073445695" is no number; the lookup says so rather than guessing.
-    expect(lookup('--1073445695').error).toMatch(/cannot read/);
+    expect(lookup('--1073445695', names).error).toMatch(/cannot read/);
   });
 
   it('finds every code by its symbolic name, in any case, with value, meaning, fix and docs', () => {
     for (const c of codes) {
       for (const q of [c.name, c.name.toLowerCase()]) {
-        const r = lookup(q);
+        const r = lookup(q, names);
         expect(r.matches[0], q).toMatchObject({ name: c.name, hex: toHex(c.value), source: 'guide' });
         expect(r.matches[0]!.fix!.length, q).toBeGreaterThan(0);
         expect(r.matches[0]!.docs!.length, q).toBeGreaterThan(0);
@@ -109,7 +112,7 @@ describe("lookup: the guide's codes", () => {
     expect(aadsts).toEqual(['50155', '50034', '50126']);
     for (const n of aadsts) {
       for (const q of [`AADSTS${n}`, `aadsts${n}`, n]) {
-        const r = lookup(q);
+        const r = lookup(q, names);
         expect(r.matches[0], q).toMatchObject({ name: `AADSTS${n}`, family: 'aadsts', source: 'server' });
         expect(r.matches[0]!.meaning, q).toBeTruthy();
       }
@@ -122,7 +125,7 @@ describe("lookup: the guide's codes", () => {
     );
     expect([...serverCodes]).toEqual(['DirectoryError', 'AuthenticationError']);
     for (const code of serverCodes) {
-      const r = lookup(code!);
+      const r = lookup(code!, names);
       expect(r.matches.length, code).toBeGreaterThan(1);
       expect(r.matches.every((m) => m.name === code && m.family === 'drs-server')).toBe(true);
       // The cases the message tells apart come first, the catch-all last.

@@ -6,7 +6,7 @@ import { main } from '../src/cli/main.js';
 import { diagnoseText } from '../src/diagnose.js';
 import { parseDsregcmd } from '../src/dsregcmd/parse.js';
 import { decodeText } from '../src/input/decode.js';
-import { loadGenericNames } from '../src/kb/names.js';
+import { loadCodeNames } from '../src/kb/names.js';
 import { createRedactor, redactText } from '../src/redact/index.js';
 import type { Diagnosis } from '../src/types.js';
 import { memoryIO } from './helpers.js';
@@ -185,7 +185,7 @@ describe('redaction on every public sample and example', () => {
 describe('diagnose --redact in every format', () => {
   for (const path of inputs) {
     it(path, async () => {
-      await loadGenericNames();
+      await loadCodeNames();
       const bytes = new Uint8Array(readFileSync(path));
       const ids = identifiersOf(read(path));
       const plain = memoryIO({ 'status.txt': bytes });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeInputs } from '../src/diagnose.js';
 import { readEvents } from '../src/events/read.js';
 import { decodeText } from '../src/input/decode.js';
-import { loadGenericNames } from '../src/kb/names.js';
+import { loadCodeNames } from '../src/kb/names.js';
 import { createRedactor, isXml, redactText } from '../src/redact/index.js';
 import type { Diagnosis } from '../src/types.js';
 
@@ -177,7 +177,7 @@ describe('event exports', () => {
 
   for (const name of cases) {
     it(`${name}: no identifier left, the same records and the same diagnosis`, async () => {
-      await loadGenericNames();
+      await loadCodeNames();
       const bytes = readBytes(EVENTS + name);
       const text = decodeText(bytes).text;
       const present = IDS.filter((id) => text.toLowerCase().includes(id.toLowerCase()));

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from '../src/cli/commands/web.js';
 import { main } from '../src/cli/main.js';
 import { decodeText } from '../src/input/decode.js';
-import { loadGenericNames, lookup } from '../src/kb/lookup.js';
+import { type CodeNames, loadCodeNames, lookup } from '../src/kb/lookup.js';
 import type { Diagnosis } from '../src/types.js';
 import { memoryIO } from './helpers.js';
 
@@ -123,10 +123,12 @@ async function openPage(): Promise<void> {
   await page.waitForSelector('#input-text');
 }
 
+let codeNames: CodeNames;
+
 describe('the browser page', () => {
   beforeAll(async () => {
     ensureBuilt();
-    await loadGenericNames();
+    codeNames = await loadCodeNames();
     mkdirSync(SHOTS, { recursive: true });
     server = await startWebServer(join(process.cwd(), DIST), 0, '127.0.0.1');
     const origin = new URL(server.url).origin;
@@ -266,10 +268,11 @@ describe('the browser page', () => {
 
   it('reads picked event logs with a capture and shows the timeline the CLI gives', async () => {
     await openPage();
+    // One device's capture and its logs (the CLI diagnoses the captures of different devices apart).
     const paths = [
-      'examples/dsregcmd/join-fail-device-not-synced.txt',
-      'test/fixtures/events/join-fail.wevtutil.xml',
-      '../shared/samples/evtx/Security_short_selected.evtx',
+      'test/fixtures/devices/pc-0042-status.txt',
+      'examples/events/udr-admin.evtx',
+      'examples/events/aad-operational.evtx',
     ];
     await page.setInputFiles('#file-input', paths);
     await page.waitForSelector('.timeline');
@@ -282,7 +285,7 @@ describe('the browser page', () => {
     expect(attempts.length).toBeGreaterThan(0);
     // The .evtx was read as an event log (its tab says so) and none of the three is refused.
     expect(await countOf('.problem')).toBe(0);
-    const evtxTab = page.locator('.tab button', { hasText: 'Security_short_selected.evtx' });
+    const evtxTab = page.locator('.tab button', { hasText: 'udr-admin.evtx' });
     expect(await evtxTab.getAttribute('title')).toMatch(/event log \(\.evtx\): \d+ event records/);
   });
 
@@ -335,8 +338,9 @@ describe('the browser page', () => {
   it('opens a dropped .zip log collection and reads what is in it, as the CLI does', async () => {
     await openPage();
     const zip = zipSync({
+      // WKS-0417's capture, with its User Device Registration log.
       'auth/dsregcmd_status.txt': new Uint8Array(
-        readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt'),
+        readFileSync('examples/dsregcmd/wks0417-join-fail-public-key-system.txt'),
       ),
       'auth/events/udr.xml': new Uint8Array(readFileSync('test/fixtures/events/join-fail.wevtutil.xml')),
       'auth/readme.txt': new TextEncoder().encode('collected by the auth scripts\n'),
@@ -426,7 +430,7 @@ describe('the browser page', () => {
       const shown = await page.$$eval('.lookup-out .match', (els) =>
         els.map((e) => e.getAttribute('data-name')),
       );
-      const r = lookup(query);
+      const r = lookup(query, codeNames);
       const names = (r.parts ?? [r]).flatMap((p) => p.matches.map((m) => m.name));
       expect({ query, shown }).toEqual({ query, shown: names });
       expect(names.length).toBeGreaterThan(0);

@@ -1,7 +1,6 @@
 // The readable view of `events`: one line per record that fits the terminal (80 columns unless it
 // is wider): time (UTC), level, event ID, provider, and the values that matter most. Codes held as
 // decimal (how the event XML stores Int32/UInt32 fields) are shown in hex, as people search them.
-import { toHex } from '../kb/format.js';
 import { KNOWN_PROVIDERS } from './fields.js';
 import { levelLabel } from './levels.js';
 import type { EventRecord } from './types.js';
@@ -117,7 +116,8 @@ function displayValue(name: string, value: string): string {
   const v = value.trim();
   if (CODE_FIELDS.has(name) && /^-?\d+$/.test(v)) {
     const n = Number(v);
-    if (n >= -0x80000000 && n <= 0xffffffff) return toHex(n);
+    // Lower-case hex as the knowledge base writes codes (kb comes later in the pipeline than events).
+    if (n >= -0x80000000 && n <= 0xffffffff) return `0x${(n >>> 0).toString(16)}`;
   }
   return v;
 }

@@ -1,34 +1,8 @@
-// One event record, from any export kind (.evtx, XML, CSV, JSON). Mirrors
-// ../shared/contract/event.schema.json: what `events --format jsonl` prints, one per line.
+// One event record, from any export kind (.evtx, XML, CSV, JSON): the shape the .evtx reader
+// defines (src/evtx/record.ts), which every reader of src/events produces too.
+import type { ReadWarning } from '../evtx/record.js';
 
-export interface EventRecord {
-  /** The file it came from. */
-  source?: string;
-  /** EventRecordID. */
-  recordId: number;
-  /** TimeCreated SystemTime, ISO 8601 UTC ending in Z, with the precision the record has (>= ms). */
-  time: string;
-  provider: string;
-  channel?: string;
-  eventId: number;
-  level: number;
-  computer?: string;
-  /** EventData values as strings; unnamed Data elements as '#0', '#1', ...; UserData flattened to dotted paths. */
-  data: Record<string, string>;
-  /** The rendered message, where the input carries one. */
-  message?: string;
-}
-
-/** A problem found while reading an input that did not stop the reading: printed on standard error. */
-export interface ReadWarning {
-  source?: string;
-  message: string;
-  chunk?: number;
-  recordId?: number;
-  offset?: number;
-  /** For text exports (XML, CSV, JSON): the line the problem starts on. */
-  line?: number;
-}
+export type { EventRecord, ReadWarning } from '../evtx/record.js';
 
 /** What every event reader takes: the name to put in `source` and in warnings, and where warnings go. */
 export interface ReadOptions {

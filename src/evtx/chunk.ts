@@ -18,12 +18,12 @@
 // scanned for record signatures whose size and copy agree (libevtx "Recovery"); a chunk without
 // its signature is scanned the same way (its names and templates are chunk offsets, so they still
 // resolve); records whose identifier was already seen in the chunk are stale copies and dropped.
-import type { EventRecord, ReadWarning } from '../events/types.js';
 import { ChunkContext, parseStream } from './binxml.js';
 import { hasSignature, isZero, u32, u64 } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { EvtxFormatError } from './errors.js';
 import { EventSink } from './event.js';
+import type { EventRecord, ReadWarning } from './record.js';
 import { Expander } from './render.js';
 import { filetime } from './values.js';
 

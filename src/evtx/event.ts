@@ -2,8 +2,8 @@
 // <Data> values straight into the data map, and any other payload (UserData, Binary, ...) as a
 // small element tree flattened by payload.ts. System elements we do not keep are never rendered
 // (the expander skips their values).
-import type { EventRecord } from '../events/types.js';
 import { DataBuilder, type XmlElement } from './payload.js';
+import type { EventRecord } from './record.js';
 import type { Sink } from './render.js';
 
 // Where the element being read sits.

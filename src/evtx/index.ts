@@ -2,9 +2,9 @@
 // order, streamed one 64 KiB chunk at a time from a ByteSource. Pure: no `node:` imports (the Node
 // file source is src/node/file-source.ts). Damage is reported through onWarning with the chunk,
 // record and file offset, never thrown; see chunk.ts for what is recovered and how.
-import type { EventRecord, ReadWarning } from '../events/types.js';
 import { CHUNK_SIZE, readChunk } from './chunk.js';
 import { FILE_HEADER_SIZE, FILE_SIGNATURE, readFileHeader } from './file-header.js';
+import type { EventRecord, ReadWarning } from './record.js';
 
 export type { ChunkHeader } from './chunk.js';
 export { readChunkHeader } from './chunk.js';

@@ -2,52 +2,45 @@
 // holds `dsregcmd /status` captures and event log exports among many other files, named in no
 // reliable way. Each file is recognised by its content; the rest is listed with the reason it was
 // left out, so the administrator sees what the diagnosis rests on. Pure: the caller reads the bytes.
-import { KNOWN_KEYS, KNOWN_SECTIONS } from '../dsregcmd/keys.js';
-import { parseDsregcmd } from '../dsregcmd/parse.js';
-import { type EventExportKind, sniffEvents } from '../events/read.js';
-import { decodeText } from './decode.js';
+import { InputError } from '../types.js';
+import type { BundleEntry, EventKind } from './kinds.js';
+import { type Sniffed, sniff } from './sniff.js';
+import type { Bundle } from './zip.js';
 
-/** One file of a bundle: its name (a path inside the bundle, for people) and its bytes. */
-export interface BundleEntry {
-  name: string;
-  bytes: Uint8Array;
-}
+export type { BundleEntry } from './kinds.js';
+export { binaryHead } from './magic.js';
+export { dsregcmdFields } from './sniff.js';
 
-export type EntryKind = 'dsregcmd' | EventExportKind | 'ignored';
+export type EntryKind = 'dsregcmd' | EventKind | 'ignored';
 
 export interface ClassifiedEntry extends BundleEntry {
   kind: EntryKind;
   /** What the file was taken for, or why it was left out. */
   reason: string;
+  /** What sniff said of it (the analysis reuses it rather than sniffing again). */
+  sniffed: Sniffed;
 }
 
-const EXPORT_NAMES: Record<EventExportKind, string> = {
-  evtx: 'event log (.evtx)',
-  xml: 'event log export (XML)',
-  csv: 'event log export (CSV)',
-  json: 'event log export (JSON)',
-};
-
-/** What a file is, by its content only. */
+/** What a file is, by its content only (see sniff). */
 export function classifyEntry(entry: BundleEntry): ClassifiedEntry {
-  const { bytes } = entry;
-  const ignored = (reason: string): ClassifiedEntry => ({ ...entry, kind: 'ignored', reason });
-  if (bytes.length === 0) return ignored('empty file');
-  const magic = binaryKind(bytes);
-  if (magic) return ignored(magic);
-
-  const events = sniffEvents(bytes);
-  if (events !== 'none') return { ...entry, kind: events, reason: EXPORT_NAMES[events] };
-
-  const head = decodeText(bytes.subarray(0, 65536)).text;
-  if (looksBinary(head)) return ignored('binary file: neither text nor an .evtx event log');
-
-  const text = decodeText(bytes).text;
-  const fields = dsregcmdFields(text);
-  if (fields > 0) {
-    return { ...entry, kind: 'dsregcmd', reason: `dsregcmd /status output (${fields} fields)` };
+  const found = sniff(entry.bytes, entry.name);
+  switch (found.kind) {
+    case 'dsregcmd':
+    case 'evtx':
+    case 'xml':
+    case 'csv':
+    case 'json':
+      return { ...entry, kind: found.kind, reason: found.reason, sniffed: found };
+    case 'zip':
+      return {
+        ...entry,
+        kind: 'ignored',
+        reason: `${found.reason} inside the bundle: not opened (unpack it and pass it on its own)`,
+        sniffed: found,
+      };
+    default:
+      return { ...entry, kind: 'ignored', reason: found.reason, sniffed: found };
   }
-  return ignored('text without `dsregcmd /status` fields or event records');
 }
 
 /**
@@ -66,7 +59,7 @@ export function classifyBundle(entries: readonly BundleEntry[]): ClassifiedEntry
       const key = `${e.bytes.length}:${fnv1a(e.bytes)}`;
       const same = (seen.get(key) ?? []).find((x) => equalBytes(x.bytes, e.bytes));
       if (same) {
-        out.push({ ...e, kind: 'ignored', reason: `same content as ${same.name}` });
+        out.push({ ...c, kind: 'ignored', reason: `same content as ${same.name}` });
         continue;
       }
       seen.set(key, [...(seen.get(key) ?? []), e]);
@@ -76,73 +69,42 @@ export function classifyBundle(entries: readonly BundleEntry[]): ClassifiedEntry
   return out;
 }
 
-/**
- * Whether the first bytes of a file show a binary format that is not an .evtx: readers keep only the
- * head of such a file (enough to say what it is), not the hundreds of megabytes of a network trace.
- */
-export function binaryHead(head: Uint8Array): boolean {
-  const at = (i: number, ...sig: number[]) => sig.every((v, k) => head[i + k] === v);
-  if (head.length === 0 || at(0, 0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00)) return false;
-  if (at(0, 0xff, 0xfe) || at(0, 0xfe, 0xff) || at(0, 0xef, 0xbb, 0xbf)) return false;
-  const n = Math.min(head.length, 4096);
-  let control = 0;
-  let oddNul = 0;
-  let evenNul = 0;
-  for (let i = 0; i < n; i++) {
-    const b = head[i]!;
-    if (b === 0) {
-      if (i % 2) oddNul++;
-      else evenNul++;
-    }
-    if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
-  }
-  // UTF-16 text without a byte order mark: NULs in every other position.
-  if (oddNul > n / 3 || evenNul > n / 3) return oddNul > n / 8 && evenNul > n / 8;
-  return control > n / 20;
+/** A file of a bundle that is not used, as the reports list it. */
+export interface LeftOut {
+  name: string;
+  /** skipped: not read at all (too large, too deep ...); other: read, and neither a capture nor a log. */
+  kind: 'skipped' | 'other';
+  used: false;
+  reason: string;
 }
 
-/** Known binary formats that are not read, with the reason people should see. */
-function binaryKind(b: Uint8Array): string | undefined {
-  const at = (i: number, ...sig: number[]) => sig.every((v, k) => b[i + k] === v);
-  if (at(0, 0x50, 0x4b, 0x03, 0x04) || at(0, 0x50, 0x4b, 0x05, 0x06)) {
-    return 'a zip archive inside the bundle: not opened (unpack it and pass it on its own)';
-  }
-  if (at(0, 0x4d, 0x53, 0x43, 0x46)) return 'a cabinet (.cab) archive: not opened';
-  if (at(4, 0x4c, 0x66, 0x4c, 0x65)) {
-    return 'an .evt event log (the format before Windows Vista): not supported';
-  }
-  if (at(0, 0x25, 0x50, 0x44, 0x46)) return 'a PDF document: not read';
-  if (at(0, 0x89, 0x50, 0x4e, 0x47) || at(0, 0xff, 0xd8, 0xff)) return 'an image: not read';
-  if (at(0, 0x4d, 0x5a)) return 'a Windows program or library: not read';
-  if (at(0, 0x0a, 0x0d, 0x0d, 0x0a)) return 'a network capture (.pcapng): not read';
-  return undefined;
-}
-
-/** Text decoding left control characters or replacement marks in more than 1% of the head. */
-function looksBinary(text: string): boolean {
-  if (text.length === 0) return false;
-  let bad = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0xfffd) bad++;
-  }
-  return bad > text.length / 100;
+/** What a log collection gives the analysis: its captures and event logs, and the files left out. */
+export interface BundleIntake {
+  inputs: (BundleEntry & { fromBundle: true; sniffed: Sniffed })[];
+  leftOut: LeftOut[];
 }
 
 /**
- * How many known `dsregcmd /status` fields a text holds, or 0 when it is not a capture: it must
- * have a known section header, or at least two known keys (the three-line fragments people post).
+ * The one intake of a log collection (a folder or a .zip, read by the CLI from disk or by the page
+ * from a dropped file): its files classified by content, in reading order. Throws InputError when it
+ * holds no capture and no event log.
  */
-export function dsregcmdFields(text: string): number {
-  let status: ReturnType<typeof parseDsregcmd>;
-  try {
-    status = parseDsregcmd(text);
-  } catch {
-    return 0;
+export function intakeBundle(label: string, bundle: Bundle): BundleIntake {
+  const leftOut: LeftOut[] = bundle.skipped.map((s) => ({
+    name: s.name,
+    kind: 'skipped',
+    used: false,
+    reason: s.reason,
+  }));
+  const inputs: BundleIntake['inputs'] = [];
+  for (const c of classifyBundle(bundle.entries)) {
+    if (c.kind === 'ignored') leftOut.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
+    else inputs.push({ name: c.name, bytes: c.bytes, fromBundle: true, sniffed: c.sniffed });
   }
-  const known = status.fields.filter((f) => KNOWN_KEYS.has(f.normKey)).length;
-  const sections = status.sections.some((s) => KNOWN_SECTIONS.has(s.key));
-  return sections || known >= 2 ? status.fields.length : 0;
+  if (inputs.length === 0) {
+    throw new InputError(label, 'no `dsregcmd /status` capture or event log export found in it');
+  }
+  return { inputs, leftOut };
 }
 
 /** Names compared segment by segment, numbers by value: "Work Account 2" before "Work Account 10". */

@@ -5,7 +5,8 @@
 // path from an entry is ever opened, so "../" or absolute names in an archive can do no harm.
 import { Unzip, type UnzipFile, UnzipInflate } from 'fflate';
 import { InputError } from '../types.js';
-import { type BundleEntry, binaryHead } from './bundle.js';
+import type { BundleEntry } from './kinds.js';
+import { binaryHead } from './magic.js';
 
 export interface BundleLimits {
   /** Most files (zip entries or folder files) read from one bundle. */
@@ -44,13 +45,7 @@ const RATIO_FLOOR = 16 * 1024 * 1024;
 export const HEAD = 64 * 1024;
 const SLICE = 16 * 1024;
 
-export function isZip(head: Uint8Array): boolean {
-  return (
-    head[0] === 0x50 &&
-    head[1] === 0x4b &&
-    ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06))
-  );
-}
+export { isZip } from './magic.js';
 
 /** An entry name as people should read it: forward slashes, no leading slash, no control characters. */
 export function cleanEntryName(name: string): string {

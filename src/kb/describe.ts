@@ -3,6 +3,7 @@ import type { CodeRef } from '../types.js';
 import { toHex, toSigned } from './format.js';
 import { guideCode } from './guide-codes.js';
 import { lookupValue } from './lookup.js';
+import type { CodeNames } from './names.js';
 import type { CodeEntry } from './types.js';
 
 export interface DescribedCode {
@@ -13,13 +14,12 @@ export interface DescribedCode {
 
 /**
  * The guide's name for a code or, for codes outside the guide, the name from the Windows headers
- * (unwrapping HRESULT_FROM_WIN32 and the like). Header names are known once `loadGenericNames()`
- * has resolved; the CLI and the page load them before diagnosing.
+ * (unwrapping HRESULT_FROM_WIN32 and the like) when `names` holds them (see loadCodeNames).
  */
-export function describeCode(value: number): DescribedCode {
+export function describeCode(value: number, names: CodeNames): DescribedCode {
   const entry = guideCode(value);
   const ref: CodeRef = { hex: toHex(value), signed: toSigned(value) };
-  const name = entry?.name ?? lookupValue(value).matches[0]?.name;
+  const name = entry?.name ?? lookupValue(value, undefined, undefined, names).matches[0]?.name;
   if (name) ref.name = name;
   return entry ? { ref, entry } : { ref };
 }

@@ -2,14 +2,7 @@
 // plus what its bits say. The JSON shape is ../shared/contract/lookup.schema.json.
 import type { Phase } from '../types.js';
 import { toHex, toSigned, toUnsigned } from './format.js';
-import {
-  genericNamesLoaded,
-  type NamedCode,
-  namesByName,
-  namesByValue,
-  searchNames,
-  serverErrorsByCode,
-} from './names.js';
+import { type CodeNames, guideNames, type NamedCode, searchNames, serverErrorsByCode } from './names.js';
 import {
   type CodeStructure,
   decodeStructure,
@@ -19,7 +12,14 @@ import {
 } from './structure.js';
 import type { Family, ServerErrorEntry } from './types.js';
 
-export { allNames, genericNamesLoaded, loadGenericNames, namesForValue } from './names.js';
+export {
+  type CodeNames,
+  codeNames,
+  guideNames,
+  loadCodeNames,
+  type NamedCode,
+  namesForValue,
+} from './names.js';
 
 // ---- reading a query ----
 
@@ -187,16 +187,16 @@ function fromServer(e: ServerErrorEntry): LookupMatch {
 const WIN32_ORDER: Record<string, number> = { win32: 0, wininet: 1, winhttp: 2 };
 
 /** The value's own names: the guide's first; for Win32-sized values, Win32/WinINet/WinHTTP before the rest. */
-function ownNames(v: number): NamedCode[] {
-  const names = [...namesByValue(v)];
+function ownNames(v: number, table: CodeNames): NamedCode[] {
+  const names = [...table.byValue(v)];
   const rank = (n: NamedCode) =>
     (n.source === 'guide' ? 0 : 10) + (v <= 0xffff ? (WIN32_ORDER[n.family] ?? 5) : 0);
   return names.sort((a, b) => rank(a) - rank(b)); // stable: header order otherwise
 }
 
-function innerNames(inner: NonNullable<CodeStructure['inner']>): NamedCode[] {
+function innerNames(inner: NonNullable<CodeStructure['inner']>, table: CodeNames): NamedCode[] {
   const ok = inner.kind === 'win32' ? ['win32', 'wininet', 'winhttp'] : ['ntstatus', 'cloudap'];
-  return ownNames(inner.value).filter((n) => ok.includes(n.family));
+  return ownNames(inner.value, table).filter((n) => ok.includes(n.family));
 }
 
 function toValue(s: CodeStructure): LookupValue {
@@ -226,17 +226,25 @@ function uniqueNames(list: NamedCode[]): string[] {
 
 const NO_NAME = 'No name is known for this value.';
 const NOT_LOADED =
-  "Only the guide's names were searched: await loadGenericNames() first for the Windows headers' names.";
+  "Only the guide's names were searched: pass the table of await loadCodeNames() for the Windows headers' names.";
 
-/** Everything known about one 32-bit value; `family`, if given, decides how its bits are read. */
-export function lookupValue(value: number, query: string = toHex(value), family?: Family): LookupResult {
+/**
+ * Everything known about one 32-bit value, with the names of `names` (the guide's only by
+ * default); `family`, if given, decides how its bits are read.
+ */
+export function lookupValue(
+  value: number,
+  query: string = toHex(value),
+  family?: Family,
+  names: CodeNames = guideNames(),
+): LookupResult {
   const v = toUnsigned(value);
-  const own = ownNames(v);
+  const own = ownNames(v, names);
   const s = decodeStructure(v, family ?? own[0]?.family);
   const matches = own.map((n) => fromNamed(n));
   let inner: NamedCode[] = [];
   if (s.inner) {
-    inner = innerNames(s.inner);
+    inner = innerNames(s.inner, names);
     const seen = new Set(matches.map((m) => m.name));
     for (const n of inner) if (!seen.has(n.name)) matches.push(fromNamed(n, s.inner.via));
   }
@@ -249,20 +257,20 @@ export function lookupValue(value: number, query: string = toHex(value), family?
   if (s.kind === 'win32' && v !== 0) {
     const related: RelatedForm[] = [];
     const hr = (0x80070000 | v) >>> 0;
-    related.push({ hex: toHex(hr), via: 'HRESULT_FROM_WIN32', names: uniqueNames(ownNames(hr)) });
+    related.push({ hex: toHex(hr), via: 'HRESULT_FROM_WIN32', names: uniqueNames(ownNames(hr, names)) });
     if (isInternetError(v)) {
       const adal = (0xcaa80000 | v) >>> 0;
-      related.push({ hex: toHex(adal), via: 'ADAL', names: uniqueNames(ownNames(adal)) });
+      related.push({ hex: toHex(adal), via: 'ADAL', names: uniqueNames(ownNames(adal, names)) });
     }
     result.related = related;
   }
   if (matches.length === 0) result.notes.push(NO_NAME);
-  if (!genericNamesLoaded()) result.notes.push(NOT_LOADED);
+  if (!names.generic) result.notes.push(NOT_LOADED);
   return result;
 }
 
-function searchResult(query: string, word: string): LookupResult {
-  const found = searchNames(word);
+function searchResult(query: string, word: string, names: CodeNames): LookupResult {
+  const found = searchNames(word, names);
   const total = found.codes.length + found.serverErrors.length;
   const matches = [
     ...found.serverErrors.map(fromServer),
@@ -281,23 +289,24 @@ function searchResult(query: string, word: string): LookupResult {
     total === 0
       ? [`No known code name contains "${word}".`]
       : [`${total} known name${total === 1 ? '' : 's'} contain${total === 1 ? 's' : ''} "${word}".`];
-  if (!genericNamesLoaded()) notes.push(NOT_LOADED);
+  if (!names.generic) notes.push(NOT_LOADED);
   return { query, matches, notes, search: { word, total } };
 }
 
 /**
  * Looks up one query: a code in any form (hex with or without 0x, signed or unsigned decimal),
  * a symbolic name, code/sub-code, AADSTS with or without the prefix, a DRS server error, or a
- * word to search names for. Never throws; a query it cannot read has `error` set. Synchronous:
- * call `await loadGenericNames()` once before, or only the guide's names are known.
+ * word to search names for, in the table `names` (the guide's only by default; pass
+ * `await loadCodeNames()` for the Windows headers' too). Never throws; a query it cannot read has
+ * `error` set.
  */
-export function lookup(query: string): LookupResult {
+export function lookup(query: string, names: CodeNames = guideNames()): LookupResult {
   const parsed = parseCodeQuery(query);
   switch (parsed.kind) {
     case 'invalid':
       return { query, matches: [], notes: [], error: parsed.reason };
     case 'compound': {
-      const parts = parsed.parts.map((p) => lookup(p));
+      const parts = parsed.parts.map((p) => lookup(p, names));
       return {
         query,
         matches: parts.flatMap((p) => p.matches),
@@ -319,7 +328,7 @@ export function lookup(query: string): LookupResult {
       return { query, matches: known.map(fromServer), notes };
     }
     case 'number': {
-      const result = lookupValue(parsed.value, query);
+      const result = lookupValue(parsed.value, query, undefined, names);
       if (parsed.form === 'bare-hex' && /^[89]\d{7}$/.test(query.trim()))
         result.notes.unshift(
           `Read as hexadecimal ${toHex(parsed.value)} (eight digits starting with 8 or 9).`,
@@ -337,11 +346,11 @@ export function lookup(query: string): LookupResult {
     }
     case 'word': {
       const server = serverErrorsByCode(parsed.word);
-      const named = namesByName(parsed.word);
+      const named = names.byName(parsed.word);
       if (named.length > 0) {
         const first = named[0]!;
         // The family of the name asked for decides how to read the bits (S_FALSE is an HRESULT).
-        const result = lookupValue(first.value, query, first.family);
+        const result = lookupValue(first.value, query, first.family, names);
         // The name asked for first, then the value's other names.
         const wanted = new Set(named.map((n) => `${n.name}\u0000${toHex(n.value)}`));
         const key = (m: LookupMatch) => `${m.name}\u0000${m.hex}`;
@@ -360,7 +369,7 @@ export function lookup(query: string): LookupResult {
         ];
         return { query, matches: server.map(fromServer), notes };
       }
-      return searchResult(query, parsed.word);
+      return searchResult(query, parsed.word, names);
     }
   }
 }

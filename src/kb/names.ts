@@ -1,10 +1,11 @@
 // Names of codes by value and by name, across the guide's codes and the generic table generated
 // from the Windows headers (src/kb/generated/generic-codes.ts).
 //
-// The guide's names are always there. The generic table (about 5,900 names, 43 KB gzipped) is a
-// separate chunk that `await loadGenericNames()` imports once, so that the CLI starts without it
-// and the browser page fetches it only when needed; after that every function here answers with
-// it, synchronously. Before it, they answer with the guide's names only.
+// A names table (CodeNames) is a value that callers pass in: `guideNames()` holds the guide's names
+// only and is there at once; `await loadCodeNames()` adds the headers' (about 5,900 names, 43 KB
+// gzipped, a separate chunk imported on first call, so that the CLI starts without it and the
+// browser page fetches it only when needed). Nothing here changes what a function answers behind
+// the caller's back: the answer depends on the table given.
 import { GUIDE_CODES, SERVER_ERRORS } from './guide-codes.js';
 import type { CodeEntry, Family, ServerErrorEntry } from './types.js';
 
@@ -20,12 +21,6 @@ export interface NamedCode {
   /** The value as lower-case hex, filled in on first use (lookups print it often). */
   hex?: string;
 }
-
-let all: NamedCode[] | undefined;
-let byValue: Map<number, NamedCode[]> | undefined;
-let byName: Map<string, NamedCode[]> | undefined;
-let generic: NamedCode[] | undefined;
-let loading: Promise<void> | undefined;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -51,12 +46,26 @@ export function decodeGenericBlocks(
   return out;
 }
 
+/** A table of code names: the guide's, and the headers' once loaded. Immutable. */
+export interface CodeNames {
+  /** Whether the Windows headers' names are in (else only the guide's). */
+  readonly generic: boolean;
+  /** Every name for a value (signed or unsigned), the guide's first, then the headers' in their order. */
+  byValue(value: number): readonly NamedCode[];
+  /** The codes with this exact name, case-insensitively (a name can have more than one value). */
+  byName(name: string): readonly NamedCode[];
+  /** Every known name, the guide's first. */
+  all(): readonly NamedCode[];
+}
+
+const NONE: readonly NamedCode[] = [];
+
 /**
- * The guide's names, then the headers' (without a name the guide already gives for the same
- * value), and the index by value, built together in one pass on first use.
+ * The table of the guide's names, then the headers' (without a name the guide already gives for
+ * the same value). The index by name is built on first use of its own: a lookup by value never
+ * pays for upper-casing.
  */
-function names(): NamedCode[] {
-  if (all) return all;
+export function codeNames(generic: readonly NamedCode[] = []): CodeNames {
   const list: NamedCode[] = GUIDE_CODES.map((entry) => ({
     name: entry.name,
     value: entry.value >>> 0,
@@ -66,72 +75,52 @@ function names(): NamedCode[] {
   }));
   const index = new Map<number, NamedCode[]>();
   for (const n of list) push(index, n.value, n);
-  for (const n of generic ?? []) {
+  for (const n of generic) {
     const at = index.get(n.value);
     if (at?.some((g) => g.name === n.name)) continue;
     list.push(n);
     if (at) at.push(n);
     else index.set(n.value, [n]);
   }
-  byValue = index;
-  all = list;
-  return list;
+  let byName: Map<string, NamedCode[]> | undefined;
+  return {
+    generic: generic.length > 0,
+    byValue: (value) => index.get(value >>> 0) ?? NONE,
+    byName: (name) => {
+      if (!byName) {
+        byName = new Map();
+        for (const n of list) push(byName, n.name.toUpperCase(), n);
+      }
+      return byName.get(name.toUpperCase()) ?? NONE;
+    },
+    all: () => list,
+  };
 }
 
-function valueIndex(): Map<number, NamedCode[]> {
-  if (!byValue) names();
-  return byValue!;
+let guide: CodeNames | undefined;
+
+/** The guide's names only: there at once, the same table every call. */
+export function guideNames(): CodeNames {
+  guide ??= codeNames();
+  return guide;
 }
 
-// The name index is built on first use of its own: a lookup by value never pays for upper-casing.
-function nameIndex(): Map<string, NamedCode[]> {
-  if (byName) return byName;
-  byName = new Map();
-  for (const n of names()) push(byName, n.name.toUpperCase(), n);
-  return byName;
-}
+let loading: Promise<CodeNames> | undefined;
 
-/**
- * Loads the names generated from the Windows headers (once; later calls return at once). Until it
- * has resolved, lookups know only the guide's names and the structure of a value.
- */
-export function loadGenericNames(): Promise<void> {
-  loading ??= import('./generated/generic-codes.js').then((m) => {
-    generic = decodeGenericBlocks(m.GENERIC_BLOCKS);
-    all = byValue = byName = undefined;
-  });
+/** The guide's names and the Windows headers' (the chunk is imported once; later calls share it). */
+export function loadCodeNames(): Promise<CodeNames> {
+  loading ??= import('./generated/generic-codes.js').then((m) =>
+    codeNames(decodeGenericBlocks(m.GENERIC_BLOCKS)),
+  );
   return loading;
 }
 
-/** Whether loadGenericNames() has finished. */
-export function genericNamesLoaded(): boolean {
-  return generic !== undefined;
-}
-
-const NONE: readonly NamedCode[] = [];
-
-/** Every name for a value (signed or unsigned), the guide's first, then the headers' in their order. */
-export function namesByValue(value: number): readonly NamedCode[] {
-  return valueIndex().get(value >>> 0) ?? NONE;
-}
-
-/** The codes with this exact name, case-insensitively (a name can have more than one value). */
-export function namesByName(name: string): readonly NamedCode[] {
-  return nameIndex().get(name.toUpperCase()) ?? NONE;
-}
-
-/** Every known name, the guide's first. */
-export function allNames(): readonly NamedCode[] {
-  return names();
-}
-
-/**
- * The names a diagnosis can show for a code it has no entry for: every known name of the value,
- * best first (the guide's, then the headers'). Synchronous; the headers' names are included once
- * `await loadGenericNames()` has resolved (before that, only the guide's).
- */
-export function namesForValue(value: number): { name: string; family: Family }[] {
-  return namesByValue(value).map((n) => ({ name: n.name, family: n.family }));
+/** Every known name of a value in a table, best first (the guide's, then the headers'). */
+export function namesForValue(
+  value: number,
+  names: CodeNames = guideNames(),
+): { name: string; family: Family }[] {
+  return names.byValue(value).map((n) => ({ name: n.name, family: n.family }));
 }
 
 /** Server errors (DirectoryError, AuthenticationError, AADSTS50155 ...) with this code or id. */
@@ -146,9 +135,10 @@ export interface NameSearch {
 }
 
 /** Names containing a word, case-insensitively: guide codes first, then by name. */
-export function searchNames(word: string): NameSearch {
+export function searchNames(word: string, names: CodeNames = guideNames()): NameSearch {
   const w = word.toUpperCase();
-  const codes = names()
+  const codes = names
+    .all()
     .filter((n) => n.name.toUpperCase().includes(w))
     .sort((a, b) => {
       const ga = a.source === 'guide' ? 0 : 1;

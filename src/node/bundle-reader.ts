@@ -2,7 +2,8 @@
 // the pure reader in src/input/zip.ts, with its limits).
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, readFile } from 'node:fs/promises';
-import { type BundleEntry, binaryHead } from '../input/bundle.js';
+import type { BundleEntry } from '../input/kinds.js';
+import { binaryHead } from '../input/magic.js';
 import {
   type Bundle,
   type BundleLimits,

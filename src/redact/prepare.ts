@@ -1,11 +1,12 @@
 // Inputs made ready for a report, redacted or not: the same steps for the CLI (`diagnose --redact`)
 // and the browser page. With redaction, identifiers are learned from every input first and replaced
 // before the diagnosis reads anything, so nothing downstream ever holds the real values. Pure.
-import type { InputReport, TextInput } from '../diagnose.js';
-import { readEvents, sniffEvents } from '../events/read.js';
+import type { InputReport, TextInput } from '../analyze.js';
+import { readEvents } from '../events/read.js';
 import type { ReadWarning } from '../events/types.js';
 import { decodeText } from '../input/decode.js';
-import { KIND_TEXT } from '../input/kinds.js';
+import { isEventKind, KIND_TEXT } from '../input/kinds.js';
+import { type Sniffed, sniff } from '../input/sniff.js';
 import { createRedactor, isXml, type Redactor } from './index.js';
 
 export interface PreparedInputs<T extends TextInput> {
@@ -19,18 +20,29 @@ export interface PreparedInputs<T extends TextInput> {
   warnings: ReadWarning[];
 }
 
-export function prepareInputs<T extends TextInput>(inputs: T[], redact: boolean): PreparedInputs<T> {
+/** What sniff says of an input, or said already (a bundle's classification). */
+function kindOf(input: TextInput & { sniffed?: Sniffed }): Sniffed {
+  return input.sniffed ?? sniff(input.bytes, input.name);
+}
+
+export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
+  inputs: T[],
+  redact: boolean,
+): PreparedInputs<T> {
   const warnings: ReadWarning[] = [];
   const kinds = new Map<number, string>();
   if (!redact) {
-    const texts = inputs
-      .filter((i) => sniffEvents(i.bytes) === 'none')
-      .map((i) => ({ name: i.name, text: decodeText(i.bytes).text }));
+    const texts: { name: string; text: string }[] = [];
+    for (const i of inputs) {
+      const found = kindOf(i);
+      if (!isEventKind(found.kind))
+        texts.push({ name: i.name, text: found.text ?? decodeText(i.bytes).text });
+    }
     return { inputs, texts, kinds, warnings };
   }
   const r = createRedactor();
   const read = inputs.map((input) => {
-    const kind = sniffEvents(input.bytes);
+    const { kind } = kindOf(input);
     if (kind === 'evtx') {
       const records = [
         ...readEvents(input.bytes, { source: input.name, onWarning: (w) => warnings.push(w) }),
@@ -51,13 +63,15 @@ export function prepareInputs<T extends TextInput>(inputs: T[], redact: boolean)
       // An .evtx cannot be rewritten in place: its redacted records go on as JSON lines, the form
       // `events --format jsonl` prints and the event reader reads back.
       const lines = x.records.map((rec) => JSON.stringify(r.eventRecord(rec)));
-      out.push({ ...x.input, name, bytes: encoder.encode(`${lines.join('\n')}\n`) });
+      const { sniffed: _, ...copy } = x.input;
+      out.push({ ...copy, name, bytes: encoder.encode(`${lines.join('\n')}\n`) } as T);
       kinds.set(i, 'evtx');
       return;
     }
     const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
-    out.push({ ...x.input, name, bytes: encoder.encode(text) });
-    if (x.kind === 'none') texts.push({ name, text });
+    const { sniffed: _, ...copy } = x.input;
+    out.push({ ...copy, name, bytes: encoder.encode(text) } as T);
+    if (!isEventKind(x.kind)) texts.push({ name, text });
   });
   for (const w of warnings) {
     w.message = r.text(w.message);

@@ -22,7 +22,7 @@ export const deviceAuthStatus = defineRule({
       title: 'The device authentication check could not run',
     },
   },
-  check({ r, facts }, report) {
+  check({ r, facts, names }, report) {
     const f = r.field('DeviceAuthStatus');
     if (!f || !/^FAILED/i.test(f.value)) return;
     if (/disabled|deleted/i.test(f.value)) {
@@ -40,7 +40,7 @@ export const deviceAuthStatus = defineRule({
       return;
     }
     report('device-auth-status-unknown', {
-      codes: codeSet(findHexCodes(f.value)).refs,
+      codes: codeSet(findHexCodes(f.value), names).refs,
       evidence: cite(r, f),
       cause:
         'DeviceAuthStatus reports an error rather than a result: the check needs the SYSTEM context to reach Microsoft Entra ID, so the device may be offline or behind a proxy the computer account cannot use.',

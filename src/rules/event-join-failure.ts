@@ -14,7 +14,7 @@ export const eventJoinFailure = defineRule({
   phase: null,
   docs: [DOCS.findPhase, DOCS.precheck, DOCS.discover, DOCS.auth, DOCS.join],
   findings: JOIN_PHASE_FINDINGS,
-  check({ ev, facts }, report) {
+  check({ ev, facts, names }, report) {
     const attempts = facts.joinAttempts;
     const last = attempts[attempts.length - 1];
     if (last?.outcome !== 'failure') return;
@@ -25,6 +25,7 @@ export const eventJoinFailure = defineRule({
     if (phase === null || phase === 'post-join') return;
     const failures = attempts.filter((a) => a.outcome === 'failure').length;
     reportJoinFailure(report, {
+      names,
       phase,
       codes: last.codes,
       serverCode: last.serverCode,

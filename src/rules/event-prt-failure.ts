@@ -14,7 +14,7 @@ export const eventPrtFailure = defineRule({
   phase: 'post-join',
   docs: [DOCS.prtErrorCode, DOCS.serverCodes, DOCS.networkCodes],
   findings: PRT_FAILURE_FINDINGS,
-  check({ r, facts }, report) {
+  check({ r, facts, names }, report) {
     const attempts = facts.prtAttempts;
     const last = attempts[attempts.length - 1];
     if (last?.outcome !== 'failure') return;
@@ -32,6 +32,7 @@ export const eventPrtFailure = defineRule({
     // 1097 is the token broker's informational chatter: never cite it.
     const records = last.records.filter((r) => r.eventId !== 1097);
     reportPrtFailure(report, {
+      names,
       codes: last.codes,
       serverCode: last.serverCode,
       serverDescription: last.serverDescription,

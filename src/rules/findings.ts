@@ -2,6 +2,7 @@
 // failure seen in two inputs becomes one finding with the evidence of both.
 import { DOCS } from '../kb/docs.js';
 import { matchServerError } from '../kb/guide-codes.js';
+import type { CodeNames } from '../kb/names.js';
 import { type Evidence, PHASES, type Phase } from '../types.js';
 import type { FindingMeta, Report } from './rule.js';
 import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
@@ -58,6 +59,8 @@ export interface JoinFailureFacts {
   fixes?: string[];
   /** A last sentence for the cause. */
   note?: string;
+  /** The code names to cite the codes with. */
+  names: CodeNames;
 }
 
 /** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
@@ -73,7 +76,7 @@ export function reportJoinFailure(
   f: JoinFailureFacts,
 ): void {
   const report = anyReport as Report<JoinFailureId>;
-  const { refs, entries } = codeSet(f.codes);
+  const { refs, entries } = codeSet(f.codes, f.names);
   const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
   const specific = server.find((s) => s.messagePattern);
   const phaseName = f.phase ? PHASE_NAMES[f.phase] : 'pre-join';
@@ -151,6 +154,8 @@ export interface PrtFailureFacts {
   upn?: string | undefined;
   evidence: Evidence[];
   meanings?: string[];
+  /** The code names to cite the codes with. */
+  names: CodeNames;
 }
 
 /** The findings a failed PRT attempt can be: the server's AADSTS error the guide lists, or the status code. */
@@ -173,7 +178,7 @@ function isPrtFailureId(id: string): id is PrtFailureId {
 
 /** A failed PRT attempt: the status code, the server's AADSTS error and the network error, explained. */
 export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFacts): void {
-  const { refs, entries } = codeSet(f.codes);
+  const { refs, entries } = codeSet(f.codes, f.names);
   const server = matchServerError(f.serverCode, f.serverDescription);
   const aadsts = server[0];
   const main = refs[0];

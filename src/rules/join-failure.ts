@@ -4,6 +4,7 @@ import type { DsregField } from '../dsregcmd/parse.js';
 import type { Reader } from '../evidence.js';
 import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
+import type { CodeNames } from '../kb/names.js';
 import { PHASES, type Phase } from '../types.js';
 import { JOIN_FAILURE_FINDINGS, type JoinFailureId, reportJoinFailure } from './findings.js';
 import { defineRule, type Report } from './rule.js';
@@ -89,7 +90,7 @@ export const joinFailure = defineRule({
   phase: null,
   docs: [DOCS.findPhase, DOCS.precheck, DOCS.discover, DOCS.auth, DOCS.join],
   findings: JOIN_FAILURE_FINDINGS,
-  check({ r, facts }, report) {
+  check({ r, facts, names }, report) {
     if (facts.joinType === 'hybrid' || facts.joinType === 'entra-joined') return;
     const byPhase = new Map<Phase | null, Failure>();
     const failureFor = (phase: Phase | null): Failure => {
@@ -127,13 +128,14 @@ export const joinFailure = defineRule({
     const failures = [...byPhase.values()].sort(
       (a, b) => PHASES.indexOf(a.phase as Phase) - PHASES.indexOf(b.phase as Phase),
     );
-    for (const f of failures) reportFailure(report, f, r);
+    for (const f of failures) reportFailure(report, f, r, names);
   },
 });
 
-function reportFailure(report: Report<JoinFailureId>, f: Failure, r: Reader): void {
+function reportFailure(report: Report<JoinFailureId>, f: Failure, r: Reader, names: CodeNames): void {
   const isRegistration = f.fields.some((x) => x.normKey === 'errorphase' || x.normKey === 'clienterrorcode');
   reportJoinFailure(report, {
+    names,
     phase: f.phase,
     codes: f.codes,
     serverCode: isRegistration ? r.field('Server ErrorCode')?.value : undefined,

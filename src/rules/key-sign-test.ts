@@ -18,7 +18,7 @@ export const keySignTest = defineRule({
     },
     'key-sign-test-failed': { severity: 'error', title: 'The device key failed the signing test' },
   },
-  check({ r }, report) {
+  check({ r, names }, report) {
     const f = r.field('KeySignTest');
     if (!f) return;
     if (/elevat/i.test(f.value)) {
@@ -33,7 +33,7 @@ export const keySignTest = defineRule({
     }
     if (/^PASS/i.test(f.value)) return;
     report('key-sign-test-failed', {
-      codes: codeSet(findHexCodes(f.value)).refs,
+      codes: codeSet(findHexCodes(f.value), names).refs,
       evidence: cite(r, f, 'KeyProvider', 'TpmProtected'),
       cause:
         'The private key of the device could not sign a test message: the key is missing or unusable (the TPM may have been cleared or reset). Windows usually marks such a device for recovery.',

@@ -31,13 +31,14 @@ export const prtAttemptFailed = defineRule({
   phase: 'post-join',
   docs: [DOCS.prtErrorCode, DOCS.serverCodes, DOCS.networkCodes],
   findings: PRT_FAILURE_FINDINGS,
-  check({ r }, report) {
+  check({ r, names }, report) {
     if (r.flag('AzureAdPrt') !== false) return;
     const status = r.field('Attempt Status');
     const description = r.field('Server Error Description');
     if (!status && !description) return;
     const httpError = findHexCodes(r.value('HTTP Error') ?? '').filter((c) => c !== 0);
     reportPrtFailure(report, {
+      names,
       codes: [...findHexCodes(status?.value ?? ''), ...httpError],
       serverCode: r.value('Server Error Code'),
       serverDescription: description?.value,

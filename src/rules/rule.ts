@@ -4,12 +4,15 @@
 // `messages` are the model). `check` is pure.
 import type { DeviceEvidence, Reader } from '../evidence.js';
 import type { Facts } from '../facts.js';
+import type { CodeNames } from '../kb/names.js';
 import type { CodeRef, Evidence, Finding, Phase, Severity } from '../types.js';
 
 export interface RuleContext {
   ev: DeviceEvidence;
   r: Reader;
   facts: Facts;
+  /** The code names to cite codes with (the guide's, and the Windows headers' once loaded). */
+  names: CodeNames;
 }
 
 /** What a rule declares about one finding it can emit. */

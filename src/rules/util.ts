@@ -2,6 +2,7 @@
 import type { DsregField } from '../dsregcmd/parse.js';
 import type { Reader } from '../evidence.js';
 import { describeCode } from '../kb/describe.js';
+import type { CodeNames } from '../kb/names.js';
 import type { CodeEntry } from '../kb/types.js';
 import type { CodeRef, Evidence, JoinType, Phase } from '../types.js';
 
@@ -27,15 +28,15 @@ export interface CodeSet {
   entries: CodeEntry[];
 }
 
-/** The codes of a finding, main code first, with the guide's entries for those it covers. */
-export function codeSet(values: number[]): CodeSet {
+/** The codes of a finding, main code first, named from `names`, with the guide's entries for those it covers. */
+export function codeSet(values: number[], names: CodeNames): CodeSet {
   const refs: CodeRef[] = [];
   const entries: CodeEntry[] = [];
   const seen = new Set<number>();
   for (const v of values) {
     if (seen.has(v >>> 0)) continue;
     seen.add(v >>> 0);
-    const d = describeCode(v);
+    const d = describeCode(v, names);
     refs.push(d.ref);
     if (d.entry) entries.push(d.entry);
   }

@@ -17,11 +17,11 @@ export const wpadFailure = defineRule({
       title: 'No proxy auto-configuration script was found through WPAD',
     },
   },
-  check({ r }, report) {
+  check({ r, names }, report) {
     const f = r.field('Auto Detect PAC Status');
     if (!f || !/fail/i.test(f.value)) return;
     report('wpad-detection-failed', {
-      codes: codeSet(findHexCodes(f.value)).refs,
+      codes: codeSet(findHexCodes(f.value), names).refs,
       evidence: cite(r, f),
       cause:
         'Windows looked for a proxy script with WPAD and found none. That is normal on a network without a proxy; where outbound traffic must use a proxy, the computer account will not find it this way.',

@@ -5,7 +5,7 @@ import type { InputReport } from '../../src/diagnose.js';
 import type { ReadWarning } from '../../src/events/types.js';
 import { classifyBundle } from '../../src/input/bundle.js';
 import { KIND_TEXT } from '../../src/input/kinds.js';
-import { genericNamesLoaded, loadGenericNames } from '../../src/kb/lookup.js';
+import { type CodeNames, loadCodeNames } from '../../src/kb/lookup.js';
 import type { Evidence, Severity } from '../../src/types.js';
 import { Editor, type Jump } from './editor.js';
 import { Findings, Verdict } from './findings.js';
@@ -50,9 +50,8 @@ export function App() {
   const [activeAttempt, setActiveAttempt] = useState<number | null>(null);
   // Codes outside the guide are named from the Windows headers, as in the CLI: load them before the
   // first diagnosis (a few dozen KB from where the page came from), or diagnose without on failure.
-  const [names, setNames] = useState<'loading' | 'ready' | 'failed'>(
-    genericNamesLoaded() ? 'ready' : 'loading',
-  );
+  const [names, setNames] = useState<'loading' | 'ready' | 'failed'>('loading');
+  const [codeNames, setCodeNames] = useState<CodeNames | undefined>(undefined);
   const picker = useRef<HTMLInputElement>(null);
   const seq = useRef(0);
 
@@ -71,12 +70,18 @@ export function App() {
   const waiting = sources.length > 0 && names === 'loading';
   useEffect(() => {
     if (!waiting) return;
-    loadGenericNames().then(
-      () => setNames('ready'),
+    loadCodeNames().then(
+      (table) => {
+        setCodeNames(table);
+        setNames('ready');
+      },
       () => setNames('failed'),
     );
   }, [waiting]);
-  const analysis = useMemo(() => (waiting ? analyze([]) : analyze(sources)), [sources, waiting]);
+  const analysis = useMemo(
+    () => (waiting ? analyze([]) : analyze(sources, codeNames ? { names: codeNames } : {})),
+    [sources, waiting, codeNames],
+  );
   const diagnosis = analysis.diagnosis;
   const attemptOf = useMemo(() => recordIndex(diagnosis?.timeline ?? []), [diagnosis]);
   const shownSource = files.find((f) => f.name === current);
@@ -201,6 +206,7 @@ export function App() {
         leftOut,
         format,
         redact,
+        codeNames,
       );
       const how = redact ? 'identifiers replaced' : 'identifiers NOT replaced';
       if (format === 'md') {

@@ -2,7 +2,7 @@
 // AADSTS, a DRS server error, a word to search). The names generated from the Windows headers
 // load on first use (their own chunk), so the page starts without them.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type LookupMatch, type LookupResult, loadGenericNames, lookup } from '../../src/kb/lookup.js';
+import { type LookupMatch, type LookupResult, loadCodeNames, lookup } from '../../src/kb/lookup.js';
 import { docsLabel } from './findings.js';
 import { FixSteps, RichText } from './rich-text.js';
 
@@ -154,8 +154,8 @@ export function LookupBox({ request }: { request: LookupRequest | null }) {
     setBusy(true);
     try {
       // Without the headers' names a lookup still decodes the value and knows the guide's codes.
-      await loadGenericNames().catch(() => {});
-      setResult(lookup(q));
+      const names = await loadCodeNames().catch(() => undefined);
+      setResult(lookup(q, names));
     } finally {
       setBusy(false);
     }
@@ -187,7 +187,7 @@ export function LookupBox({ request }: { request: LookupRequest | null }) {
           type="text"
           value={query}
           onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
-          onFocus={() => void loadGenericNames().catch(() => {})}
+          onFocus={() => void loadCodeNames().catch(() => {})}
           placeholder="0x801c03f2, -2145647630, 12002, AADSTS50155, DirectoryError…"
           autocomplete="off"
           autocapitalize="off"

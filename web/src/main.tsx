@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { loadGenericNames } from '../../src/kb/lookup.js';
+import { loadCodeNames } from '../../src/kb/lookup.js';
 import { App } from './app.js';
 import { preloadReports } from './report.js';
 import './styles.css';
@@ -12,7 +12,7 @@ render(<App />, document.getElementById('app')!);
 const idle = (fn: () => void) =>
   'requestIdleCallback' in window ? window.requestIdleCallback(fn, { timeout: 5000 }) : setTimeout(fn, 2000);
 idle(() => {
-  void loadGenericNames().catch(() => {});
+  void loadCodeNames().catch(() => {});
   void preloadReports().catch(() => {});
   void import('./zip.js').catch(() => {});
 });

@@ -5,6 +5,7 @@
 // load on first use.
 import { version } from '../../package.json';
 import { analyzeInputs, type TextInput } from '../../src/diagnose.js';
+import type { CodeNames } from '../../src/kb/names.js';
 
 export type ReportFormat = 'md' | 'html';
 
@@ -27,13 +28,14 @@ export async function buildReport(
   ignored: readonly ReportFile[],
   format: ReportFormat,
   redact: boolean,
+  names?: CodeNames,
 ): Promise<string> {
   const { inputReason, prepareInputs } = await import('../../src/redact/prepare.js');
   const { inputs: prepared, texts, kinds, redactor: r } = prepareInputs([...inputs], redact);
   const clean = (t: string) => (r ? r.text(t) : t);
   const leaks = (t: string): string[] => (r ? r.leaks(t) : []);
 
-  const analysis = analyzeInputs(prepared, { lenient: true });
+  const analysis = analyzeInputs(prepared, { lenient: true, ...(names ? { names } : {}) });
   const files: ReportFile[] = [
     ...analysis.inputs.map((x, i) => ({
       name: x.name,

@@ -2,27 +2,23 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createColors } from 'picocolors';
 import {
   type Analysis,
-  analyzeInputs,
-  type InputReport,
+  type AnalyzeInput,
+  analyze,
+  type DeviceGroup,
   type TextInput,
-  withFindings,
-} from '../../diagnose.js';
+} from '../../analyze.js';
+import { type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
 import { formatWarning } from '../../events/warning.js';
 import { parseDsregTime } from '../../facts.js';
-import { loadGenericNames } from '../../kb/names.js';
+import { type Sniffed, sniff } from '../../input/sniff.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
-import { renderText } from '../../report/text.js';
-import { type Diagnosis, InputError } from '../../types.js';
+import type { PreparedInputs } from '../../redact/prepare.js';
+import { buildReport, bySeverity, type DeviceReport } from '../../report/build.js';
+import { type Diagnosis, type Finding, InputError } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
-
-/** Whether the diagnosis cites a code the guide does not name. */
-function unnamedCodes(d: Diagnosis): boolean {
-  const codes = [...d.findings.flatMap((f) => f.codes), ...(d.timeline ?? []).flatMap((t) => t.codes)];
-  return codes.some((c) => c.name === undefined);
-}
 
 /** Exit code for a diagnosis: 1 when a finding reaches --fail-on, else 0. */
 export function exitCodeFor(d: Diagnosis, failOn: FailOn): number {
@@ -90,11 +86,11 @@ function parseSeconds(value: string): number {
 }
 
 /** An input as given or as found in a bundle, and whether it came from a bundle. */
-interface CollectedInput extends TextInput {
+interface CollectedInput extends AnalyzeInput {
   fromBundle: boolean;
 }
 
-/** What `inputs` in the JSON says of each file: the same fields as analyzeInputs reports. */
+/** What `inputs` in the JSON says of each file: the same fields as the analysis reports. */
 interface FileReport {
   name: string;
   kind: string;
@@ -102,53 +98,61 @@ interface FileReport {
   reason: string;
 }
 
+interface Collected {
+  inputs: CollectedInput[];
+  ignored: FileReport[];
+  bundles: string[];
+}
+
 /**
  * Reads the inputs; a folder or a .zip among them is opened and its files are found by content.
  * Prints a one-line error and returns undefined when an input cannot be read.
  */
-async function collectInputs(
-  paths: string[],
-  io: CliIO,
-): Promise<{ inputs: CollectedInput[]; ignored: FileReport[]; bundles: string[] } | undefined> {
+async function collectInputs(paths: string[], io: CliIO): Promise<Collected | undefined> {
   const inputs: CollectedInput[] = [];
   const ignored: FileReport[] = [];
   const bundles: string[] = [];
-  for (const path of paths) {
+  for (const given of paths) {
+    // "logs/" (what tab completion types) is the folder "logs": its files are named "logs/...".
+    const path = given.length > 1 ? given.replace(/(?<=[^/\\])[/\\]+$/, '') : given;
     try {
       const onDisk = path === '-' ? undefined : await diskKind(path);
       let bytes: Uint8Array | undefined;
       if (onDisk !== 'directory' && onDisk !== 'zip') bytes = await io.read(path);
       if (onDisk === undefined || onDisk === 'file') {
-        if (!bytes || !isZipBytes(bytes)) {
-          inputs.push({ name: path, bytes: bytes ?? new Uint8Array(0), fromBundle: false });
+        const found = bytes ? sniff(bytes, path) : undefined;
+        if (found?.kind !== 'zip') {
+          inputs.push({
+            name: path,
+            bytes: bytes ?? new Uint8Array(0),
+            fromBundle: false,
+            ...sniffedOf(found),
+          });
           continue;
         }
       }
       const reader = await import('../../node/bundle-reader.js');
-      const { classifyBundle } = await import('../../input/bundle.js');
+      const { intakeBundle } = await import('../../input/bundle.js');
       const bundle =
         onDisk === 'directory'
           ? await reader.readFolder(path)
           : onDisk === 'zip'
             ? await reader.readZipFile(path)
             : await reader.readZip(path, [bytes!]);
+      const intake = intakeBundle(path, bundle);
       bundles.push(path);
-      for (const s of bundle.skipped)
-        ignored.push({ name: s.name, kind: 'skipped', used: false, reason: s.reason });
-      for (const c of classifyBundle(bundle.entries)) {
-        if (c.kind === 'ignored')
-          ignored.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
-        else inputs.push({ name: c.name, bytes: c.bytes, fromBundle: true });
-      }
-      if (!inputs.some((i) => i.fromBundle && i.name.startsWith(`${path}/`))) {
-        throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
-      }
+      ignored.push(...intake.leftOut);
+      inputs.push(...intake.inputs);
     } catch (err) {
       io.stderr(`dsreg-doctor: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`);
       return undefined;
     }
   }
   return { inputs, ignored, bundles };
+}
+
+function sniffedOf(found: Sniffed | undefined): { sniffed?: Sniffed } {
+  return found ? { sniffed: found } : {};
 }
 
 /** Whether a path on disk is a folder, a zip archive or another file; undefined when it is not on disk. */
@@ -162,12 +166,8 @@ async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | un
   }
   if (st.isDirectory()) return 'directory';
   if (!st.isFile()) return 'file';
-  const { readHead, isZip } = await import('../../node/bundle-reader.js');
-  return isZip(await readHead(path)) ? 'zip' : 'file';
-}
-
-function isZipBytes(b: Uint8Array): boolean {
-  return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+  const { readHead } = await import('../../node/bundle-reader.js');
+  return sniff(await readHead(path)).kind === 'zip' ? 'zip' : 'file';
 }
 
 /** For standard error: each bundle, then what was used and left out of it, named inside the bundle. */
@@ -195,20 +195,42 @@ function describeInputs(files: FileReport[], bundles: string[]): string {
   return out.join('\n');
 }
 
+const DESCRIPTION =
+  'Read `dsregcmd /status` output and event logs (files, or - for standard input)\n' +
+  'and say whether the device is healthy, which phase of Microsoft Entra hybrid\n' +
+  'join (or of getting a Primary Refresh Token) failed, what each error code\n' +
+  'means, and what to do about it.\n\n' +
+  'The files of one call may describe one device or several, in any mix: captures\n' +
+  'of `dsregcmd /status` (one elevated, one as the user), and the User Device\n' +
+  'Registration/Admin and Microsoft-Windows-AAD logs as .evtx, XML (wevtutil,\n' +
+  'Event Viewer), CSV or JSON (Get-WinEvent). Inputs are grouped by device\n' +
+  '(DeviceId, else Device Name, else the Computer of the event records) and each\n' +
+  'device is diagnosed on its own. UTF-8 and UTF-16 are both read; prompts,\n' +
+  'banners and forum formatting are ignored.';
+
+const AFTER_HELP =
+  '\nA folder or a .zip (a log collection) is searched for `dsregcmd /status`\n' +
+  'captures and event log exports by content, not by name; the files used and\n' +
+  'left out are listed on standard error (and under "inputs" in the JSON). Zips\n' +
+  'are read with limits on the number of files, their total size and the\n' +
+  'compression ratio.\n\n' +
+  'Several devices: one report per device, most severe first, each headed by the\n' +
+  'device; with --format json one object per device, one per line (JSON Lines).\n\n' +
+  'Exit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on (on\n' +
+  'any device), 2 bad usage or unreadable input.\n\n' +
+  'Examples:\n' +
+  '  dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt\n' +
+  '  dsregcmd /status | dsreg-doctor diagnose -\n' +
+  '  dsreg-doctor diagnose status.txt --format json --fail-on error\n' +
+  '  dsreg-doctor diagnose status.txt --now "2024-05-01 10:00:00 UTC"\n' +
+  '  dsreg-doctor diagnose authlogs.zip --format html --redact --out report.html\n' +
+  '  dsreg-doctor diagnose collected-logs/ --format md --redact';
+
 export function registerDiagnose(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('diagnose')
     .summary('diagnose a device from `dsregcmd /status` output and event logs')
-    .description(
-      'Read `dsregcmd /status` output and event logs (files, or - for standard input) and say\n' +
-        'whether the device is healthy, which phase of Microsoft Entra hybrid join (or of getting\n' +
-        'a Primary Refresh Token) failed, what each error code means, and what to do about it.\n\n' +
-        'All the files of one call describe one device, in any mix: captures of `dsregcmd /status`\n' +
-        '(one elevated, one as the user), and the User Device Registration/Admin and\n' +
-        'Microsoft-Windows-AAD logs as .evtx, XML (wevtutil, Event Viewer), CSV or JSON\n' +
-        '(Get-WinEvent). UTF-8 and UTF-16 are both read; prompts, banners and forum formatting\n' +
-        'are ignored.',
-    )
+    .description(DESCRIPTION)
     .argument(
       '<file...>',
       'dsregcmd /status output, an event log export, or a folder or .zip of a log collection; - reads standard input',
@@ -246,153 +268,170 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
     .option('--probe-timeout <seconds>', 'with --probe: time allowed for each check', parseSeconds, 10)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .addHelpText(
-      'after',
-      '\nA folder or a .zip (a log collection) is searched for `dsregcmd /status` captures and\n' +
-        'event log exports by content, not by name; the files used and left out are listed on\n' +
-        'standard error (and under "inputs" in the JSON). Zips are read with limits on the number\n' +
-        'of files, their total size and the compression ratio.\n\n' +
-        'Exit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on, 2 bad usage\n' +
-        'or unreadable input.\n\n' +
-        'Examples:\n' +
-        '  dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt\n' +
-        '  dsregcmd /status | dsreg-doctor diagnose -\n' +
-        '  dsreg-doctor diagnose status.txt --format json --fail-on error\n' +
-        '  dsreg-doctor diagnose status.txt --now "2024-05-01 10:00:00 UTC"\n' +
-        '  dsreg-doctor diagnose authlogs.zip --format html --redact --out report.html\n' +
-        '  dsreg-doctor diagnose collected-logs/ --format md --redact',
-    )
+    .addHelpText('after', AFTER_HELP)
     .action(async (paths: string[], opts: DiagnoseOpts) => {
-      const collected = await collectInputs(paths, io);
-      if (!collected) {
-        state.code = 2;
-        return;
-      }
-      const redact = Boolean(opts.redact || opts.redactTimes);
-      const { inputReason, prepareInputs } = await import('../../redact/prepare.js');
-      const prepared = prepareInputs(collected.inputs, redact);
-      const r = prepared.redactor;
-      const clean = (t: string) => (r ? r.text(t) : t);
-      let analysis: Analysis;
-      try {
-        const analyze = () =>
-          analyzeInputs(prepared.inputs, {
-            ...(opts.now !== undefined ? { now: opts.now } : {}),
-            lenient: collected.bundles.length > 0,
-          });
-        analysis = analyze();
-        // Codes outside the guide are named from the Windows headers, loaded only when one is cited.
-        if (unnamedCodes(analysis.diagnosis)) {
-          await loadGenericNames();
-          analysis = analyze();
-        }
-      } catch (err) {
-        if (err instanceof InputError) {
-          io.stderr(`dsreg-doctor: ${clean(err.message)}\n`);
-          state.code = 2;
-          return;
-        }
-        throw err;
-      }
-      // With a bundle the reading is lenient, but a file named on the command line must still be usable.
-      const direct = analysis.inputs.find((x, i) => !x.used && !prepared.inputs[i]?.fromBundle);
-      if (direct) {
-        io.stderr(
-          `dsreg-doctor: ${direct.name}: neither \`dsregcmd /status\` output nor an event log export (.evtx, XML, CSV or JSON)\n`,
-        );
-        state.code = 2;
-        return;
-      }
-      for (const w of [...prepared.warnings, ...analysis.warnings]) {
-        io.stderr(`dsreg-doctor: warning: ${clean(formatWarning(w))}\n`);
-      }
-      const files: FileReport[] = [
-        ...analysis.inputs.map((x: InputReport, i) => ({
-          name: x.name,
-          kind: prepared.kinds.get(i) ?? x.kind,
-          used: x.used,
-          reason: inputReason(prepared.kinds.get(i) ?? x.kind, x),
-        })),
-        ...collected.ignored.map((f) => ({ ...f, name: clean(f.name), reason: clean(f.reason) })),
-      ];
-      if (collected.bundles.length > 0 && opts.format !== 'json') {
-        io.stderr(`${describeInputs(files, collected.bundles.map(clean))}\n`);
-      }
-
-      let d = analysis.diagnosis;
-      if (opts.probe) {
-        // The subject comes from the inputs as given: a redacted copy names nobody the probes could ask about.
-        const subject = redact
-          ? analyzeInputs(collected.inputs, { lenient: true }).subject
-          : analysis.subject;
-        const [{ probeForDiagnosis }, { applyTestEndpoints }] = await Promise.all([
-          import('../../probe/run.js'),
-          import('./probe.js'),
-        ]);
-        const probeOptions: ProbeOptions = {
-          cloud: opts.cloud as Cloud,
-          timeoutMs: Math.round(opts.probeTimeout * 1000),
-          env: io.env,
-          now: () => io.now(),
-        };
-        await applyTestEndpoints(io, probeOptions);
-        const found = await probeForDiagnosis(
-          { ...subject, phase: d.phase },
-          { ...probeOptions, source: paths[0] ?? '-' },
-        );
-        d = withFindings(d, found);
-        if (r) d = r.diagnosis(d);
-      }
-      let texts = prepared.texts;
-      if (opts.redactTimes) {
-        const { createRedactor } = await import('../../redact/index.js');
-        const times = createRedactor({ times: true, identifiers: false });
-        d = times.diagnosis(d);
-        texts = texts.map((t) => ({ name: t.name, text: times.text(t.text) }));
-      }
-
-      let output: string;
-      const generator = `dsreg-doctor ${VERSION}`;
-      if (opts.format === 'json') {
-        output = `${JSON.stringify({ ...d, inputs: files }, null, 2)}\n`;
-      } else if (opts.format === 'md') {
-        const { renderMarkdown } = await import('../../report/markdown.js');
-        output = renderMarkdown(d, { files, redacted: redact, generator });
-      } else if (opts.format === 'html') {
-        const { renderHtml } = await import('../../report/html.js');
-        output = renderHtml(d, { inputs: texts, files, redacted: redact, generator });
-      } else {
-        const colors = createColors(opts.out === undefined && useColor(io, opts.color));
-        output = renderText(d, {
-          width: opts.out === undefined ? Math.min(io.isTTY ? io.columns : 80, 100) : 80,
-          colors,
-        });
-      }
-      if (r) {
-        // Fail closed: a report that still holds a learned identifier is not printed.
-        const leaks = r.leaks(output);
-        if (leaks.length > 0) {
-          io.stderr(
-            `dsreg-doctor: redaction left ${leaks.length} identifier${leaks.length === 1 ? '' : 's'} in the report: nothing written (please report this as a bug)\n`,
-          );
-          state.code = 2;
-          return;
-        }
-      }
-      if (opts.out !== undefined) {
-        const { writeFile } = await import('node:fs/promises');
-        try {
-          await writeFile(opts.out, output);
-        } catch (err) {
-          io.stderr(`dsreg-doctor: ${describeWriteError(opts.out, err)}\n`);
-          state.code = 2;
-          return;
-        }
-      } else {
-        io.stdout(output);
-      }
-      state.code = exitCodeFor(d, opts.failOn);
+      state.code = await runDiagnose(paths, opts, io);
     });
+}
+
+/** The whole command: read, analyse once, probe, diagnose each device once, report. Returns the exit code. */
+async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Promise<number> {
+  const collected = await collectInputs(paths, io);
+  if (!collected) return 2;
+  const redact = Boolean(opts.redact || opts.redactTimes);
+  const { prepareInputs } = await import('../../redact/prepare.js');
+  const prepared = prepareInputs(collected.inputs, redact);
+  const clean = (t: string) => (prepared.redactor ? prepared.redactor.text(t) : t);
+  let analysis: Analysis;
+  try {
+    analysis = analyze(prepared.inputs);
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.stderr(`dsreg-doctor: ${clean(err.message)}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  for (const w of [...prepared.warnings, ...analysis.warnings]) {
+    io.stderr(`dsreg-doctor: warning: ${clean(formatWarning(w))}\n`);
+  }
+  const files = await fileReports(analysis, prepared, collected, clean);
+  if (collected.bundles.length > 0 && opts.format !== 'json') {
+    io.stderr(`${describeInputs(files, collected.bundles.map(clean))}\n`);
+  }
+
+  // Codes outside the guide are named from the Windows headers: the table is loaded once, before the
+  // one diagnosis of each device.
+  const { loadCodeNames } = await import('../../kb/names.js');
+  const options: DiagnoseOptions = { names: await loadCodeNames() };
+  if (opts.now !== undefined) options.now = opts.now;
+  const devices = opts.probe
+    ? await withProbes(analysis.devices, collected, redact, paths, opts, options, io)
+    : analysis.devices;
+  let diagnoses = devices.map((g) => diagnose(g.evidence, options));
+  // The live checks' findings name real hosts and users: redacted like the rest.
+  if (opts.probe && prepared.redactor) diagnoses = diagnoses.map((d) => prepared.redactor!.diagnosis(d));
+  let texts = prepared.texts;
+  if (opts.redactTimes) {
+    const { createRedactor } = await import('../../redact/index.js');
+    const times = createRedactor({ times: true, identifiers: false });
+    diagnoses = diagnoses.map((d) => times.diagnosis(d));
+    texts = texts.map((t) => ({ name: t.name, text: times.text(t.text) }));
+  }
+
+  const reports: DeviceReport[] = devices.map((g, i) => ({
+    diagnosis: diagnoses[i]!,
+    identity: g.identity,
+    files: devices.length === 1 ? files : filesOf(g, files),
+  }));
+  const output = buildReport(bySeverity(reports), {
+    format: opts.format,
+    inputs: texts,
+    redacted: redact,
+    generator: `dsreg-doctor ${VERSION}`,
+    width: opts.out === undefined ? Math.min(io.isTTY ? io.columns : 80, 100) : 80,
+    colors: createColors(opts.format === 'text' && opts.out === undefined && useColor(io, opts.color)),
+  });
+  if (prepared.redactor) {
+    // Fail closed: a report that still holds a learned identifier is not printed.
+    const leaks = prepared.redactor.leaks(output);
+    if (leaks.length > 0) {
+      io.stderr(
+        `dsreg-doctor: redaction left ${leaks.length} identifier${leaks.length === 1 ? '' : 's'} in the report: nothing written (please report this as a bug)\n`,
+      );
+      return 2;
+    }
+  }
+  if (!(await writeOutput(output, opts.out, io))) return 2;
+  return Math.max(0, ...diagnoses.map((d) => exitCodeFor(d, opts.failOn)));
+}
+
+/** Every file looked at, in input order, then the files of bundles that were left out. */
+async function fileReports(
+  analysis: Analysis,
+  prepared: PreparedInputs<AnalyzeInput>,
+  collected: Collected,
+  clean: (t: string) => string,
+): Promise<FileReport[]> {
+  const { inputReason } = await import('../../redact/prepare.js');
+  return [
+    ...analysis.inputs.map((x, i) => ({
+      name: x.name,
+      kind: prepared.kinds.get(i) ?? x.kind,
+      used: x.used,
+      reason: inputReason(prepared.kinds.get(i) ?? x.kind, x),
+    })),
+    ...collected.ignored.map((f) => ({ ...f, name: clean(f.name), reason: clean(f.reason) })),
+  ];
+}
+
+/** The files of one device among several: its own inputs, and every file no device used. */
+function filesOf(device: DeviceGroup, files: FileReport[]): FileReport[] {
+  const own = new Set(device.inputs);
+  return files.filter((f) => own.has(f.name) || !f.used);
+}
+
+/**
+ * Runs the live checks each device's failing phase calls for and adds their results to its
+ * evidence, as one more input. The user, domain and tenant come from the inputs as given: a
+ * redacted copy names nobody the checks could ask about.
+ */
+async function withProbes(
+  devices: DeviceGroup[],
+  collected: Collected,
+  redact: boolean,
+  paths: string[],
+  opts: DiagnoseOpts,
+  options: DiagnoseOptions,
+  io: CliIO,
+): Promise<DeviceGroup[]> {
+  const real = redact ? analyze(collected.inputs, { lenient: true }).devices : devices;
+  const [{ probeForDiagnosis }, { applyTestEndpoints }] = await Promise.all([
+    import('../../probe/run.js'),
+    import('./probe.js'),
+  ]);
+  const probeOptions: ProbeOptions = {
+    cloud: opts.cloud as Cloud,
+    timeoutMs: Math.round(opts.probeTimeout * 1000),
+    env: io.env,
+    now: () => io.now(),
+  };
+  await applyTestEndpoints(io, probeOptions);
+  const source = paths[0] ?? '-';
+  // Devices of one tenant and domain failing in one phase call for the same checks: run them once.
+  const runs = new Map<string, Promise<Finding[]>>();
+  const out: DeviceGroup[] = [];
+  for (const [i, g] of devices.entries()) {
+    const subject = subjectOf((real[i] ?? g).evidence);
+    // The checks to run depend on the phase the inputs show failing.
+    const { phase } = diagnose(g.evidence, options);
+    const key = JSON.stringify([subject.upn, subject.domain, subject.tenantId, phase]);
+    let run = runs.get(key);
+    if (!run) {
+      run = probeForDiagnosis({ ...subject, phase }, { ...probeOptions, source });
+      runs.set(key, run);
+    }
+    // Each device gets its own copy: a diagnosis may be redacted or changed on its own.
+    const findings = structuredClone(await run);
+    out.push({ ...g, evidence: { ...g.evidence, probes: [{ source: 'probe', findings }] } });
+  }
+  return out;
+}
+
+/** Writes the report to the file or standard output; false (after a one-line error) when it cannot. */
+async function writeOutput(output: string, out: string | undefined, io: CliIO): Promise<boolean> {
+  if (out === undefined) {
+    io.stdout(output);
+    return true;
+  }
+  const { writeFile } = await import('node:fs/promises');
+  try {
+    await writeFile(out, output);
+    return true;
+  } catch (err) {
+    io.stderr(`dsreg-doctor: ${describeWriteError(out, err)}\n`);
+    return false;
+  }
 }
 
 /** A file system error on writing, as one line. */

@@ -17,7 +17,7 @@ import { tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
 import { type ByteSource, isEvtx, readEvtx } from '../../evtx/index.js';
-import { loadGenericNames } from '../../kb/names.js';
+import { loadCodeNames } from '../../kb/names.js';
 import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
@@ -190,8 +190,7 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
   }
   if (opts.timeline) {
     if (completed === 0 && story.length === 0) return code;
-    await loadGenericNames();
-    const d = diagnose({ captures: [], events: story });
+    const d = diagnose({ captures: [], events: story }, { names: await loadCodeNames() });
     if (jsonl) {
       for (const t of d.timeline ?? []) out.push(JSON.stringify(t));
     } else {

@@ -3,7 +3,7 @@
 // 1 a word matched no known name; 2 a query could not be read.
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { type LookupMatch, type LookupResult, loadGenericNames, lookup } from '../../kb/lookup.js';
+import { type LookupMatch, type LookupResult, loadCodeNames, lookup } from '../../kb/lookup.js';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
 
@@ -127,14 +127,14 @@ export function registerLookup(program: Command, io: CliIO, state: CommandState)
         state.code = 2;
         return;
       }
-      await loadGenericNames();
+      const names = await loadCodeNames();
       const useColor = io.isTTY && !io.env.NO_COLOR && opts.format === 'text';
       const c = pc.createColors(useColor);
       const width = Math.max(40, Math.min(io.columns || 80, 100));
       let code = 0;
       const texts: string[] = [];
       for (const q of codes) {
-        const r = lookup(q);
+        const r = lookup(q, names);
         if (r.error) {
           io.stderr(`dsreg-doctor lookup: ${r.error}\n`);
           code = 2;

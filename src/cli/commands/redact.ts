@@ -69,16 +69,18 @@ export function registerRedact(program: Command, io: CliIO, state: CommandState)
       }
       const { createRedactor, isXml } = await import('../../redact/index.js');
       const { decodeText } = await import('../../input/decode.js');
-      const { sniffEvents, readEvents } = await import('../../events/read.js');
+      const { readEvents } = await import('../../events/read.js');
+      const { sniff } = await import('../../input/sniff.js');
       const r = createRedactor({ times: Boolean(opts.times) });
 
       let output: string;
       try {
-        if (bytes.length === 0) throw new InputError(path, 'empty file: nothing to redact');
-        if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4) {
+        const { kind } = sniff(bytes, path);
+        if (kind === 'empty') throw new InputError(path, 'empty file: nothing to redact');
+        if (kind === 'zip') {
           throw new InputError(path, 'a zip archive: unpack it and redact its files one by one');
         }
-        if (sniffEvents(bytes) === 'evtx') {
+        if (kind === 'evtx') {
           // An .evtx is binary and cannot be edited in place: its records come out as JSON lines.
           const records = [...readEvents(bytes, { source: path })];
           r.learnEvents(records);

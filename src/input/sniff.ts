@@ -1,0 +1,90 @@
+// The one place that decides what an input is. Every reader of inputs (the analysis, a log
+// collection's classification, the redaction, the CLI's and the page's intake) asks `sniff`; none
+// looks at magic numbers or tries a parser on its own. Each format keeps its own recogniser (the
+// event readers' `sniffEvents`, the dsregcmd parser), so sniff sits after the readers in the
+// pipeline. Pure: bytes in, a decision out.
+import { KNOWN_KEYS, KNOWN_SECTIONS } from '../dsregcmd/keys.js';
+import { type DsregStatus, parseDsregcmd, parseDsregcmdAll } from '../dsregcmd/parse.js';
+import { sniffEvents } from '../events/read.js';
+import { decodeText } from './decode.js';
+import { type InputKind, KIND_TEXT } from './kinds.js';
+import { isZip, knownBinary } from './magic.js';
+
+export interface Sniffed {
+  kind: InputKind;
+  /** What the input was taken for ("event log export (XML)"), or why it cannot be read ("a PDF document: not read"). */
+  reason: string;
+  /** For text (kinds dsregcmd and text): the decoded text. */
+  text?: string;
+  /**
+   * For text the dsregcmd parser read: the captures, parsed once (the analysis reuses them); one
+   * per JSON string or CSV cell when the text holds several devices' output. Kind `text` may
+   * carry them too: a fragment with fewer known fields than a capture needs to be recognised in a
+   * log collection, which an input given on its own is still read as.
+   */
+  captures?: DsregStatus[];
+}
+
+/** What an input is, by its content only (`name` goes into the capture's evidence). */
+export function sniff(bytes: Uint8Array, name = '-'): Sniffed {
+  if (bytes.length === 0) return { kind: 'empty', reason: 'empty file' };
+  if (isZip(bytes)) return { kind: 'zip', reason: 'a zip archive' };
+  const binary = knownBinary(bytes);
+  if (binary) return { kind: 'binary', reason: binary };
+  const events = sniffEvents(bytes);
+  if (events !== 'none') return { kind: events, reason: KIND_TEXT[events]! };
+
+  const head = decodeText(bytes.subarray(0, 65536)).text;
+  if (looksBinary(head))
+    return { kind: 'binary', reason: 'binary file: neither text nor an .evtx event log' };
+
+  const text = decodeText(bytes).text;
+  let captures: DsregStatus[];
+  try {
+    captures = parseDsregcmdAll(text, name);
+  } catch {
+    return { kind: 'text', reason: NOT_A_CAPTURE, text };
+  }
+  let fields = 0;
+  for (const c of captures) fields += captureFields(c);
+  if (fields > 0) {
+    const what = captures.length > 1 ? `${captures.length} captures, ` : '';
+    return { kind: 'dsregcmd', reason: `dsregcmd /status output (${what}${fields} fields)`, text, captures };
+  }
+  return { kind: 'text', reason: NOT_A_CAPTURE, text, captures };
+}
+
+const NOT_A_CAPTURE = 'text without `dsregcmd /status` fields or event records';
+
+/** Text decoding left control characters or replacement marks in more than 1% of the head. */
+function looksBinary(text: string): boolean {
+  if (text.length === 0) return false;
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0xfffd) bad++;
+  }
+  return bad > text.length / 100;
+}
+
+/**
+ * How many fields a parsed text holds, or 0 when it is not a capture: it must have a known section
+ * header, or at least two known keys (the three-line fragments people post).
+ */
+function captureFields(status: DsregStatus): number {
+  const known = status.fields.filter((f) => KNOWN_KEYS.has(f.normKey)).length;
+  const sections = status.sections.some((s) => KNOWN_SECTIONS.has(s.key));
+  return sections || known >= 2 ? status.fields.length : 0;
+}
+
+/**
+ * How many known `dsregcmd /status` fields a text holds, or 0 when it is not a capture: it must
+ * have a known section header, or at least two known keys (the three-line fragments people post).
+ */
+export function dsregcmdFields(text: string): number {
+  try {
+    return captureFields(parseDsregcmd(text));
+  } catch {
+    return 0;
+  }
+}

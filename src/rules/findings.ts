@@ -1,10 +1,14 @@
 // The findings that both `dsregcmd` text and event logs lead to, built in one place so that the same
 // failure seen in two inputs becomes one finding with the evidence of both.
+import type { DsregField } from '../dsregcmd/parse.js';
+import type { Reader } from '../evidence.js';
+import { type AdfsErrorEntry, findAdfsError } from '../kb/adfs-errors.js';
 import { DOCS } from '../kb/docs.js';
+import { findHexCodes } from '../kb/format.js';
 import { matchServerError } from '../kb/guide-codes.js';
 import { type Evidence, PHASES, type Phase } from '../types.js';
 import type { FindingMeta, Report } from './rule.js';
-import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
+import { cite, codeLabel, codeSet, lowerFirst, PHASE_NAMES, unique } from './util.js';
 
 /**
  * The findings a failed join attempt can be: one per phase, or, where the server's message names a
@@ -138,6 +142,61 @@ export function reportJoinFailure(
   });
 }
 
+/** The lines of the PRT diagnostics in SSO State (Windows 10 21H1 and later), in print order. */
+export const PRT_ATTEMPT_KEYS = [
+  'AzureAdPrt',
+  'AcquirePrtDiagnostics',
+  'RefreshPrtDiagnostics',
+  'Previous Prt Attempt',
+  'Attempt Status',
+  'User Identity',
+  'Credential Type',
+  'Correlation ID',
+  'Endpoint URI',
+  'HTTP Method',
+  'HTTP Error',
+  'HTTP status',
+  'Server Error Code',
+  'Server Error Description',
+];
+
+/** What the PRT diagnostics of a capture say about the last failed attempt. */
+export interface PrtAttemptBlock {
+  status?: DsregField | undefined;
+  description?: DsregField | undefined;
+  /** Attempt Status first, then the WinHTTP error (HTTP Error) when it is not 0. */
+  codes: number[];
+  serverCode?: string | undefined;
+  httpStatus?: string | undefined;
+  upn?: string | undefined;
+  /** The AD FS error (MSIS...) the server named, if any. */
+  adfs?: { code: string; entry?: AdfsErrorEntry } | undefined;
+  /** The attempt went to the federation service (an MSIS error, or an /adfs/ endpoint): the enterprise PRT's. */
+  toAdfs: boolean;
+  evidence: Evidence[];
+}
+
+/** The PRT diagnostics of the last failed attempt, or undefined when the capture records none. */
+export function prtAttemptBlock(r: Reader): PrtAttemptBlock | undefined {
+  const status = r.field('Attempt Status');
+  const description = r.field('Server Error Description');
+  const statusCodes = findHexCodes(status?.value ?? '').filter((c) => c !== 0);
+  if (statusCodes.length === 0 && !description?.value.trim()) return undefined;
+  const httpError = findHexCodes(r.value('HTTP Error') ?? '').filter((c) => c !== 0);
+  const adfs = findAdfsError(description?.value);
+  return {
+    status,
+    description,
+    codes: [...findHexCodes(status?.value ?? ''), ...httpError],
+    serverCode: r.value('Server Error Code') || undefined,
+    httpStatus: r.value('HTTP status') || undefined,
+    upn: r.value('User Identity'),
+    adfs,
+    toAdfs: adfs !== undefined || /\/adfs\//i.test(r.value('Endpoint URI') ?? ''),
+    evidence: cite(r, ...PRT_ATTEMPT_KEYS),
+  };
+}
+
 export const READ_AAD_LOGS =
   'Read the Microsoft-Windows-AAD logs: in the Analytic log, events 1006 and 1007 frame each PRT attempt (1007 holds the final code); the Operational log holds the errors (1081 server error, 1088 WS-Trust error, 1084 network error).';
 
@@ -149,6 +208,8 @@ export interface PrtFailureFacts {
   serverCode?: string | undefined;
   serverDescription?: string | undefined;
   upn?: string | undefined;
+  /** The HTTP status the server answered with. */
+  httpStatus?: string | undefined;
   evidence: Evidence[];
   meanings?: string[];
 }
@@ -176,10 +237,13 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
   const { refs, entries } = codeSet(f.codes);
   const server = matchServerError(f.serverCode, f.serverDescription);
   const aadsts = server[0];
+  // An AD FS error (the attempt went to the federation service) explains what no AADSTS code does.
+  const adfs = aadsts ? undefined : findAdfsError(f.serverDescription);
   const main = refs[0];
   const prtEntries = entries.filter((e) => e.phases.includes('post-join'));
   const cause: string[] = [];
   if (aadsts) cause.push(`${aadsts.code}: ${aadsts.meaning}`);
+  if (adfs?.entry) cause.push(`${adfs.code}: ${adfs.entry.meaning}`);
   for (const [i, ref] of refs.entries()) {
     const e = entries.find((x) => x.name === ref.name);
     if (e)
@@ -193,12 +257,19 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
     );
   }
   cause.push(...(f.meanings ?? []));
+  if (f.serverCode || f.httpStatus) {
+    cause.push(
+      `The server answered${f.httpStatus ? ` with HTTP status ${f.httpStatus}` : ''}${f.serverCode ? `${f.httpStatus ? ' and' : ''} the error ${f.serverCode}` : ''}.`,
+    );
+  }
   if (f.serverDescription && !aadsts) cause.push(`The server said: "${f.serverDescription}"`);
   report(aadsts && isPrtFailureId(aadsts.id) ? aadsts.id : 'prt-attempt-failed', {
     phase: 'post-join',
     title: aadsts
       ? `No PRT: ${aadsts.title.charAt(0).toLowerCase()}${aadsts.title.slice(1)} (${aadsts.code})`
-      : `No PRT: the last attempt failed with ${main ? (main.name ?? main.hex) : 'a server error'}`,
+      : adfs?.entry
+        ? `No PRT: ${lowerFirst(adfs.entry.title)} (${adfs.code})`
+        : `No PRT: the last attempt failed with ${main ? (main.name ?? main.hex) : 'a server error'}`,
     codes: refs,
     evidence: f.evidence,
     cause: cause.join(' '),
@@ -208,9 +279,14 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
     // general advice (check the proxy, read the logs) would only send the reader elsewhere.
     fix: aadsts
       ? unique([...aadsts.fix, ...prtEntries.filter((e) => e !== entries[0]).flatMap((e) => e.fix)])
-      : unique([...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
-    docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...prtEntries.flatMap((e) => e.docs)]),
-    serverErrorCode: aadsts ? aadsts.code : f.serverCode || undefined,
+      : unique([...(adfs?.entry?.fix ?? []), ...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
+    docs: unique([
+      DOCS.prtErrorCode,
+      ...(aadsts?.docs ?? []),
+      ...(adfs?.entry?.docs ?? []),
+      ...prtEntries.flatMap((e) => e.docs),
+    ]),
+    serverErrorCode: aadsts ? aadsts.code : (adfs?.code ?? (f.serverCode || undefined)),
   });
 }
 

@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { SERVER_ERRORS } from '../src/kb/guide-codes.js';
-import { JOIN_PHASE_FINDINGS, PRT_FAILURE_FINDINGS } from '../src/rules/findings.js';
+import { RENEW_DEVICE_MISSING } from '../src/kb/registration-records.js';
+import { JOIN_FAILURE_FINDINGS, PRT_FAILURE_FINDINGS } from '../src/rules/findings.js';
 import { RULES } from '../src/rules/index.js';
 import { memoryIO } from './helpers.js';
 
@@ -76,12 +77,12 @@ describe('the rules', () => {
   });
 
   it('declare every server error of the knowledge base that they can report, with its title', () => {
-    for (const e of SERVER_ERRORS) {
+    for (const e of [...SERVER_ERRORS, RENEW_DEVICE_MISSING]) {
       if (e.family === 'aadsts') {
         expect(PRT_FAILURE_FINDINGS, e.id).toHaveProperty(e.id);
-      } else if (e.messagePattern) {
-        expect(JOIN_PHASE_FINDINGS, e.id).toHaveProperty(e.id);
-        expect(JOIN_PHASE_FINDINGS[e.id as keyof typeof JOIN_PHASE_FINDINGS].title).toBe(e.title);
+      } else if (e.messagePattern || e === RENEW_DEVICE_MISSING) {
+        expect(JOIN_FAILURE_FINDINGS, e.id).toHaveProperty(e.id);
+        expect(JOIN_FAILURE_FINDINGS[e.id as keyof typeof JOIN_FAILURE_FINDINGS].title).toBe(e.title);
       }
     }
   });

@@ -6,6 +6,11 @@ import { type AdfsErrorEntry, findAdfsError } from '../kb/adfs-errors.js';
 import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
 import { matchServerError } from '../kb/guide-codes.js';
+import {
+  isRenewOfMissingDevice,
+  RENEW_DEVICE_MISSING,
+  registrationRecordMeanings,
+} from '../kb/registration-records.js';
 import { type Evidence, PHASES, type Phase } from '../types.js';
 import type { FindingMeta, Report } from './rule.js';
 import { cite, codeLabel, codeSet, lowerFirst, PHASE_NAMES, unique } from './util.js';
@@ -35,9 +40,17 @@ export const JOIN_PHASE_FINDINGS = {
   },
 } as const satisfies Record<string, FindingMeta>;
 
-/** A failed pre-join test that belongs to no phase (the Kerberos Ticket Test) is one more finding. */
+/**
+ * The Diagnostic Data of `dsregcmd` tells two more: a renewal refused because the device object is
+ * gone (from Server ErrorSubCode and Server Operation), and a failed pre-join test that belongs to
+ * no phase (the Kerberos Ticket Test).
+ */
 export const JOIN_FAILURE_FINDINGS = {
   ...JOIN_PHASE_FINDINGS,
+  'drs-renew-device-missing': {
+    severity: 'error',
+    title: 'The device renews a registration whose object no longer exists in Microsoft Entra ID',
+  },
   'pre-join-test-failed': { severity: 'error', title: 'Pre-join test failed: <code>' },
 } as const satisfies Record<string, FindingMeta>;
 
@@ -56,6 +69,10 @@ export interface JoinFailureFacts {
   codes: number[];
   serverCode?: string | undefined;
   serverMessage?: string | undefined;
+  /** The newer fields of the registration record: Server ErrorSubCode, Server Operation, Registration Type. */
+  serverSubCode?: string | undefined;
+  serverOperation?: string | undefined;
+  registrationType?: string | undefined;
   evidence: Evidence[];
   /** Extra sentences (what a failed test means, for instance). */
   meanings?: string[];
@@ -67,11 +84,12 @@ export interface JoinFailureFacts {
 /** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
 export function reportJoinFailure(
   report: Report<JoinPhaseId>,
-  f: JoinFailureFacts & { phase: JoinPhase },
+  f: JoinFailureFacts & { phase: JoinPhase; serverSubCode?: undefined; serverOperation?: undefined },
 ): void;
 export function reportJoinFailure(report: Report<JoinFailureId>, f: JoinFailureFacts): void;
-// A join phase always gives a phase's finding or a server case, so a rule that reports only attempts
-// with a phase need not declare 'pre-join-test-failed'.
+// A join phase always gives a phase's finding or a server case, and only a sub-code with an operation
+// gives 'drs-renew-device-missing', so a rule that reports attempts with a phase and without those
+// need not declare the two.
 export function reportJoinFailure(
   anyReport: Report<JoinPhaseId> | Report<JoinFailureId>,
   f: JoinFailureFacts,
@@ -79,7 +97,10 @@ export function reportJoinFailure(
   const report = anyReport as Report<JoinFailureId>;
   const { refs, entries } = codeSet(f.codes);
   const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
-  const specific = server.find((s) => s.messagePattern);
+  // A renewal against a deleted device object says more than any message about the object.
+  const specific = isRenewOfMissingDevice(f.serverSubCode, f.serverOperation)
+    ? RENEW_DEVICE_MISSING
+    : server.find((s) => s.messagePattern);
   const phaseName = f.phase ? PHASE_NAMES[f.phase] : 'pre-join';
 
   const [main, ...subs] = refs;
@@ -97,6 +118,13 @@ export function reportJoinFailure(
     if (entry) cause.push(i === 0 ? entry.meaning : `Sub-error ${codeLabel(ref)}: ${entry.meaning}`);
     else if (i > 0) cause.push(`Sub-error ${ref.hex}.`);
   }
+  cause.push(
+    ...registrationRecordMeanings({
+      subCode: f.serverSubCode,
+      operation: f.serverOperation,
+      registrationType: f.registrationType,
+    }),
+  );
   cause.push(...(f.meanings ?? []));
   if (!specific) for (const s of server) cause.push(`Server error ${s.code}: ${s.meaning}`);
   if (f.serverMessage) cause.push(`The server said: "${f.serverMessage}"`);
@@ -129,7 +157,10 @@ export function reportJoinFailure(
   ]).filter((u) => !otherPhases.has(u));
   if (f.note) cause.push(f.note);
   const phaseId = f.phase && f.phase !== 'post-join' ? (`${f.phase}-phase-failed` as const) : undefined;
-  const id = specific && isJoinPhaseId(specific.id) ? specific.id : (phaseId ?? 'pre-join-test-failed');
+  const id =
+    specific && (isJoinPhaseId(specific.id) || specific.id === 'drs-renew-device-missing')
+      ? specific.id
+      : (phaseId ?? 'pre-join-test-failed');
   report(id, {
     phase: f.phase,
     title,

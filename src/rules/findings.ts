@@ -20,10 +20,10 @@ import { cite, codeLabel, codeSet, lowerFirst, PHASE_NAMES, unique } from './uti
  * known case, that case (the server errors of the knowledge base that carry a message pattern).
  */
 export const JOIN_PHASE_FINDINGS = {
-  'precheck-phase-failed': { severity: 'error', title: 'Precheck phase failed: <code>' },
-  'discover-phase-failed': { severity: 'error', title: 'Discover phase failed: <code>' },
-  'auth-phase-failed': { severity: 'error', title: 'Authentication phase failed: <code>' },
-  'join-phase-failed': { severity: 'error', title: 'Join phase failed: <code>' },
+  'precheck-phase-failed': { severity: 'error', title: 'Precheck phase failed' },
+  'discover-phase-failed': { severity: 'error', title: 'Discover phase failed' },
+  'auth-phase-failed': { severity: 'error', title: 'Authentication phase failed' },
+  'join-phase-failed': { severity: 'error', title: 'Join phase failed' },
   'drs-throttled': { severity: 'error', title: 'Registration requests are throttled' },
   'drs-tenant-not-found': { severity: 'error', title: 'The tenant in the SCP is not found' },
   'drs-device-not-found': {
@@ -51,7 +51,7 @@ export const JOIN_FAILURE_FINDINGS = {
     severity: 'error',
     title: 'The device renews a registration whose object no longer exists in Microsoft Entra ID',
   },
-  'pre-join-test-failed': { severity: 'error', title: 'Pre-join test failed: <code>' },
+  'pre-join-test-failed': { severity: 'error', title: 'Pre-join test failed' },
 } as const satisfies Record<string, FindingMeta>;
 
 export type JoinPhaseId = keyof typeof JOIN_PHASE_FINDINGS;
@@ -247,7 +247,7 @@ export interface PrtFailureFacts {
 
 /** The findings a failed PRT attempt can be: the server's AADSTS error the guide lists, or the status code. */
 export const PRT_FAILURE_FINDINGS = {
-  'prt-attempt-failed': { severity: 'error', title: 'No PRT: the last attempt failed with <code>' },
+  'prt-attempt-failed': { severity: 'error', title: 'No PRT: the last attempt failed' },
   aadsts50155: { severity: 'error', title: 'No PRT: device authentication failed (AADSTS50155)' },
   aadsts50034: {
     severity: 'error',

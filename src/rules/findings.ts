@@ -116,7 +116,7 @@ export function reportJoinFailure(
     const entry = entries.find((e) => e.name === ref.name);
     if (entry?.generic && specific) continue;
     if (entry) cause.push(i === 0 ? entry.meaning : `Sub-error ${codeLabel(ref)}: ${entry.meaning}`);
-    else if (i > 0) cause.push(`Sub-error ${ref.hex}.`);
+    else if (i > 0) cause.push(`Sub-error ${codeLabel(ref)}.`);
   }
   cause.push(
     ...registrationRecordMeanings({

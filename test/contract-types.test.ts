@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { JOIN_TYPES, PHASES, SEVERITIES, VERDICTS } from '../src/contract/diagnosis.js';
 import type { Event } from '../src/contract/event.js';
+import type { LookupResult as ContractLookupResult } from '../src/contract/lookup.js';
 import { RECONCILE_STATES } from '../src/contract/reconcile.js';
 import type { EventRecord } from '../src/events/types.js';
+import type { LookupResult } from '../src/kb/lookup.js';
 
 const schema = (name: string) => JSON.parse(readFileSync(`../shared/contract/${name}.schema.json`, 'utf8'));
 const run = (...args: string[]) =>
@@ -53,7 +55,8 @@ describe('contract types', () => {
     expect([...RECONCILE_STATES]).toEqual(schema('reconcile').$defs.state.enum);
   });
 
-  it('the event readers’ record is the contract’s Event', () => {
+  it('the event readers’ record is the contract’s Event; lookup’s result has the contract’s fields', () => {
     expectTypeOf<EventRecord>().toEqualTypeOf<Event>();
+    expectTypeOf<LookupResult>().toExtend<ContractLookupResult>();
   });
 });

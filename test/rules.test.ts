@@ -6,12 +6,26 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { SERVER_ERRORS } from '../src/kb/guide-codes.js';
-import { JOIN_PHASE_FINDINGS, PRT_FAILURE_FINDINGS } from '../src/rules/findings.js';
+import { RENEW_DEVICE_MISSING } from '../src/kb/registration-records.js';
+import { JOIN_FAILURE_FINDINGS, PRT_FAILURE_FINDINGS } from '../src/rules/findings.js';
 import { RULES } from '../src/rules/index.js';
 import { memoryIO } from './helpers.js';
+import { contract } from './schema.js';
 
 /** The files of src/rules that are not rules: the list, defineRule and the helpers rules share. */
 const NOT_RULES = ['index.ts', 'rule.ts', 'util.ts', 'findings.ts'];
+
+/** One diagnosis (pretty-printed), or one per line (JSON Lines, several devices). */
+function parseJson(text: string): { findings: { id: string; rule: string }[] }[] {
+  try {
+    return [JSON.parse(text)];
+  } catch {
+    return text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+  }
+}
 
 async function listing(format: string): Promise<string> {
   const m = memoryIO();
@@ -76,14 +90,33 @@ describe('the rules', () => {
   });
 
   it('declare every server error of the knowledge base that they can report, with its title', () => {
-    for (const e of SERVER_ERRORS) {
+    for (const e of [...SERVER_ERRORS, RENEW_DEVICE_MISSING]) {
       if (e.family === 'aadsts') {
         expect(PRT_FAILURE_FINDINGS, e.id).toHaveProperty(e.id);
-      } else if (e.messagePattern) {
-        expect(JOIN_PHASE_FINDINGS, e.id).toHaveProperty(e.id);
-        expect(JOIN_PHASE_FINDINGS[e.id as keyof typeof JOIN_PHASE_FINDINGS].title).toBe(e.title);
+      } else if (e.messagePattern || e === RENEW_DEVICE_MISSING) {
+        expect(JOIN_FAILURE_FINDINGS, e.id).toHaveProperty(e.id);
+        expect(JOIN_FAILURE_FINDINGS[e.id as keyof typeof JOIN_FAILURE_FINDINGS].title).toBe(e.title);
       }
     }
+  });
+
+  it('name themselves in every finding of `diagnose --format json`, which the contract accepts', async () => {
+    const validate = contract('diagnosis');
+    const dir = '../shared/samples/dsregcmd';
+    const byId = new Map(RULES.map((r) => [r.id, r]));
+    let findings = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt'))) {
+      const m = memoryIO({ [f]: readFileSync(`${dir}/${f}`) });
+      await main(['diagnose', f, '--format', 'json'], m.io);
+      for (const d of parseJson(m.out())) {
+        expect(validate(d), f).toBe('');
+        for (const finding of d.findings) {
+          expect(byId.get(finding.rule)?.findings, `${f}: ${finding.id}`).toHaveProperty(finding.id);
+          findings++;
+        }
+      }
+    }
+    expect(findings).toBeGreaterThan(10);
   });
 
   it('give every finding id to one meaning: two rules declaring an id declare it alike', () => {

@@ -38,6 +38,9 @@ export const DOCS = {
   tpmAntiHammering:
     'https://learn.microsoft.com/windows/security/hardware-security/tpm/tpm-fundamentals#anti-hammering',
   winhttpErrors: 'https://learn.microsoft.com/windows/win32/winhttp/error-messages',
+  deviceWriteback: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-device-options',
+  adfsDeviceAuthentication:
+    'https://learn.microsoft.com/windows-server/identity/ad-fs/operations/configure-device-based-conditional-access-on-premises',
   federationClaims:
     'https://learn.microsoft.com/entra/identity/devices/hybrid-join-manual#set-up-issuance-of-claims',
 } as const;

@@ -1,7 +1,7 @@
 // Runs the probes a request calls for, concurrently where they do not depend on each other, each
 // under the per-check timeout, and returns their findings most severe first. Also decides which
 // probes a capture calls for (probeForDiagnosis), for `diagnose --probe`.
-import { type Finding, PHASES, type Phase, type Severity } from '../types.js';
+import { type Finding, PHASES, type Phase, SEVERITIES } from '../types.js';
 import { checkClock } from './clock.js';
 import { createContext } from './context.js';
 import { checkDiscovery } from './discovery.js';
@@ -31,8 +31,6 @@ export interface ProbeRequest {
   /** Where a tenant to match came from, when not --tenant (a capture's file name). */
   tenantFrom?: string;
 }
-
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function upnDomain(upn: string | undefined): string | undefined {
   if (!upn) return undefined;
@@ -191,7 +189,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
     .map((f, i) => ({ f, i }))
     .sort(
       (a, b) =>
-        SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] ||
+        SEVERITIES.indexOf(a.f.severity) - SEVERITIES.indexOf(b.f.severity) ||
         phaseRank(a.f.phase) - phaseRank(b.f.phase) ||
         a.i - b.i,
     )

@@ -30,6 +30,7 @@ export const eventJoinFailure = defineRule({
       codes: last.codes,
       serverCode: last.serverCode,
       serverMessage: last.serverMessage,
+      registrationType: last.registrationType,
       evidence: last.records.map((r) => cite(r)),
       meanings: [
         failures > 1

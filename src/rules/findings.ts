@@ -1,21 +1,30 @@
 // The findings that both `dsregcmd` text and event logs lead to, built in one place so that the same
 // failure seen in two inputs becomes one finding with the evidence of both.
+import type { DsregField } from '../dsregcmd/parse.js';
+import type { Reader } from '../evidence.js';
+import { type AdfsErrorEntry, findAdfsError } from '../kb/adfs-errors.js';
 import { DOCS } from '../kb/docs.js';
+import { findHexCodes } from '../kb/format.js';
 import { matchServerError } from '../kb/guide-codes.js';
 import type { CodeNames } from '../kb/names.js';
+import {
+  isRenewOfMissingDevice,
+  RENEW_DEVICE_MISSING,
+  registrationRecordMeanings,
+} from '../kb/registration-records.js';
 import { type Evidence, PHASES, type Phase } from '../types.js';
 import type { FindingMeta, Report } from './rule.js';
-import { codeLabel, codeSet, PHASE_NAMES, unique } from './util.js';
+import { cite, codeLabel, codeSet, lowerFirst, PHASE_NAMES, unique } from './util.js';
 
 /**
  * The findings a failed join attempt can be: one per phase, or, where the server's message names a
  * known case, that case (the server errors of the knowledge base that carry a message pattern).
  */
 export const JOIN_PHASE_FINDINGS = {
-  'precheck-phase-failed': { severity: 'error', title: 'Precheck phase failed: <code>' },
-  'discover-phase-failed': { severity: 'error', title: 'Discover phase failed: <code>' },
-  'auth-phase-failed': { severity: 'error', title: 'Authentication phase failed: <code>' },
-  'join-phase-failed': { severity: 'error', title: 'Join phase failed: <code>' },
+  'precheck-phase-failed': { severity: 'error', title: 'Precheck phase failed' },
+  'discover-phase-failed': { severity: 'error', title: 'Discover phase failed' },
+  'auth-phase-failed': { severity: 'error', title: 'Authentication phase failed' },
+  'join-phase-failed': { severity: 'error', title: 'Join phase failed' },
   'drs-throttled': { severity: 'error', title: 'Registration requests are throttled' },
   'drs-tenant-not-found': { severity: 'error', title: 'The tenant in the SCP is not found' },
   'drs-device-not-found': {
@@ -32,10 +41,18 @@ export const JOIN_PHASE_FINDINGS = {
   },
 } as const satisfies Record<string, FindingMeta>;
 
-/** A failed pre-join test that belongs to no phase (the Kerberos Ticket Test) is one more finding. */
+/**
+ * The Diagnostic Data of `dsregcmd` tells two more: a renewal refused because the device object is
+ * gone (from Server ErrorSubCode and Server Operation), and a failed pre-join test that belongs to
+ * no phase (the Kerberos Ticket Test).
+ */
 export const JOIN_FAILURE_FINDINGS = {
   ...JOIN_PHASE_FINDINGS,
-  'pre-join-test-failed': { severity: 'error', title: 'Pre-join test failed: <code>' },
+  'drs-renew-device-missing': {
+    severity: 'error',
+    title: 'The device renews a registration whose object no longer exists in Microsoft Entra ID',
+  },
+  'pre-join-test-failed': { severity: 'error', title: 'Pre-join test failed' },
 } as const satisfies Record<string, FindingMeta>;
 
 export type JoinPhaseId = keyof typeof JOIN_PHASE_FINDINGS;
@@ -53,6 +70,10 @@ export interface JoinFailureFacts {
   codes: number[];
   serverCode?: string | undefined;
   serverMessage?: string | undefined;
+  /** The newer fields of the registration record: Server ErrorSubCode, Server Operation, Registration Type. */
+  serverSubCode?: string | undefined;
+  serverOperation?: string | undefined;
+  registrationType?: string | undefined;
   evidence: Evidence[];
   /** Extra sentences (what a failed test means, for instance). */
   meanings?: string[];
@@ -66,11 +87,12 @@ export interface JoinFailureFacts {
 /** A failed join attempt, explained with the guide's tables for its phase, codes and server message. */
 export function reportJoinFailure(
   report: Report<JoinPhaseId>,
-  f: JoinFailureFacts & { phase: JoinPhase },
+  f: JoinFailureFacts & { phase: JoinPhase; serverSubCode?: undefined; serverOperation?: undefined },
 ): void;
 export function reportJoinFailure(report: Report<JoinFailureId>, f: JoinFailureFacts): void;
-// A join phase always gives a phase's finding or a server case, so a rule that reports only attempts
-// with a phase need not declare 'pre-join-test-failed'.
+// A join phase always gives a phase's finding or a server case, and only a sub-code with an operation
+// gives 'drs-renew-device-missing', so a rule that reports attempts with a phase and without those
+// need not declare the two.
 export function reportJoinFailure(
   anyReport: Report<JoinPhaseId> | Report<JoinFailureId>,
   f: JoinFailureFacts,
@@ -78,7 +100,10 @@ export function reportJoinFailure(
   const report = anyReport as Report<JoinFailureId>;
   const { refs, entries } = codeSet(f.codes, f.names);
   const server = f.serverCode || f.serverMessage ? matchServerError(f.serverCode, f.serverMessage) : [];
-  const specific = server.find((s) => s.messagePattern);
+  // A renewal against a deleted device object says more than any message about the object.
+  const specific = isRenewOfMissingDevice(f.serverSubCode, f.serverOperation)
+    ? RENEW_DEVICE_MISSING
+    : server.find((s) => s.messagePattern);
   const phaseName = f.phase ? PHASE_NAMES[f.phase] : 'pre-join';
 
   const [main, ...subs] = refs;
@@ -94,8 +119,15 @@ export function reportJoinFailure(
     const entry = entries.find((e) => e.name === ref.name);
     if (entry?.generic && specific) continue;
     if (entry) cause.push(i === 0 ? entry.meaning : `Sub-error ${codeLabel(ref)}: ${entry.meaning}`);
-    else if (i > 0) cause.push(`Sub-error ${ref.hex}.`);
+    else if (i > 0) cause.push(`Sub-error ${codeLabel(ref)}.`);
   }
+  cause.push(
+    ...registrationRecordMeanings({
+      subCode: f.serverSubCode,
+      operation: f.serverOperation,
+      registrationType: f.registrationType,
+    }),
+  );
   cause.push(...(f.meanings ?? []));
   if (!specific) for (const s of server) cause.push(`Server error ${s.code}: ${s.meaning}`);
   if (f.serverMessage) cause.push(`The server said: "${f.serverMessage}"`);
@@ -128,7 +160,10 @@ export function reportJoinFailure(
   ]).filter((u) => !otherPhases.has(u));
   if (f.note) cause.push(f.note);
   const phaseId = f.phase && f.phase !== 'post-join' ? (`${f.phase}-phase-failed` as const) : undefined;
-  const id = specific && isJoinPhaseId(specific.id) ? specific.id : (phaseId ?? 'pre-join-test-failed');
+  const id =
+    specific && (isJoinPhaseId(specific.id) || specific.id === 'drs-renew-device-missing')
+      ? specific.id
+      : (phaseId ?? 'pre-join-test-failed');
   report(id, {
     phase: f.phase,
     title,
@@ -139,6 +174,61 @@ export function reportJoinFailure(
     docs,
     serverErrorCode: f.serverCode || undefined,
   });
+}
+
+/** The lines of the PRT diagnostics in SSO State (Windows 10 21H1 and later), in print order. */
+export const PRT_ATTEMPT_KEYS = [
+  'AzureAdPrt',
+  'AcquirePrtDiagnostics',
+  'RefreshPrtDiagnostics',
+  'Previous Prt Attempt',
+  'Attempt Status',
+  'User Identity',
+  'Credential Type',
+  'Correlation ID',
+  'Endpoint URI',
+  'HTTP Method',
+  'HTTP Error',
+  'HTTP status',
+  'Server Error Code',
+  'Server Error Description',
+];
+
+/** What the PRT diagnostics of a capture say about the last failed attempt. */
+export interface PrtAttemptBlock {
+  status?: DsregField | undefined;
+  description?: DsregField | undefined;
+  /** Attempt Status first, then the WinHTTP error (HTTP Error) when it is not 0. */
+  codes: number[];
+  serverCode?: string | undefined;
+  httpStatus?: string | undefined;
+  upn?: string | undefined;
+  /** The AD FS error (MSIS...) the server named, if any. */
+  adfs?: { code: string; entry?: AdfsErrorEntry } | undefined;
+  /** The attempt went to the federation service (an MSIS error, or an /adfs/ endpoint): the enterprise PRT's. */
+  toAdfs: boolean;
+  evidence: Evidence[];
+}
+
+/** The PRT diagnostics of the last failed attempt, or undefined when the capture records none. */
+export function prtAttemptBlock(r: Reader): PrtAttemptBlock | undefined {
+  const status = r.field('Attempt Status');
+  const description = r.field('Server Error Description');
+  const statusCodes = findHexCodes(status?.value ?? '').filter((c) => c !== 0);
+  if (statusCodes.length === 0 && !description?.value.trim()) return undefined;
+  const httpError = findHexCodes(r.value('HTTP Error') ?? '').filter((c) => c !== 0);
+  const adfs = findAdfsError(description?.value);
+  return {
+    status,
+    description,
+    codes: [...findHexCodes(status?.value ?? ''), ...httpError],
+    serverCode: r.value('Server Error Code') || undefined,
+    httpStatus: r.value('HTTP status') || undefined,
+    upn: r.value('User Identity'),
+    adfs,
+    toAdfs: adfs !== undefined || /\/adfs\//i.test(r.value('Endpoint URI') ?? ''),
+    evidence: cite(r, ...PRT_ATTEMPT_KEYS),
+  };
 }
 
 export const READ_AAD_LOGS =
@@ -152,6 +242,8 @@ export interface PrtFailureFacts {
   serverCode?: string | undefined;
   serverDescription?: string | undefined;
   upn?: string | undefined;
+  /** The HTTP status the server answered with. */
+  httpStatus?: string | undefined;
   evidence: Evidence[];
   meanings?: string[];
   /** The code names to cite the codes with. */
@@ -160,7 +252,7 @@ export interface PrtFailureFacts {
 
 /** The findings a failed PRT attempt can be: the server's AADSTS error the guide lists, or the status code. */
 export const PRT_FAILURE_FINDINGS = {
-  'prt-attempt-failed': { severity: 'error', title: 'No PRT: the last attempt failed with <code>' },
+  'prt-attempt-failed': { severity: 'error', title: 'No PRT: the last attempt failed' },
   aadsts50155: { severity: 'error', title: 'No PRT: device authentication failed (AADSTS50155)' },
   aadsts50034: {
     severity: 'error',
@@ -181,10 +273,13 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
   const { refs, entries } = codeSet(f.codes, f.names);
   const server = matchServerError(f.serverCode, f.serverDescription);
   const aadsts = server[0];
+  // An AD FS error (the attempt went to the federation service) explains what no AADSTS code does.
+  const adfs = aadsts ? undefined : findAdfsError(f.serverDescription);
   const main = refs[0];
   const prtEntries = entries.filter((e) => e.phases.includes('post-join'));
   const cause: string[] = [];
   if (aadsts) cause.push(`${aadsts.code}: ${aadsts.meaning}`);
+  if (adfs?.entry) cause.push(`${adfs.code}: ${adfs.entry.meaning}`);
   for (const [i, ref] of refs.entries()) {
     const e = entries.find((x) => x.name === ref.name);
     if (e)
@@ -198,12 +293,19 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
     );
   }
   cause.push(...(f.meanings ?? []));
+  if (f.serverCode || f.httpStatus) {
+    cause.push(
+      `The server answered${f.httpStatus ? ` with HTTP status ${f.httpStatus}` : ''}${f.serverCode ? `${f.httpStatus ? ' and' : ''} the error ${f.serverCode}` : ''}.`,
+    );
+  }
   if (f.serverDescription && !aadsts) cause.push(`The server said: "${f.serverDescription}"`);
   report(aadsts && isPrtFailureId(aadsts.id) ? aadsts.id : 'prt-attempt-failed', {
     phase: 'post-join',
     title: aadsts
       ? `No PRT: ${aadsts.title.charAt(0).toLowerCase()}${aadsts.title.slice(1)} (${aadsts.code})`
-      : `No PRT: the last attempt failed with ${main ? (main.name ?? main.hex) : 'a server error'}`,
+      : adfs?.entry
+        ? `No PRT: ${lowerFirst(adfs.entry.title)} (${adfs.code})`
+        : `No PRT: the last attempt failed with ${main ? (main.name ?? main.hex) : 'a server error'}`,
     codes: refs,
     evidence: f.evidence,
     cause: cause.join(' '),
@@ -213,9 +315,14 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
     // general advice (check the proxy, read the logs) would only send the reader elsewhere.
     fix: aadsts
       ? unique([...aadsts.fix, ...prtEntries.filter((e) => e !== entries[0]).flatMap((e) => e.fix)])
-      : unique([...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
-    docs: unique([DOCS.prtErrorCode, ...(aadsts?.docs ?? []), ...prtEntries.flatMap((e) => e.docs)]),
-    serverErrorCode: aadsts ? aadsts.code : f.serverCode || undefined,
+      : unique([...(adfs?.entry?.fix ?? []), ...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
+    docs: unique([
+      DOCS.prtErrorCode,
+      ...(aadsts?.docs ?? []),
+      ...(adfs?.entry?.docs ?? []),
+      ...prtEntries.flatMap((e) => e.docs),
+    ]),
+    serverErrorCode: aadsts ? aadsts.code : (adfs?.code ?? (f.serverCode || undefined)),
   });
 }
 

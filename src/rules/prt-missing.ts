@@ -1,6 +1,6 @@
 // AzureAdPrt NO with no failed attempt recorded: an expected absence, or a real one.
 import { DOCS } from '../kb/docs.js';
-import { READ_AAD_LOGS } from './findings.js';
+import { prtAttemptBlock, READ_AAD_LOGS } from './findings.js';
 import { defineRule } from './rule.js';
 import { cite } from './util.js';
 
@@ -25,7 +25,7 @@ export const prtMissing = defineRule({
   check({ r, facts }, report) {
     const prt = r.field('AzureAdPrt');
     if (!prt || r.flag('AzureAdPrt') !== false) return;
-    if (r.field('Attempt Status') || r.field('Server Error Description')) return;
+    if (prtAttemptBlock(r)) return;
     // Not joined, registered only, or the join itself failed: no PRT is expected, other rules speak.
     if (facts.joinType !== 'hybrid' && facts.joinType !== 'entra-joined') return;
     const account = r.field('Executing Account Name');

@@ -79,3 +79,8 @@ export function reRegisterSteps(joinType: JoinType): string[] {
   if (joinType === 'entra-registered') return [registered];
   return [hybrid, joined, registered];
 }
+
+/** A title continued after a colon: "Tenant not found" -> "tenant not found", "AD FS ..." unchanged. */
+export function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}

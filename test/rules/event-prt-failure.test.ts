@@ -60,6 +60,20 @@ testRule('event-prt-failure', {
       events: attempt('3221225581', serverError('AADSTS90002: Tenant contoso.local not found.')),
       findings: ['aadsts90002'],
     },
+    {
+      name: 'AD FS refused the request (1081 with MSIS9682, as in a published AAD log)',
+      events: attempt(
+        '3221225581',
+        serverError(
+          'MSIS9682: Received invalid OAuth JWT Bearer request. The certificate used to sign JWT Bearer request is not from a registered device with a Transport key.',
+        ),
+      ),
+      findings: ['prt-attempt-failed'],
+      expect: (d) => {
+        expect(d.findings[0]!.serverErrorCode).toBe('MSIS9682');
+        expect(d.findings[0]!.cause).toMatch(/device writeback/);
+      },
+    },
   ],
   valid: [
     { name: 'a successful attempt', events: attempt('0') },

@@ -1,6 +1,19 @@
 import { expect } from 'vitest';
 import { DJ, example, HYBRID, sample, testRule } from './tester.js';
 
+// The dsregcmd article's failed sync join (public sample 011) as the newest builds print it: a
+// Kerberos Ticket Test, a fallback sync join, and a renewal refused for a missing device object.
+const RENEW_OF_DELETED_DEVICE = sample('011-doc-join-fail-0x801c03f2-directoryerror-sync.txt')
+  .replace(
+    '    Token acquisition Test : PASS\n',
+    '    Token acquisition Test : PASS\n      Kerberos Ticket Test : FAIL [0x80090303]\n',
+  )
+  .replace('Registration Type : sync', 'Registration Type : fallback_sync')
+  .replace(
+    '          Server ErrorCode : DirectoryError\n',
+    '          Server ErrorCode : DirectoryError\n       Server ErrorSubCode : error_missing_device\n          Server Operation : DeviceRenew\n',
+  );
+
 testRule('join-failure', {
   invalid: [
     {
@@ -73,6 +86,61 @@ testRule('join-failure', {
       name: 'a join-phase failure with no server message',
       text: `${DJ}Error Phase : join\nClient ErrorCode : 0x80090016\n`,
       findings: ['join-phase-failed'],
+    },
+    {
+      name: 'a renewal refused because the device object is gone, beside a failed Kerberos Ticket Test',
+      text: RENEW_OF_DELETED_DEVICE,
+      findings: ['drs-renew-device-missing'],
+      expect: (d) => {
+        expect(d.phase).toBe('join');
+        const f = d.findings.find((x) => x.id === 'drs-renew-device-missing')!;
+        expect(f.phase).toBe('join');
+        // One finding: the Kerberos failure is part of it, not a cause of its own.
+        expect(d.findings.filter((x) => x.severity === 'error')).toHaveLength(1);
+        expect(f.evidence.map((e) => e.text)).toEqual(
+          expect.arrayContaining([
+            'Kerberos Ticket Test : FAIL [0x80090303]',
+            'Server ErrorSubCode : error_missing_device',
+            'Server Operation : DeviceRenew',
+            'Registration Type : fallback_sync',
+          ]),
+        );
+        expect(f.codes.map((c) => c.hex)).toEqual(['0x801c03f2', '0x80090303']);
+        expect(f.cause).toMatch(/no device object for it any more/);
+        expect(f.cause).toMatch(/fell back to a sync join/);
+        expect(f.cause).toMatch(/Kerberos Ticket Test failed too/);
+        expect(f.cause).not.toMatch(/not yet|has not synchronized/);
+        expect(f.fix!.join(' ')).toMatch(/dsregcmd \/debug \/leave/);
+        expect(f.serverErrorCode).toBe('DirectoryError');
+      },
+    },
+    {
+      name: 'the same record on a device whose flags still say hybrid joined',
+      text: `${HYBRID}${RENEW_OF_DELETED_DEVICE}`,
+      findings: ['drs-renew-device-missing'],
+    },
+    {
+      name: 'a fallback sync join whose device is not synchronized yet',
+      text: sample('011-doc-join-fail-0x801c03f2-directoryerror-sync.txt').replace(
+        'Registration Type : sync',
+        'Registration Type : fallback_sync',
+      ),
+      findings: ['drs-device-not-found'],
+      expect: (d) =>
+        expect(d.findings[0]!.cause).toMatch(
+          /Registration Type fallback_sync: the federated join did not succeed/,
+        ),
+    },
+    {
+      name: 'a renewal refused with another sub-code',
+      text: `${DJ}Error Phase : join\nClient ErrorCode : 0x80090016\nServer ErrorSubCode : error_other\nServer Operation : DeviceRenew\n`,
+      findings: ['join-phase-failed'],
+      expect: (d) => {
+        expect(d.findings[0]!.cause).toMatch(
+          /Server Operation DeviceRenew: the device asked to renew an existing registration/,
+        );
+        expect(d.findings[0]!.cause).toMatch(/Server ErrorSubCode error_other/);
+      },
     },
     {
       name: 'the Kerberos ticket test alone',

@@ -1,0 +1,95 @@
+// RFC 4180 CSV, read as the text comes: quoted fields may hold commas, quotes ("") and line breaks.
+// Each record comes out with the line it starts on. One pass over the characters, no look-back.
+
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+export class CsvTokenizer {
+  private field = '';
+  private fields: string[] = [];
+  private quoted = false;
+  /** A quote inside a quoted field: either the end of the field or the first of "". */
+  private quoteSeen = false;
+  private line = 1;
+  private recordLine = 1;
+  private lastWasCR = false;
+  private any = false;
+
+  constructor(private readonly emit: (r: CsvRecord) => void) {}
+
+  push(text: string): void {
+    let start = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (this.quoted) {
+        if (this.quoteSeen) {
+          this.quoteSeen = false;
+          if (c === 34) {
+            this.field += '"';
+            start = i + 1;
+            continue;
+          }
+          this.quoted = false; // the quote closed the field; fall through to read c unquoted
+        } else {
+          if (c === 34) {
+            this.field += text.slice(start, i);
+            this.quoteSeen = true;
+            start = i + 1;
+          } else if (c === 10) this.line++;
+          continue;
+        }
+      }
+      if (c === 44) {
+        this.field += text.slice(start, i);
+        this.fields.push(this.field);
+        this.field = '';
+        this.any = true;
+        start = i + 1;
+      } else if (c === 10 || c === 13) {
+        this.field += text.slice(start, i);
+        start = i + 1;
+        if (c === 10 && this.lastWasCR) {
+          this.lastWasCR = false;
+          this.recordLine = this.line;
+          continue;
+        }
+        this.lastWasCR = c === 13;
+        this.line++;
+        this.finish();
+        this.recordLine = this.line;
+        continue;
+      } else if (c === 34 && this.field === '' && start === i) {
+        this.quoted = true;
+        start = i + 1;
+        this.any = true;
+      } else if (c !== 32 || this.field !== '' || start !== i) {
+        this.any = true;
+      }
+      this.lastWasCR = false;
+    }
+    if (this.quoted && !this.quoteSeen) this.field += text.slice(start);
+    else if (!this.quoted) this.field += text.slice(start);
+  }
+
+  end(): void {
+    if (this.any || this.field !== '') this.finish();
+  }
+
+  /** Whether the text ended inside a quoted field. */
+  get unterminated(): boolean {
+    return this.quoted && !this.quoteSeen;
+  }
+
+  private finish(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    if (this.any || this.fields.length > 1 || this.fields[0] !== '') {
+      this.emit({ line: this.recordLine, fields: this.fields });
+    }
+    this.fields = [];
+    this.any = false;
+  }
+}

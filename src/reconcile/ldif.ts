@@ -80,7 +80,11 @@ export class LdifReader {
       this.entry = { line: this.logicalLine, dn, attrs: new Map() };
       return;
     }
-    if (!this.entry) this.fail(`"${name}" before any dn: line`, this.logicalLine);
+    if (!this.entry) {
+      // ldapsearch ends with "search: 2" and "result: 0 Success" outside any entry
+      if (name === 'search' || name === 'result') return;
+      this.fail(`"${name}" before any dn: line`, this.logicalLine);
+    }
     const list = this.entry.attrs.get(name);
     if (list) list.push(value);
     else this.entry.attrs.set(name, [value]);

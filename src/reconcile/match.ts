@@ -372,7 +372,7 @@ function contradictions(r: DeviceReport, g: Group, ctx: Context, add: Add): void
   if (joined && r.deviceId && ctx.entraGiven && own.length === 0) {
     add('contradiction-deleted-while-joined', all);
     ctx.actions.devicesToLeave.push({
-      name: r.name ?? g.ad?.name ?? '',
+      name: g.ad?.name ?? nameKey(r.name ?? '').toUpperCase(),
       deviceId: r.deviceId,
       source: r.ref.source,
       reason: 'joined to a device object that is not in the Entra export: dsregcmd /leave, then sign in again',

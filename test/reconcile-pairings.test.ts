@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { diagnoseDevice, readExport, reconcile, STATES } from '../src/reconcile/index.js';
 import type { DeviceReport, ReconcileInput } from '../src/reconcile/index.js';
+import { diagnoseDevice, readExport, reconcile, STATES } from '../src/reconcile/index.js';
 
 const DIR = 'test/fixtures/reconcile/';
 const NOW = '2026-12-01T12:00:00Z';
@@ -88,7 +88,9 @@ describe('every pairing of formats', () => {
             ).toContain(id);
           }
           expect(r.summary).toEqual(
-            Object.fromEntries(STATES.map((s) => [s, Object.values(EXPECTED).filter((x) => x.includes(s)).length])),
+            Object.fromEntries(
+              STATES.map((s) => [s, Object.values(EXPECTED).filter((x) => x.includes(s)).length]),
+            ),
           );
           const json = JSON.parse(JSON.stringify(r));
           expect(validate(json) ? '' : ajv.errorsText(validate.errors)).toBe('');
@@ -101,7 +103,10 @@ describe('every pairing of formats', () => {
 describe('matching', () => {
   it('pairs by objectGUID, then SID, then certificate where the export has them', () => {
     for (const entra of ['entra-graph.json', 'entra-mgdevice.json']) {
-      const r = reconcile(input('ad-computers.ldif', entra, () => []), { now: NOW });
+      const r = reconcile(
+        input('ad-computers.ldif', entra, () => []),
+        { now: NOW },
+      );
       const by = (n: string) => r.devices.find((d) => d.name === n)!;
       expect(by('WKS-REG').matchedBy).toBe('deviceId');
       expect(by('WKS-SID').matchedBy).toBe('sid');
@@ -110,7 +115,10 @@ describe('matching', () => {
     }
   });
   it('falls back to the name, and flags it, where the export has no SID or certificate', () => {
-    const r = reconcile(input('ad-computers.csv', 'entra-admin-center.csv', () => []), { now: NOW });
+    const r = reconcile(
+      input('ad-computers.csv', 'entra-admin-center.csv', () => []),
+      { now: NOW },
+    );
     for (const n of ['WKS-SID', 'WKS-CERT']) {
       const d = r.devices.find((x) => x.name === n)!;
       expect(d.matchedBy).toBe('name');
@@ -118,11 +126,17 @@ describe('matching', () => {
     }
   });
   it('rests each finding on the rows, with their lines, and links to learn.microsoft.com', () => {
-    const r = reconcile(input('ad-computers.csv', 'entra-admin-center.csv', DEVICE_SIDES['diagnoses.json']!), {
-      now: NOW,
-    });
+    const r = reconcile(
+      input('ad-computers.csv', 'entra-admin-center.csv', DEVICE_SIDES['diagnoses.json']!),
+      {
+        now: NOW,
+      },
+    );
     const pend = r.devices.find((d) => d.name === 'WKS-PEND')!.findings[0]!;
-    expect(pend.evidence.map((e) => `${e.source}:${e.line}`)).toEqual(['ad-computers.csv:3', 'entra-admin-center.csv:3']);
+    expect(pend.evidence.map((e) => `${e.source}:${e.line}`)).toEqual([
+      'ad-computers.csv:3',
+      'entra-admin-center.csv:3',
+    ]);
     expect(pend.rule).toBe('reconcile-pending');
     for (const d of r.devices) {
       for (const f of d.findings) {
@@ -143,9 +157,13 @@ describe('matching', () => {
     expect(r.actions.dnsToCheck.map((x) => x.name).sort()).toEqual(
       ['WKS-EXPIRED', 'WKS-LEFT', 'WKS-NOCERT', 'WKS-OLD', 'WKS-OTHER', 'WKS-SCOPE'].sort(),
     );
-    expect(r.actions.dnsToCheck.find((x) => x.name === 'WKS-OLD')!.reason).toMatch(/disable the computer in AD first/);
+    expect(r.actions.dnsToCheck.find((x) => x.name === 'WKS-OLD')!.reason).toMatch(
+      /disable the computer in AD first/,
+    );
     // The old twin (no sign-in since February) is listed; the one in use is not.
-    expect(r.actions.objectIdsToDisable.map((x) => x.objectId)).toEqual(['0b000012-5c4d-4e3f-8a2b-1c0d9e8f7a6b']);
+    expect(r.actions.objectIdsToDisable.map((x) => x.objectId)).toEqual([
+      '0b000012-5c4d-4e3f-8a2b-1c0d9e8f7a6b',
+    ]);
     expect(r.actions.devicesToLeave.map((x) => [x.name, x.deviceId])).toEqual([
       ['WKS-LEFT', '6a1e0c3d-0015-4b2a-9c8d-7e6f5a4b3c15'],
     ]);

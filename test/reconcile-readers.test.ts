@@ -88,7 +88,9 @@ describe('Entra device exports', () => {
       const pend = r.entra.find((d) => d.name === 'WKS-PEND')!;
       expect(pend.hasAlternativeSecurityIds).toBe(false);
       const ad = readExport(bytes('ad-computers.csv'), 'ad').ad.find((c) => c.name === 'WKS-CERT')!;
-      expect(r.entra.find((d) => d.name === 'WKS-CERT')!.thumbprints).toEqual([ad.certificates[0]!.thumbprint]);
+      expect(r.entra.find((d) => d.name === 'WKS-CERT')!.thumbprints).toEqual([
+        ad.certificates[0]!.thumbprint,
+      ]);
     }
   });
 });
@@ -130,7 +132,9 @@ describe('kinds and bad input', () => {
     expect(sniffExport(bytes('ad-computers.ldif'))).toBe('ad-computers');
     expect(sniffExport(bytes('entra-mgdevice.csv'))).toBe('entra-devices');
     expect(sniffExport(bytes('wks-left-status.txt'))).toBeUndefined();
-    expect(sniffExport(new Uint8Array(readFileSync('examples/events/prt-fail.getwinevent.json')))).toBeUndefined();
+    expect(
+      sniffExport(new Uint8Array(readFileSync('examples/events/prt-fail.getwinevent.json'))),
+    ).toBeUndefined();
   });
   const bad = (text: string) => {
     try {
@@ -148,13 +152,15 @@ describe('kinds and bad input', () => {
     expect(bad('Name,ObjectGUID\n"WKS-1,6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01\n')).toBe(
       'x.csv: the file ends inside a quoted field',
     );
-    expect(bad('[{"deviceId":"6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01","trustType":"ServerAd"},\n{"deviceId": x}]')).toMatch(
-      /^x\.csv:2: the record is not valid JSON/,
-    );
+    expect(
+      bad('[{"deviceId":"6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01","trustType":"ServerAd"},\n{"deviceId": x}]'),
+    ).toMatch(/^x\.csv:2: the record is not valid JSON/);
     expect(bad('[{"deviceId":"6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01","trustType":"ServerAd"}')).toMatch(
       /^x\.csv:1: the JSON ends before it is complete$/,
     );
-    expect(bad('dn: CN=A,DC=x\nobjectGUID:: !!!\n')).toBe('x.csv:2: objectguid: the base64 value cannot be read');
+    expect(bad('dn: CN=A,DC=x\nobjectGUID:: !!!\n')).toBe(
+      'x.csv:2: objectguid: the base64 value cannot be read',
+    );
     expect(bad('')).toBe('x.csv: empty: no rows');
   });
   it('skips a bad row with a warning and reads the others', () => {
@@ -179,7 +185,9 @@ describe('certificates', () => {
   });
   it('reports an unreadable certificate without failing the row', () => {
     const r = readExport(
-      new TextEncoder().encode('Name,ObjectGUID,userCertificate\nWKS-1,6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01,AAECAw==\n'),
+      new TextEncoder().encode(
+        'Name,ObjectGUID,userCertificate\nWKS-1,6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01,AAECAw==\n',
+      ),
       'ad.csv',
     );
     expect(r.ad[0]!.certificates[0]!.error).toMatch(/not a DER SEQUENCE|truncated/);

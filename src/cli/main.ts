@@ -49,7 +49,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     summary: 'run the network and directory checks of the guide for real',
     load: () => import('./commands/probe.js').then((m) => m.registerProbe),
   },
-  { name: 'reconcile', summary: 'match AD computers, Entra devices and device diagnoses into device states', load: () => import('./commands/reconcile.js').then((m) => m.registerReconcile) },
+  {
+    name: 'reconcile',
+    summary: 'match AD computers, Entra devices and device diagnoses into device states',
+    load: () => import('./commands/reconcile.js').then((m) => m.registerReconcile),
+  },
   {
     name: 'rules',
     summary: 'list the checks diagnose runs',

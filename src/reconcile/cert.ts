@@ -92,11 +92,12 @@ export function readCertificate(der: Uint8Array): CertificateInfo {
     const cert = tlv(der, 0, der.length);
     if (cert.tag !== 0x30) throw new Error('not a DER SEQUENCE');
     const tbs = children(der, cert)[0];
-    if (!tbs || tbs.tag !== 0x30) throw new Error('no TBSCertificate');
+    if (tbs?.tag !== 0x30) throw new Error('no TBSCertificate');
     const f = children(der, tbs);
     const fields = f[0]?.tag === 0xa0 ? f.slice(1) : f;
     const [, , issuer, validity, subject] = fields;
-    if (!issuer || !validity || !subject || validity.tag !== 0x30) throw new Error('not an X.509 certificate');
+    if (!issuer || !validity || !subject || validity.tag !== 0x30)
+      throw new Error('not an X.509 certificate');
     const [nb, na] = children(der, validity);
     const info: CertificateInfo = { thumbprint, selfSigned: sameBytes(der, issuer, subject) };
     const scn = commonName(der, subject);

@@ -7,7 +7,10 @@ import type { DeviceReport } from './types.js';
 
 /** Diagnoses one device's inputs (a capture, its logs, or a bundle's files) and keeps what reconcile needs. */
 export function diagnoseDevice(inputs: TextInput[], options: { now?: string } = {}): DeviceReport {
-  const analysis = analyzeInputs(inputs, { ...(options.now !== undefined ? { now: options.now } : {}), lenient: true });
+  const analysis = analyzeInputs(inputs, {
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    lenient: true,
+  });
   return reportOf(analysis.diagnosis, inputs[0]?.name ?? '-');
 }
 
@@ -20,7 +23,10 @@ export function reportOf(d: Diagnosis, source: string, line?: number): DeviceRep
     phase: d.phase,
     findingIds: d.findings.map((f) => f.id),
   };
-  const id = d.device?.deviceId?.trim().toLowerCase().replace(/^\{|\}$/g, '');
+  const id = d.device?.deviceId
+    ?.trim()
+    .toLowerCase()
+    .replace(/^\{|\}$/g, '');
   if (id) report.deviceId = id;
   if (d.device?.name) report.name = d.device.name;
   if (d.device?.azureAdJoined !== undefined) report.azureAdJoined = d.device.azureAdJoined;

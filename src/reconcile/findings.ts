@@ -14,7 +14,8 @@ export const RECONCILE_DOCS = {
   deleted: DOCS.faqDeleted,
   dualState: DOCS.dualState,
   joinPhase: `${DOCS.guide}#join-phase`,
-  syncFiltering: 'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-configure-filtering',
+  syncFiltering:
+    'https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-configure-filtering',
   prerequisites: DOCS.prerequisites,
 } as const;
 
@@ -63,7 +64,8 @@ export const FINDINGS = {
     state: 'not-synced',
     severity: 'info',
     title: 'No device object: the computer is not a Windows computer',
-    cause: 'Only Windows computers do hybrid join; other computers in Active Directory never get a hybrid device object.',
+    cause:
+      'Only Windows computers do hybrid join; other computers in Active Directory never get a hybrid device object.',
     fix: ['Nothing to do for hybrid join; leave it out of the sync scope if it should not sync at all.'],
     docs: [RECONCILE_DOCS.prerequisites],
   },
@@ -154,7 +156,9 @@ export const FINDINGS = {
     severity: 'warning',
     title: 'The computer is disabled in Active Directory',
     cause: 'A disabled computer account disables its hybrid device object at the next sync.',
-    fix: ['If the device is still in use, enable the computer in Active Directory; otherwise this is the first step of its cleanup.'],
+    fix: [
+      'If the device is still in use, enable the computer in Active Directory; otherwise this is the first step of its cleanup.',
+    ],
     docs: [RECONCILE_DOCS.stale],
   },
   'stale-device': {
@@ -181,7 +185,8 @@ export const FINDINGS = {
     state: 'entra-joined',
     severity: 'info',
     title: 'Microsoft Entra joined (not a hybrid device)',
-    cause: 'The object is a Microsoft Entra joined (AzureAd) device: it has no computer in Active Directory to reconcile with.',
+    cause:
+      'The object is a Microsoft Entra joined (AzureAd) device: it has no computer in Active Directory to reconcile with.',
     fix: ['Nothing to do for hybrid join.'],
     docs: [RECONCILE_DOCS.verify],
   },
@@ -189,8 +194,11 @@ export const FINDINGS = {
     state: 'registered-only',
     severity: 'info',
     title: 'Only Microsoft Entra registered',
-    cause: 'The only object is a Microsoft Entra registered (Workplace) device, such as a personal device with a work account.',
-    fix: ['Nothing to do for hybrid join; a domain-joined computer in this state has not completed hybrid join.'],
+    cause:
+      'The only object is a Microsoft Entra registered (Workplace) device, such as a personal device with a work account.',
+    fix: [
+      'Nothing to do for hybrid join; a domain-joined computer in this state has not completed hybrid join.',
+    ],
     docs: [RECONCILE_DOCS.faq],
   },
   'matched-by-name': {
@@ -231,7 +239,8 @@ export const FINDINGS = {
     state: 'contradiction',
     severity: 'error',
     title: 'The device says it is joined, but its object or computer is disabled',
-    cause: 'The device keeps its join while its device object (or its computer in AD) is disabled: it cannot authenticate or get a PRT.',
+    cause:
+      'The device keeps its join while its device object (or its computer in AD) is disabled: it cannot authenticate or get a PRT.',
     fix: [
       'If the device is in use, enable it again (for a hybrid device, in Active Directory: the sync brings the state to Microsoft Entra ID).',
     ],
@@ -243,7 +252,9 @@ export const FINDINGS = {
     title: 'The device says its object is disabled or deleted, the export shows it active',
     cause:
       "The device's DeviceAuthStatus failed, yet the exported object with its DeviceId is enabled and registered: the export is older than a change to the object, or the device cannot reach Microsoft Entra ID to authenticate.",
-    fix: ['Export the devices again; if the object is really active, diagnose the device-side failure from its capture.'],
+    fix: [
+      'Export the devices again; if the object is really active, diagnose the device-side failure from its capture.',
+    ],
     docs: [RECONCILE_DOCS.deleted],
   },
   'contradiction-not-joined-while-registered': {
@@ -260,7 +271,6 @@ export const FINDINGS = {
 } satisfies Record<string, FindingText>;
 
 export type FindingId = keyof typeof FINDINGS;
-
 
 export function makeFinding(id: FindingId, evidence: Evidence[], extraCause?: string): ReconcileFinding {
   const t: FindingText = FINDINGS[id];

@@ -52,7 +52,8 @@ export class JsonRecordScanner {
           this.key = '';
           this.keyOpen = true;
         }
-        if (!this.recording && this.depth === this.recordDepth) this.fail('a string where a record was expected', this.line);
+        if (!this.recording && this.depth === this.recordDepth)
+          this.fail('a string where a record was expected', this.line);
         continue;
       }
       if (c === 123 || c === 91) {
@@ -60,7 +61,13 @@ export class JsonRecordScanner {
           this.topIsObject = c === 123;
           this.wrapper = false;
           this.recordDepth = c === 123 ? 0 : 1;
-        } else if (this.depth === 1 && this.topIsObject && c === 91 && !this.wrapper && this.key === 'value') {
+        } else if (
+          this.depth === 1 &&
+          this.topIsObject &&
+          c === 91 &&
+          !this.wrapper &&
+          this.key === 'value'
+        ) {
           // {"value": [ ... ]}: the records are the array's elements; the wrapper is not one.
           this.wrapper = true;
           this.recording = false;

@@ -10,8 +10,8 @@ import {
   type EntraDevice,
   type InputSummary,
   type ReconciledDevice,
-  type Reconciliation,
   type ReconcileFinding,
+  type Reconciliation,
   STATES,
   type State,
 } from './types.js';
@@ -135,7 +135,15 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
     if (d.trustType === 'ServerAd') continue;
     const same = d.trustType === 'Workplace' ? rowByName.get(nameKey(d.name)) : undefined;
     if (same) same.registered.push(d);
-    else groups.push({ primary: d, hybrid: [], registered: [], matchedBy: 'none', reports: [], reportByName: false });
+    else
+      groups.push({
+        primary: d,
+        hybrid: [],
+        registered: [],
+        matchedBy: 'none',
+        reports: [],
+        reportByName: false,
+      });
   }
 
   // Device reports: by DeviceId to the object (or the computer whose objectGUID it is), else by name.
@@ -162,7 +170,7 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   }
 
   const actions: Actions = { dnsToCheck: [], objectIdsToDisable: [], devicesToLeave: [] };
-  const ctx: Context = { nowMs, staleBefore, staleDays, entraGiven, adNames, actions };
+  const ctx: Context = { nowMs, staleBefore, staleDays, entraGiven, adNames, actions, leaving: new Set() };
   const devices = groups.map((g) => judge(g, ctx));
   devices.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -180,6 +188,8 @@ interface Context {
   entraGiven: boolean;
   adNames: Set<string>;
   actions: Actions;
+  /** DeviceIds already in devicesToLeave. */
+  leaving: Set<string>;
 }
 
 function judge(g: Group, ctx: Context): ReconciledDevice {
@@ -187,7 +197,12 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
   const cloud = [...g.hybrid, ...(g.primary ? [g.primary] : [])];
   const all = [...cloud, ...g.registered];
   const findings: ReconcileFinding[] = [];
-  const add = (id: FindingId, evidence: Evidence[], extra?: string) => findings.push(makeFinding(id, evidence, extra));
+  // The same finding from two device reports (a capture and a diagnosis) is one, with both rows.
+  const add = (id: FindingId, evidence: Evidence[], extra?: string) => {
+    const same = findings.find((f) => f.id === id);
+    if (!same) findings.push(makeFinding(id, evidence, extra));
+    else for (const e of evidence) if (!same.evidence.includes(e)) same.evidence.push(e);
+  };
   const adRef = ad ? [ad.ref] : [];
   const report = g.reports[0];
   const name =
@@ -205,9 +220,13 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
   if (hybrid.length > 0) {
     if (g.matchedBy === 'name') add('matched-by-name', [...adRef, ...hybrid.map((d) => d.ref)]);
     const pending = hybrid.filter((d) => !completed(d));
-    if (pending.length === hybrid.length) add('pending-registration', [...adRef, ...pending.map((d) => d.ref)]);
+    if (pending.length === hybrid.length)
+      add('pending-registration', [...adRef, ...pending.map((d) => d.ref)]);
     if (hybrid.length > 1) {
-      add('duplicate-device-objects', hybrid.map((d) => d.ref));
+      add(
+        'duplicate-device-objects',
+        hybrid.map((d) => d.ref),
+      );
       const keep = hybrid.reduce((a, d) => ((d.lastSignIn ?? '') > (a.lastSignIn ?? '') ? d : a));
       for (const d of hybrid) {
         if (d === keep || !d.objectId || (d.lastSignIn && d.lastSignIn >= ctx.staleBefore)) continue;
@@ -236,11 +255,19 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
   if (g.primary?.trustType === 'AzureAd') add('entra-joined-device', [g.primary.ref]);
   if (g.primary && g.primary.trustType !== 'AzureAd') add('registered-only-device', [g.primary.ref]);
   if (g.registered.length > 0 && (hybrid.length > 0 || ad)) {
-    add('dual-state-registered-object', [...adRef, ...hybrid.map((d) => d.ref), ...g.registered.map((d) => d.ref)]);
+    add('dual-state-registered-object', [
+      ...adRef,
+      ...hybrid.map((d) => d.ref),
+      ...g.registered.map((d) => d.ref),
+    ]);
   }
 
   const disabledObjects = cloud.filter((d) => d.enabled === false);
-  if (disabledObjects.length > 0) add('disabled-in-entra', disabledObjects.map((d) => d.ref));
+  if (disabledObjects.length > 0)
+    add(
+      'disabled-in-entra',
+      disabledObjects.map((d) => d.ref),
+    );
   if (ad?.enabled === false) add('disabled-in-ad', adRef);
 
   // Stale: every time known is older than the threshold (a device never seen anywhere is not judged).
@@ -285,7 +312,8 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
   ) {
     states.add('registered');
   }
-  if (states.size === 0) states.add(report?.joinType === 'entra-registered' ? 'registered-only' : 'not-synced');
+  if (states.size === 0)
+    states.add(report?.joinType === 'entra-registered' ? 'registered-only' : 'not-synced');
 
   const device: ReconciledDevice = {
     name,
@@ -350,7 +378,11 @@ function notSynced(ad: AdComputer, ctx: Context, add: Add): void {
     (c) => !c.error && c.selfSigned && ad.objectGuid !== undefined && guidOf(c.subjectCN) === ad.objectGuid,
   );
   if (hybridCerts.length === 0) {
-    const subjects = certs.map((c) => (c.error ? `an unreadable value (${c.error})` : `CN=${c.subjectCN ?? '?'} issued by CN=${c.issuerCN ?? '?'}`));
+    const subjects = certs.map((c) =>
+      c.error
+        ? `an unreadable value (${c.error})`
+        : `CN=${c.subjectCN ?? '?'} issued by CN=${c.issuerCN ?? '?'}`,
+    );
     add('not-synced-no-hybrid-certificate', ref, `Found: ${subjects.join('; ')}.`);
     return;
   }
@@ -367,19 +399,25 @@ function notSynced(ad: AdComputer, ctx: Context, add: Add): void {
 function contradictions(r: DeviceReport, g: Group, ctx: Context, add: Add): void {
   const refs = [r.ref];
   const joined = r.azureAdJoined === true || r.joinType === 'hybrid' || r.joinType === 'entra-joined';
-  const own = [...g.hybrid, ...(g.primary ? [g.primary] : [])].filter((d) => r.deviceId && d.deviceId === r.deviceId);
+  const own = [...g.hybrid, ...(g.primary ? [g.primary] : [])].filter(
+    (d) => r.deviceId && d.deviceId === r.deviceId,
+  );
   const all = [...refs, ...own.map((d) => d.ref), ...(g.ad ? [g.ad.ref] : [])];
   if (joined && r.deviceId && ctx.entraGiven && own.length === 0) {
     add('contradiction-deleted-while-joined', all);
+    if (ctx.leaving.has(r.deviceId)) return;
+    ctx.leaving.add(r.deviceId);
     ctx.actions.devicesToLeave.push({
       name: g.ad?.name ?? nameKey(r.name ?? '').toUpperCase(),
       deviceId: r.deviceId,
       source: r.ref.source,
-      reason: 'joined to a device object that is not in the Entra export: dsregcmd /leave, then sign in again',
+      reason:
+        'joined to a device object that is not in the Entra export: dsregcmd /leave, then sign in again',
     });
     return;
   }
-  if (joined && own.length > 0 && own.every((d) => !completed(d))) add('contradiction-pending-while-joined', all);
+  if (joined && own.length > 0 && own.every((d) => !completed(d)))
+    add('contradiction-pending-while-joined', all);
   if (joined && (own.some((d) => d.enabled === false) || g.ad?.enabled === false)) {
     add('contradiction-disabled-while-joined', all);
   }
@@ -389,7 +427,11 @@ function contradictions(r: DeviceReport, g: Group, ctx: Context, add: Add): void
   ) {
     add('contradiction-auth-failed-while-registered', all);
   }
-  if (!joined && r.joinType === 'domain-joined' && g.hybrid.some((d) => completed(d) && d.enabled !== false)) {
+  if (
+    !joined &&
+    r.joinType === 'domain-joined' &&
+    g.hybrid.some((d) => completed(d) && d.enabled !== false)
+  ) {
     add('contradiction-not-joined-while-registered', [...refs, ...g.hybrid.map((d) => d.ref)]);
   }
 }

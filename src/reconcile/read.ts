@@ -67,6 +67,7 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
   const decoder = new ChunkDecoder();
   const warnings: string[] = [];
   let skipped = 0;
+  let others = 0;
   let rows = 0;
   let kind: ExportKind | undefined;
   let sink: { push(t: string): void; end(): void } | undefined;
@@ -150,7 +151,9 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
     const reader = new LdifReader((e) => {
       const classes = (e.attrs.get('objectclass') ?? []).map((c) => String(c).toLowerCase());
       if (classes.length > 0 && !classes.includes('computer')) {
-        skip(e.line, `${e.dn} is not a computer`);
+        // Containers (OUs) come with a subtree search: counted, told once at the end.
+        skipped++;
+        others++;
         return;
       }
       const f: Fields = new Map();
@@ -215,7 +218,12 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
       sink!.end();
       if (!kind) fail(KIND_TEXT);
       const summary: InputSummary = { source, kind: kind!, rows, skipped, warnings };
-      if (skipped > warnings.length) warnings.push(`${skipped - warnings.length} more rows skipped`);
+      const told = warnings.length;
+      if (skipped - others > told) warnings.push(`${skipped - others - told} more rows skipped`);
+      if (others > 0)
+        warnings.push(
+          `${others} ${others === 1 ? 'entry that is not a computer' : 'entries that are not computers'} skipped`,
+        );
       return summary;
     },
     get kind() {

@@ -62,7 +62,10 @@ function byFinding(list: ReconciledDevice[], s: State) {
 
 const byState = (r: Reconciliation, s: State) => r.devices.filter((d) => d.states.includes(s));
 
-export function renderReconcileText(r: Reconciliation, options: { width?: number; maxPerState?: number } = {}): string {
+export function renderReconcileText(
+  r: Reconciliation,
+  options: { width?: number; maxPerState?: number } = {},
+): string {
   const width = options.width ?? 80;
   const max = options.maxPerState ?? Number.POSITIVE_INFINITY;
   const out: string[] = [`Reconciliation as of ${r.asOf} (stale after ${r.staleDays} days)`, ''];
@@ -87,7 +90,8 @@ export function renderReconcileText(r: Reconciliation, options: { width?: number
       out.push(...wrap(`${title} (${entries.length})`, width, '    ', '  '));
       for (const fix of entries[0]!.fix) out.push(...wrap(fix, width, '         ', '    Do: '));
       for (const { device, refs } of entries.slice(0, max)) out.push(...line(device, refs));
-      if (entries.length > max) out.push(`    ... and ${entries.length - max} more (--format csv lists them all)`);
+      if (entries.length > max)
+        out.push(`    ... and ${entries.length - max} more (--format csv lists them all)`);
     }
     const plain = list.filter((d) => !mainFinding(d, s));
     for (const d of plain.slice(0, max)) out.push(...line(d, ''));
@@ -110,7 +114,20 @@ const csvLines = (rows: string[][]) => `${rows.map((r) => r.map(csvCell).join(',
 
 export function renderReconcileCsv(r: Reconciliation): string {
   const rows = [
-    ['name', 'states', 'objectGuid', 'deviceId', 'entraObjectIds', 'trustType', 'matchedBy', 'lastSignIn', 'lastLogon', 'distinguishedName', 'findings', 'asOf'],
+    [
+      'name',
+      'states',
+      'objectGuid',
+      'deviceId',
+      'entraObjectIds',
+      'trustType',
+      'matchedBy',
+      'lastSignIn',
+      'lastLogon',
+      'distinguishedName',
+      'findings',
+      'asOf',
+    ],
   ];
   for (const d of r.devices) {
     rows.push([
@@ -169,7 +186,9 @@ export function renderReconcileMarkdown(r: Reconciliation, options: { generator?
     for (const d of list) {
       const f = mainFinding(d, s);
       const ev = (f?.evidence ?? []).map((e) => `${e.source}${e.line ? `:${e.line}` : ''}`).join(', ');
-      out.push(`| ${mdCell(d.name)} | ${d.objectGuid ?? d.deviceId ?? ''} | ${mdCell(f?.title ?? '')} | ${mdCell(ev)} |`);
+      out.push(
+        `| ${mdCell(d.name)} | ${d.objectGuid ?? d.deviceId ?? ''} | ${mdCell(f?.title ?? '')} | ${mdCell(ev)} |`,
+      );
     }
   }
   if (options.generator) out.push('', `Made by ${options.generator}.`);
@@ -177,7 +196,12 @@ export function renderReconcileMarkdown(r: Reconciliation, options: { generator?
 }
 
 const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 const linkify = (s: string) =>
   esc(s)
     .replace(/`([^`]+)`/g, '<code>$1</code>')
@@ -231,12 +255,15 @@ export function renderReconcileHtml(r: Reconciliation, options: { generator?: st
   if (r.inputs?.length) {
     out.push('<table><tr><th>Input</th><th>Kind</th><th>Rows</th><th>Skipped</th></tr>');
     for (const i of r.inputs) {
-      out.push(`<tr><td class="mono">${esc(i.source)}</td><td>${i.kind}</td><td class="n">${i.rows}</td><td class="n">${i.skipped}</td></tr>`);
+      out.push(
+        `<tr><td class="mono">${esc(i.source)}</td><td>${i.kind}</td><td class="n">${i.rows}</td><td class="n">${i.skipped}</td></tr>`,
+      );
     }
     out.push('</table>');
   }
   out.push('<table><tr><th>State</th><th>Devices</th><th>Meaning</th></tr>');
-  for (const s of STATES) out.push(`<tr><td>${s}</td><td class="n">${r.summary[s]}</td><td>${STATE_TEXT[s]}</td></tr>`);
+  for (const s of STATES)
+    out.push(`<tr><td>${s}</td><td class="n">${r.summary[s]}</td><td>${STATE_TEXT[s]}</td></tr>`);
   out.push('</table>');
   for (const s of STATES) {
     const list = byState(r, s);
@@ -251,7 +278,9 @@ export function renderReconcileHtml(r: Reconciliation, options: { generator?: st
             `<details><summary class="sev-${f.severity}">${esc(f.title)}</summary><p>${linkify(f.cause ?? '')}</p><ul>${(f.fix ?? []).map((x) => `<li>${linkify(x)}</li>`).join('')}</ul><p class="mono">${f.evidence.map((e) => `${esc(e.source)}${e.line ? `:${e.line}` : ''} ${esc(e.text)}`).join('<br>')}</p><p>${(f.docs ?? []).map((u) => linkify(u)).join('<br>')}</p></details>`,
         )
         .join('');
-      out.push(`<tr><td>${esc(d.name)}</td><td class="mono">${esc(d.objectGuid ?? d.deviceId ?? '')}</td><td>${fs}</td></tr>`);
+      out.push(
+        `<tr><td>${esc(d.name)}</td><td class="mono">${esc(d.objectGuid ?? d.deviceId ?? '')}</td><td>${fs}</td></tr>`,
+      );
     }
     out.push('</table>');
   }

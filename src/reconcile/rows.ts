@@ -3,7 +3,14 @@
 // and "trustType" are one field; the kind of export is told from the fields of its first record.
 import type { JoinType, Phase, Verdict } from '../types.js';
 import { readCertificate } from './cert.js';
-import type { AdComputer, CertificateInfo, DeviceReport, EntraDevice, ExportKind, TrustType } from './types.js';
+import type {
+  AdComputer,
+  CertificateInfo,
+  DeviceReport,
+  EntraDevice,
+  ExportKind,
+  TrustType,
+} from './types.js';
 import { base64ToBytes, boolOf, guidFromBytes, guidOf, sidFromBytes, sidOf, timeOf } from './values.js';
 
 export type Fields = Map<string, unknown>;
@@ -31,7 +38,8 @@ export function kindOf(f: Fields): ExportKind | undefined {
   const d = f.get('diagnosis');
   if (f.has('verdict') || (d && typeof d === 'object' && 'verdict' in d)) return 'device-diagnosis';
   if (f.has('deviceid') && ENTRA_MARKS.some((k) => f.has(k))) return 'entra-devices';
-  if (f.has('objectguid') || (f.has('distinguishedname') && (f.has('name') || f.has('cn')))) return 'ad-computers';
+  if (f.has('objectguid') || (f.has('distinguishedname') && (f.has('name') || f.has('cn'))))
+    return 'ad-computers';
   return undefined;
 }
 
@@ -52,7 +60,8 @@ export function trustTypeOf(value: unknown): TrustType | null | undefined {
   if (v === undefined) return null;
   if (v === 'serverad' || v.includes('hybrid') || v === 'domain joined') return 'ServerAd';
   if (v === 'azuread' || v === 'microsoft entra joined' || v === 'azure ad joined') return 'AzureAd';
-  if (v === 'workplace' || v === 'microsoft entra registered' || v === 'azure ad registered') return 'Workplace';
+  if (v === 'workplace' || v === 'microsoft entra registered' || v === 'azure ad registered')
+    return 'Workplace';
   return undefined;
 }
 
@@ -93,7 +102,8 @@ function alternativeIds(value: unknown): { has?: boolean; thumbprints: string[] 
 export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
   const rawTrust = pick(f, 'trusttype', 'jointypetrusttype', 'jointype');
   const trustType = trustTypeOf(rawTrust);
-  if (trustType === undefined) throw new RowError(`join type "${String(rawTrust)}" is not one reconcile knows`);
+  if (trustType === undefined)
+    throw new RowError(`join type "${String(rawTrust)}" is not one reconcile knows`);
   const rawReg = pick(f, 'registrationtime', 'registrationdatetime');
   const registrationTime =
     typeof rawReg === 'string' && /^pending$/i.test(rawReg.trim())
@@ -109,7 +119,12 @@ export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
     name,
     trustType,
     registrationTime,
-    lastSignIn: timeField(f, 'last sign-in', 'approximatelastsignindatetime', 'approximatelastlogontimestamp'),
+    lastSignIn: timeField(
+      f,
+      'last sign-in',
+      'approximatelastsignindatetime',
+      'approximatelastlogontimestamp',
+    ),
     thumbprints: alt.thumbprints,
   };
   if (objectId) row.objectId = objectId;
@@ -188,16 +203,29 @@ export function adRow(f: Fields, ref: AdComputer['ref']): AdComputer {
 }
 
 const VERDICTS = new Set(['healthy', 'warning', 'failed', 'unknown']);
-const JOIN_TYPES = new Set(['hybrid', 'entra-joined', 'domain-joined', 'entra-registered', 'not-joined', 'unknown']);
+const JOIN_TYPES = new Set([
+  'hybrid',
+  'entra-joined',
+  'domain-joined',
+  'entra-registered',
+  'not-joined',
+  'unknown',
+]);
 
 /** A diagnosis as `diagnose --format json` prints it, or wrapped ({ diagnosis, deviceId }) by the fleet server. */
 export function diagnosisRow(obj: Record<string, unknown>, ref: DeviceReport['ref']): DeviceReport {
-  const inner = obj.diagnosis && typeof obj.diagnosis === 'object' ? (obj.diagnosis as Record<string, unknown>) : obj;
+  const inner =
+    obj.diagnosis && typeof obj.diagnosis === 'object' ? (obj.diagnosis as Record<string, unknown>) : obj;
   const verdict = inner.verdict as Verdict;
   const joinType = (inner.joinType ?? 'unknown') as JoinType;
-  if (!VERDICTS.has(verdict as string)) throw new RowError(`verdict "${String(verdict)}" is not a diagnosis verdict`);
-  if (!JOIN_TYPES.has(joinType)) throw new RowError(`joinType "${String(joinType)}" is not a diagnosis join type`);
-  const device = (inner.device && typeof inner.device === 'object' ? inner.device : {}) as Record<string, unknown>;
+  if (!VERDICTS.has(verdict as string))
+    throw new RowError(`verdict "${String(verdict)}" is not a diagnosis verdict`);
+  if (!JOIN_TYPES.has(joinType))
+    throw new RowError(`joinType "${String(joinType)}" is not a diagnosis join type`);
+  const device = (inner.device && typeof inner.device === 'object' ? inner.device : {}) as Record<
+    string,
+    unknown
+  >;
   const findings = Array.isArray(inner.findings) ? inner.findings : [];
   const row: DeviceReport = {
     ref,

@@ -130,7 +130,13 @@ export interface Actions {
   /** AD computers to look at (or to disable first, for stale hybrid devices). */
   dnsToCheck: { distinguishedName: string; name: string; states: string; reason: string }[];
   /** Entra device objects to disable (then delete after a waiting period). */
-  objectIdsToDisable: { objectId: string; deviceId: string; name: string; trustType: string; reason: string }[];
+  objectIdsToDisable: {
+    objectId: string;
+    deviceId: string;
+    name: string;
+    trustType: string;
+    reason: string;
+  }[];
   /** Devices that believe they are joined to an object that no longer exists: dsregcmd /leave. */
   devicesToLeave: { name: string; deviceId: string; source: string; reason: string }[];
 }

@@ -35,7 +35,8 @@ export function sidFromBytes(b: Uint8Array): string | undefined {
 }
 
 export function sidOf(value: unknown): string | undefined {
-  if (value && typeof value === 'object' && 'Value' in value) return sidOf((value as { Value: unknown }).Value);
+  if (value && typeof value === 'object' && 'Value' in value)
+    return sidOf((value as { Value: unknown }).Value);
   if (typeof value !== 'string') return undefined;
   const v = value.trim().toUpperCase();
   return /^S-1-\d+(-\d+)+$/.test(v) ? v : undefined;

@@ -69,7 +69,12 @@ function progressLine(enabled: boolean) {
   };
 }
 
-async function readAll(paths: string[], io: CliIO, now: string, progress: ReturnType<typeof progressLine>): Promise<Collected> {
+async function readAll(
+  paths: string[],
+  io: CliIO,
+  now: string,
+  progress: ReturnType<typeof progressLine>,
+): Promise<Collected> {
   const fs = await import('node:fs');
   const out: Collected = { entra: [], ad: [], diagnoses: [], inputs: [] };
   const onRow = (r: Parameters<Parameters<typeof createExportReader>[1]>[0]) => {
@@ -78,6 +83,16 @@ async function readAll(paths: string[], io: CliIO, now: string, progress: Return
     else out.diagnoses.push(r.row);
   };
   for (const path of paths) {
+    try {
+      await readOne(path);
+    } catch (err) {
+      if (err instanceof InputError || !(err as { code?: string }).code) throw err;
+      throw new ReadFailure(describeReadError(path, err));
+    }
+  }
+  return out;
+
+  async function readOne(path: string): Promise<void> {
     let st: import('node:fs').Stats | undefined;
     try {
       st = path === '-' ? undefined : fs.statSync(path);
@@ -92,12 +107,13 @@ async function readAll(paths: string[], io: CliIO, now: string, progress: Return
       const inputs: TextInput[] = classifyBundle(bundle.entries)
         .filter((c) => c.kind !== 'ignored')
         .map((c) => ({ name: c.name, bytes: (c as { bytes: Uint8Array }).bytes }));
-      if (inputs.length === 0) throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
+      if (inputs.length === 0)
+        throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
       const report = diagnoseDevice(inputs, { now });
       report.ref.source = path;
       out.diagnoses.push(report);
       out.inputs.push({ source: path, kind: 'device-diagnosis', rows: 1, skipped: 0, warnings: [] });
-      continue;
+      return;
     }
     if (st?.isFile()) {
       const fd = fs.openSync(path, 'r');
@@ -124,7 +140,7 @@ async function readAll(paths: string[], io: CliIO, now: string, progress: Return
         }
         progress.clear();
         out.inputs.push(reader.end());
-        continue;
+        return;
       }
     }
     // Standard input, an in-memory file, or a device-side input (capture, event log).
@@ -134,7 +150,7 @@ async function readAll(paths: string[], io: CliIO, now: string, progress: Return
       const reader = createExportReader(path, onRow);
       reader.push(bytes);
       out.inputs.push(reader.end());
-      continue;
+      return;
     }
     const report = diagnoseDevice([{ name: path, bytes }], { now });
     if (report.joinType === 'unknown' && report.findingIds.length === 0) {
@@ -146,8 +162,10 @@ async function readAll(paths: string[], io: CliIO, now: string, progress: Return
     out.diagnoses.push(report);
     out.inputs.push({ source: path, kind: 'device-diagnosis', rows: 1, skipped: 0, warnings: [] });
   }
-  return out;
 }
+
+/** A file that could not be read, as the one line to print. */
+class ReadFailure extends Error {}
 
 function exitCode(r: Reconciliation, failOn: ReconcileOpts['failOn']): number {
   if (failOn === 'never') return 0;
@@ -170,12 +188,22 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
     )
     .argument('<file...>', 'exports and device inputs; - reads standard input')
     .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv', 'md', 'html']).default('text'),
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json', 'csv', 'md', 'html'])
+        .default('text'),
     )
     .option('-o, --out <file>', 'write the report to this file instead of standard output')
     .option('--now <time>', 'the reference time for ages and staleness (ISO 8601; default: now)', parseNow)
-    .option('--stale-days <days>', `days without sign-in and logon after which a device is stale (at least ${MIN_STALE_DAYS})`, parseStaleDays, 90)
-    .option('--lists <dir>', 'write one CSV per action into this folder: dns-to-check.csv, objectids-to-disable.csv, devices-to-leave.csv')
+    .option(
+      '--stale-days <days>',
+      `days without sign-in and logon after which a device is stale (at least ${MIN_STALE_DAYS})`,
+      parseStaleDays,
+      90,
+    )
+    .option(
+      '--lists <dir>',
+      'write one CSV per action into this folder: dns-to-check.csv, objectids-to-disable.csv, devices-to-leave.csv',
+    )
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity of a finding that makes the exit code 1')
         .choices(['error', 'warning', 'never'])
@@ -198,18 +226,14 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         collected = await readAll(paths, io, now, progress);
       } catch (err) {
         progress.clear();
-        const msg =
-          err instanceof InputError
-            ? err.message
-            : (err as { code?: string }).code
-              ? describeReadError(paths.find((p) => String((err as Error).message).includes(p)) ?? paths[0]!, err)
-              : undefined;
-        if (msg === undefined) throw err;
+        if (!(err instanceof InputError || err instanceof ReadFailure)) throw err;
+        const msg = err.message;
         io.stderr(`dsreg-doctor: ${msg}\n`);
         state.code = 2;
         return;
       }
-      for (const i of collected.inputs) for (const w of i.warnings) io.stderr(`dsreg-doctor: warning: ${i.source}: ${w}\n`);
+      for (const i of collected.inputs)
+        for (const w of i.warnings) io.stderr(`dsreg-doctor: warning: ${i.source}: ${w}\n`);
       const result = reconcile(collected, { now, staleDays: opts.staleDays });
       const render = await import('../../reconcile/render.js');
       const generator = `dsreg-doctor ${VERSION}`;

@@ -5,7 +5,17 @@ import { InputError } from '../types.js';
 import { CsvTokenizer } from './csv.js';
 import { JsonRecordScanner } from './json.js';
 import { LdifReader } from './ldif.js';
-import { adRow, diagnosisRow, entraRow, type Fields, fieldsOf, kindOf, normKey, RowError } from './rows.js';
+import {
+  adRow,
+  CsvFields,
+  diagnosisRow,
+  entraRow,
+  type Fields,
+  fieldsOf,
+  kindOf,
+  normKey,
+  RowError,
+} from './rows.js';
 import { ChunkDecoder } from './text.js';
 import type { AdComputer, DeviceReport, EntraDevice, ExportKind, ExportRow, InputSummary } from './types.js';
 
@@ -105,26 +115,26 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
         ? { kind: k, row: entraRow(f, ref(line)) as EntraDevice }
         : k === 'ad-computers'
           ? { kind: k, row: adRow(f, ref(line)) as AdComputer }
-          : { kind: k, row: diagnosisRow(raw ?? Object.fromEntries(f), ref(line)) as DeviceReport },
+          : { kind: k, row: diagnosisRow(raw ?? {}, ref(line)) as DeviceReport },
     );
   };
 
   const csvSink = () => {
     let header: string[] | undefined;
+    let index = new Map<string, number>();
     const tok = new CsvTokenizer(({ line, fields }) => {
       if (!header) {
         if (fields[0]?.startsWith('#TYPE') || fields[0]?.startsWith('#')) return;
         header = fields.map(normKey);
-        settle(kindOf(new Map(header.map((h) => [h, '']))), line);
+        index = new Map(header.map((h, i) => [h, i]));
+        settle(kindOf(index), line);
         return;
       }
       if (fields.length !== header.length) {
         skip(line, `${fields.length} fields where the header has ${header.length}`);
         return;
       }
-      const f: Fields = new Map();
-      for (let i = 0; i < header.length; i++) f.set(header[i]!, fields[i]);
-      fromFields(f, line);
+      fromFields(new CsvFields(index, fields), line);
     });
     return {
       push: (t: string) => tok.push(t),
@@ -156,7 +166,7 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
         others++;
         return;
       }
-      const f: Fields = new Map();
+      const f = new Map<string, unknown>();
       f.set('distinguishedname', e.dn);
       for (const [k, v] of e.attrs) {
         f.set(k, k === 'usercertificate' ? v : typeof v[0] === 'string' ? v[0] : v[0]);

@@ -13,12 +13,31 @@ import type {
 } from './types.js';
 import { base64ToBytes, boolOf, guidFromBytes, guidOf, sidFromBytes, sidOf, timeOf } from './values.js';
 
-export type Fields = Map<string, unknown>;
+/** A record's values by normalized field name (a Map, or a CSV row over its header). */
+export interface Fields {
+  get(key: string): unknown;
+  has(key: string): boolean;
+}
+
+/** A CSV row read through the header's positions: no per-row map. */
+export class CsvFields implements Fields {
+  constructor(
+    private readonly index: Map<string, number>,
+    private readonly values: string[],
+  ) {}
+  get(key: string): unknown {
+    const i = this.index.get(key);
+    return i === undefined ? undefined : this.values[i];
+  }
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+}
 
 export const normKey = (k: string) => k.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-export function fieldsOf(obj: Record<string, unknown>): Fields {
-  const f: Fields = new Map();
+export function fieldsOf(obj: Record<string, unknown>): Map<string, unknown> {
+  const f = new Map<string, unknown>();
   for (const [k, v] of Object.entries(obj)) f.set(normKey(k), v);
   return f;
 }
@@ -43,8 +62,15 @@ export function kindOf(f: Fields): ExportKind | undefined {
   return undefined;
 }
 
+/**
+ * A copy of a string that does not hold on to the text it was cut from: V8 keeps a substring as a
+ * view of its parent, so a name kept from a 256 KiB chunk would keep the whole chunk alive, and
+ * memory would grow with the file instead of the rows.
+ */
+export const own = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
+
 const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
+  typeof v === 'string' ? own(v.trim()) || undefined : typeof v === 'number' ? String(v) : undefined;
 
 function pick(f: Fields, ...keys: string[]): unknown {
   for (const k of keys) {

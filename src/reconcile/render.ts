@@ -60,6 +60,8 @@ function byFinding(list: ReconciledDevice[], s: State) {
   return groups;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const byState = (r: Reconciliation, s: State) => r.devices.filter((d) => d.states.includes(s));
 
 export function renderReconcileText(
@@ -70,7 +72,7 @@ export function renderReconcileText(
   const max = options.maxPerState ?? Number.POSITIVE_INFINITY;
   const out: string[] = [`Reconciliation as of ${r.asOf} (stale after ${r.staleDays} days)`, ''];
   for (const i of r.inputs ?? []) {
-    out.push(`  ${i.source}: ${i.kind}, ${i.rows} rows${i.skipped ? `, ${i.skipped} skipped` : ''}`);
+    out.push(`  ${i.source}: ${i.kind}, ${plural(i.rows, 'row')}${i.skipped ? `, ${i.skipped} skipped` : ''}`);
     for (const w of i.warnings) out.push(...wrap(w, width, '      ', '    - '));
   }
   if (r.inputs?.length) out.push('');
@@ -100,7 +102,7 @@ export function renderReconcileText(
   const a = r.actions;
   out.push(
     '',
-    `Actions: ${a.dnsToCheck.length} AD computers to check, ${a.objectIdsToDisable.length} device objects to disable, ${a.devicesToLeave.length} devices to leave and rejoin (--lists DIR writes them).`,
+    `Actions: ${plural(a.dnsToCheck.length, 'AD computer')} to check, ${plural(a.objectIdsToDisable.length, 'device object')} to disable, ${plural(a.devicesToLeave.length, 'device')} to leave and rejoin (--lists DIR writes them).`,
   );
   return `${out.flatMap((l) => (l.length > width ? wrap(l, width, '  ') : [l])).join('\n')}\n`;
 }

@@ -72,7 +72,9 @@ export function renderReconcileText(
   const max = options.maxPerState ?? Number.POSITIVE_INFINITY;
   const out: string[] = [`Reconciliation as of ${r.asOf} (stale after ${r.staleDays} days)`, ''];
   for (const i of r.inputs ?? []) {
-    out.push(`  ${i.source}: ${i.kind}, ${plural(i.rows, 'row')}${i.skipped ? `, ${i.skipped} skipped` : ''}`);
+    out.push(
+      `  ${i.source}: ${i.kind}, ${plural(i.rows, 'row')}${i.skipped ? `, ${i.skipped} skipped` : ''}`,
+    );
     for (const w of i.warnings) out.push(...wrap(w, width, '      ', '    - '));
   }
   if (r.inputs?.length) out.push('');

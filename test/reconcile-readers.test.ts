@@ -193,3 +193,26 @@ describe('certificates', () => {
     expect(r.ad[0]!.certificates[0]!.error).toMatch(/not a DER SEQUENCE|truncated/);
   });
 });
+
+describe('limits', () => {
+  it('stops at a record, field or line over 16 MiB instead of holding the file', () => {
+    const big = 'A'.repeat(17 * 1024 * 1024);
+    const one = (head: string, tail: string) => {
+      const reader = createExportReader('big', () => {});
+      try {
+        reader.push(new TextEncoder().encode(head));
+        reader.push(new TextEncoder().encode(big));
+        reader.push(new TextEncoder().encode(tail));
+        reader.end();
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'read';
+    };
+    expect(one('Name,ObjectGUID\n"', '"\n')).toBe('big:2: a field of more than 16 MiB');
+    expect(one('[{"deviceId":"6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01","trustType":"ServerAd","x":"', '"}]')).toBe(
+      'big:1: a record of more than 16 MiB',
+    );
+    expect(one('dn: CN=A,DC=x\ndescription: ', '\n')).toBe('big:2: a line of more than 16 MiB');
+  });
+});

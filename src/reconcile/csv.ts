@@ -6,6 +6,9 @@ export interface CsvRecord {
   fields: string[];
 }
 
+/** The longest field read (a computer's certificates take a few KiB). */
+export const MAX_FIELD = 16 * 1024 * 1024;
+
 export class CsvTokenizer {
   private field = '';
   private fields: string[] = [];
@@ -70,8 +73,10 @@ export class CsvTokenizer {
       }
       this.lastWasCR = false;
     }
-    if (this.quoted && !this.quoteSeen) this.field += text.slice(start);
-    else if (!this.quoted) this.field += text.slice(start);
+    if (!(this.quoted && this.quoteSeen)) this.field += text.slice(start);
+    if (this.field.length > MAX_FIELD) {
+      throw new CsvTooLong(this.recordLine);
+    }
   }
 
   end(): void {
@@ -91,5 +96,11 @@ export class CsvTokenizer {
     }
     this.fields = [];
     this.any = false;
+  }
+}
+
+export class CsvTooLong extends Error {
+  constructor(readonly line: number) {
+    super(`a field of more than ${MAX_FIELD >> 20} MiB`);
   }
 }

@@ -9,7 +9,11 @@ export interface JsonRecord {
   text: string;
 }
 
+/** The largest record read: a computer with many certificates is a few KiB. */
+export const MAX_RECORD = 16 * 1024 * 1024;
+
 export class JsonRecordScanner {
+  private size = 0;
   private depth = 0;
   private inString = false;
   private escape = false;
@@ -78,6 +82,7 @@ export class JsonRecordScanner {
         if (this.depth === this.recordDepth && !this.recording) {
           this.recording = true;
           this.recordLine = this.line;
+          this.size = 0;
           start = i;
         }
         this.depth++;
@@ -100,7 +105,11 @@ export class JsonRecordScanner {
         this.fail('a value that is not an object where a record was expected', this.line);
       }
     }
-    if (this.recording && start >= 0) this.parts.push(text.slice(start));
+    if (this.recording && start >= 0) {
+      this.parts.push(text.slice(start));
+      this.size += text.length - start;
+      if (this.size > MAX_RECORD) this.fail(`a record of more than ${MAX_RECORD >> 20} MiB`, this.recordLine);
+    }
     this.offset += text.length;
   }
 

@@ -10,6 +10,9 @@ export interface LdifEntry {
 
 import { base64ToBytes } from './values.js';
 
+/** The longest line read (folded values are joined after this check). */
+const MAX_LINE = 16 * 1024 * 1024;
+
 export class LdifReader {
   private pending = '';
   private logical: string | undefined;
@@ -35,6 +38,7 @@ export class LdifReader {
       at = nl + 1;
     }
     this.pending = s.slice(at);
+    if (this.pending.length > MAX_LINE) this.fail(`a line of more than ${MAX_LINE >> 20} MiB`, this.line + 1);
   }
 
   end(): void {

@@ -2,7 +2,7 @@
 // from the content. The format (CSV, JSON, LDIF) is settled from the first line; each record is
 // turned into a row as soon as it is complete, so memory holds the rows, never the whole file.
 import { InputError } from '../types.js';
-import { CsvTokenizer } from './csv.js';
+import { CsvTokenizer, CsvTooLong } from './csv.js';
 import { JsonRecordScanner } from './json.js';
 import { LdifReader } from './ldif.js';
 import {
@@ -137,7 +137,14 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
       fromFields(new CsvFields(index, fields), line);
     });
     return {
-      push: (t: string) => tok.push(t),
+      push: (t: string) => {
+        try {
+          tok.push(t);
+        } catch (err) {
+          if (err instanceof CsvTooLong) fail(err.message, err.line);
+          throw err;
+        }
+      },
       end: () => {
         if (tok.unterminated) fail('the file ends inside a quoted field');
         tok.end();

@@ -138,11 +138,15 @@ describe('matching', () => {
       'entra-admin-center.csv:3',
     ]);
     expect(pend.rule).toBe('reconcile-pending');
+    expect(pend.evidence[1]!.text).toBe(
+      'WKS-PEND, ServerAd, deviceId 6a1e0c3d-0002-4b2a-9c8d-7e6f5a4b3c02, objectId 0b000002-5c4d-4e3f-8a2b-1c0d9e8f7a6b, enabled, registered Pending, last sign-in never',
+    );
     for (const d of r.devices) {
       for (const f of d.findings) {
         expect(f.docs!.length).toBeGreaterThan(0);
         for (const u of f.docs!) expect(u).toMatch(/^https:\/\/learn\.microsoft\.com\//);
         expect(f.evidence.length).toBeGreaterThan(0);
+        for (const e of f.evidence) expect(e.text, `${d.name} ${f.id}`).toMatch(/\S/);
       }
     }
     const left = r.devices.find((d) => d.name === 'WKS-LEFT')!;

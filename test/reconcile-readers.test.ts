@@ -210,9 +210,9 @@ describe('limits', () => {
       return 'read';
     };
     expect(one('Name,ObjectGUID\n"', '"\n')).toBe('big:2: a field of more than 16 MiB');
-    expect(one('[{"deviceId":"6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01","trustType":"ServerAd","x":"', '"}]')).toBe(
-      'big:1: a record of more than 16 MiB',
-    );
+    expect(
+      one('[{"deviceId":"6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01","trustType":"ServerAd","x":"', '"}]'),
+    ).toBe('big:1: a record of more than 16 MiB');
     expect(one('dn: CN=A,DC=x\ndescription: ', '\n')).toBe('big:2: a line of more than 16 MiB');
   });
 });

@@ -3,6 +3,7 @@
 // the work is linear in the number of rows.
 import type { Evidence } from '../types.js';
 import { type FindingId, MIN_STALE_DAYS, makeFinding, RECENT_HOURS, stateOf } from './findings.js';
+import { describeRow } from './read.js';
 import {
   type Actions,
   type AdComputer,
@@ -315,6 +316,12 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
   if (states.size === 0)
     states.add(report?.joinType === 'entra-registered' ? 'registered-only' : 'not-synced');
 
+  if (findings.length > 0) {
+    if (ad && !ad.ref.text) ad.ref.text = describeRow({ kind: 'ad-computers', row: ad });
+    for (const d of all) if (!d.ref.text) d.ref.text = describeRow({ kind: 'entra-devices', row: d });
+    for (const r of g.reports)
+      if (!r.ref.text) r.ref.text = describeRow({ kind: 'device-diagnosis', row: r });
+  }
   const device: ReconciledDevice = {
     name,
     matchedBy: g.matchedBy,

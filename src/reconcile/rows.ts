@@ -11,7 +11,7 @@ import type {
   ExportKind,
   TrustType,
 } from './types.js';
-import { base64ToBytes, boolOf, guidFromBytes, guidOf, sidFromBytes, sidOf, timeOf } from './values.js';
+import { base64ToBytes, boolOf, guidFromBytes, guidOf, own, sidFromBytes, sidOf, timeOf } from './values.js';
 
 /** A record's values by normalized field name (a Map, or a CSV row over its header). */
 export interface Fields {
@@ -61,13 +61,6 @@ export function kindOf(f: Fields): ExportKind | undefined {
     return 'ad-computers';
   return undefined;
 }
-
-/**
- * A copy of a string that does not hold on to the text it was cut from: V8 keeps a substring as a
- * view of its parent, so a name kept from a 256 KiB chunk would keep the whole chunk alive, and
- * memory would grow with the file instead of the rows.
- */
-export const own = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
 
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? own(v.trim()) || undefined : typeof v === 'number' ? String(v) : undefined;

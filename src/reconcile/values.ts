@@ -1,13 +1,20 @@
 // The value forms the exports write: dates in four notations, GUIDs and SIDs as text or bytes,
 // FILETIME counters, booleans in words. Each function returns undefined for what it cannot read.
 
+/**
+ * A copy of a string that does not hold on to the text it was cut from: V8 keeps a substring as a
+ * view of its parent, so a name kept from a 256 KiB chunk would keep the whole chunk alive, and
+ * memory would grow with the file instead of the rows.
+ */
+export const own = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
+
 const GUID_RE = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 /** A GUID as lower-case 8-4-4-4-12, with or without braces. */
 export function guidOf(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const m = GUID_RE.exec(value.trim());
-  return m ? m[1]!.toLowerCase() : undefined;
+  return m ? own(m[1]!.toLowerCase()) : undefined;
 }
 
 const hex = (b: number) => b.toString(16).padStart(2, '0');
@@ -39,7 +46,7 @@ export function sidOf(value: unknown): string | undefined {
     return sidOf((value as { Value: unknown }).Value);
   if (typeof value !== 'string') return undefined;
   const v = value.trim().toUpperCase();
-  return /^S-1-\d+(-\d+)+$/.test(v) ? v : undefined;
+  return /^S-1-\d+(-\d+)+$/.test(v) ? own(v) : undefined;
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -57,6 +57,17 @@ function push<K, V>(m: Map<K, V[]>, k: K | undefined, v: V): void {
   else m.set(k, [v]);
 }
 
+/** Claims the objects of a list that no computer has claimed yet for the computer of a row. */
+function take(g: Group, claimed: Set<EntraDevice>, list: EntraDevice[] | undefined, how: MatchedBy): void {
+  if (!list) return;
+  for (const d of list) {
+    if (claimed.has(d)) continue;
+    claimed.add(d);
+    g.hybrid.push(d);
+    if (g.matchedBy === 'none') g.matchedBy = how;
+  }
+}
+
 const completed = (d: EntraDevice) => d.registrationTime !== null && d.hasAlternativeSecurityIds !== false;
 const latest = (times: (string | null | undefined)[]): string | null =>
   times.reduce<string | null>((a, t) => (t && (!a || t > a) ? t : a), null);
@@ -91,17 +102,10 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   for (const ad of input.ad) {
     const g: Group = { ad, hybrid: [], registered: [], matchedBy: 'none', reports: [], reportByName: false };
     adNames.add(nameKey(ad.name));
-    const take = (list: EntraDevice[] | undefined, how: MatchedBy) => {
-      for (const d of list ?? []) {
-        if (claimed.has(d)) continue;
-        claimed.add(d);
-        g.hybrid.push(d);
-        if (g.matchedBy === 'none') g.matchedBy = how;
-      }
-    };
-    take(ad.objectGuid ? byDeviceId.get(ad.objectGuid) : undefined, 'deviceId');
-    take(ad.sid ? bySid.get(ad.sid) : undefined, 'sid');
-    for (const c of ad.certificates) take(byThumb.get(c.thumbprint), 'certificate');
+    take(g, claimed, ad.objectGuid ? byDeviceId.get(ad.objectGuid) : undefined, 'deviceId');
+    take(g, claimed, ad.sid ? bySid.get(ad.sid) : undefined, 'sid');
+    for (const c of ad.certificates)
+      if (byThumb.size > 0) take(g, claimed, byThumb.get(c.thumbprint), 'certificate');
     groups.push(g);
   }
   // The name only as a last resort, once every exact match has claimed its objects.
@@ -195,8 +199,8 @@ interface Context {
 
 function judge(g: Group, ctx: Context): ReconciledDevice {
   const { ad } = g;
-  const cloud = [...g.hybrid, ...(g.primary ? [g.primary] : [])];
-  const all = [...cloud, ...g.registered];
+  const cloud = g.primary ? [...g.hybrid, g.primary] : g.hybrid;
+  const all = g.registered.length > 0 ? [...cloud, ...g.registered] : cloud;
   const findings: ReconcileFinding[] = [];
   // The same finding from two device reports (a capture and a diagnosis) is one, with both rows.
   const add = (id: FindingId, evidence: Evidence[], extra?: string) => {
@@ -213,7 +217,9 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
     g.registered[0]?.name ??
     '(no name)';
 
-  const lastSignIn = latest(all.map((d) => d.lastSignIn));
+  let lastSignIn: string | null = null;
+  for (const d of all)
+    if (d.lastSignIn && (!lastSignIn || d.lastSignIn > lastSignIn)) lastSignIn = d.lastSignIn;
   const lastLogon = ad?.lastLogon ?? null;
   const hybrid = g.hybrid;
 

@@ -4,7 +4,17 @@
 // Ours streams both files in 256 KiB chunks through the export readers (quotes, dates, a DER
 // certificate and its SHA-1 per computer), then matches and judges every device.
 // Run: node bench/reconcile.mjs [computers]
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -69,7 +79,7 @@ writeFileSync(entraPath, `${entra.join('\r\n')}\r\n`);
 ad.length = 0;
 entra.length = 0;
 const mib = (b) => (b / 1048576).toFixed(1);
-const size = (p) => readFileSync(p).byteLength;
+const size = (p) => statSync(p).size;
 console.log(
   `inputs: ${N} computers (${mib(size(adPath))} MiB), ${N - N / 20 + N / 20} Entra objects (${mib(size(entraPath))} MiB)`,
 );
@@ -149,10 +159,11 @@ const padded = join(work, 'ad-padded.csv');
 {
   const lines = readFileSync(adPath, 'utf8').split('\r\n');
   const pad = 'x'.repeat(2048);
-  writeFileSync(
-    padded,
-    `${lines.map((l, i) => (l === '' ? l : `${l},"${i === 0 ? 'Description' : pad}"`)).join('\r\n')}`,
-  );
+  const fd = openSync(padded, 'w');
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== '') writeSync(fd, `${lines[i]},"${i === 0 ? 'Description' : pad}"\r\n`);
+  }
+  closeSync(fd);
 }
 await liveHeapAfterReading(adPath); // once to settle what the earlier steps left
 const plainHeap = await liveHeapAfterReading(adPath);

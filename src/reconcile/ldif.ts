@@ -14,12 +14,12 @@ import { base64ToBytes } from './values.js';
 const MAX_LINE = 16 * 1024 * 1024;
 
 export class LdifReader {
-  private pending = '';
+  private parts: string[] = [];
+  private partLength = 0;
   private logical: string | undefined;
   private logicalLine = 0;
   private line = 0;
   private entry: LdifEntry | undefined;
-  private lastWasCR = false;
 
   constructor(
     private readonly emit: (e: LdifEntry) => void,
@@ -27,23 +27,30 @@ export class LdifReader {
   ) {}
 
   push(text: string): void {
-    let s = this.pending + text;
-    if (this.lastWasCR && s.startsWith('\n')) s = s.slice(1);
-    this.lastWasCR = false;
+    // The start of a line that has not ended yet is kept in parts, so a long line that comes in
+    // many chunks is joined once, not copied at every chunk.
     let at = 0;
     for (;;) {
-      const nl = s.indexOf('\n', at);
+      const nl = text.indexOf('\n', at);
       if (nl < 0) break;
-      this.physical(s.slice(at, nl).replace(/\r$/, ''));
+      const piece = text.slice(at, nl);
+      const line = this.parts.length > 0 ? this.parts.join('') + piece : piece;
+      this.parts = [];
+      this.partLength = 0;
+      this.physical(line.endsWith('\r') ? line.slice(0, -1) : line);
       at = nl + 1;
     }
-    this.pending = s.slice(at);
-    if (this.pending.length > MAX_LINE) this.fail(`a line of more than ${MAX_LINE >> 20} MiB`, this.line + 1);
+    if (at < text.length) {
+      this.parts.push(text.slice(at));
+      this.partLength += text.length - at;
+      if (this.partLength > MAX_LINE) this.fail(`a line of more than ${MAX_LINE >> 20} MiB`, this.line + 1);
+    }
   }
 
   end(): void {
-    if (this.pending !== '') this.physical(this.pending.replace(/\r$/, ''));
-    this.pending = '';
+    const rest = this.parts.join('');
+    this.parts = [];
+    if (rest !== '') this.physical(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
     this.flushLogical();
     this.flushEntry();
   }

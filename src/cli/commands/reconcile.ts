@@ -179,11 +179,11 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
     .command('reconcile')
     .summary('match AD computers, Entra devices and device diagnoses, and say what state each is in')
     .description(
-      'Read an Active Directory computer export, a Microsoft Entra device export and, if you\n' +
-        'have them, device-side inputs (dsregcmd captures, log collections, diagnoses as JSON),\n' +
-        'match them device by device, and say for each device what state it is in (registered,\n' +
-        'pending, not-synced, orphaned, dual-state, disabled, stale, duplicate, entra-joined,\n' +
-        'registered-only, contradiction), why, and what to do. The kind of each file is told\n' +
+      'Read an Active Directory computer export, a Microsoft Entra device export and, if you ' +
+        'have them, device-side inputs (dsregcmd captures, log collections, diagnoses as JSON), ' +
+        'match them device by device, and say for each device what state it is in (registered, ' +
+        'pending, not-synced, orphaned, dual-state, disabled, stale, duplicate, entra-joined, ' +
+        'registered-only, contradiction), why, and what to do. The kind of each file is told ' +
         'from its content: CSV, JSON or LDIF exports; anything `diagnose` reads.',
     )
     .argument('<file...>', 'exports and device inputs; - reads standard input')
@@ -212,11 +212,12 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
     .option('--no-progress', 'no progress line on standard error')
     .addHelpText(
       'after',
-      '\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or unreadable input.\n\n' +
+      '\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or an\n' +
+        'unreadable input.\n\n' +
         'Examples:\n' +
         '  dsreg-doctor reconcile ad-computers.csv entra-devices.csv\n' +
-        '  dsreg-doctor reconcile ad.ldif devices.json status.txt --format html -o reconcile.html\n' +
-        '  dsreg-doctor reconcile ad.csv entra.csv --now 2026-12-01T12:00:00Z --lists actions/',
+        '  dsreg-doctor reconcile ad.ldif devices.json status.txt --format html -o r.html\n' +
+        '  dsreg-doctor reconcile ad.csv entra.csv --now 2026-12-01T12:00:00Z --lists out/',
     )
     .action(async (paths: string[], opts: ReconcileOpts) => {
       const now = opts.now ?? io.now().toISOString();

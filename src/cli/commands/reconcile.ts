@@ -217,7 +217,7 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         'Examples:\n' +
         '  dsreg-doctor reconcile ad-computers.csv entra-devices.csv\n' +
         '  dsreg-doctor reconcile ad.ldif devices.json status.txt --format html -o r.html\n' +
-        '  dsreg-doctor reconcile ad.csv entra.csv --now 2026-12-01T12:00:00Z --lists out/',
+        '  dsreg-doctor reconcile ad.csv entra.csv --stale-days 120 --lists out/',
     )
     .action(async (paths: string[], opts: ReconcileOpts) => {
       const now = opts.now ?? io.now().toISOString();

@@ -87,28 +87,31 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   const byDeviceId = new Map<string, EntraDevice[]>();
   const bySid = new Map<string, EntraDevice[]>();
   const byThumb = new Map<string, EntraDevice[]>();
-  const hybridByName = new Map<string, EntraDevice[]>();
   for (const d of input.entra) {
     if (d.trustType !== 'ServerAd') continue;
     push(byDeviceId, d.deviceId, d);
-    push(bySid, d.sid, d);
+    if (d.sid) push(bySid, d.sid, d);
     for (const t of d.thumbprints) push(byThumb, t, d);
-    push(hybridByName, nameKey(d.name), d);
   }
   const claimed = new Set<EntraDevice>();
   const groups: Group[] = [];
-  const adNames = new Set<string>();
 
   for (const ad of input.ad) {
     const g: Group = { ad, hybrid: [], registered: [], matchedBy: 'none', reports: [], reportByName: false };
-    adNames.add(nameKey(ad.name));
     take(g, claimed, ad.objectGuid ? byDeviceId.get(ad.objectGuid) : undefined, 'deviceId');
-    take(g, claimed, ad.sid ? bySid.get(ad.sid) : undefined, 'sid');
+    if (bySid.size > 0 && ad.sid) take(g, claimed, bySid.get(ad.sid), 'sid');
     for (const c of ad.certificates)
       if (byThumb.size > 0) take(g, claimed, byThumb.get(c.thumbprint), 'certificate');
     groups.push(g);
   }
-  // The name only as a last resort, once every exact match has claimed its objects.
+  // The name only as a last resort, once every exact match has claimed its objects. The indexes
+  // below are built only when something needs them: most fleets match almost all by objectGUID.
+  const hybridByName = new Map<string, EntraDevice[]>();
+  if (groups.some((g) => g.hybrid.length === 0)) {
+    for (const d of input.entra) {
+      if (d.trustType === 'ServerAd' && !claimed.has(d)) push(hybridByName, nameKey(d.name), d);
+    }
+  }
   for (const g of groups) {
     if (g.hybrid.length > 0 || !g.ad) continue;
     for (const d of hybridByName.get(nameKey(g.ad.name)) ?? []) {
@@ -131,10 +134,14 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
       groups.push(g);
     }
   }
+  const adNames = new Set<string>();
+  if (orphanById.size > 0) for (const ad of input.ad) adNames.add(nameKey(ad.name));
   const rowByName = new Map<string, Group>();
-  for (const g of groups) {
-    const n = nameKey(g.ad?.name ?? g.hybrid[0]?.name ?? '');
-    if (n && !rowByName.has(n)) rowByName.set(n, g);
+  if (input.entra.some((d) => d.trustType === 'Workplace')) {
+    for (const g of groups) {
+      const n = nameKey(g.ad?.name ?? g.hybrid[0]?.name ?? '');
+      if (n && !rowByName.has(n)) rowByName.set(n, g);
+    }
   }
   for (const d of input.entra) {
     if (d.trustType === 'ServerAd') continue;
@@ -154,8 +161,8 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   // Device reports: by DeviceId to the object (or the computer whose objectGUID it is), else by name.
   const groupById = new Map<string, Group>();
   const groupByName = new Map<string, Group>();
-  for (const g of groups) {
-    for (const d of [...g.hybrid, ...(g.primary ? [g.primary] : [])]) {
+  for (const g of input.diagnoses?.length ? groups : []) {
+    for (const d of g.primary ? [...g.hybrid, g.primary] : g.hybrid) {
       if (d.deviceId && !groupById.has(d.deviceId)) groupById.set(d.deviceId, g);
     }
     if (g.ad?.objectGuid && !groupById.has(g.ad.objectGuid)) groupById.set(g.ad.objectGuid, g);

@@ -100,6 +100,34 @@ describe('reconcile command', () => {
       expect.stringMatching(/^WKS-LEFT,6a1e0c3d-0015-4b2a-9c8d-7e6f5a4b3c15,/),
     ]);
   });
+  it('reads a zipped log collection as one device', async () => {
+    const r = await run([
+      `${DIR}ad-computers.csv`,
+      'examples/bundles/authlogs-wks0417.zip',
+      ...NOW,
+      '--format',
+      'json',
+    ]);
+    const json = JSON.parse(r.out);
+    expect(json.inputs[1]).toEqual({
+      source: 'examples/bundles/authlogs-wks0417.zip',
+      kind: 'device-diagnosis',
+      rows: 1,
+      skipped: 0,
+      warnings: [],
+    });
+    // WKS-0417 is in neither export: told so, with what its own diagnosis says.
+    const device = json.devices.find((d: { diagnosis?: unknown }) => d.diagnosis);
+    expect(device).toMatchObject({ name: 'WKS-0417', states: ['not-synced'] });
+    expect(device.diagnosis).toMatchObject({ verdict: 'failed', joinType: 'domain-joined', phase: 'join' });
+    expect(device.findings.map((f: { id: string }) => f.id)).toEqual(['device-not-in-exports']);
+    expect(device.findings[0].cause).toMatch(
+      /own diagnosis .*: failed in the join phase \(drs-public-key-not-found\)/,
+    );
+    expect(device.findings[0].evidence.map((e: { source: string }) => e.source)).toEqual([
+      'examples/bundles/authlogs-wks0417.zip',
+    ]);
+  });
   it('reads an export from standard input', async () => {
     const r = await run(['-', `${DIR}entra-admin-center.csv`, ...NOW, '--format', 'json'], {
       '-': readFileSync(`${DIR}ad-computers.json`),

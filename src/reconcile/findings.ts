@@ -116,6 +116,17 @@ export const FINDINGS = {
     ],
     docs: [RECONCILE_DOCS.syncFiltering, RECONCILE_DOCS.joinPhase],
   },
+  'device-not-in-exports': {
+    state: 'not-synced',
+    severity: 'warning',
+    title: 'The device is in neither export',
+    cause:
+      "Neither the AD export nor the Microsoft Entra export has a computer or object with the device's DeviceId or name: the exports may leave out its domain or OU, or the device was renamed or re-created since.",
+    fix: [
+      'Check that the exports cover the domain and OU of the device, and compare its DeviceId and name (`dsregcmd /status`) with the directories.',
+    ],
+    docs: [RECONCILE_DOCS.verify],
+  },
   'orphaned-device-object': {
     state: 'orphaned',
     severity: 'warning',

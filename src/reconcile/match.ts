@@ -313,6 +313,24 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
 
   // What the devices say of themselves.
   for (const r of g.reports) contradictions(r, g, ctx, add);
+  if (!ad && cloud.length === 0 && g.registered.length === 0 && findings.length === 0 && report) {
+    add(
+      'device-not-in-exports',
+      g.reports.map((r) => r.ref),
+    );
+  }
+  // Why a device has not joined is what its own diagnosis says: told beside the directory's view.
+  const failing = g.reports.find((r) => r.verdict === 'failed' || r.verdict === 'warning');
+  if (failing) {
+    const what = `The device's own diagnosis (${failing.ref.source}): ${failing.verdict}${failing.phase ? ` in the ${failing.phase} phase` : ''}${failing.findingIds.length ? ` (${failing.findingIds.join(', ')})` : ''}; \`dsreg-doctor diagnose\` on its inputs gives the cause and the fix.`;
+    for (const f of findings) {
+      const st = stateOf(f.id as FindingId);
+      if (st === 'not-synced' || st === 'pending') {
+        f.cause = `${f.cause} ${what}`;
+        if (!f.evidence.includes(failing.ref)) f.evidence.push(failing.ref);
+      }
+    }
+  }
 
   const states = new Set<State>(findings.map((f) => stateOf(f.id as FindingId)));
   if (findings.some((f) => f.id === 'matched-by-name')) states.delete('registered');

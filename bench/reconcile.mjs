@@ -4,6 +4,8 @@
 // Ours streams both files in 256 KiB chunks through the export readers (quotes, dates, a DER
 // certificate and its SHA-1 per computer), then matches and judges every device.
 // Run: node bench/reconcile.mjs [computers]
+
+import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   createReadStream,
@@ -25,8 +27,25 @@ import { build } from 'esbuild';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
+// `--heap FILE` (run by the bench itself, in a fresh process): the live heap that reading FILE leaves.
+if (process.argv[2] === '--heap') {
+  const { createExportReader } = await import(process.argv[4]);
+  gc();
+  const base = process.memoryUsage().heapUsed;
+  const kept = [];
+  const reader = createExportReader(process.argv[3], (r) => kept.push(r.row));
+  for await (const chunk of createReadStream(process.argv[3], { highWaterMark: 256 * 1024 }))
+    reader.push(chunk);
+  reader.end();
+  gc();
+  console.log(JSON.stringify({ used: process.memoryUsage().heapUsed - base, rows: kept.length }));
+  process.exit(0);
+}
+
 const N = Number(process.argv[2] ?? 200_000);
-const work = mkdtempSync(join(tmpdir(), 'reconcile-bench-'));
+// RECONCILE_BENCH_KEEP=DIR writes the generated exports there and keeps them (to run the CLI on).
+const keep = process.env.RECONCILE_BENCH_KEEP;
+const work = keep ?? mkdtempSync(join(tmpdir(), 'reconcile-bench-'));
 
 // The core, bundled from source for this run (it is not part of the library's entry point yet).
 await build({
@@ -144,16 +163,14 @@ console.log(
 
 // Memory follows the rows, not the file: the same computers with a 2 KiB Description column each
 // (a file three times the size) leave the same live heap once read.
-async function liveHeapAfterReading(path) {
-  gc();
-  const base = process.memoryUsage().heapUsed;
-  const kept = [];
-  const reader = createExportReader(path, (r) => kept.push(r.row));
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) reader.push(chunk);
-  reader.end();
-  gc();
-  const used = process.memoryUsage().heapUsed - base;
-  return { used, rows: kept.length };
+function liveHeapAfterReading(path) {
+  const out = execFileSync(process.execPath, [
+    new URL(import.meta.url).pathname,
+    '--heap',
+    path,
+    join(work, 'reconcile.mjs'),
+  ]);
+  return JSON.parse(String(out));
 }
 const padded = join(work, 'ad-padded.csv');
 {
@@ -165,10 +182,10 @@ const padded = join(work, 'ad-padded.csv');
   }
   closeSync(fd);
 }
-await liveHeapAfterReading(adPath); // once to settle what the earlier steps left
-const plainHeap = await liveHeapAfterReading(adPath);
-const paddedHeap = await liveHeapAfterReading(padded);
+const plainHeap = liveHeapAfterReading(adPath);
+const paddedHeap = liveHeapAfterReading(padded);
 console.log(
   `live heap after reading the AD file: ${mib(plainHeap.used)} MiB (${mib(size(adPath))} MiB file); with a 2 KiB column a row: ${mib(paddedHeap.used)} MiB (${mib(size(padded))} MiB file)`,
 );
-rmSync(work, { recursive: true, force: true });
+if (!keep) rmSync(work, { recursive: true, force: true });
+else rmSync(padded, { force: true });

@@ -246,6 +246,11 @@ svg text{font:13px system-ui,sans-serif}svg .n{fill:#1b1f24}.muted{color:#5b6470
 details{margin:2px 0}summary{cursor:pointer}`;
 
 export function renderReconcileHtml(r: Reconciliation, options: { generator?: string } = {}): string {
+  return renderReconcileHtmlParts(r, options).join('');
+}
+
+/** The page in pieces (one a line), for writing a 200,000-device page without one huge string. */
+export function renderReconcileHtmlParts(r: Reconciliation, options: { generator?: string } = {}): string[] {
   const out: string[] = [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -290,5 +295,18 @@ export function renderReconcileHtml(r: Reconciliation, options: { generator?: st
   }
   if (options.generator) out.push(`<p class="muted">Made by ${esc(options.generator)}.</p>`);
   out.push('</body></html>');
-  return `${out.join('\n')}\n`;
+  return out.map((l) => `${l}\n`);
+}
+
+/** The JSON (as JSON.stringify with two spaces would write it) in pieces: one per device. */
+export function reconcileJsonParts(r: Reconciliation): string[] {
+  const [head, tail] = JSON.stringify({ ...r, devices: [] }, null, 2).split('"devices": []');
+  if (r.devices.length === 0) return [`${head}"devices": []${tail}\n`];
+  const parts = [`${head}"devices": [\n`];
+  r.devices.forEach((d, i) => {
+    const sep = i < r.devices.length - 1 ? ',\n' : '\n';
+    parts.push(`    ${JSON.stringify(d, null, 2).replace(/\n/g, '\n    ')}${sep}`);
+  });
+  parts.push(`  ]${tail}\n`);
+  return parts;
 }

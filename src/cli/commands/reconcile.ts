@@ -238,16 +238,18 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
       const result = reconcile(collected, { now, staleDays: opts.staleDays });
       const render = await import('../../reconcile/render.js');
       const generator = `dsreg-doctor ${VERSION}`;
-      const output =
+      // JSON and HTML come in pieces (one per device or line): a 200,000-device report is written
+      // without ever being one string.
+      const parts =
         opts.format === 'json'
-          ? `${JSON.stringify(result, null, 2)}\n`
+          ? render.reconcileJsonParts(result)
           : opts.format === 'csv'
-            ? render.renderReconcileCsv(result)
+            ? [render.renderReconcileCsv(result)]
             : opts.format === 'md'
-              ? render.renderReconcileMarkdown(result, { generator })
+              ? [render.renderReconcileMarkdown(result, { generator })]
               : opts.format === 'html'
-                ? render.renderReconcileHtml(result, { generator })
-                : render.renderReconcileText(result, { width: 80 });
+                ? render.renderReconcileHtmlParts(result, { generator })
+                : [render.renderReconcileText(result, { width: 80 })];
       const { mkdir, writeFile } = await import('node:fs/promises');
       try {
         if (opts.lists !== undefined) {
@@ -256,8 +258,15 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
             await writeFile(`${opts.lists}/${name}`, text);
           }
         }
-        if (opts.out !== undefined) await writeFile(opts.out, output);
-        else io.stdout(output);
+        if (opts.out !== undefined) {
+          const { openSync, writeSync, closeSync } = await import('node:fs');
+          const fd = openSync(opts.out, 'w');
+          try {
+            for (const p of parts) writeSync(fd, p);
+          } finally {
+            closeSync(fd);
+          }
+        } else for (const p of parts) io.stdout(p);
       } catch (err) {
         const code = (err as { code?: string }).code ?? (err as Error).message;
         io.stderr(`dsreg-doctor: ${opts.out ?? opts.lists}: cannot write (${code})\n`);

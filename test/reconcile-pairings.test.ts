@@ -190,11 +190,13 @@ describe('matching', () => {
 describe('JSON in pieces', () => {
   it('writes exactly what JSON.stringify writes, one piece a device', async () => {
     const { reconcileJsonParts } = await import('../src/reconcile/render.js');
-    const r = reconcile(input('ad-computers.csv', 'entra-graph.json', DEVICE_SIDES['diagnoses.json']!), { now: NOW });
-    const parts = reconcileJsonParts(r);
+    const r = reconcile(input('ad-computers.csv', 'entra-graph.json', DEVICE_SIDES['diagnoses.json']!), {
+      now: NOW,
+    });
+    const parts = [...reconcileJsonParts(r)];
     expect(parts).toHaveLength(r.devices.length + 2);
     expect(parts.join('')).toBe(`${JSON.stringify(r, null, 2)}\n`);
     const empty = reconcile({ ad: [], entra: [] }, { now: NOW });
-    expect(reconcileJsonParts(empty).join('')).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+    expect([...reconcileJsonParts(empty)].join('')).toBe(`${JSON.stringify(empty, null, 2)}\n`);
   });
 });

@@ -298,15 +298,20 @@ export function renderReconcileHtmlParts(r: Reconciliation, options: { generator
   return out.map((l) => `${l}\n`);
 }
 
-/** The JSON (as JSON.stringify with two spaces would write it) in pieces: one per device. */
-export function reconcileJsonParts(r: Reconciliation): string[] {
+/**
+ * The JSON (as JSON.stringify with two spaces would write it) in pieces, one per device, made as
+ * they are written.
+ */
+export function* reconcileJsonParts(r: Reconciliation): Generator<string> {
   const [head, tail] = JSON.stringify({ ...r, devices: [] }, null, 2).split('"devices": []');
-  if (r.devices.length === 0) return [`${head}"devices": []${tail}\n`];
-  const parts = [`${head}"devices": [\n`];
-  r.devices.forEach((d, i) => {
+  if (r.devices.length === 0) {
+    yield `${head}"devices": []${tail}\n`;
+    return;
+  }
+  yield `${head}"devices": [\n`;
+  for (let i = 0; i < r.devices.length; i++) {
     const sep = i < r.devices.length - 1 ? ',\n' : '\n';
-    parts.push(`    ${JSON.stringify(d, null, 2).replace(/\n/g, '\n    ')}${sep}`);
-  });
-  parts.push(`  ]${tail}\n`);
-  return parts;
+    yield `    ${JSON.stringify(r.devices[i], null, 2).replace(/\n/g, '\n    ')}${sep}`;
+  }
+  yield `  ]${tail}\n`;
 }

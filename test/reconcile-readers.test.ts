@@ -216,3 +216,23 @@ describe('limits', () => {
     expect(one('dn: CN=A,DC=x\ndescription: ', '\n')).toBe('big:2: a line of more than 16 MiB');
   });
 });
+
+describe('times', () => {
+  it('reads every notation the exports use as ISO UTC, and refuses what is not a date', async () => {
+    const { timeOf } = await import('../src/reconcile/values.js');
+    expect(timeOf('2026-11-20T09:13:58Z')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('2026-11-20T09:13:58.123Z')).toBe('2026-11-20T09:13:58.123Z');
+    expect(timeOf('2026-11-20T09:13:58.0000000Z')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('2026-11-20T10:13:58+01:00')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('2026-11-20 09:13:58')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('/Date(1795166038000)/')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('11/20/2026 9:13:58 AM')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('11/20/2026, 9:13:58 PM')).toBe('2026-11-20T21:13:58.000Z');
+    expect(timeOf('20261120091358.0Z')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('134396396380000000')).toBe('2026-11-20T09:13:58.000Z');
+    expect(timeOf('0')).toBeNull();
+    expect(timeOf('9223372036854775807')).toBeNull();
+    expect(timeOf('2026-13-01T00:00:00Z')).toBeUndefined();
+    expect(timeOf('yesterday')).toBeUndefined();
+  });
+});

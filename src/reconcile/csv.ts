@@ -9,6 +9,8 @@ export interface CsvRecord {
 /** The longest field read (a computer's certificates take a few KiB). */
 export const MAX_FIELD = 16 * 1024 * 1024;
 
+const SPECIAL = /[,\r\n"]/g;
+
 export class CsvTokenizer {
   private field = '';
   private fields: string[] = [];
@@ -76,8 +78,15 @@ export class CsvTokenizer {
         this.quoted = true;
         start = i + 1;
         this.any = true;
-      } else if (c !== 32 || this.field !== '' || start !== i) {
-        this.any = true;
+      } else {
+        if (c !== 32 || this.field !== '' || start !== i) this.any = true;
+        // Jump over the ordinary characters to the next comma, quote or line end.
+        SPECIAL.lastIndex = i + 1;
+        const next = SPECIAL.exec(text)?.index ?? n;
+        if (next > i + 1) {
+          this.any = true;
+          i = next - 1;
+        }
       }
       this.lastWasCR = false;
     }

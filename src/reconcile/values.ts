@@ -82,6 +82,7 @@ export function timeOf(value: unknown): string | null | undefined {
   if (typeof value !== 'string') return undefined;
   const v = value.trim();
   if (v === '' || v === '0' || /^never$/i.test(v)) return null;
+  if (ISO.test(v)) return isoText(v);
   let m = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(v);
   if (m) return iso(Number(m[1]));
   if (/^\d{15,19}$/.test(v)) return fromFiletime(Number(v));
@@ -95,11 +96,24 @@ export function timeOf(value: unknown): string | null | undefined {
     if (ampm === 'AM' && h === 12) h = 0;
     return iso(Date.UTC(+m[3]!, +m[1]! - 1, +m[2]!, h, +m[5]!, +(m[6] ?? 0)));
   }
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(v)) {
-    const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(v) || !v.includes(':') ? v : `${v.replace(' ', 'T')}Z`;
-    return iso(Date.parse(zoned.replace(' ', 'T')));
-  }
   return undefined;
+}
+
+/** Month, day, hour, minute and second of "YYYY-MM-DDTHH:MM:SS" within their ranges. */
+function inRange(v: string): boolean {
+  const n = (a: number) => Number(v.slice(a, a + 2));
+  const [mo, d, h, mi, se] = [n(5), n(8), n(11), n(14), n(17)];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 60;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** ISO 8601 text (no zone = UTC) as ISO UTC; the common form is returned without a Date. */
+function isoText(v: string): string | undefined {
+  const plain = (v.length === 20 && v[19] === 'Z') || (v.length === 24 && v[19] === '.' && v[23] === 'Z');
+  if (plain && v[10] === 'T' && inRange(v)) return v.length === 20 ? `${v.slice(0, 19)}.000Z` : own(v);
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(v) || !v.includes(':') ? v : `${v.replace(' ', 'T')}Z`;
+  return iso(Date.parse(zoned.replace(' ', 'T')));
 }
 
 function fromFiletime(n: number): string | null | undefined {

@@ -50,6 +50,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     load: () => import('./commands/probe.js').then((m) => m.registerProbe),
   },
   {
+    name: 'reconcile',
+    summary: 'match AD computers, Entra devices and device diagnoses into device states',
+    load: () => import('./commands/reconcile.js').then((m) => m.registerReconcile),
+  },
+  {
     name: 'rules',
     summary: 'list the checks diagnose runs',
     load: () => import('./commands/rules.js').then((m) => m.registerRules),

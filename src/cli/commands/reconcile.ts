@@ -1,0 +1,278 @@
+// `reconcile`: read AD computer exports, Entra device exports and device-side inputs, match them
+// device by device and say what state each is in. Exports are streamed from disk in chunks into the
+// core's readers (memory grows with the rows, not the file), with a progress line on a terminal.
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { TextInput } from '../../diagnose.js';
+import {
+  type AdComputer,
+  createExportReader,
+  type DeviceReport,
+  diagnoseDevice,
+  type EntraDevice,
+  type InputSummary,
+  MIN_STALE_DAYS,
+  type Reconciliation,
+  reconcile,
+  sniffExport,
+} from '../../reconcile/index.js';
+import { InputError } from '../../types.js';
+import { type CliIO, describeReadError } from '../io.js';
+import { type CommandState, VERSION } from '../main.js';
+import { parseNow } from './diagnose.js';
+
+interface ReconcileOpts {
+  format: 'text' | 'json' | 'csv' | 'md' | 'html';
+  out?: string;
+  now?: string;
+  staleDays: number;
+  lists?: string;
+  failOn: 'error' | 'warning' | 'never';
+  progress: boolean;
+}
+
+function parseStaleDays(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_STALE_DAYS || n > 3650) {
+    throw new InvalidArgumentError(
+      `give a whole number of days from ${MIN_STALE_DAYS} to 3650 (the last sign-in is updated only about every 14 days)`,
+    );
+  }
+  return n;
+}
+
+const HEAD = 64 * 1024;
+
+interface Collected {
+  entra: EntraDevice[];
+  ad: AdComputer[];
+  diagnoses: DeviceReport[];
+  inputs: InputSummary[];
+}
+
+/** A progress line on standard error when it is a terminal: bytes read of each file, rows so far. */
+function progressLine(enabled: boolean) {
+  let last = 0;
+  return {
+    show(name: string, done: number, total: number, rows: number) {
+      if (!enabled) return;
+      if (done < total && done - last < 4 * 1024 * 1024) return;
+      last = done;
+      const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+      const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+      const label = name.length > 30 ? `...${name.slice(-27)}` : name;
+      process.stderr.write(`\r\x1b[K${label} [${bar}] ${pct}% ${rows.toLocaleString('en-US')} rows`);
+    },
+    clear() {
+      if (enabled) process.stderr.write('\r\x1b[K');
+      last = 0;
+    },
+  };
+}
+
+async function readAll(
+  paths: string[],
+  io: CliIO,
+  now: string,
+  progress: ReturnType<typeof progressLine>,
+): Promise<Collected> {
+  const fs = await import('node:fs');
+  const out: Collected = { entra: [], ad: [], diagnoses: [], inputs: [] };
+  const onRow = (r: Parameters<Parameters<typeof createExportReader>[1]>[0]) => {
+    if (r.kind === 'entra-devices') out.entra.push(r.row);
+    else if (r.kind === 'ad-computers') out.ad.push(r.row);
+    else out.diagnoses.push(r.row);
+  };
+  for (const path of paths) {
+    try {
+      await readOne(path);
+    } catch (err) {
+      if (err instanceof InputError || !(err as { code?: string }).code) throw err;
+      throw new ReadFailure(describeReadError(path, err));
+    }
+  }
+  return out;
+
+  async function readOne(path: string): Promise<void> {
+    let st: import('node:fs').Stats | undefined;
+    try {
+      st = path === '-' ? undefined : fs.statSync(path);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory() || (st?.isFile() && path.toLowerCase().endsWith('.zip'))) {
+      // A log collection: all its files describe one device.
+      const reader = await import('../../node/bundle-reader.js');
+      const { classifyBundle } = await import('../../input/bundle.js');
+      const bundle = st.isDirectory() ? await reader.readFolder(path) : await reader.readZipFile(path);
+      const inputs: TextInput[] = classifyBundle(bundle.entries)
+        .filter((c) => c.kind !== 'ignored')
+        .map((c) => ({ name: c.name, bytes: (c as { bytes: Uint8Array }).bytes }));
+      if (inputs.length === 0)
+        throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
+      const report = diagnoseDevice(inputs, { now });
+      report.ref.source = path;
+      out.diagnoses.push(report);
+      out.inputs.push({ source: path, kind: 'device-diagnosis', rows: 1, skipped: 0, warnings: [] });
+      return;
+    }
+    if (st?.isFile()) {
+      const fd = fs.openSync(path, 'r');
+      let kind: ReturnType<typeof sniffExport>;
+      try {
+        const head = new Uint8Array(Math.min(HEAD, st.size));
+        fs.readSync(fd, head, 0, head.length, 0);
+        kind = sniffExport(head, path);
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (kind) {
+        let rows = 0;
+        const reader = createExportReader(path, (r) => {
+          rows++;
+          onRow(r);
+        });
+        let done = 0;
+        for await (const chunk of fs.createReadStream(path, { highWaterMark: 256 * 1024 })) {
+          const bytes = chunk as Buffer;
+          reader.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          done += bytes.byteLength;
+          progress.show(path, done, st.size, rows);
+        }
+        progress.clear();
+        out.inputs.push(reader.end());
+        return;
+      }
+    }
+    // Standard input, an in-memory file, or a device-side input (capture, event log).
+    const bytes = await io.read(path);
+    const kind = sniffExport(bytes.subarray(0, HEAD), path);
+    if (kind) {
+      const reader = createExportReader(path, onRow);
+      reader.push(bytes);
+      out.inputs.push(reader.end());
+      return;
+    }
+    const report = diagnoseDevice([{ name: path, bytes }], { now });
+    if (report.joinType === 'unknown' && report.findingIds.length === 0) {
+      throw new InputError(
+        path,
+        'not an export reconcile reads (Entra devices, AD computers, diagnoses) nor a device capture or event log',
+      );
+    }
+    out.diagnoses.push(report);
+    out.inputs.push({ source: path, kind: 'device-diagnosis', rows: 1, skipped: 0, warnings: [] });
+  }
+}
+
+/** A file that could not be read, as the one line to print. */
+class ReadFailure extends Error {}
+
+function exitCode(r: Reconciliation, failOn: ReconcileOpts['failOn']): number {
+  if (failOn === 'never') return 0;
+  const sev = r.devices.flatMap((d) => d.findings.map((f) => f.severity));
+  if (sev.includes('error')) return 1;
+  return failOn === 'warning' && sev.includes('warning') ? 1 : 0;
+}
+
+export function registerReconcile(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('reconcile')
+    .summary('match AD computers, Entra devices and device diagnoses, and say what state each is in')
+    .description(
+      'Read an Active Directory computer export, a Microsoft Entra device export and, if you ' +
+        'have them, device-side inputs (dsregcmd captures, log collections, diagnoses as JSON), ' +
+        'match them device by device, and say for each device what state it is in (registered, ' +
+        'pending, not-synced, orphaned, dual-state, disabled, stale, duplicate, entra-joined, ' +
+        'registered-only, contradiction), why, and what to do. The kind of each file is told ' +
+        'from its content: CSV, JSON or LDIF exports; anything `diagnose` reads.',
+    )
+    .argument('<file...>', 'exports and device inputs; - reads standard input')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json', 'csv', 'md', 'html'])
+        .default('text'),
+    )
+    .option('-o, --out <file>', 'write the report to this file instead of standard output')
+    .option('--now <time>', 'the reference time for ages and staleness (ISO 8601; default: now)', parseNow)
+    .option(
+      '--stale-days <days>',
+      `days without sign-in and logon after which a device is stale (at least ${MIN_STALE_DAYS})`,
+      parseStaleDays,
+      90,
+    )
+    .option(
+      '--lists <dir>',
+      'write one CSV per action into this folder: dns-to-check.csv, objectids-to-disable.csv, devices-to-leave.csv',
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity of a finding that makes the exit code 1')
+        .choices(['error', 'warning', 'never'])
+        .default('warning'),
+    )
+    .option('--no-progress', 'no progress line on standard error')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or an\n' +
+        'unreadable input.\n\n' +
+        'Examples:\n' +
+        '  dsreg-doctor reconcile ad-computers.csv entra-devices.csv\n' +
+        '  dsreg-doctor reconcile ad.ldif devices.json status.txt --format html -o r.html\n' +
+        '  dsreg-doctor reconcile ad.csv entra.csv --stale-days 120 --lists out/',
+    )
+    .action(async (paths: string[], opts: ReconcileOpts) => {
+      const now = opts.now ?? io.now().toISOString();
+      const progress = progressLine(opts.progress && Boolean(process.stderr.isTTY) && opts.out !== '-');
+      let collected: Collected;
+      try {
+        collected = await readAll(paths, io, now, progress);
+      } catch (err) {
+        progress.clear();
+        if (!(err instanceof InputError || err instanceof ReadFailure)) throw err;
+        const msg = err.message;
+        io.stderr(`dsreg-doctor: ${msg}\n`);
+        state.code = 2;
+        return;
+      }
+      for (const i of collected.inputs)
+        for (const w of i.warnings) io.stderr(`dsreg-doctor: warning: ${i.source}: ${w}\n`);
+      const result = reconcile(collected, { now, staleDays: opts.staleDays });
+      const render = await import('../../reconcile/render.js');
+      const generator = `dsreg-doctor ${VERSION}`;
+      // JSON and HTML come in pieces (one per device or line): a 200,000-device report is written
+      // without ever being one string.
+      const parts =
+        opts.format === 'json'
+          ? render.reconcileJsonParts(result)
+          : opts.format === 'csv'
+            ? [render.renderReconcileCsv(result)]
+            : opts.format === 'md'
+              ? [render.renderReconcileMarkdown(result, { generator })]
+              : opts.format === 'html'
+                ? render.renderReconcileHtmlParts(result, { generator })
+                : [render.renderReconcileText(result, { width: 80 })];
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      try {
+        if (opts.lists !== undefined) {
+          await mkdir(opts.lists, { recursive: true });
+          for (const [name, text] of Object.entries(render.renderActionLists(result.actions))) {
+            await writeFile(`${opts.lists}/${name}`, text);
+          }
+        }
+        if (opts.out !== undefined) {
+          const { openSync, writeSync, closeSync } = await import('node:fs');
+          const fd = openSync(opts.out, 'w');
+          try {
+            for (const p of parts) writeSync(fd, p);
+          } finally {
+            closeSync(fd);
+          }
+        } else for (const p of parts) io.stdout(p);
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? (err as Error).message;
+        io.stderr(`dsreg-doctor: ${opts.out ?? opts.lists}: cannot write (${code})\n`);
+        state.code = 2;
+        return;
+      }
+      state.code = exitCode(result, opts.failOn);
+    });
+}

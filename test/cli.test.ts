@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { memoryIO } from './helpers.js';
@@ -81,5 +82,46 @@ describe('the package entry points', () => {
       { encoding: 'utf8' },
     );
     expect(out.trim()).toBe('2261 hybrid');
+  });
+});
+
+describe('npm test brings what it needs (scripts/pretest.mjs)', () => {
+  it('names each missing package and the one command that installs them', async () => {
+    const { requirements, missingPackages, stopLine } = (await import(
+      // @ts-expect-error: a plain .mjs script without types
+      '../scripts/pretest.mjs'
+    )) as {
+      requirements(exists: (p: string) => boolean, which: (n: string) => boolean): unknown[];
+      missingPackages(reqs: unknown[]): string[];
+      stopLine(packages: string[], root: boolean): string;
+    };
+    // A machine with everything but slapd and the PostgreSQL server.
+    const exists = (p: string) => !p.includes('slap') && !p.startsWith('/usr/lib/postgresql');
+    const which = (n: string) => !n.startsWith('slap');
+    const missing = missingPackages(requirements(exists, which));
+    expect(missing).toEqual(['slapd', 'postgresql']);
+    expect(stopLine(missing, false)).toBe(
+      'npm test: slapd, postgresql are missing; install with: sudo apt-get install -y slapd postgresql',
+    );
+    expect(stopLine(['chromium'], true)).toBe(
+      'npm test: chromium is missing; install with: apt-get install -y chromium',
+    );
+    expect(
+      missingPackages(
+        requirements(
+          () => true,
+          () => true,
+        ),
+      ),
+    ).toEqual([]);
+  });
+  it('runs before the tests, and CI calls only the README commands and the npm scripts', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.pretest).toBe('node scripts/pretest.mjs');
+    const ci = readFileSync('.ci/run', 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#') && !/^(set|cd) /.test(l));
+    expect(ci).toEqual(['npm ci', 'npm test', 'npm run compare:evtx', 'npm run fuzz:evtx -- --seconds 20']);
+    for (const l of ci.slice(2)) expect(pkg.scripts[l.split(' ')[2]!]).toBeDefined();
   });
 });

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { memoryIO } from './helpers.js';
@@ -123,5 +125,94 @@ describe('npm test brings what it needs (scripts/pretest.mjs)', () => {
       .filter((l) => l.trim() && !l.startsWith('#') && !/^(set|cd) /.test(l));
     expect(ci).toEqual(['npm ci', 'npm test', 'npm run compare:evtx', 'npm run fuzz:evtx -- --seconds 20']);
     for (const l of ci.slice(2)) expect(pkg.scripts[l.split(' ')[2]!]).toBeDefined();
+  });
+});
+
+describe('one command line', () => {
+  const mine = ['lookup', 'probe', 'web'];
+  it('help is wrapped by commander to 80 columns and ends with an example', async () => {
+    for (const argv of [['--help'], ...mine.map((c) => [c, '--help'])]) {
+      const m = memoryIO();
+      expect(await main(argv, m.io), argv.join(' ')).toBe(0);
+      const lines = m.out().trimEnd().split('\n');
+      expect(
+        lines.filter((l) => l.length > 80),
+        argv.join(' '),
+      ).toEqual([]);
+      // The last block is "Examples:" and each of its lines a command as typed.
+      const at = lines.lastIndexOf('Examples:');
+      expect(at, argv.join(' ')).toBeGreaterThan(0);
+      expect(lines[at - 1]).toBe('');
+      for (const l of lines.slice(at + 1))
+        expect(l).toMatch(/^ {2}(\S+=\S+ )?(dsreg-doctor|dsregcmd| {4}--)/);
+    }
+  });
+  it('wraps the help to a wider terminal, but never past 100 columns', async () => {
+    const m = memoryIO();
+    m.io.isTTY = true;
+    m.io.columns = 200;
+    await main(['probe', '--help'], m.io);
+    const widths = m
+      .out()
+      .split('\n')
+      .map((l) => l.length);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(100);
+    expect(Math.max(...widths)).toBeGreaterThan(80);
+  });
+  it("prints commander's own errors as one line, `dsreg-doctor <command>: ...`, with Did you mean", async () => {
+    const cases: [string[], string][] = [
+      [
+        ['lookup', '--fromat', 'json', '1'],
+        "dsreg-doctor lookup: unknown option '--fromat' (did you mean --format?)\n",
+      ],
+      [['lookup'], "dsreg-doctor lookup: missing required argument 'codes'\n"],
+      [['diagnse', 'x'], "dsreg-doctor: unknown command 'diagnse' (did you mean diagnose?)\n"],
+      [
+        ['probe', '-f', 'yaml'],
+        "dsreg-doctor probe: --format: argument 'yaml' is invalid. Allowed choices are text, json.\n",
+      ],
+      [
+        ['web', '--port', 'x'],
+        "dsreg-doctor web: --port: argument 'x' is invalid. give a port number from 0 to 65535\n",
+      ],
+      [
+        ['probe', '--timeout', '0'],
+        'dsreg-doctor probe: --timeout must be a number of seconds between 0 and 600, not "0"\n',
+      ],
+    ];
+    for (const [argv, line] of cases) {
+      const m = memoryIO();
+      expect(await main(argv, m.io), argv.join(' ')).toBe(2);
+      expect(m.err(), argv.join(' ')).toBe(line);
+      expect(m.out()).toBe('');
+    }
+  });
+  it('lookup takes -f json (and jsonl) and -o; colour only on a terminal or with --color', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsreg-cli-'));
+    try {
+      const a = memoryIO();
+      expect(await main(['lookup', '12002', '-f', 'json'], a.io)).toBe(0);
+      expect((JSON.parse(a.out()) as { value: { hex: string } }).value.hex).toBe('0x2ee2');
+      const b = memoryIO();
+      expect(await main(['lookup', '12002', '-f', 'jsonl'], b.io)).toBe(0);
+      expect(b.out()).toBe(a.out());
+      const file = join(dir, 'x.txt');
+      const c = memoryIO();
+      expect(await main(['lookup', '12002', '-o', file], c.io)).toBe(0);
+      expect(c.out()).toBe('');
+      expect(readFileSync(file, 'utf8')).toMatch(/^0x2ee2 {2}\(signed 12002/);
+      const d = memoryIO();
+      expect(await main(['lookup', '12002', '--color'], d.io)).toBe(0);
+      expect(d.out()).toContain('\u001b[1m0x2ee2');
+      const e = memoryIO();
+      e.io.isTTY = true;
+      expect(await main(['lookup', '12002', '--no-color'], e.io)).toBe(0);
+      expect(e.out()).not.toContain('\u001b[');
+      const f = memoryIO();
+      expect(await main(['lookup', '12002', '-o', join(dir, 'no', 'such', 'x')], f.io)).toBe(2);
+      expect(f.err()).toMatch(/^dsreg-doctor lookup: .*x: cannot write \(no such folder\)\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

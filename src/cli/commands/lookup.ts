@@ -6,6 +6,7 @@ import pc from 'picocolors';
 import { type LookupMatch, type LookupResult, loadGenericNames, lookup } from '../../kb/lookup.js';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
+import { addColorOptions, addHelpFooter, emit, fail, outOption, textWidth, useColor } from '../options.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -98,53 +99,68 @@ export function renderLookupText(r: LookupResult, width: number, c: Colors = pc.
   return `${out.join('\n')}\n`;
 }
 
+interface LookupOpts {
+  format: string;
+  out?: string;
+  color?: boolean;
+}
+
 export function registerLookup(program: Command, io: CliIO, state: CommandState): void {
-  program
+  const cmd = program
     .command('lookup')
     .description(
-      "explain Windows and Microsoft Entra error codes, in any form, with the fix for the guide's codes",
+      "Explain Windows and Microsoft Entra error codes, in any form, with the fix for the guide's codes.",
     )
     .argument(
       '<codes...>',
       'hex (0x801c03f2, 801C03F2), decimal (-2145647630, 2149319666, 12002), a name ' +
         '(STATUS_LOGON_FAILURE) or a word to search (TIMEOUT), code/sub-code, AADSTS50155, DirectoryError',
     )
-    .option('--format <format>', 'text or json (one JSON object per line, per code)', 'text')
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  dsreg-doctor lookup 0x801c03f2\n' +
-        '  dsreg-doctor lookup -2145647630 12002 0xcaa82ee2\n' +
-        '  dsreg-doctor lookup 0x801c0021/0x80072ee2\n' +
-        '  dsreg-doctor lookup TIMEOUT\n' +
-        '  dsreg-doctor lookup AADSTS50155 DirectoryError --format json\n' +
-        '\nExit status: 0 every code was read (a number is always decoded, named or not);\n' +
-        '1 a word matched no known name; 2 a query could not be read.\n',
+    .option(
+      '-f, --format <format>',
+      'output format: text, or json (one JSON object a line, one line a code; jsonl is the same)',
+      'text',
     )
-    .action(async (codes: string[], opts: { format: string }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        io.stderr(`dsreg-doctor lookup: unknown --format "${opts.format}" (use text or json)\n`);
-        state.code = 2;
-        return;
+    .addOption(outOption());
+  addColorOptions(cmd);
+  addHelpFooter(cmd, {
+    notes: [
+      'Exit status: 0 every code was read (a number is always decoded, named or not); 1 a word matched no known name; 2 a query could not be read.',
+    ],
+    examples: [
+      'dsreg-doctor lookup 0x801c03f2',
+      'dsreg-doctor lookup -2145647630 12002 0xcaa82ee2',
+      'dsreg-doctor lookup 0x801c0021/0x80072ee2',
+      'dsreg-doctor lookup TIMEOUT',
+      'dsreg-doctor lookup AADSTS50155 DirectoryError -f json',
+    ],
+  });
+  cmd.action(async (codes: string[], opts: LookupOpts) => {
+    const format = opts.format === 'jsonl' ? 'json' : opts.format;
+    if (format !== 'text' && format !== 'json') {
+      fail(io, 'lookup', `unknown --format "${opts.format}" (use text or json)`);
+      state.code = 2;
+      return;
+    }
+    await loadGenericNames();
+    const c = pc.createColors(format === 'text' && useColor(io, opts.color, opts.out));
+    const width = textWidth(io, opts.out);
+    let code = 0;
+    const texts: string[] = [];
+    const lines: string[] = [];
+    for (const q of codes) {
+      const r = lookup(q);
+      if (r.error) {
+        fail(io, 'lookup', r.error);
+        code = 2;
+      } else if (r.search && r.search.total === 0 && code === 0) {
+        code = 1;
       }
-      await loadGenericNames();
-      const useColor = io.isTTY && !io.env.NO_COLOR && opts.format === 'text';
-      const c = pc.createColors(useColor);
-      const width = Math.max(40, Math.min(io.columns || 80, 100));
-      let code = 0;
-      const texts: string[] = [];
-      for (const q of codes) {
-        const r = lookup(q);
-        if (r.error) {
-          io.stderr(`dsreg-doctor lookup: ${r.error}\n`);
-          code = 2;
-        } else if (r.search && r.search.total === 0 && code === 0) {
-          code = 1;
-        }
-        if (opts.format === 'json') io.stdout(`${JSON.stringify(r)}\n`);
-        else if (!r.error) texts.push(renderLookupText(r, width, c));
-      }
-      if (texts.length) io.stdout(texts.join('\n'));
-      state.code = code;
-    });
+      if (format === 'json') lines.push(`${JSON.stringify(r)}\n`);
+      else if (!r.error) texts.push(renderLookupText(r, width, c));
+    }
+    const output = format === 'json' ? lines.join('') : texts.join('\n');
+    if (output && !(await emit(io, 'lookup', opts.out, output))) code = 2;
+    state.code = code;
+  });
 }

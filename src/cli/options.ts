@@ -11,9 +11,7 @@ import type { CliIO } from './io.js';
 
 /** `-f, --format <format>` with the formats a command prints; the first is the default. */
 export function formatOption(formats: readonly string[], description = 'output format'): Option {
-  return new Option('-f, --format <format>', description)
-    .choices([...formats])
-    .default(formats[0]);
+  return new Option('-f, --format <format>', description).choices([...formats]).default(formats[0]);
 }
 
 /** `-o, --out <file>`. */

@@ -1,5 +1,7 @@
 // The verdict at a glance and the findings, most severe first (the core has ordered them), each with
 // its codes, cause, fix, evidence (a button per line that brings it into view) and documentation.
+
+import { docsLabel } from '../../src/report/links.js';
 import { JOIN_TYPE_TEXT, verdictLine } from '../../src/report/text.js';
 import type { CodeRef, Diagnosis, Evidence, Finding, Severity } from '../../src/types.js';
 import { Flow, flowApplies } from './flow.js';
@@ -79,18 +81,7 @@ export function Verdict({ diagnosis: d }: { diagnosis: Diagnosis }) {
   );
 }
 
-/** A readable name for a documentation link: the site, then the section the anchor points to. */
-export function docsLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    const site = u.hostname === 'learn.microsoft.com' ? 'Microsoft Learn' : u.hostname;
-    const part = u.hash ? u.hash.slice(1) : (u.pathname.split('/').filter(Boolean).pop() ?? '');
-    const words = decodeURIComponent(part).replace(/[-_]+/g, ' ').trim();
-    return words ? `${site}: ${words}` : site;
-  } catch {
-    return url;
-  }
-}
+export { docsLabel };
 
 /** Evidence grouped by input, in the order the inputs first appear. */
 function bySource(evidence: Evidence[]): [string, Evidence[]][] {

@@ -216,3 +216,46 @@ describe('one command line', () => {
     }
   });
 });
+
+describe('progress on a terminal (src/cli/progress.ts)', () => {
+  const fake = (isTTY: boolean) => {
+    const writes: string[] = [];
+    return { stream: { isTTY, columns: 80, write: (t: string) => writes.push(t) }, writes };
+  };
+  it('draws one line on standard error of a terminal, and erases it at the end', async () => {
+    const { startProgress } = await import('../src/cli/progress.js');
+    const t = fake(true);
+    const p = startProgress({
+      label: 'Reading big.evtx',
+      total: 4 * 1024 * 1024,
+      stream: t.stream,
+      env: {},
+      delayMs: 0,
+    });
+    expect(p.visible).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    p.update(2 * 1024 * 1024);
+    p.stop();
+    const all = t.writes.join('');
+    expect(all).toContain('Reading big.evtx');
+    expect(all).toContain('50% 2.0 MB of 4.0 MB');
+    // The line is cleared (erase-line) and the cursor shown again when the work ends.
+    expect(t.writes.at(-1)).toMatch(/\u001b\[\?25h|\u001b\[2K|\r/);
+    expect(all).not.toContain('\n');
+  });
+  it('says nothing into a pipe or a file, in CI, or for quick work', async () => {
+    const { startProgress } = await import('../src/cli/progress.js');
+    for (const [isTTY, env, delayMs] of [
+      [false, {}, 0],
+      [true, { CI: 'true' }, 0],
+      [true, {}, 10000],
+    ] as const) {
+      const t = fake(isTTY);
+      const p = startProgress({ label: 'Reading', total: 10, unit: 'files', stream: t.stream, env, delayMs });
+      p.increment();
+      await new Promise((r) => setTimeout(r, 20));
+      p.stop();
+      expect(t.writes).toEqual([]);
+    }
+  });
+});

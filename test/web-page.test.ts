@@ -102,9 +102,14 @@ const requests: string[] = [];
 const refused: string[] = [];
 const errors: string[] = [];
 
+/** Waits until the page has read its inputs (the reading runs in a worker) and shows the result. */
+async function settled(): Promise<void> {
+  await page.waitForSelector('#results:not([aria-busy]) :is(.verdict, .empty:not([aria-busy]))');
+}
+
 async function pasteText(text: string): Promise<void> {
   await page.fill('#input-text', text);
-  await page.waitForSelector('.verdict, .empty:not([aria-busy])');
+  await settled();
 }
 
 /** The text of the first element matching a selector, once there is one. */
@@ -256,6 +261,7 @@ describe('the browser page', () => {
     await page.dispatchEvent('[data-testid="drop-zone"]', 'dragenter', { dataTransfer: data });
     await page.dispatchEvent('[data-testid="drop-zone"]', 'drop', { dataTransfer: data });
     await page.waitForSelector('.verdict');
+    await settled();
     const expected = expectedView(await cliJson([path]));
     expect(await readView(page)).toEqual(expected);
     expect(await textOf('.tab-current')).toContain('status.txt');
@@ -273,6 +279,7 @@ describe('the browser page', () => {
     ];
     await page.setInputFiles('#file-input', paths);
     await page.waitForSelector('.timeline');
+    await settled();
     const d = await cliJson(paths);
     expect(await readView(page)).toEqual(expectedView(d));
     const attempts = await page.$$eval('.timeline .attempt', (els) =>
@@ -327,6 +334,7 @@ describe('the browser page', () => {
       },
     ]);
     await page.waitForSelector('.verdict');
+    await settled();
     expect(await countOf('.problem')).toBe(1);
     expect(await textOf('.problem')).toContain('notes.txt: neither dsregcmd output nor an event log');
     expect((await textOf('.verdict-line')).trim()).toBe('HEALTHY: nothing to fix');
@@ -345,6 +353,7 @@ describe('the browser page', () => {
       { name: 'authlogs.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) },
     ]);
     await page.waitForSelector('.timeline');
+    await settled();
     const m = memoryIO({ 'authlogs.zip': zip });
     await main(['diagnose', 'authlogs.zip', '--format', 'json', '--fail-on', 'never'], m.io);
     const d = JSON.parse(m.out()) as Diagnosis & { inputs: { name: string; used: boolean }[] };
@@ -362,6 +371,7 @@ describe('the browser page', () => {
     const bytes = readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt');
     await page.setInputFiles('#file-input', [{ name: 'status.txt', mimeType: 'text/plain', buffer: bytes }]);
     await page.waitForSelector('.verdict');
+    await settled();
     expect(await page.isChecked('#redact')).toBe(true);
     const cli = async (...flags: string[]) => {
       const m = memoryIO({ 'status.txt': new Uint8Array(bytes) });
@@ -438,6 +448,7 @@ describe('the browser page', () => {
     await page.selectOption('#sample-select', 'join-fail-device-not-synced.txt');
     await page.click('#load-sample');
     await page.waitForSelector('.verdict');
+    await settled();
     await page.locator('.finding .code-button').first().click();
     await page.waitForSelector('.lookup-result[data-query="0x801c03f2"]');
     expect(await page.inputValue('#lookup-input')).toBe('0x801c03f2');
@@ -461,6 +472,7 @@ describe('the browser page', () => {
     await page.focus('#load-sample');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.verdict');
+    await settled();
     await page.focus('#lookup-input');
     await page.keyboard.press('Shift+Tab');
     let guard = 0;

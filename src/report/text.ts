@@ -156,6 +156,11 @@ export function renderText(input: Diagnosis, options: TextOptions = {}): string 
   return `${lines.join('\n')}\n`;
 }
 
+/** One finding as plain text, as `diagnose` prints it (the page's copy button). */
+export function renderFindingText(f: Finding, width = 80): string {
+  return `${renderFinding(cleanDeep(f), Math.max(60, width), plain).join('\n')}\n`;
+}
+
 /** A step, "- " first, its sub-steps nested under it. */
 function stepLines(step: string, width: number, indent: string, first = indent): string[] {
   const { text, subs } = stepParts(step);

@@ -280,6 +280,7 @@ export function App() {
           id="results"
           tabIndex={-1}
           aria-busy={reading.running || inputs.editing ? 'true' : undefined}
+          data-busy={inputs.editing ? 'edit' : reading.running ? 'reading' : undefined}
         >
           {reading.running && (
             <section class="reading" aria-labelledby="reading-title">

@@ -1,6 +1,7 @@
 // Sentences from the core carry URLs and `commands`: show them as links and code. Only the official
 // documentation URLs are links (the rule of the HTML report, src/report/links.ts); a URL that came
 // from the input is shown as text.
+import { useEffect, useState } from 'preact/hooks';
 import { isDocsUrl } from '../../src/report/links.js';
 import { stepParts } from '../../src/report/steps.js';
 
@@ -55,5 +56,29 @@ export function FixSteps({ steps }: { steps: readonly string[] }) {
         })}
       </ul>
     </>
+  );
+}
+
+/** A small button that copies a text (a code, a finding) and says so for a moment. */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [state, setState] = useState<'' | 'copied' | 'failed'>('');
+  useEffect(() => {
+    if (!state) return;
+    const t = setTimeout(() => setState(''), 1500);
+    return () => clearTimeout(t);
+  }, [state]);
+  const copy = async () => {
+    try {
+      const { copyText } = await import('./report.js');
+      await copyText(text);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  };
+  return (
+    <button type="button" class="copy-button" aria-label={label} title={label} onClick={() => void copy()}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Not copied' : 'Copy'}
+    </button>
   );
 }

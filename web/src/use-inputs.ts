@@ -140,8 +140,8 @@ export function useInputs() {
   };
 
   return {
-    /** An edit of the text waits to be diagnosed. */
-    editing: settled !== pasted,
+    /** An edit of the text waits for a pause in the typing (never the first paste). */
+    editing: settled !== pasted && settled.trim() !== '' && pasted.trim() !== '',
     pasted,
     setPasted,
     files,

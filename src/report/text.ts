@@ -145,7 +145,7 @@ export function renderText(input: Diagnosis, options: TextOptions = {}): string 
 
   if (d.timeline?.length) {
     lines.push('');
-    append(lines, timelineLines(d, width, c, options.allAttempts));
+    append(lines, attemptLines(d, width, c, options.allAttempts));
   }
 
   const next = ledger.fresh(d.nextSteps);
@@ -229,7 +229,11 @@ function renderFinding(f: Finding, width: number, c: Palette, ledger = new StepL
 
 /** The join and PRT attempts that event logs tell, oldest first, with the counts of each kind. */
 export function timelineLines(input: Diagnosis, width = 80, c: Palette = plain, all = false): string[] {
-  const d = cleanDeep(input);
+  return attemptLines(cleanDeep(input), width, c, all);
+}
+
+/** timelineLines of a diagnosis already cleaned. */
+function attemptLines(d: Diagnosis, width: number, c: Palette, all = false): string[] {
   const lines: string[] = [c.bold('Timeline (event logs)')];
   if (!d.timeline?.length) {
     lines.push('  No join or PRT attempt in these events (User Device Registration 304-307,');

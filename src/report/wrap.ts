@@ -13,10 +13,17 @@ const OPTIONS = { hard: false, trim: true, wordWrap: true } as const;
 export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
   const out: string[] = [];
   for (const para of text.split('\n')) {
-    const words = para.split(/\s+/).filter(Boolean).join(' ');
+    // One space between words; a single-spaced paragraph (the usual one) is not copied.
+    const words = RUNS.test(para) ? para.replace(/\s+/g, ' ').trim() : para.trim();
     const first = out.length === 0 ? firstIndent : indent;
     if (words === '') {
       out.push(first);
+      continue;
+    }
+    if (PRINTABLE_ASCII.test(words)) {
+      // Printable ASCII is as wide as it is long: the same greedy wrap, without measuring each
+      // character (wrap-ansi costs some 40 µs a call, too much for a timeline of 100,000 rows).
+      greedy(words, width - first.length, width - indent.length, first, indent, out);
       continue;
     }
     const head = firstLine(words, width - first.length);
@@ -25,6 +32,43 @@ export function wrap(text: string, width: number, indent: string, firstIndent = 
     if (rest !== '') wrapRest(rest, Math.max(1, width - indent.length), indent, out);
   }
   return out;
+}
+
+const RUNS = /\s\s|[^\S ]/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Greedy wrap of single-spaced words whose width is their length; a long word keeps a line of its
+ * own. Lines are cut out of the paragraph by position: one new string a line, so memory and time
+ * stay linear on a paragraph of megabytes.
+ */
+function greedy(
+  words: string,
+  roomFirst: number,
+  roomRest: number,
+  first: string,
+  indent: string,
+  out: string[],
+) {
+  let prefix = first;
+  let room = roomFirst;
+  let lineStart = 0;
+  let lineEnd = -1;
+  let pos = 0;
+  while (pos < words.length) {
+    let end = words.indexOf(' ', pos);
+    if (end < 0) end = words.length;
+    if (lineEnd < 0) lineStart = pos;
+    else if (lineEnd - lineStart + 1 + (end - pos) > room) {
+      out.push(prefix + words.slice(lineStart, lineEnd));
+      prefix = indent;
+      room = roomRest;
+      lineStart = pos;
+    }
+    lineEnd = end;
+    pos = end + 1;
+  }
+  out.push(prefix + (lineEnd < 0 ? '' : words.slice(lineStart, lineEnd)));
 }
 
 /** Characters handed to wrap-ansi at a time: a long paragraph costs linear time, in bounded pieces. */

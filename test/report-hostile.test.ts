@@ -203,7 +203,8 @@ describe('long reports stay readable', () => {
   const long: Diagnosis = { ...real, timeline };
 
   it('the timeline shows the last 20 attempts and how many more there are; all with allAttempts', () => {
-    const text = renderText(long);
+    const hint = '--all shows every attempt';
+    const text = renderText(long, { allAttemptsHint: hint });
     const rows = text.split('\n').filter((l) => /^ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}join/.test(l));
     expect(rows).toHaveLength(20);
     expect(rows[0]).toContain('2026-10-02 06:00:00');
@@ -213,7 +214,8 @@ describe('long reports stay readable', () => {
     expect(all.split('\n').filter((l) => /^ {2}\d{4}-.* {2}join/.test(l))).toHaveLength(50);
     expect(all).not.toContain('not shown');
     const md = renderMarkdown(long);
-    expect(md).toContain('30 earlier attempts are not shown');
+    // Without a hint (a caller that offers no way to see them all), none is named.
+    expect(md).toContain('*30 earlier attempts are not shown.*');
     expect(md.split('\n').filter((l) => /^\d{4}-\d\d-\d\d .*UTC {2}join/.test(l))).toHaveLength(20);
     const html = renderHtml(long);
     expect(html.match(/<tr class="failure">/g)).toHaveLength(20);

@@ -192,7 +192,7 @@ export function renderHtml(input: Diagnosis, htmlOptions: HtmlOptions = {}): str
     body.push('</ul></section>');
   }
 
-  if (d.timeline?.length) body.push(renderTimeline(d, options.allAttempts));
+  if (d.timeline?.length) body.push(renderTimeline(d, options.allAttempts, options.allAttemptsHint));
 
   const files = options.files ?? d.sources?.map((name) => ({ name, kind: '', used: true, reason: '' })) ?? [];
   if (files.length) {
@@ -396,7 +396,7 @@ function renderEvidence(
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Join and PRT attempts from the event logs, oldest first, with the attempt counts. */
-function renderTimeline(d: Diagnosis, all = false): string {
+function renderTimeline(d: Diagnosis, all = false, hint?: string): string {
   const out: string[] = [];
   out.push('<section class="timeline-section"><h2>Timeline from the event logs</h2>');
   const counts = Object.entries(d.attempts ?? {})
@@ -408,7 +408,7 @@ function renderTimeline(d: Diagnosis, all = false): string {
     });
   if (counts.length) out.push(`<ul class="attempts">${counts.join('')}</ul>`);
   const { shown, hidden } = shownAttempts(d.timeline ?? [], all);
-  if (hidden > 0) out.push(`<p class="more">${esc(hiddenAttemptsLine(hidden))}</p>`);
+  if (hidden > 0) out.push(`<p class="more">${esc(hiddenAttemptsLine(hidden, hint))}</p>`);
   out.push(
     '<table class="timeline"><thead><tr><th>Time (UTC)</th><th>Attempt</th><th>Result</th><th>What happened</th><th>Records</th></tr></thead><tbody>',
   );

@@ -31,6 +31,8 @@ export interface ReportOptions {
   generator?: string;
   /** Every attempt of the timeline, not only the last 20. */
   allAttempts?: boolean;
+  /** How to see every attempt, said where some are left out: "--all shows every attempt". */
+  allAttemptsHint?: string;
 }
 
 /** The join flow as the reports draw it; post-join is labelled PRT. */
@@ -178,7 +180,7 @@ export function renderMarkdown(input: Diagnosis, reportOptions: ReportOptions = 
     }
     out.push('');
     const { shown, hidden } = shownAttempts(d.timeline, options.allAttempts);
-    if (hidden > 0) out.push(`*${mdInline(hiddenAttemptsLine(hidden))}*`, '');
+    if (hidden > 0) out.push(`*${mdInline(hiddenAttemptsLine(hidden, options.allAttemptsHint))}*`, '');
     const rows = shown.map((t) => {
       const what = attemptText(t);
       return `${utc(t.time)}  ${t.kind === 'join' ? 'join' : 'PRT '}  ${t.outcome === 'success' ? 'ok    ' : 'FAILED'}  ${what}`;

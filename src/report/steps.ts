@@ -75,9 +75,12 @@ export function shownAttempts<T>(
   return { shown: timeline.slice(-TIMELINE_LIMIT), hidden: timeline.length - TIMELINE_LIMIT };
 }
 
-/** "37 earlier attempts are not shown (--all shows every attempt)." */
-export function hiddenAttemptsLine(hidden: number): string {
-  return `${hidden} earlier attempt${hidden === 1 ? ' is' : 's are'} not shown (--all shows every attempt).`;
+/**
+ * "37 earlier attempts are not shown (--all shows every attempt)." The hint names the caller's way
+ * to see them all (a command's option), and is left out when the caller has none.
+ */
+export function hiddenAttemptsLine(hidden: number, hint?: string): string {
+  return `${hidden} earlier attempt${hidden === 1 ? ' is' : 's are'} not shown${hint ? ` (${hint})` : ''}.`;
 }
 
 /** Pushes every item onto a list, without spreading it into arguments (a long list would overflow the stack). */

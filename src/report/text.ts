@@ -37,6 +37,8 @@ export interface TextOptions {
   compactNotes?: boolean;
   /** Every attempt of the timeline, not only the last 20. */
   allAttempts?: boolean;
+  /** How to see every attempt, said where some are left out: "--all shows every attempt". */
+  allAttemptsHint?: string;
 }
 
 export const JOIN_TYPE_TEXT: Record<JoinType, string> = {
@@ -145,7 +147,7 @@ export function renderText(input: Diagnosis, options: TextOptions = {}): string 
 
   if (d.timeline?.length) {
     lines.push('');
-    append(lines, attemptLines(d, width, c, options.allAttempts));
+    append(lines, attemptLines(d, width, c, options.allAttempts, options.allAttemptsHint));
   }
 
   const next = ledger.fresh(d.nextSteps);
@@ -228,12 +230,18 @@ function renderFinding(f: Finding, width: number, c: Palette, ledger = new StepL
 }
 
 /** The join and PRT attempts that event logs tell, oldest first, with the counts of each kind. */
-export function timelineLines(input: Diagnosis, width = 80, c: Palette = plain, all = false): string[] {
-  return attemptLines(cleanDeep(input), width, c, all);
+export function timelineLines(
+  input: Diagnosis,
+  width = 80,
+  c: Palette = plain,
+  all = false,
+  hint?: string,
+): string[] {
+  return attemptLines(cleanDeep(input), width, c, all, hint);
 }
 
 /** timelineLines of a diagnosis already cleaned. */
-function attemptLines(d: Diagnosis, width: number, c: Palette, all = false): string[] {
+function attemptLines(d: Diagnosis, width: number, c: Palette, all = false, hint?: string): string[] {
   const lines: string[] = [c.bold('Timeline (event logs)')];
   if (!d.timeline?.length) {
     lines.push('  No join or PRT attempt in these events (User Device Registration 304-307,');
@@ -244,7 +252,7 @@ function attemptLines(d: Diagnosis, width: number, c: Palette, all = false): str
   if (hidden > 0)
     append(
       lines,
-      wrap(hiddenAttemptsLine(hidden), width, '    ', '  ').map((l) => c.dim(l)),
+      wrap(hiddenAttemptsLine(hidden, hint), width, '    ', '  ').map((l) => c.dim(l)),
     );
   for (const t of shown) {
     const when = t.time.replace('T', ' ').replace(/(\.\d{3})?\d*Z$/, '');

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { isDocsUrl } from '../../src/report/links.js';
 import { stepParts } from '../../src/report/steps.js';
+import { copyText } from './report.js';
 
 const PIECES = /(https?:\/\/[^\s)]+[^\s).,;:]|`[^`]+`)/g;
 
@@ -69,7 +70,6 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   }, [state]);
   const copy = async () => {
     try {
-      const { copyText } = await import('./report.js');
       await copyText(text);
       setState('copied');
     } catch {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { memoryIO } from './helpers.js';
@@ -81,5 +84,178 @@ describe('the package entry points', () => {
       { encoding: 'utf8' },
     );
     expect(out.trim()).toBe('2261 hybrid');
+  });
+});
+
+describe('npm test brings what it needs (scripts/pretest.mjs)', () => {
+  it('names each missing package and the one command that installs them', async () => {
+    const { requirements, missingPackages, stopLine } = (await import(
+      // @ts-expect-error: a plain .mjs script without types
+      '../scripts/pretest.mjs'
+    )) as {
+      requirements(exists: (p: string) => boolean, which: (n: string) => boolean): unknown[];
+      missingPackages(reqs: unknown[]): string[];
+      stopLine(packages: string[], root: boolean): string;
+    };
+    // A machine with everything but slapd and the PostgreSQL server.
+    const exists = (p: string) => !p.includes('slap') && !p.startsWith('/usr/lib/postgresql');
+    const which = (n: string) => !n.startsWith('slap');
+    const missing = missingPackages(requirements(exists, which));
+    expect(missing).toEqual(['slapd', 'postgresql']);
+    expect(stopLine(missing, false)).toBe(
+      'npm test: slapd, postgresql are missing; install with: sudo apt-get install -y slapd postgresql',
+    );
+    expect(stopLine(['chromium'], true)).toBe(
+      'npm test: chromium is missing; install with: apt-get install -y chromium',
+    );
+    expect(
+      missingPackages(
+        requirements(
+          () => true,
+          () => true,
+        ),
+      ),
+    ).toEqual([]);
+  });
+  it('runs before the tests, and CI calls only the README commands and the npm scripts', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.pretest).toBe('node scripts/pretest.mjs');
+    const ci = readFileSync('.ci/run', 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#') && !/^(set|cd) /.test(l));
+    expect(ci).toEqual(['npm ci', 'npm test', 'npm run compare:evtx', 'npm run fuzz:evtx -- --seconds 20']);
+    for (const l of ci.slice(2)) expect(pkg.scripts[l.split(' ')[2]!]).toBeDefined();
+  });
+});
+
+describe('one command line', () => {
+  const mine = ['lookup', 'probe', 'web'];
+  it('help is wrapped by commander to 80 columns and ends with an example', async () => {
+    for (const argv of [['--help'], ...mine.map((c) => [c, '--help'])]) {
+      const m = memoryIO();
+      expect(await main(argv, m.io), argv.join(' ')).toBe(0);
+      const lines = m.out().trimEnd().split('\n');
+      expect(
+        lines.filter((l) => l.length > 80),
+        argv.join(' '),
+      ).toEqual([]);
+      // The last block is "Examples:" and each of its lines a command as typed.
+      const at = lines.lastIndexOf('Examples:');
+      expect(at, argv.join(' ')).toBeGreaterThan(0);
+      expect(lines[at - 1]).toBe('');
+      for (const l of lines.slice(at + 1))
+        expect(l).toMatch(/^ {2}(\S+=\S+ )?(dsreg-doctor|dsregcmd| {4}--)/);
+    }
+  });
+  it('wraps the help to a wider terminal, but never past 100 columns', async () => {
+    const m = memoryIO();
+    m.io.isTTY = true;
+    m.io.columns = 200;
+    await main(['probe', '--help'], m.io);
+    const widths = m
+      .out()
+      .split('\n')
+      .map((l) => l.length);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(100);
+    expect(Math.max(...widths)).toBeGreaterThan(80);
+  });
+  it("prints commander's own errors as one line, `dsreg-doctor <command>: ...`, with Did you mean", async () => {
+    const cases: [string[], string][] = [
+      [
+        ['lookup', '--fromat', 'json', '1'],
+        "dsreg-doctor lookup: unknown option '--fromat' (did you mean --format?)\n",
+      ],
+      [['lookup'], "dsreg-doctor lookup: missing required argument 'codes'\n"],
+      [['diagnse', 'x'], "dsreg-doctor: unknown command 'diagnse' (did you mean diagnose?)\n"],
+      [
+        ['probe', '-f', 'yaml'],
+        "dsreg-doctor probe: --format: argument 'yaml' is invalid. Allowed choices are text, json.\n",
+      ],
+      [
+        ['web', '--port', 'x'],
+        "dsreg-doctor web: --port: argument 'x' is invalid. give a port number from 0 to 65535\n",
+      ],
+      [
+        ['probe', '--timeout', '0'],
+        'dsreg-doctor probe: --timeout must be a number of seconds between 0 and 600, not "0"\n',
+      ],
+    ];
+    for (const [argv, line] of cases) {
+      const m = memoryIO();
+      expect(await main(argv, m.io), argv.join(' ')).toBe(2);
+      expect(m.err(), argv.join(' ')).toBe(line);
+      expect(m.out()).toBe('');
+    }
+  });
+  it('lookup takes -f json (and jsonl) and -o; colour only on a terminal or with --color', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsreg-cli-'));
+    try {
+      const a = memoryIO();
+      expect(await main(['lookup', '12002', '-f', 'json'], a.io)).toBe(0);
+      expect((JSON.parse(a.out()) as { value: { hex: string } }).value.hex).toBe('0x2ee2');
+      const b = memoryIO();
+      expect(await main(['lookup', '12002', '-f', 'jsonl'], b.io)).toBe(0);
+      expect(b.out()).toBe(a.out());
+      const file = join(dir, 'x.txt');
+      const c = memoryIO();
+      expect(await main(['lookup', '12002', '-o', file], c.io)).toBe(0);
+      expect(c.out()).toBe('');
+      expect(readFileSync(file, 'utf8')).toMatch(/^0x2ee2 {2}\(signed 12002/);
+      const d = memoryIO();
+      expect(await main(['lookup', '12002', '--color'], d.io)).toBe(0);
+      expect(d.out()).toContain('\u001b[1m0x2ee2');
+      const e = memoryIO();
+      e.io.isTTY = true;
+      expect(await main(['lookup', '12002', '--no-color'], e.io)).toBe(0);
+      expect(e.out()).not.toContain('\u001b[');
+      const f = memoryIO();
+      expect(await main(['lookup', '12002', '-o', join(dir, 'no', 'such', 'x')], f.io)).toBe(2);
+      expect(f.err()).toMatch(/^dsreg-doctor lookup: .*x: cannot write \(no such folder\)\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('progress on a terminal (src/cli/progress.ts)', () => {
+  const fake = (isTTY: boolean) => {
+    const writes: string[] = [];
+    return { stream: { isTTY, columns: 80, write: (t: string) => writes.push(t) }, writes };
+  };
+  it('draws one line on standard error of a terminal, and erases it at the end', async () => {
+    const { startProgress } = await import('../src/cli/progress.js');
+    const t = fake(true);
+    const p = startProgress({
+      label: 'Reading big.evtx',
+      total: 4 * 1024 * 1024,
+      stream: t.stream,
+      env: {},
+      delayMs: 0,
+    });
+    expect(p.visible).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    p.update(2 * 1024 * 1024);
+    p.stop();
+    const all = t.writes.join('');
+    expect(all).toContain('Reading big.evtx');
+    expect(all).toContain('50% 2.0 MB of 4.0 MB');
+    // The line is cleared (erase-line) and the cursor shown again when the work ends.
+    expect(t.writes.at(-1)).toMatch(/\u001b\[\?25h|\u001b\[2K|\r/);
+    expect(all).not.toContain('\n');
+  });
+  it('says nothing into a pipe or a file, in CI, or for quick work', async () => {
+    const { startProgress } = await import('../src/cli/progress.js');
+    for (const [isTTY, env, delayMs] of [
+      [false, {}, 0],
+      [true, { CI: 'true' }, 0],
+      [true, {}, 10000],
+    ] as const) {
+      const t = fake(isTTY);
+      const p = startProgress({ label: 'Reading', total: 10, unit: 'files', stream: t.stream, env, delayMs });
+      p.increment();
+      await new Promise((r) => setTimeout(r, 20));
+      p.stop();
+      expect(t.writes).toEqual([]);
+    }
   });
 });

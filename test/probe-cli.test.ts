@@ -1,5 +1,8 @@
 // `dsreg-doctor probe` in-process: services on 127.0.0.1 (through the test-only endpoint override),
 // JSON valid against the diagnosis contract, exit codes, and one-line usage errors.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LDAP_PASSWORD_ENV, TEST_ENDPOINTS_ENV } from '../src/cli/commands/probe.js';
 import { main } from '../src/cli/main.js';
@@ -112,6 +115,27 @@ describe('probe command', () => {
     expect(out).toMatch(/probe:drs-discovery\n {6}GET https:\/\/127\.0\.0\.1:\d+\/litware\.com\/discover/);
     expect(out).toMatch(/ {2}Fix {7}- /);
     for (const line of out.split('\n')) if (line.length > 80) expect(line).toMatch(/https?:\/\/\S+$/);
+  });
+
+  it('takes -f json as --format json, and -o writes the result to a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsreg-probe-out-'));
+    try {
+      const a = cli();
+      expect(await main(['probe', '--domain', 'litware.com', '-f', 'json'], a.io)).toBe(1);
+      const d = JSON.parse(a.out());
+      expect(validDiagnosis(d)).toBe('');
+      expect(d.phase).toBe('discover');
+      const file = join(dir, 'probe.txt');
+      const b = cli();
+      expect(await main(['probe', '--domain', 'litware.com', '-o', file, '--color'], b.io)).toBe(1);
+      expect(b.out()).toBe('');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('Verdict    FAILED in the discover phase');
+      // Into a file: no colour, whatever --color says.
+      expect(text).not.toContain('\u001b[');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads offline SCP files and checks them against the tenant', async () => {

@@ -125,7 +125,7 @@ describe('dsreg-doctor web', () => {
     const m = memoryIO();
     expect(await main(['web', '--port', String(busyPort)], m.io)).toBe(2);
     expect(m.err()).toBe(
-      `dsreg-doctor: port ${busyPort} is busy on 127.0.0.1: pick another with --port (0 picks a free one)\n`,
+      `dsreg-doctor web: port ${busyPort} is busy on 127.0.0.1: pick another with --port (0 picks a free one)\n`,
     );
     expect(m.out()).toBe('');
   });

@@ -102,9 +102,14 @@ const requests: string[] = [];
 const refused: string[] = [];
 const errors: string[] = [];
 
+/** Waits until the page has read its inputs (the reading runs in a worker) and shows the result. */
+async function settled(): Promise<void> {
+  await page.waitForSelector('#results:not([aria-busy]) :is(.verdict, .empty:not([aria-busy]))');
+}
+
 async function pasteText(text: string): Promise<void> {
   await page.fill('#input-text', text);
-  await page.waitForSelector('.verdict, .empty:not([aria-busy])');
+  await settled();
 }
 
 /** The text of the first element matching a selector, once there is one. */
@@ -258,6 +263,7 @@ describe('the browser page', () => {
     await page.dispatchEvent('[data-testid="drop-zone"]', 'dragenter', { dataTransfer: data });
     await page.dispatchEvent('[data-testid="drop-zone"]', 'drop', { dataTransfer: data });
     await page.waitForSelector('.verdict');
+    await settled();
     const expected = expectedView(await cliJson([path]));
     expect(await readView(page)).toEqual(expected);
     expect(await textOf('.tab-current')).toContain('status.txt');
@@ -276,6 +282,7 @@ describe('the browser page', () => {
     ];
     await page.setInputFiles('#file-input', paths);
     await page.waitForSelector('.timeline');
+    await settled();
     const d = await cliJson(paths);
     expect(await readView(page)).toEqual(expectedView(d));
     const attempts = await page.$$eval('.timeline .attempt', (els) =>
@@ -330,6 +337,7 @@ describe('the browser page', () => {
       },
     ]);
     await page.waitForSelector('.verdict');
+    await settled();
     expect(await countOf('.problem')).toBe(1);
     expect(await textOf('.problem')).toContain('notes.txt: neither dsregcmd output nor an event log');
     expect((await textOf('.verdict-line')).trim()).toBe('HEALTHY: nothing to fix');
@@ -349,6 +357,7 @@ describe('the browser page', () => {
       { name: 'authlogs.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) },
     ]);
     await page.waitForSelector('.timeline');
+    await settled();
     const m = memoryIO({ 'authlogs.zip': zip });
     await main(['diagnose', 'authlogs.zip', '--format', 'json', '--fail-on', 'never'], m.io);
     const d = JSON.parse(m.out()) as Diagnosis & { inputs: { name: string; used: boolean }[] };
@@ -366,6 +375,7 @@ describe('the browser page', () => {
     const bytes = readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt');
     await page.setInputFiles('#file-input', [{ name: 'status.txt', mimeType: 'text/plain', buffer: bytes }]);
     await page.waitForSelector('.verdict');
+    await settled();
     expect(await page.isChecked('#redact')).toBe(true);
     const cli = async (...flags: string[]) => {
       const m = memoryIO({ 'status.txt': new Uint8Array(bytes) });
@@ -442,6 +452,7 @@ describe('the browser page', () => {
     await page.selectOption('#sample-select', 'join-fail-device-not-synced.txt');
     await page.click('#load-sample');
     await page.waitForSelector('.verdict');
+    await settled();
     await page.locator('.finding .code-button').first().click();
     await page.waitForSelector('.lookup-result[data-query="0x801c03f2"]');
     expect(await page.inputValue('#lookup-input')).toBe('0x801c03f2');
@@ -465,6 +476,7 @@ describe('the browser page', () => {
     await page.focus('#load-sample');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.verdict');
+    await settled();
     await page.focus('#lookup-input');
     await page.keyboard.press('Shift+Tab');
     let guard = 0;
@@ -542,6 +554,151 @@ describe('the browser page', () => {
       expect(requests.slice(before)).toEqual([]);
     } finally {
       await context.setOffline(false);
+    }
+  });
+
+  it('reads a large export in a worker: the page answers meanwhile, with progress and Cancel', async () => {
+    await openPage();
+    const unit = readFileSync('examples/events/join-fail.wevtutil.xml', 'utf8');
+    // About 40 MB of XML export, made in the page and dropped as a file.
+    const data = await page.evaluateHandle(
+      ([text, n]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text.repeat(n)], 'big.xml', { type: 'text/xml' }));
+        return dt;
+      },
+      [unit, Math.ceil((40 * 1024 * 1024) / unit.length)] as const,
+    );
+    await page.dispatchEvent('[data-testid="drop-zone"]', 'drop', { dataTransfer: data });
+    await page.locator('#cancel-reading').waitFor({ state: 'visible' });
+    // The page's own thread answers while the worker reads.
+    expect(await page.evaluate(() => document.querySelector('#results')?.getAttribute('aria-busy'))).toBe(
+      'true',
+    );
+    expect(await textOf('.reading-line')).toMatch(/^Reading 4\d\.\d MB…$/);
+    expect(await countOf('progress.reading-bar')).toBe(1);
+    await page.click('#cancel-reading');
+    await settled();
+    expect(await countOf('.reading')).toBe(0);
+    expect(await page.locator('.tab', { hasText: 'big.xml' }).count()).toBe(0);
+    expect(await textOf('#status')).toBe('Reading cancelled: big.xml left out.');
+  }, 60_000);
+
+  it('diagnoses the first paste at once and waits for a pause in later edits', async () => {
+    await openPage();
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const results = document.querySelector('#results')!;
+      new MutationObserver(() => seen.push(results.getAttribute('data-busy') ?? '')).observe(results, {
+        attributes: true,
+        attributeFilter: ['data-busy'],
+      });
+    });
+    const seen = () => page.evaluate(() => (window as unknown as { seen: string[] }).seen.splice(0));
+    const text = readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt', 'utf8');
+    await pasteText(text);
+    const first = await seen();
+    expect(first).not.toContain('edit');
+    await pasteText(text.replace('DirectoryError', 'DirectoryErrors'));
+    expect(await seen()).toContain('edit');
+  });
+
+  it('refuses a binary file, selects what was dropped, and keeps the close button of a long name', async () => {
+    await openPage();
+    // Bytes as a random file has them (a fixed seed, so the test reads the same file each time).
+    let x = 12345;
+    const random = Buffer.alloc(64 * 1024, 0).map(() => {
+      x = (x * 1103515245 + 12345) >>> 0;
+      return x >>> 24;
+    });
+    const long = `${'dsregcmd-status-of-a-laptop-with-a-long-name-'.repeat(4)}.txt`;
+    await page.setInputFiles('#file-input', [
+      { name: long, mimeType: 'text/plain', buffer: readFileSync('examples/dsregcmd/hybrid-healthy.txt') },
+    ]);
+    await settled();
+    const tab = page.locator('.tab-current');
+    expect(await tab.locator('button').first().textContent()).toBe(long);
+    const [box, close] = await Promise.all([tab.boundingBox(), tab.locator('.tab-remove').boundingBox()]);
+    expect(close!.width).toBeGreaterThan(10);
+    expect(close!.x + close!.width).toBeLessThanOrEqual(box!.x + box!.width + 1);
+    await page.setInputFiles('#file-input', [
+      { name: 'random.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(random) },
+    ]);
+    await settled();
+    expect(await textOf('.tab-current')).toContain('random.bin');
+    expect(await textOf('.problem')).toBe(
+      'random.bin: a binary file, neither `dsregcmd /status` text nor an event log (.evtx, XML, CSV or JSON)',
+    );
+    expect(await countOf('#input-text')).toBe(0);
+    expect((await textOf('.verdict-line')).trim()).toBe('HEALTHY: nothing to fix');
+  });
+
+  it('copies a code and a finding with their buttons', async () => {
+    await openPage();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(server.url).origin,
+    });
+    await pasteText(readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt', 'utf8'));
+    await page.click('.code[data-code="0x801c03f2"] .copy-button');
+    await page.waitForSelector('.code[data-code="0x801c03f2"] .copy-button:text("Copied")');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('0x801c03f2');
+    await page.click('article.finding .finding-meta .copy-button');
+    await page.waitForSelector('article.finding .finding-meta .copy-button:text("Copied")');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(
+      /^ERROR \[join\] The computer is not yet synchronized to Microsoft Entra ID\n {2}rule drs-device-not-found\n/,
+    );
+    expect(copied).toContain('  Fix       - Wait for the next Microsoft Entra Connect sync cycle');
+  });
+
+  it('draws many attempts on a time axis, with times to the second as the CLI prints them', async () => {
+    await openPage();
+    const unit = readFileSync('examples/events/join-fail.wevtutil.xml', 'utf8');
+    // Ten days of the same two failed attempts: twenty attempts.
+    const days = Array.from({ length: 10 }, (_, i) =>
+      unit
+        .replaceAll('2026-10-03T', `2026-10-${String(10 + i)}T`)
+        .replace(/<EventRecordID>(\d+)</g, (_m, n: string) => `<EventRecordID>${Number(n) + 1000 * i}<`),
+    ).join('');
+    await page.setInputFiles('#file-input', [
+      { name: 'udr.xml', mimeType: 'text/xml', buffer: Buffer.from(days) },
+    ]);
+    await page.waitForSelector('.timeline');
+    await settled();
+    const attempts = await countOf('.timeline-list .attempt');
+    expect(attempts).toBe(20);
+    expect(await countOf('.time-axis .axis-dot')).toBe(attempts);
+    const times = await page.$$eval('.timeline-list time', (els) => els.map((e) => e.textContent));
+    for (const t of times) expect(t).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // The dots run from left to right in time order.
+    const lefts = await page.$$eval('.axis-row[data-kind="join"] .axis-dot', (els) =>
+      els.map((e) => e.getBoundingClientRect().left),
+    );
+    expect([...lefts].sort((a, b) => a - b)).toEqual(lefts);
+    expect(lefts.at(-1)! - lefts[0]!).toBeGreaterThan(200);
+    await page.locator('.time-axis').screenshot({ path: join(SHOTS, 'time-axis.png') });
+  });
+
+  it('keeps phase names whole on a phone', async () => {
+    await openPage();
+    await page.setViewportSize({ width: 360, height: 740 });
+    try {
+      await pasteText(readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt', 'utf8'));
+      const labels = await page.$$eval('.flow .step-label', (els) =>
+        els.map((e) => ({
+          text: e.textContent,
+          lines: Math.round(
+            e.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(e).lineHeight),
+          ),
+          fits: e.scrollWidth <= e.clientWidth + 1,
+        })),
+      );
+      expect(labels.map((l) => l.text)).toEqual(['Precheck', 'Discover', 'Auth', 'Join', 'PRT']);
+      for (const l of labels) expect(l, l.text ?? '').toMatchObject({ lines: 1, fits: true });
+      await page.locator('.flow').screenshot({ path: join(SHOTS, 'flow-phone.png') });
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
     }
   });
 

@@ -12,6 +12,8 @@ export default defineConfig({
   base: './',
   publicDir: 'public',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  // The reading runs in a module worker (analysis.worker.ts), which loads the Windows names on demand.
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -6,6 +6,7 @@
 // commands from the table below without loading any of them.
 import { Command, CommanderError } from 'commander';
 import { type CliIO, nodeIO } from './io.js';
+import { addHelpFooter, errorLine } from './options.js';
 
 export const VERSION = '0.1.0';
 
@@ -85,29 +86,34 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
         'network and directory as the guide asks.',
     )
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => io.stdout(s),
-      writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(s),
-    })
     .exitOverride();
-
   const wanted = commandName(argv);
+  // Set before the commands are added, so that each inherits it: help wrapped to the terminal (at
+  // most 100 columns, 80 into a pipe), and every error of commander's as one line in our style.
+  const helpWidth = () => (io.isTTY ? Math.max(60, Math.min(io.columns || 80, 100)) : 80);
+  program.configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    outputError: (s, write) =>
+      write(errorLine(COMMANDS.some((c) => c.name === wanted) ? wanted : undefined, s)),
+    getOutHelpWidth: helpWidth,
+    getErrHelpWidth: helpWidth,
+  });
+
   for (const c of COMMANDS) {
     if (c.name === wanted) (await c.load())(program, io, state);
     else program.command(c.name).summary(c.summary).helpOption(false).allowUnknownOption();
   }
   for (const register of commands) register(program, io, state);
-  program.addHelpText(
-    'after',
-    '\nExamples:\n' +
-      '  dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt\n' +
-      '  dsregcmd /status | dsreg-doctor diagnose -\n' +
-      '  dsreg-doctor diagnose status.txt aad-operational.evtx --format json\n' +
-      '  dsreg-doctor lookup 0x801c03f2\n' +
-      '\nRun `dsreg-doctor <command> --help` for the options of each command.\n',
-  );
+  addHelpFooter(program, {
+    notes: ['Run `dsreg-doctor <command> --help` for the options of each command.'],
+    examples: [
+      'dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt',
+      'dsregcmd /status | dsreg-doctor diagnose -',
+      'dsreg-doctor diagnose status.txt aad-operational.evtx --format json',
+      'dsreg-doctor lookup 0x801c03f2',
+    ],
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

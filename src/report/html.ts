@@ -4,6 +4,7 @@
 // marked. Event records given with the inputs are drawn as a timeline.
 import { parseDsregcmd } from '../dsregcmd/parse.js';
 import type { Diagnosis, Evidence, Finding } from '../types.js';
+import { docsLabel, isDocsUrl } from './links.js';
 import {
   deviceLine,
   findingCounts,
@@ -15,6 +16,8 @@ import {
   showsFlow,
   utc,
 } from './markdown.js';
+import { cleanDeep } from './sanitize.js';
+import { hiddenAttemptsLine, StepLedger, shownAttempts, stepParts } from './steps.js';
 import { attemptText, JOIN_TYPE_TEXT, verdictLine } from './text.js';
 
 export type { ReportFile, ReportInput, ReportOptions } from './markdown.js';
@@ -35,7 +38,10 @@ const escAttr = (s: string) =>
 /** Escaped text, with redaction pseudonyms (`<tenant-1>`) kept whole on one line and set apart. */
 const esc = (s: string) => escAttr(s).replace(/&lt;([a-z-]+-\d+)&gt;/g, '<span class="ps">&lt;$1&gt;</span>');
 
-/** Prose with `code spans` and URLs, escaped; URLs become links (they open nothing by themselves). */
+/**
+ * Prose with `code spans` and URLs, escaped. The official documentation URLs become links; any
+ * other URL came from the input (a server message, an event value) and is shown as text.
+ */
 function prose(text: string): string {
   return text
     .split(/(`[^`\n]+`)/)
@@ -50,13 +56,19 @@ function prose(text: string): string {
 }
 
 function link(url: string, label = url): string {
-  return /^https?:\/\//i.test(url) ? `<a href="${escAttr(url)}">${esc(label)}</a>` : esc(label);
+  return isDocsUrl(url)
+    ? `<a href="${escAttr(url)}">${esc(label)}</a>`
+    : `<span class="url">${esc(url)}</span>`;
 }
 
 const CSS = `
 :root{--fg:#1b1f24;--muted:#5b6470;--line:#d8dde3;--bg:#fff;--panel:#f5f7f9;--code:#f2f4f6;
 --err:#b42318;--err-bg:#fdecea;--warn:#9a6700;--warn-bg:#fff5d6;--info:#0b5cad;--info-bg:#e8f1fb;
---ok:#1a7f37;--ok-bg:#e6f4ea;--mark:#fff1a8;--unk:#57606a;--unk-bg:#eef0f2}
+--ok:#1a7f37;--ok-bg:#e6f4ea;--mark:#fff1a8;--unk:#57606a;--unk-bg:#eef0f2;--ps:#6639ba;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--fg:#e6e8eb;--muted:#9aa4af;--line:#2f3741;--bg:#0f1318;--panel:#171c22;--code:#1e242c;
+--err:#ff8a80;--err-bg:#3a1614;--warn:#f2c14e;--warn-bg:#35290b;--info:#8cc4ff;--info-bg:#13283f;
+--ok:#6ddf8f;--ok-bg:#12301f;--mark:#4a3f0c;--unk:#9aa4af;--unk-bg:#1e242c;--ps:#c9a7ff}
+.flow .step.current{color:#0f1318}}
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
@@ -78,7 +90,8 @@ header.failed .flow .step.current{background:var(--err)}header.warning .flow .st
 .flow .arrow{color:var(--muted)}
 dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.summary dt{color:var(--muted)}dl.summary dd{margin:0;overflow-wrap:anywhere}
-.ps{white-space:nowrap;color:#6639ba}
+.ps{white-space:nowrap;color:var(--ps)}.url{overflow-wrap:anywhere}
+ol.fix ul,.next ul ul{margin:2px 0;padding-left:20px}.more{color:var(--muted)}
 .redacted{margin:12px 0 0;padding:8px 12px;background:var(--info-bg);border-radius:6px;font-size:14px}
 nav.toc{margin:16px 0 8px}nav.toc ol{margin:6px 0 0;padding-left:22px}
 .counts{color:var(--muted)}
@@ -111,12 +124,15 @@ ul.attempts{margin:4px 0 10px;padding-left:20px}
 .files td,.files th{padding:2px 12px 2px 0;text-align:left;vertical-align:top}.files .no{color:var(--muted)}.files td.use{white-space:nowrap}
 footer{color:var(--muted);font-size:13px;border-top:1px solid var(--line);margin-top:28px;padding-top:12px;padding-bottom:28px}
 @media (max-width:640px){main,header .wrap,footer{padding:0 12px}.lines .l{grid-template-columns:3.2em 1fr}}
-@media print{body{font-size:11pt}main,header .wrap,footer{max-width:none;padding:0}a{color:inherit;text-decoration:none}
+@media print{:root{color-scheme:light}body{font-size:11pt}main,header .wrap,footer{max-width:none;padding:0}a{color:inherit;text-decoration:none}
 section.finding{break-inside:auto}table.timeline th{position:static}nav.toc{display:none}}
 @page{margin:16mm 14mm}
 `;
 
-export function renderHtml(d: Diagnosis, options: HtmlOptions = {}): string {
+export function renderHtml(input: Diagnosis, htmlOptions: HtmlOptions = {}): string {
+  // Control characters of the input are shown as symbols here too (a report is also read as text).
+  const d = cleanDeep(input);
+  const options = cleanDeep(htmlOptions);
   const context = Math.max(0, options.context ?? 3);
   const texts = new Map<string, DisplayLine[]>();
   for (const input of options.inputs ?? []) texts.set(input.name, displayLines(input));
@@ -164,17 +180,19 @@ export function renderHtml(d: Diagnosis, options: HtmlOptions = {}): string {
     body.push('</ol></nav>');
   }
   if (d.findings.length === 0) body.push('<p>No finding: the inputs show nothing to fix.</p>');
+  const ledger = new StepLedger();
   d.findings.forEach((f, i) => {
-    body.push(renderFinding(f, i + 1, texts, context));
+    body.push(renderFinding(f, i + 1, texts, context, ledger));
   });
 
-  if (d.nextSteps?.length) {
+  const next = ledger.fresh(d.nextSteps);
+  if (next.length) {
     body.push('<section class="next"><h2>Next steps</h2><ul>');
-    for (const s of d.nextSteps) body.push(`<li>${prose(s)}</li>`);
+    for (const s of next) body.push(`<li>${stepHtml(s)}</li>`);
     body.push('</ul></section>');
   }
 
-  if (d.timeline?.length) body.push(renderTimeline(d));
+  if (d.timeline?.length) body.push(renderTimeline(d, options.allAttempts, options.allAttemptsHint));
 
   const files = options.files ?? d.sources?.map((name) => ({ name, kind: '', used: true, reason: '' })) ?? [];
   if (files.length) {
@@ -211,7 +229,21 @@ export function renderHtml(d: Diagnosis, options: HtmlOptions = {}): string {
   ].join('\n');
 }
 
-function renderFinding(f: Finding, n: number, texts: Map<string, DisplayLine[]>, context: number): string {
+/** A step with its sub-steps nested under it. */
+function stepHtml(step: string): string {
+  const { text, subs } = stepParts(step);
+  return subs.length === 0
+    ? prose(text)
+    : `${prose(text)}<ul>${subs.map((x) => `<li>${prose(x)}</li>`).join('')}</ul>`;
+}
+
+function renderFinding(
+  f: Finding,
+  n: number,
+  texts: Map<string, DisplayLine[]>,
+  context: number,
+  ledger: StepLedger,
+): string {
   const out: string[] = [];
   out.push(`<section class="finding ${f.severity}" id="finding-${n}">`);
   out.push(
@@ -232,9 +264,11 @@ function renderFinding(f: Finding, n: number, texts: Map<string, DisplayLine[]>,
     out.push('</tbody></table>');
   }
   if (f.cause) out.push(`<h3>Cause</h3><p>${prose(f.cause)}</p>`);
-  if (f.fix?.length) {
+  const fix = ledger.take(f.fix, f.title);
+  if (fix.sameAs !== undefined) out.push(`<h3>Fix</h3><p>As for “${esc(fix.sameAs)}” above.</p>`);
+  if (fix.steps.length) {
     out.push('<h3>Fix</h3><ol class="fix">');
-    for (const step of f.fix) out.push(`<li>${prose(step)}</li>`);
+    for (const step of fix.steps) out.push(`<li>${stepHtml(step)}</li>`);
     out.push('</ol>');
   }
   if (f.evidence.length) {
@@ -245,7 +279,7 @@ function renderFinding(f: Finding, n: number, texts: Map<string, DisplayLine[]>,
   }
   if (f.docs?.length) {
     out.push('<h3>Documentation</h3><ul class="docs">');
-    for (const u of f.docs) out.push(`<li>${link(u, docLabel(u))}</li>`);
+    for (const u of f.docs) out.push(`<li>${link(u, docsLabel(u))}</li>`);
     out.push('</ul>');
   }
   out.push('</section>');
@@ -254,15 +288,6 @@ function renderFinding(f: Finding, n: number, texts: Map<string, DisplayLine[]>,
 
 function phaseName(p: NonNullable<Finding['phase']>): string {
   return p === 'post-join' ? 'post-join (PRT)' : p === 'auth' ? 'authentication phase' : `${p} phase`;
-}
-
-/** "troubleshoot-hybrid-join-windows-current › join phase" for a learn.microsoft.com link. */
-function docLabel(url: string): string {
-  const m = /^https?:\/\/[^/]+\/(?:[a-z]{2}-[a-z]{2}\/)?(.*?)(?:#(.*))?$/i.exec(url);
-  if (!m) return url;
-  const page = m[1]!.split('/').filter(Boolean).pop() ?? m[1]!;
-  const anchor = m[2] ? ` › ${m[2].replace(/-+/g, ' ').trim()}` : '';
-  return `${page.replace(/-/g, ' ')}${anchor}`;
 }
 
 function groupBySource(evidence: Evidence[]): Map<string, Evidence[]> {
@@ -308,20 +333,22 @@ function renderEvidence(
   if (byLine.length && lines?.length) {
     const cited = new Set(byLine.map((e) => e.line!));
     const citedTexts = new Set(byLine.map((e) => norm(e.text)));
-    // Indexes into `lines` to show: every entry of a cited line, and `context` entries around it.
-    const hitIdx = new Set<number>();
+    // The entries of each cited line (a capture flattened with <br> puts many on one line), found
+    // in one pass so that a long input costs linear time.
+    const entries = new Map<number, number[]>();
     lines.forEach((l, i) => {
       if (!cited.has(l.line)) return;
-      const siblings = lines.filter((x) => x.line === l.line);
-      if (siblings.length === 1 || citedTexts.has(norm(l.text))) hitIdx.add(i);
+      const list = entries.get(l.line);
+      if (list) list.push(i);
+      else entries.set(l.line, [i]);
     });
-    // A cited line whose pieces match no evidence text (the text was joined from a wrapped line).
-    for (const n of cited) {
-      if (![...hitIdx].some((i) => lines[i]!.line === n)) {
-        lines.forEach((l, i) => {
-          if (l.line === n) hitIdx.add(i);
-        });
-      }
+    // Indexes into `lines` to show: every entry of a cited line whose text is cited (or the only
+    // one), and `context` entries around it.
+    const hitIdx = new Set<number>();
+    for (const list of entries.values()) {
+      const matching = list.length === 1 ? list : list.filter((i) => citedTexts.has(norm(lines[i]!.text)));
+      // A cited line whose pieces match no evidence text (the text was joined from a wrapped line).
+      for (const i of matching.length > 0 ? matching : list) hitIdx.add(i);
     }
     const show = new Set<number>();
     for (const i of hitIdx) {
@@ -369,7 +396,7 @@ function renderEvidence(
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Join and PRT attempts from the event logs, oldest first, with the attempt counts. */
-function renderTimeline(d: Diagnosis): string {
+function renderTimeline(d: Diagnosis, all = false, hint?: string): string {
   const out: string[] = [];
   out.push('<section class="timeline-section"><h2>Timeline from the event logs</h2>');
   const counts = Object.entries(d.attempts ?? {})
@@ -380,10 +407,12 @@ function renderTimeline(d: Diagnosis): string {
       return `<li><strong>${kind === 'join' ? 'Join' : 'PRT'}:</strong> ${esc(parts.join(', '))}</li>`;
     });
   if (counts.length) out.push(`<ul class="attempts">${counts.join('')}</ul>`);
+  const { shown, hidden } = shownAttempts(d.timeline ?? [], all);
+  if (hidden > 0) out.push(`<p class="more">${esc(hiddenAttemptsLine(hidden, hint))}</p>`);
   out.push(
     '<table class="timeline"><thead><tr><th>Time (UTC)</th><th>Attempt</th><th>Result</th><th>What happened</th><th>Records</th></tr></thead><tbody>',
   );
-  for (const t of d.timeline ?? []) {
+  for (const t of shown) {
     const what = attemptText(t);
     const detail =
       t.outcome === 'success' || what === t.summary ? '' : `<div class="meta">${esc(t.summary)}</div>`;

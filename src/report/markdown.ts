@@ -9,6 +9,8 @@ import {
   SEVERITIES,
   type Severity,
 } from '../types.js';
+import { cleanDeep } from './sanitize.js';
+import { append, hiddenAttemptsLine, StepLedger, shownAttempts, stepParts } from './steps.js';
 import { attemptText, JOIN_TYPE_TEXT, verdictLine } from './text.js';
 
 /** One input as read, for evidence in context (the HTML report) and the list of inputs. */
@@ -34,6 +36,10 @@ export interface ReportOptions {
   redacted?: boolean;
   /** The tool and version that wrote the report ("dsreg-doctor 0.1.0"). */
   generator?: string;
+  /** Every attempt of the timeline, not only the last 20. */
+  allAttempts?: boolean;
+  /** How to see every attempt, said where some are left out: "--all shows every attempt". */
+  allAttemptsHint?: string;
 }
 
 /** The join flow as the reports draw it; post-join is labelled PRT. */
@@ -111,10 +117,17 @@ export function mdInline(text: string): string {
     .join('');
 }
 
+/** The length of the longest string of a list (0 for none), without spreading it into arguments. */
+function longest(list: readonly string[]): number {
+  let n = 0;
+  for (const s of list) n = Math.max(n, s.length);
+  return n;
+}
+
 /** A code span that survives backticks in its content. */
 function mdCode(text: string): string {
   const runs = text.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const fence = '`'.repeat(longest(runs) + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
 }
@@ -122,11 +135,17 @@ function mdCode(text: string): string {
 /** A fenced block that survives fences in its content. */
 function mdFence(lines: string[], info = 'text'): string[] {
   const runs = lines.join('\n').match(/`{3,}/g) ?? [];
-  const fence = '`'.repeat(Math.max(3, ...runs.map((r) => r.length + 1)));
-  return [`${fence}${info}`, ...lines, fence];
+  const fence = '`'.repeat(Math.max(3, longest(runs) + 1));
+  const out = [`${fence}${info}`];
+  append(out, lines);
+  out.push(fence);
+  return out;
 }
 
-export function renderMarkdown(d: Diagnosis, options: ReportOptions = {}): string {
+export function renderMarkdown(input: Diagnosis, reportOptions: ReportOptions = {}): string {
+  // Control characters of the input become visible symbols: Markdown is read in terminals too.
+  const d = cleanDeep(input);
+  const options = cleanDeep(reportOptions);
   const out: string[] = [];
   out.push(`# dsreg-doctor: ${mdInline(verdictLine(d))}`, '');
   if (options.redacted) {
@@ -150,8 +169,10 @@ export function renderMarkdown(d: Diagnosis, options: ReportOptions = {}): strin
   out.push(`- **Findings:** ${findingCounts(d)}`);
   out.push('');
 
+  const ledger = new StepLedger();
   d.findings.forEach((f, i) => {
-    out.push(...renderFinding(f, i + 1), '');
+    append(out, renderFinding(f, i + 1, ledger));
+    out.push('');
   });
 
   if (d.timeline?.length) {
@@ -163,16 +184,20 @@ export function renderMarkdown(d: Diagnosis, options: ReportOptions = {}): strin
       out.push(`- **${kind === 'join' ? 'Join' : 'PRT'}:** ${parts.join(', ')}`);
     }
     out.push('');
-    const rows = d.timeline.map((t) => {
+    const { shown, hidden } = shownAttempts(d.timeline, options.allAttempts);
+    if (hidden > 0) out.push(`*${mdInline(hiddenAttemptsLine(hidden, options.allAttemptsHint))}*`, '');
+    const rows = shown.map((t) => {
       const what = attemptText(t);
       return `${utc(t.time)}  ${t.kind === 'join' ? 'join' : 'PRT '}  ${t.outcome === 'success' ? 'ok    ' : 'FAILED'}  ${what}`;
     });
-    out.push(...mdFence(rows), '');
+    append(out, mdFence(rows));
+    out.push('');
   }
 
-  if (d.nextSteps?.length) {
+  const next = ledger.fresh(d.nextSteps);
+  if (next.length) {
     out.push('## Next steps', '');
-    for (const s of d.nextSteps) out.push(`- ${mdInline(s)}`);
+    for (const s of next) append(out, mdStep(s, '- '));
     out.push('');
   }
 
@@ -192,7 +217,14 @@ export function renderMarkdown(d: Diagnosis, options: ReportOptions = {}): strin
   return `${out.join('\n')}\n`;
 }
 
-function renderFinding(f: Finding, n: number): string[] {
+/** A step as a list item ("- " or "1. "), its sub-steps nested under it. */
+function mdStep(step: string, marker: string): string[] {
+  const { text, subs } = stepParts(step);
+  const indent = ' '.repeat(marker.length);
+  return [`${marker}${mdInline(text)}`, ...subs.map((sub) => `${indent}- ${mdInline(sub)}`)];
+}
+
+function renderFinding(f: Finding, n: number, ledger = new StepLedger()): string[] {
   const out: string[] = [];
   const phase = f.phase ? ` [${f.phase}]` : '';
   out.push(`## ${n}. ${SEVERITY_WORD[f.severity]}${phase}: ${mdInline(f.title)}`, '');
@@ -205,10 +237,12 @@ function renderFinding(f: Finding, n: number): string[] {
   if (f.serverErrorCode) out.push(`- **Server error:** ${mdCode(f.serverErrorCode)}`);
   out.push('');
   if (f.cause) out.push(`**Cause.** ${mdInline(f.cause)}`, '');
-  if (f.fix?.length) {
+  const fix = ledger.take(f.fix, f.title);
+  if (fix.sameAs !== undefined) out.push(`**Fix.** As for “${mdInline(fix.sameAs)}” above.`, '');
+  if (fix.steps.length) {
     out.push('**Fix.**', '');
-    f.fix.forEach((step, i) => {
-      out.push(`${i + 1}. ${mdInline(step)}`);
+    fix.steps.forEach((step, i) => {
+      append(out, mdStep(step, `${i + 1}. `));
     });
     out.push('');
   }
@@ -222,20 +256,18 @@ function renderFinding(f: Finding, n: number): string[] {
     }
     for (const [source, items] of bySource) {
       out.push(`${mdCode(source)}`, '');
-      const width = Math.max(...items.map((e) => evidenceWhere(e).length));
-      out.push(
-        ...mdFence(
-          items.map((e) => {
-            const where = evidenceWhere(e).padStart(width);
-            const text = e.text
-              .split('\n')
-              .map((t) => t.trim())
-              .join(' ');
-            return where ? `${where} | ${text}` : text;
-          }),
-        ),
-        '',
-      );
+      let width = 0;
+      for (const e of items) width = Math.max(width, evidenceWhere(e).length);
+      const lines = items.map((e) => {
+        const where = evidenceWhere(e).padStart(width);
+        const text = e.text
+          .split('\n')
+          .map((t) => t.trim())
+          .join(' ');
+        return where ? `${where} | ${text}` : text;
+      });
+      append(out, mdFence(lines));
+      out.push('');
     }
   }
   if (f.docs?.length) {

@@ -9,6 +9,11 @@ import {
   type Severity,
   type TimelineEntry,
 } from '../types.js';
+import { cleanDeep } from './sanitize.js';
+import { append, hiddenAttemptsLine, StepLedger, shownAttempts, stepParts } from './steps.js';
+import { wrap } from './wrap.js';
+
+export { wrap } from './wrap.js';
 
 export interface Palette {
   bold(s: string): string;
@@ -38,6 +43,10 @@ export interface TextOptions {
   hideDevice?: boolean;
   /** Notes (info findings) as one line each: the checks that passed. */
   compactNotes?: boolean;
+  /** Every attempt of the timeline, not only the last 20. */
+  allAttempts?: boolean;
+  /** How to see every attempt, said where some are left out: "--all shows every attempt". */
+  allAttemptsHint?: string;
 }
 
 export const JOIN_TYPE_TEXT: Record<JoinType, string> = {
@@ -59,26 +68,6 @@ const FLOW: { phase: Phase; label: string }[] = [
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'ERROR', warning: 'WARNING', info: 'NOTE' };
 
-/** Greedy word wrap; words longer than the width (URLs) stay whole on their own line. */
-export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    let prefix = out.length === 0 ? firstIndent : indent;
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && prefix.length + line.length + 1 + word.length > width) {
-        out.push(prefix + line);
-        prefix = indent;
-        line = word;
-      } else {
-        line = line ? `${line} ${word}` : word;
-      }
-    }
-    out.push(prefix + line);
-  }
-  return out;
-}
-
 export function verdictLine(d: Diagnosis): string {
   switch (d.verdict) {
     case 'failed':
@@ -98,7 +87,9 @@ function phaseText(p: Phase): string {
     : `${p === 'auth' ? 'authentication' : p} phase`;
 }
 
-export function renderText(d: Diagnosis, options: TextOptions = {}): string {
+export function renderText(input: Diagnosis, options: TextOptions = {}): string {
+  // Control characters of the input become visible symbols before our own colour codes are added.
+  const d = cleanDeep(input);
   const width = Math.max(60, options.width ?? 80);
   const c = options.colors ?? plain;
   const lines: string[] = [];
@@ -111,10 +102,10 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
           ? c.green
           : c.dim;
 
-  for (const h of options.heading ?? []) lines.push(...wrap(h, width, '  ', ''));
+  for (const h of cleanDeep(options.heading ?? [])) append(lines, wrap(h, width, '  ', ''));
   lines.push(`${c.bold('Verdict')}    ${verdictColor(c.bold(verdictLine(d)))}`);
   if (!options.hideDevice) {
-    lines.push(...wrap(JOIN_TYPE_TEXT[d.joinType], width, '           ', `${c.bold('Join type')}  `));
+    append(lines, wrap(JOIN_TYPE_TEXT[d.joinType], width, '           ', `${c.bold('Join type')}  `));
   }
   if (d.joinType !== 'not-joined' && d.joinType !== 'entra-registered') {
     const flow = FLOW.map(({ phase, label }) =>
@@ -131,7 +122,7 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
     ]
       .filter(Boolean)
       .join(', ');
-    if (parts) lines.push(...wrap(parts, width, '           ', `${c.bold('Device')}     `));
+    if (parts) append(lines, wrap(parts, width, '           ', `${c.bold('Device')}     `));
   }
   if (d.prt?.azureAdPrt !== undefined && !options.hideDevice) {
     const p = d.prt;
@@ -148,47 +139,69 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
   }).join(', ');
   lines.push('', c.dim(counts));
 
-  const notes = options.compactNotes ? d.findings.filter((f) => f.severity === 'info') : [];
-  for (const f of d.findings) if (!notes.includes(f)) lines.push('', ...renderFinding(f, width, c));
-  if (notes.length > 0) {
+  const notes = new Set(options.compactNotes ? d.findings.filter((f) => f.severity === 'info') : []);
+  const ledger = new StepLedger();
+  for (const f of d.findings) {
+    if (notes.has(f)) continue;
+    lines.push('');
+    append(lines, renderFinding(f, width, c, ledger));
+  }
+  if (notes.size > 0) {
     lines.push('', c.bold('Passed'));
-    for (const f of notes) lines.push(...wrap(f.title, width, '      ', `  ${c.green('ok')}  `));
+    for (const f of notes) append(lines, wrap(f.title, width, '      ', `  ${c.green('ok')}  `));
   }
 
-  if (d.timeline?.length) lines.push('', ...timelineLines(d, width, c));
+  if (d.timeline?.length) {
+    lines.push('');
+    append(lines, attemptLines(d, width, c, options.allAttempts, options.allAttemptsHint));
+  }
 
-  if (d.nextSteps?.length) {
+  const next = ledger.fresh(d.nextSteps);
+  if (next.length) {
     lines.push('', c.bold('Next steps'));
-    for (const s of d.nextSteps) lines.push(...wrap(s, width, '    ', '  - '));
+    for (const s of next) append(lines, stepLines(s, width, '  '));
   }
   return `${lines.join('\n')}\n`;
 }
 
-function renderFinding(f: Finding, width: number, c: Palette): string[] {
+/** One finding as plain text, as `diagnose` prints it (the page's copy button). */
+export function renderFindingText(f: Finding, width = 80): string {
+  return `${renderFinding(cleanDeep(f), Math.max(60, width), plain).join('\n')}\n`;
+}
+
+/** A step, "- " first, its sub-steps nested under it. */
+function stepLines(step: string, width: number, indent: string, first = indent): string[] {
+  const { text, subs } = stepParts(step);
+  const out = wrap(text, width, `${indent}  `, `${first}- `);
+  for (const sub of subs) append(out, wrap(sub, width, `${indent}    `, `${indent}  - `));
+  return out;
+}
+
+function renderFinding(f: Finding, width: number, c: Palette, ledger = new StepLedger()): string[] {
   const color = f.severity === 'error' ? c.red : f.severity === 'warning' ? c.yellow : c.cyan;
   const head = `${color(c.bold(SEVERITY_LABEL[f.severity]))}${f.phase ? c.dim(` [${f.phase}]`) : ''} `;
   const headPlain = `${SEVERITY_LABEL[f.severity]}${f.phase ? ` [${f.phase}]` : ''} `;
   const out: string[] = [];
   const titleLines = wrap(f.title, width, ' '.repeat(2), ' '.repeat(headPlain.length));
-  out.push(
-    head + c.bold(titleLines[0]!.slice(headPlain.length)),
-    ...titleLines.slice(1).map((l) => c.bold(l)),
-  );
+  out.push(head + c.bold(titleLines[0]!.slice(headPlain.length)));
+  for (const l of titleLines.slice(1)) out.push(c.bold(l));
   // The rule, then the finding's own id where it differs (join-failure: drs-device-not-found).
   out.push(c.dim(`  rule ${f.rule && f.rule !== f.id ? `${f.rule}: ${f.id}` : f.id}`));
   const label = (name: string) => `  ${c.bold(name.padEnd(9))} `;
   const pad = ' '.repeat(12);
   for (const [i, code] of f.codes.entries()) {
     const text = `${code.hex}${code.name ? ` ${code.name}` : ''}${code.signed !== undefined && code.signed < 0 ? ` (${code.signed})` : ''}`;
-    out.push(...wrap(text, width, pad, i === 0 ? label('Codes') : pad));
+    append(out, wrap(text, width, pad, i === 0 ? label('Codes') : pad));
   }
-  if (f.serverErrorCode) out.push(...wrap(f.serverErrorCode, width, pad, label('Server')));
-  if (f.cause) out.push(...wrap(f.cause, width, pad, label('Cause')));
-  if (f.fix?.length) {
-    f.fix.forEach((step, i) => {
-      out.push(...wrap(step, width, `${pad}  `, i === 0 ? `${label('Fix')}- ` : `${pad}- `));
-    });
+  if (f.serverErrorCode) append(out, wrap(f.serverErrorCode, width, pad, label('Server')));
+  if (f.cause) append(out, wrap(f.cause, width, pad, label('Cause')));
+  const fix = ledger.take(f.fix, f.title);
+  if (fix.sameAs !== undefined) {
+    append(out, wrap(`as for "${fix.sameAs}" above`, width, pad, label('Fix')));
   }
+  fix.steps.forEach((step, i) => {
+    append(out, stepLines(step, width, pad, i === 0 ? label('Fix') : pad));
+  });
   if (f.evidence.length) {
     out.push(`  ${c.bold('Evidence')}`);
     let lastSource: string | undefined;
@@ -204,7 +217,10 @@ function renderFinding(f: Finding, width: number, c: Palette): string[] {
         .join(' ');
       if (!where) {
         // A probe's evidence (a request and what came back) has no line to point at: show it whole.
-        out.push(...wrap(text, width, '        ', '      ').map((l) => c.dim(l.slice(0, 6)) + l.slice(6)));
+        append(
+          out,
+          wrap(text, width, '        ', '      ').map((l) => c.dim(l.slice(0, 6)) + l.slice(6)),
+        );
         continue;
       }
       const prefix = `    ${where.padStart(5)} | `;
@@ -221,20 +237,38 @@ function renderFinding(f: Finding, width: number, c: Palette): string[] {
 }
 
 /** The join and PRT attempts that event logs tell, oldest first, with the counts of each kind. */
-export function timelineLines(d: Diagnosis, width = 80, c: Palette = plain): string[] {
+export function timelineLines(
+  input: Diagnosis,
+  width = 80,
+  c: Palette = plain,
+  all = false,
+  hint?: string,
+): string[] {
+  return attemptLines(cleanDeep(input), width, c, all, hint);
+}
+
+/** timelineLines of a diagnosis already cleaned. */
+function attemptLines(d: Diagnosis, width: number, c: Palette, all = false, hint?: string): string[] {
   const lines: string[] = [c.bold('Timeline (event logs)')];
   if (!d.timeline?.length) {
     lines.push('  No join or PRT attempt in these events (User Device Registration 304-307,');
     lines.push('  Microsoft-Windows-AAD 1006-1007 and the errors between them).');
     return lines;
   }
-  for (const t of d.timeline) {
+  const { shown, hidden } = shownAttempts(d.timeline, all);
+  if (hidden > 0)
+    append(
+      lines,
+      wrap(hiddenAttemptsLine(hidden, hint), width, '    ', '  ').map((l) => c.dim(l)),
+    );
+  for (const t of shown) {
     const when = t.time.replace('T', ' ').replace(/(\.\d{3})?\d*Z$/, '');
     const outcome = t.outcome === 'success' ? c.green('ok    ') : c.red('FAILED');
     const head = `  ${when}  ${t.kind === 'join' ? 'join' : 'PRT '}  `;
     const pad = ' '.repeat(head.length + 8);
     const body = wrap(attemptText(t), width, pad, pad);
-    lines.push(`${c.dim(head)}${outcome}  ${body[0]!.slice(pad.length)}`, ...body.slice(1));
+    lines.push(`${c.dim(head)}${outcome}  ${body[0]!.slice(pad.length)}`);
+    append(lines, body.slice(1));
   }
   for (const [kind, a] of Object.entries(d.attempts ?? {})) {
     if (!a) continue;
@@ -242,7 +276,7 @@ export function timelineLines(d: Diagnosis, width = 80, c: Palette = plain): str
     if (a.lastSuccess)
       parts.push(`last success ${a.lastSuccess.replace('T', ' ').replace(/(\.\d{3})?\d*Z$/, '')}`);
     else parts.push('no success recorded');
-    lines.push(...wrap(parts.join(', '), width, '    ', `  ${kind === 'join' ? 'Join' : 'PRT'}: `));
+    append(lines, wrap(parts.join(', '), width, '    ', `  ${kind === 'join' ? 'Join' : 'PRT'}: `));
   }
   return lines;
 }

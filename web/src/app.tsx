@@ -1,97 +1,51 @@
 // The page: inputs on one side (paste, drop, pick files, samples), the diagnosis on the other.
-// Everything is computed here, in the browser, by the same core the CLI runs.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+// Everything is computed here, in the browser, by the same core the CLI runs: in a Web Worker, so
+// that a large input never freezes the page (use-analysis.ts). The state lives in three hooks:
+// input handling (use-inputs.ts), sharing (use-share.ts) and evidence marks (use-evidence.ts).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InputReport } from '../../src/diagnose.js';
 import type { ReadWarning } from '../../src/events/types.js';
-import { classifyBundle } from '../../src/input/bundle.js';
 import { KIND_TEXT } from '../../src/input/kinds.js';
-import { type CodeNames, loadCodeNames } from '../../src/kb/lookup.js';
-import type { Evidence, Severity } from '../../src/types.js';
-import { Editor, type Jump } from './editor.js';
+import { Editor } from './editor.js';
 import { Findings, Verdict } from './findings.js';
-import {
-  analyze,
-  fileSource,
-  isZip,
-  MAX_SHOWN_TEXT,
-  PASTED,
-  pastedSource,
-  type Source,
-  uniqueName,
-} from './inputs.js';
+import { PASTED } from './inputs.js';
 import { LookupBox, type LookupRequest } from './lookup-box.js';
-import { buildReport, copyText, downloadText, type ReportFile, type ReportFormat } from './report.js';
 import { RichText } from './rich-text.js';
-import { fetchSampleFile, SAMPLES } from './samples.js';
-import { recordIndex, recordKey, Timeline } from './timeline.js';
+import { SAMPLES } from './samples.js';
+import { Timeline } from './timeline.js';
+import { useAnalysis } from './use-analysis.js';
+import { useEvidence } from './use-evidence.js';
+import { shownText, useInputs } from './use-inputs.js';
+import { useShare } from './use-share.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const ACCEPT = '.txt,.log,.text,.evtx,.xml,.csv,.json,.zip';
 
-/** The text the editor shows for a source, unless it is binary or too large to show. */
-function shownText(s: Source): string | undefined {
-  return s.text !== undefined && s.text.length <= MAX_SHOWN_TEXT ? s.text : undefined;
+/** "40.0 MB", "512 KB". */
+function size(bytes: number): string {
+  return bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export function App() {
-  const [pasted, setPasted] = useState('');
-  const [files, setFiles] = useState<Source[]>([]);
-  const [current, setCurrent] = useState(PASTED);
-  const [selected, setSelected] = useState<number | null>(null);
-  const [jump, setJump] = useState<Jump | null>(null);
+  const inputs = useInputs();
+  const { pasted, setPasted, files, current, setCurrent, status, leftOut, bundleProblems, sources } = inputs;
   const [lookupRequest, setLookupRequest] = useState<LookupRequest | null>(null);
   const [sample, setSample] = useState(SAMPLES[0]?.id ?? '');
   const [dragging, setDragging] = useState(0);
-  const [status, setStatus] = useState('');
-  const [leftOut, setLeftOut] = useState<ReportFile[]>([]);
-  const [bundleProblems, setBundleProblems] = useState<ReadonlyMap<string, string>>(new Map());
-  const [redact, setRedact] = useState(true);
-  const [shareStatus, setShareStatus] = useState('');
-  const [activeAttempt, setActiveAttempt] = useState<number | null>(null);
-  // Codes outside the guide are named from the Windows headers, as in the CLI: load them before the
-  // first diagnosis (a few dozen KB from where the page came from), or diagnose without on failure.
-  const [names, setNames] = useState<'loading' | 'ready' | 'failed'>('loading');
-  const [codeNames, setCodeNames] = useState<CodeNames | undefined>(undefined);
   const picker = useRef<HTMLInputElement>(null);
   const seq = useRef(0);
 
-  // Each change re-reads every input. With files loaded too (event logs can be large), the
-  // diagnosis follows the typing after a short pause rather than at every key.
-  const [settled, setSettled] = useState(pasted);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(pasted), 200);
-    return () => clearTimeout(t);
-  }, [pasted]);
-  const analyzed = files.length === 0 ? pasted : settled;
-  const sources = useMemo(
-    () => (analyzed.trim() === '' ? files : [pastedSource(analyzed), ...files]),
-    [analyzed, files],
-  );
-  const waiting = sources.length > 0 && names === 'loading';
-  useEffect(() => {
-    if (!waiting) return;
-    loadCodeNames().then(
-      (table) => {
-        setCodeNames(table);
-        setNames('ready');
-      },
-      () => setNames('failed'),
-    );
-  }, [waiting]);
-  const analysis = useMemo(
-    () => (waiting ? analyze([]) : analyze(sources, codeNames ? { names: codeNames } : {})),
-    [sources, waiting, codeNames],
-  );
+  const reading = useAnalysis(sources, () => {
+    // Cancel: the files the reading was busy with are left out; what was read before stays.
+    inputs.dropFilesExcept(new Set(reading.analysis.reports.keys()));
+  });
+  const analysis = reading.analysis;
   const diagnosis = analysis.diagnosis;
-  const attemptOf = useMemo(() => recordIndex(diagnosis?.timeline ?? []), [diagnosis]);
+  const { redact, setRedact, shareStatus, share } = useShare(sources, leftOut);
+  const evidence = useEvidence(diagnosis, sources, current, setCurrent);
   const shownSource = files.find((f) => f.name === current);
   const editorText = shownSource ? (shownText(shownSource) ?? '') : pasted;
-
-  // A new diagnosis invalidates the picked finding (its index may point elsewhere now).
-  useEffect(() => {
-    setSelected(null);
-    setActiveAttempt(null);
-  }, [diagnosis]);
 
   // Files dropped outside the drop zone must not replace the page (and lose what it holds).
   useEffect(() => {
@@ -106,156 +60,15 @@ export function App() {
     };
   }, []);
 
-  const marks = useMemo(() => {
-    const m = new Map<number, Severity>();
-    for (const f of diagnosis?.findings ?? []) {
-      for (const e of f.evidence) {
-        if (e.source !== current || e.line === undefined) continue;
-        const had = m.get(e.line);
-        if (had === undefined || SEVERITY_RANK[f.severity] < SEVERITY_RANK[had]) m.set(e.line, f.severity);
-      }
-    }
-    return m;
-  }, [diagnosis, current]);
-
-  const active = useMemo(() => {
-    const lines = new Set<number>();
-    const f = selected !== null ? diagnosis?.findings[selected] : undefined;
-    for (const e of f?.evidence ?? []) if (e.source === current && e.line !== undefined) lines.add(e.line);
-    return lines;
-  }, [diagnosis, selected, current]);
-
-  const textSources = new Set(sources.filter((s) => shownText(s) !== undefined).map((s) => s.name));
-  const canShow = (e: Evidence) =>
-    (e.line !== undefined && textSources.has(e.source)) ||
-    (e.recordId !== undefined && attemptOf.has(recordKey(e)));
-
-  const show = (index: number, evidence?: Evidence) => {
-    setSelected(index);
-    const f = diagnosis?.findings[index];
-    const target = evidence ?? f?.evidence.find(canShow);
-    if (!target) return;
-    if (target.line !== undefined) {
-      setCurrent(target.source);
-      seq.current += 1;
-      setJump({ source: target.source, line: target.line, seq: seq.current });
-      return;
-    }
-    const attempt = attemptOf.get(recordKey(target));
-    if (attempt === undefined) return;
-    setActiveAttempt(attempt);
-    const el = document.getElementById(`attempt-${attempt}`);
-    el?.scrollIntoView({ block: 'center' });
-    el?.focus({ preventScroll: true });
-  };
-
-  const addFiles = async (list: FileList | File[]) => {
-    const picked = [...list];
-    if (picked.length === 0) return;
-    const taken = new Set([PASTED, ...files.map((f) => f.name)]);
-    const added: Source[] = [];
-    const left: ReportFile[] = [];
-    const bundleErrors: [string, string][] = [];
-    for (const file of picked) {
-      const name = uniqueName(file.name || 'file', taken);
-      taken.add(name);
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      if (!isZip(bytes)) {
-        added.push(fileSource(name, bytes));
-        continue;
-      }
-      // A log collection: its files are found by content, as the CLI does with a .zip.
-      try {
-        const { readZipBytes } = await import('./zip.js');
-        const zip = await readZipBytes(name, bytes);
-        for (const x of zip.skipped)
-          left.push({ name: x.name, kind: 'skipped', used: false, reason: x.reason });
-        let found = 0;
-        for (const c of classifyBundle(zip.entries)) {
-          if (c.kind === 'ignored') {
-            left.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
-            continue;
-          }
-          const entryName = uniqueName(c.name, taken);
-          taken.add(entryName);
-          added.push(fileSource(entryName, c.bytes));
-          found++;
-        }
-        if (found === 0)
-          bundleErrors.push([
-            name,
-            `${name}: no \`dsregcmd /status\` capture or event log export found in it`,
-          ]);
-      } catch (err) {
-        bundleErrors.push([name, err instanceof Error ? err.message : String(err)]);
-      }
-    }
-    setFiles((prev) => [...prev, ...added]);
-    setLeftOut((prev) => [...prev, ...left]);
-    setBundleProblems((prev) => new Map([...prev, ...bundleErrors]));
-    const firstText = added.find((s) => shownText(s) !== undefined);
-    if (firstText) setCurrent(firstText.name);
-    setStatus(`Read ${added.length === 1 ? added[0]!.name : `${added.length} files`}.`);
-  };
-
-  const share = async (format: ReportFormat) => {
-    setShareStatus(format === 'md' ? 'Writing the Markdown…' : 'Writing the HTML report…');
-    try {
-      const report = await buildReport(
-        sources.filter((s) => !s.error).map((s) => ({ name: s.name, bytes: s.bytes })),
-        leftOut,
-        format,
-        redact,
-        codeNames,
-      );
-      const how = redact ? 'identifiers replaced' : 'identifiers NOT replaced';
-      if (format === 'md') {
-        await copyText(report);
-        setShareStatus(`Copied the Markdown report (${how}).`);
-      } else {
-        downloadText(report, 'dsreg-doctor-report.html', 'text/html;charset=utf-8');
-        setShareStatus(`Saved dsreg-doctor-report.html (${how}).`);
-      }
-    } catch (err) {
-      setShareStatus(
-        `Not ${format === 'md' ? 'copied' : 'saved'}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-  };
-
-  const loadSample = async () => {
-    const s = SAMPLES.find((x) => x.id === sample);
-    if (!s) return;
-    let loaded: Source[] = [];
-    try {
-      loaded = await Promise.all(
-        (s.files ?? []).map(async (f) => fileSource(f.name, await fetchSampleFile(f.url))),
-      );
-    } catch (err) {
-      setStatus(`The sample could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
-      return;
-    }
-    setFiles(loaded);
-    setLeftOut([]);
-    setBundleProblems(new Map());
-    setPasted(s.text ?? '');
-    setCurrent(loaded.find((f) => shownText(f) !== undefined)?.name ?? PASTED);
-    setStatus(`Loaded the sample ${s.id.replace(/\+/g, ' and ')}.`);
-  };
-
-  const clearAll = () => {
-    setFiles([]);
-    setLeftOut([]);
-    setBundleProblems(new Map());
-    setPasted('');
-    setCurrent(PASTED);
-    setStatus('Cleared.');
-  };
-
-  const removeFile = (name: string) => {
-    setFiles((prev) => prev.filter((f) => f.name !== name));
-    if (current === name) setCurrent(PASTED);
-  };
+  const { addFiles, clearAll, removeFile } = inputs;
+  const loadSample = () => inputs.loadSample(sample);
+  const marks = evidence.marks;
+  const active = evidence.active;
+  const jump = evidence.jump;
+  const selected = evidence.selected;
+  const activeAttempt = evidence.activeAttempt;
+  const canShow = evidence.canShow;
+  const show = evidence.show;
 
   const problems = [...bundleProblems.entries(), ...analysis.problems.entries()];
   const lookupCode = (q: string) => {
@@ -400,7 +213,9 @@ export function App() {
             <p class="muted binary-note">
               {shownSource.name}: {shownSource.bytes.length.toLocaleString('en')} bytes
               {describeReport(analysis.reports.get(shownSource.name))}
-              {shownSource.text !== undefined && ' (too large to show here; it is read in full)'}.
+              {(shownSource.tooLarge || shownSource.text !== undefined) &&
+                ' (too large to show here; it is read in full)'}
+              .
             </p>
           ) : (
             <Editor
@@ -460,13 +275,28 @@ export function App() {
             Drop to read here, in this browser
           </div>
         </section>
-        <div class="results" id="results" tabIndex={-1}>
-          {waiting ? (
-            <section class="empty" aria-busy="true">
-              <h2>Diagnosis</h2>
-              <p class="muted">Reading…</p>
+        <div
+          class="results"
+          id="results"
+          tabIndex={-1}
+          aria-busy={reading.running || inputs.editing ? 'true' : undefined}
+          data-busy={inputs.editing ? 'edit' : reading.running ? 'reading' : undefined}
+        >
+          {reading.running && (
+            <section class="reading" aria-labelledby="reading-title">
+              <h2 id="reading-title" class="visually-hidden">
+                Reading
+              </h2>
+              <p class="reading-line" role="status">
+                Reading {size(reading.bytes)}…
+              </p>
+              <progress class="reading-bar" aria-labelledby="reading-title" />
+              <button type="button" id="cancel-reading" onClick={reading.cancel}>
+                Cancel
+              </button>
             </section>
-          ) : diagnosis ? (
+          )}
+          {reading.running && !diagnosis ? null : diagnosis ? (
             <>
               <Verdict diagnosis={diagnosis} />
               <section class="share" aria-labelledby="share-title">
@@ -508,7 +338,7 @@ export function App() {
                 onLookup={lookupCode}
               />
               <Timeline diagnosis={diagnosis} active={activeAttempt} onLookup={lookupCode} />
-              {names === 'failed' && (
+              {reading.namesFailed && (
                 <p class="muted small">
                   The names of Windows codes outside the guide could not be loaded: codes are shown without
                   them.

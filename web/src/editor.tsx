@@ -2,7 +2,7 @@
 // textarea keeps pasting, selecting and screen readers working; the marks and line numbers are
 // layers drawn in step with its scrolling (both use the same fixed line height).
 import type { JSX } from 'preact';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Severity } from '../../src/types.js';
 
 /** A request to bring a line into view; `seq` makes a repeated request for the same line count. */
@@ -49,7 +49,10 @@ export function Editor(props: Props) {
 
   useLayoutEffect(sync, [props.text]);
 
-  useEffect(() => {
+  // A layout effect, not an effect: the scroll lands in the same frame as the marks of the picked
+  // finding. A plain effect waits for the next animation frame (up to 100 ms when the page is
+  // busy or hidden), so a reader or a test looking right after the click saw the old position.
+  useLayoutEffect(() => {
     const ta = area.current;
     const jump = props.jump;
     if (!ta || !jump) return;

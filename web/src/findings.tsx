@@ -1,9 +1,11 @@
 // The verdict at a glance and the findings, most severe first (the core has ordered them), each with
 // its codes, cause, fix, evidence (a button per line that brings it into view) and documentation.
-import { JOIN_TYPE_TEXT, verdictLine } from '../../src/report/text.js';
+
+import { docsLabel, isDocsUrl } from '../../src/report/links.js';
+import { JOIN_TYPE_TEXT, renderFindingText, verdictLine } from '../../src/report/text.js';
 import type { CodeRef, Diagnosis, Evidence, Finding, Severity } from '../../src/types.js';
 import { Flow, flowApplies } from './flow.js';
-import { FixSteps, RichText } from './rich-text.js';
+import { CopyButton, FixSteps, RichText } from './rich-text.js';
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Note' };
 const PHASE_LABEL: Record<string, string> = {
@@ -79,18 +81,7 @@ export function Verdict({ diagnosis: d }: { diagnosis: Diagnosis }) {
   );
 }
 
-/** A readable name for a documentation link: the site, then the section the anchor points to. */
-export function docsLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    const site = u.hostname === 'learn.microsoft.com' ? 'Microsoft Learn' : u.hostname;
-    const part = u.hash ? u.hash.slice(1) : (u.pathname.split('/').filter(Boolean).pop() ?? '');
-    const words = decodeURIComponent(part).replace(/[-_]+/g, ' ').trim();
-    return words ? `${site}: ${words}` : site;
-  } catch {
-    return url;
-  }
-}
+export { docsLabel };
 
 /** Evidence grouped by input, in the order the inputs first appear. */
 function bySource(evidence: Evidence[]): [string, Evidence[]][] {
@@ -131,6 +122,7 @@ function FindingCard({ finding: f, index, selected, canShow, onShow, onLookup }:
         <span class={`badge badge-${f.severity}`}>{SEVERITY_LABEL[f.severity]}</span>
         {f.phase && <span class="phase-tag">{PHASE_LABEL[f.phase] ?? f.phase}</span>}
         <span class="rule-id">{f.id}</span>
+        <CopyButton text={renderFindingText(f)} label={`Copy the finding "${f.title}" as text`} />
       </p>
       <h3 id={titleId} class="finding-title">
         {shown.length > 0 ? (
@@ -158,6 +150,7 @@ function FindingCard({ finding: f, index, selected, canShow, onShow, onLookup }:
                 <code>{codeText(c)}</code>
               )}
               {c.name && <span class="code-name">{c.name}</span>}
+              <CopyButton text={c.hex} label={`Copy ${c.hex}`} />
             </li>
           ))}
           {f.serverErrorCode && (
@@ -232,9 +225,13 @@ function FindingCard({ finding: f, index, selected, canShow, onShow, onLookup }:
         <ul class="docs" aria-label="Documentation">
           {f.docs.map((u) => (
             <li key={u}>
-              <a href={u} target="_blank" rel="noopener noreferrer">
-                {docsLabel(u)}
-              </a>
+              {isDocsUrl(u) ? (
+                <a href={u} target="_blank" rel="noopener noreferrer">
+                  {docsLabel(u)}
+                </a>
+              ) : (
+                <span class="url">{u}</span>
+              )}
             </li>
           ))}
         </ul>

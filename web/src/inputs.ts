@@ -16,6 +16,8 @@ export interface Source {
   encoding?: TextEncoding;
   /** A one-line problem that keeps this input out of the diagnosis. */
   error?: string;
+  /** Text too large for the editor: read in full, not shown. */
+  tooLarge?: boolean;
 }
 
 /** The name the text area's content goes by in evidence and reports. */
@@ -38,9 +40,39 @@ export function isZip(b: Uint8Array): boolean {
   return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
 }
 
-/** A dropped or picked file (a .zip is opened before: see zip.ts): its text is kept for showing, unless it is binary. */
+/** How much of a file's start decides whether it is text. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Whether bytes are binary rather than text, from their start: a NUL or more than 1 in 100
+ * control characters once decoded (UTF-16 is decoded first, so its zero bytes do not count).
+ */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const head = decodeText(bytes.subarray(0, SNIFF_BYTES)).text;
+  let controls = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0xfffd) controls++;
+  }
+  return controls > head.length / 100;
+}
+
+/**
+ * A dropped or picked file (a .zip is opened before: see zip.ts): its text is kept for showing. An
+ * .evtx is binary by design; any other binary file is refused, not shown as text.
+ */
 export function fileSource(name: string, bytes: Uint8Array): Source {
   if (startsWith(bytes, EVTX_MAGIC)) return { name, bytes };
+  if (bytes.length > 0 && looksBinary(bytes)) {
+    return {
+      name,
+      bytes,
+      error: `${name}: a binary file, neither \`dsregcmd /status\` text nor an event log (.evtx, XML, CSV or JSON)`,
+    };
+  }
+  // Text too large to show is decoded by the reader only (in the worker), not here as well.
+  if (bytes.length > 2 * MAX_SHOWN_TEXT) return { name, bytes, tooLarge: true };
   const { text, encoding } = decodeText(bytes);
   return { name, bytes, text, encoding };
 }

@@ -16,8 +16,9 @@ export function recordIndex(timeline: readonly TimelineEntry[]): Map<string, num
   return m;
 }
 
-function when(iso: string): string {
-  return iso.replace('T', ' ').replace(/Z$/, ' UTC');
+/** A time as the CLI prints it: to the second, in UTC ("2026-10-03 08:58:32 UTC"). */
+export function when(iso: string): string {
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
 }
 
 function countsText(label: string, c: AttemptCounts): string {
@@ -34,6 +35,58 @@ const PHASE_TEXT: Record<string, string> = {
   join: 'join',
   'post-join': 'PRT',
 };
+
+/** From this many attempts on, they are also drawn on a time axis, to show when they bunch up. */
+export const AXIS_FROM = 8;
+
+/** The attempts as dots on a time axis, one row for join and one for PRT; a dot shows its attempt. */
+function TimeAxis({ timeline, active }: { timeline: readonly TimelineEntry[]; active: number | null }) {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  const times = timeline.map((t) => {
+    const ms = Date.parse(t.time);
+    if (Number.isFinite(ms)) {
+      min = Math.min(min, ms);
+      max = Math.max(max, ms);
+    }
+    return ms;
+  });
+  if (!Number.isFinite(min)) return null;
+  const span = max - min || 1;
+  const kinds = (['join', 'prt'] as const).filter((k) => timeline.some((t) => t.kind === k));
+  const first = timeline[times.indexOf(min)]!;
+  const last = timeline[times.indexOf(max)]!;
+  return (
+    <figure class="time-axis" aria-label={`${timeline.length} attempts on a time axis`}>
+      {kinds.map((kind) => (
+        <div class="axis-row" key={kind} data-kind={kind}>
+          <span class="axis-label">{kind === 'join' ? 'Join' : 'PRT'}</span>
+          <div class="axis-track">
+            {timeline.map((t, i) =>
+              t.kind !== kind || !Number.isFinite(times[i]) ? null : (
+                <a
+                  key={i}
+                  href={`#attempt-${i}`}
+                  class={`axis-dot dot-${t.outcome}${active === i ? ' dot-active' : ''}`}
+                  style={{ left: `${(((times[i] as number) - min) / span) * 100}%` }}
+                  title={`${when(t.time)}: ${kind === 'join' ? 'join' : 'PRT'} ${t.outcome === 'success' ? 'succeeded' : 'failed'}`}
+                >
+                  <span class="visually-hidden">
+                    {when(t.time)}, {t.outcome === 'success' ? 'succeeded' : 'failed'}
+                  </span>
+                </a>
+              ),
+            )}
+          </div>
+        </div>
+      ))}
+      <figcaption class="axis-ends muted small">
+        <time dateTime={first.time}>{when(first.time)}</time>
+        <time dateTime={last.time}>{when(last.time)}</time>
+      </figcaption>
+    </figure>
+  );
+}
 
 interface Props {
   diagnosis: Diagnosis;
@@ -57,6 +110,7 @@ export function Timeline({ diagnosis: d, active, onLookup }: Props) {
             .join('. ')}
         </p>
       )}
+      {timeline.length >= AXIS_FROM && <TimeAxis timeline={timeline} active={active} />}
       <ol class="timeline-list">
         {timeline.map((t, i) => (
           <li

@@ -12,6 +12,16 @@ import { renderText } from '../../report/text.js';
 import { type Diagnosis, type Finding, PHASES, type Phase } from '../../types.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
+import {
+  addColorOptions,
+  addHelpFooter,
+  emit,
+  fail,
+  formatOption,
+  outOption,
+  textWidth,
+  useColor,
+} from '../options.js';
 
 /** TEST ONLY: JSON with base URLs replacing the real services, and a PEM file standing for the public roots. */
 export const TEST_ENDPOINTS_ENV = 'DSREG_DOCTOR_TEST_ENDPOINTS';
@@ -29,18 +39,21 @@ interface ProbeCliOptions {
   cloud: string;
   timeout: string;
   format: string;
+  out?: string;
+  color?: boolean;
   local?: boolean;
 }
 
 class UsageError extends Error {}
 
 export function registerProbe(program: Command, io: CliIO, state: CommandState): void {
-  program
+  const cmd = program
     .command('probe')
     .description(
-      'check, live from this machine, what the join needs: the Entra endpoints (DNS, TCP, TLS, proxy), ' +
+      'Check, live from this machine, what the join needs: the Entra endpoints (DNS, TCP, TLS, proxy), ' +
         'registration service discovery, realm discovery and the federation metadata (MEX), the tenant, ' +
-        'the clock, and the service connection point (SCP) in AD or in exported files',
+        'the clock, and the service connection point (SCP) in AD or in exported files. Read-only: no ' +
+        'credentials are sent over HTTP.',
     )
     .option('--upn <user@domain>', 'a user to run realm discovery for (its domain is used for the rest)')
     .option('--domain <domain>', 'the verified domain to check (discovery, tenant metadata)')
@@ -59,29 +72,32 @@ export function registerProbe(program: Command, io: CliIO, state: CommandState):
     )
     .addOption(new Option('--cloud <cloud>', 'which cloud').choices(['public', 'usgov']).default('public'))
     .option('--timeout <seconds>', 'time limit for each check', '10')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--local', "Windows only: also report the SYSTEM account's WinHTTP and WinINet proxy settings")
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  dsreg-doctor probe --upn someone@contoso.com\n' +
-        '  dsreg-doctor probe --domain contoso.com --tenant 8e2f4d1c-3b6a-4c7e-9f10-2a5b6c7d8e9f --format json\n' +
-        `  ${LDAP_PASSWORD_ENV}=... dsreg-doctor probe --ldap ldaps://dc1.contoso.com --ldap-user probe@contoso.com\n` +
-        '  dsreg-doctor probe --scp-file scp.ldf --scp-file cdj-aad.reg\n' +
-        '\nRead-only: no credentials are sent over HTTP. Exit codes: 0 nothing wrong, 1 a warning or error, 2 bad usage.\n',
-    )
-    .action(async (opts: ProbeCliOptions) => {
-      try {
-        state.code = await probeCommand(opts, io);
-      } catch (err) {
-        if (err instanceof UsageError) {
-          io.stderr(`dsreg-doctor probe: ${err.message}\n`);
-          state.code = 2;
-          return;
-        }
-        throw err;
+    .addOption(formatOption(['text', 'json'], 'output format (json: the shape of `diagnose --format json`)'))
+    .addOption(outOption('the result'))
+    .option('--local', "Windows only: also report the SYSTEM account's WinHTTP and WinINet proxy settings");
+  addColorOptions(cmd);
+  addHelpFooter(cmd, {
+    notes: ['Exit codes: 0 nothing wrong, 1 a warning or error, 2 bad usage.'],
+    examples: [
+      'dsreg-doctor probe --upn someone@contoso.com',
+      'dsreg-doctor probe --domain contoso.com --tenant contoso.com -f json',
+      `${LDAP_PASSWORD_ENV}=... dsreg-doctor probe \\`,
+      '    --ldap ldaps://dc1.contoso.com --ldap-user probe@contoso.com',
+      'dsreg-doctor probe --scp-file scp.ldf --scp-file cdj-aad.reg',
+    ],
+  });
+  cmd.action(async (opts: ProbeCliOptions) => {
+    try {
+      state.code = await probeCommand(opts, io);
+    } catch (err) {
+      if (err instanceof UsageError) {
+        fail(io, 'probe', err.message);
+        state.code = 2;
+        return;
       }
-    });
+      throw err;
+    }
+  });
 }
 
 async function readText(io: CliIO, path: string): Promise<string> {
@@ -171,8 +187,11 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
   const elapsed = performance.now() - started;
 
   const diagnosis = toDiagnosis(findings, request);
-  if (opts.format === 'json') io.stdout(`${JSON.stringify(diagnosis, null, 2)}\n`);
-  else io.stdout(probeText(diagnosis, request, opts.cloud, elapsed, io));
+  const output =
+    opts.format === 'json'
+      ? `${JSON.stringify(diagnosis, null, 2)}\n`
+      : probeText(diagnosis, request, opts.cloud, elapsed, io, opts);
+  if (!(await emit(io, 'probe', opts.out, output))) return 2;
   return diagnosis.verdict === 'healthy' ? 0 : 1;
 }
 
@@ -196,12 +215,19 @@ export function toDiagnosis(findings: Finding[], request: ProbeRequest): Diagnos
   };
 }
 
-function probeText(d: Diagnosis, request: ProbeRequest, cloud: string, ms: number, io: CliIO): string {
+function probeText(
+  d: Diagnosis,
+  request: ProbeRequest,
+  cloud: string,
+  ms: number,
+  io: CliIO,
+  opts: ProbeCliOptions,
+): string {
   const subject = request.upn ?? request.domain ?? request.tenant ?? 'the Entra endpoints';
   const took = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
   return renderText(d, {
-    width: Math.min(io.isTTY ? io.columns : 80, 100),
-    colors: createColors(io.isTTY && !io.env.NO_COLOR),
+    width: textWidth(io, opts.out),
+    colors: createColors(useColor(io, opts.color, opts.out)),
     heading: [`dsreg-doctor probe: ${subject} (${cloud} cloud), done in ${took}`],
     hideDevice: true,
     compactNotes: true,

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
+import { addHelpFooter } from '../options.js';
 
 export const DEFAULT_PORT = 8377;
 
@@ -155,10 +156,10 @@ function openBrowser(url: string, io: CliIO): void {
         : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => io.stderr(`dsreg-doctor: could not open a browser; open ${url} yourself\n`));
+    child.on('error', () => io.stderr(`dsreg-doctor web: could not open a browser; open ${url} yourself\n`));
     child.unref();
   } catch {
-    io.stderr(`dsreg-doctor: could not open a browser; open ${url} yourself\n`);
+    io.stderr(`dsreg-doctor web: could not open a browser; open ${url} yourself\n`);
   }
 }
 
@@ -169,7 +170,7 @@ interface WebOpts {
 }
 
 export function registerWeb(program: Command, io: CliIO, state: CommandState): void {
-  program
+  const cmd = program
     .command('web')
     .summary('serve the browser page on this computer')
     .description(
@@ -180,60 +181,61 @@ export function registerWeb(program: Command, io: CliIO, state: CommandState): v
     )
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--open', 'open the page in the default browser')
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  dsreg-doctor web --open\n' +
-        '  dsreg-doctor web --port 9000\n\n' +
-        'Press Ctrl+C to stop the server.',
-    )
-    .action(async (opts: WebOpts) => {
-      const root = findWebRoot();
-      if (!root || !existsSync(join(root, 'index.html'))) {
-        io.stderr(
-          `dsreg-doctor: the page is not built (no ${root ? join(root, 'index.html') : 'web/dist/index.html'}): run \`npm run build:web\`\n`,
-        );
-        state.code = 2;
-        return;
-      }
-      let web: WebServer;
-      try {
-        web = await startWebServer(root, opts.port, opts.host);
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        const where = `${opts.host}:${opts.port}`;
-        io.stderr(
-          code === 'EADDRINUSE'
-            ? `dsreg-doctor: port ${opts.port} is busy on ${opts.host}: pick another with --port (0 picks a free one)\n`
-            : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
-              ? `dsreg-doctor: cannot listen on ${opts.host}: no such address on this computer\n`
-              : code === 'EACCES'
-                ? `dsreg-doctor: not allowed to listen on ${where}: pick a port above 1023 with --port\n`
-                : `dsreg-doctor: cannot listen on ${where} (${code ?? (err instanceof Error ? err.message : String(err))})\n`,
-        );
-        state.code = 2;
-        return;
-      }
-      io.stdout(
-        `dsreg-doctor page at ${web.url}\n` +
-          'Everything you paste or drop stays in your browser: this server only sends the page. Ctrl+C stops it.\n',
+    .option('--open', 'open the page in the default browser');
+  addHelpFooter(cmd, {
+    notes: ['Press Ctrl+C to stop the server.'],
+    examples: [
+      'dsreg-doctor web --open',
+      'dsreg-doctor web --port 9000',
+      'dsreg-doctor web --port 0 --host ::1',
+    ],
+  });
+  cmd.action(async (opts: WebOpts) => {
+    const root = findWebRoot();
+    if (!root || !existsSync(join(root, 'index.html'))) {
+      io.stderr(
+        `dsreg-doctor web: the page is not built (no ${root ? join(root, 'index.html') : 'web/dist/index.html'}): run \`npm run build:web\`\n`,
       );
-      if (!LOOPBACK.has(opts.host)) {
-        io.stderr(
-          `dsreg-doctor: listening on ${opts.host}, not only on this computer: others who can reach it can load the page (never the data anyone pastes into it)\n`,
-        );
-      }
-      if (opts.open) openBrowser(web.url, io);
-      // The command lasts as long as the server: the bin exits once main() returns.
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void web.close().then(done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      state.code = 2;
+      return;
+    }
+    let web: WebServer;
+    try {
+      web = await startWebServer(root, opts.port, opts.host);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const where = `${opts.host}:${opts.port}`;
+      io.stderr(
+        code === 'EADDRINUSE'
+          ? `dsreg-doctor web: port ${opts.port} is busy on ${opts.host}: pick another with --port (0 picks a free one)\n`
+          : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+            ? `dsreg-doctor web: cannot listen on ${opts.host}: no such address on this computer\n`
+            : code === 'EACCES'
+              ? `dsreg-doctor web: not allowed to listen on ${where}: pick a port above 1023 with --port\n`
+              : `dsreg-doctor web: cannot listen on ${where} (${code ?? (err instanceof Error ? err.message : String(err))})\n`,
+      );
+      state.code = 2;
+      return;
+    }
+    io.stdout(
+      `dsreg-doctor page at ${web.url}\n` +
+        'Everything you paste or drop stays in your browser: this server only sends the page. Ctrl+C stops it.\n',
+    );
+    if (!LOOPBACK.has(opts.host)) {
+      io.stderr(
+        `dsreg-doctor web: listening on ${opts.host}, not only on this computer: others who can reach it can load the page (never the data anyone pastes into it)\n`,
+      );
+    }
+    if (opts.open) openBrowser(web.url, io);
+    // The command lasts as long as the server: the bin exits once main() returns.
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void web.close().then(done);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
+  });
 }

@@ -1,0 +1,103 @@
+// Progress for long work (a large .evtx, a big folder, `redact` of a bundle): one line on standard
+// error, redrawn in place by cli-progress, and only on a terminal. Piped or redirected output, CI,
+// and work that ends within half a second never see it; the line is erased when the work ends, so
+// what stays on the screen is the command's own output.
+//
+//   const progress = startProgress({ label: 'Reading big.evtx', total: size, unit: 'bytes' });
+//   for (...) progress.update(offset);
+//   progress.stop();
+import cliProgress from 'cli-progress';
+
+export type ProgressUnit = 'bytes' | 'files' | 'records';
+
+/** Where the line goes: standard error by default; a test passes a fake terminal. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export interface ProgressOptions {
+  /** What is being done, a few words: "Reading big.evtx". */
+  label: string;
+  /** How much there is to do, when known (bytes of a file, files of a folder). */
+  total?: number;
+  unit?: ProgressUnit;
+  stream?: ProgressStream;
+  env?: Record<string, string | undefined>;
+  /** Milliseconds before the line first shows (default 500): quick work shows nothing. */
+  delayMs?: number;
+}
+
+export interface Progress {
+  /** How much is done so far (and the total, when it became known). */
+  update(done: number, total?: number): void;
+  /** One more unit done (a file, a record). */
+  increment(by?: number): void;
+  /** The work is over: erase the line. */
+  stop(): void;
+  /** Whether the line is shown at all (a terminal, not CI). */
+  readonly visible: boolean;
+}
+
+const NONE: Progress = { update() {}, increment() {}, stop() {}, visible: false };
+
+/** "12.3 MB", "4,096 files". */
+export function amount(n: number, unit: ProgressUnit): string {
+  if (unit !== 'bytes') return `${Math.round(n).toLocaleString('en-US')} ${unit}`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+/** Starts a progress line; on anything but an interactive terminal it does nothing at all. */
+export function startProgress(options: ProgressOptions): Progress {
+  const stream = options.stream ?? process.stderr;
+  const env = options.env ?? process.env;
+  if (!stream.isTTY || (env.CI && env.CI !== 'false') || env.TERM === 'dumb') return NONE;
+  const unit = options.unit ?? 'bytes';
+  let total = options.total;
+  let done = 0;
+  let bar: cliProgress.SingleBar | undefined;
+  const payload = () => ({
+    done: amount(done, unit),
+    all: total !== undefined ? amount(total, unit) : '',
+  });
+  const show = () => {
+    bar = new cliProgress.SingleBar({
+      format:
+        total !== undefined
+          ? `${options.label} {bar} {percentage}% {done} of {all}`
+          : `${options.label}: {done}`,
+      stream: stream as NodeJS.WritableStream,
+      barsize: 20,
+      hideCursor: true,
+      clearOnComplete: true,
+      linewrap: false,
+      fps: 10,
+      noTTYOutput: false,
+    });
+    bar.start(total ?? 0, done, payload());
+  };
+  const timer = setTimeout(show, options.delayMs ?? 500);
+  timer.unref?.();
+  return {
+    visible: true,
+    update(value, newTotal) {
+      done = value;
+      if (newTotal !== undefined && newTotal !== total) {
+        total = newTotal;
+        bar?.setTotal(newTotal);
+      }
+      bar?.update(done, payload());
+    },
+    increment(by = 1) {
+      this.update(done + by);
+    },
+    stop() {
+      clearTimeout(timer);
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}

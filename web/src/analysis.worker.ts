@@ -1,0 +1,32 @@
+// The reading and the diagnosis, off the page's main thread: a 40 MB XML export takes seconds to
+// read, and the page must keep answering meanwhile (the progress bar moves, Cancel works). The
+// page terminates this worker to cancel, and starts another.
+import { type CodeNames, loadCodeNames } from '../../src/kb/names.js';
+import { analyze, type PageAnalysis, type Source } from './inputs.js';
+
+export interface AnalysisRequest {
+  id: number;
+  sources: Pick<Source, 'name' | 'bytes' | 'error'>[];
+}
+
+export interface AnalysisReply {
+  id: number;
+  analysis: PageAnalysis;
+  /** The names from the Windows headers could not be loaded: codes outside the guide go unnamed. */
+  namesFailed: boolean;
+}
+
+// Codes outside the guide are named from the Windows headers, as in the CLI. The page starts this
+// worker when it opens, so the names are fetched then, and the page works offline once loaded.
+const names: Promise<CodeNames | undefined> = loadCodeNames().then(
+  (table) => table,
+  () => undefined,
+);
+
+self.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
+  const table = await names;
+  const { id, sources } = e.data;
+  const analysis = analyze(sources, table ? { names: table } : {});
+  const reply: AnalysisReply = { id, analysis, namesFailed: table === undefined };
+  (self as unknown as Worker).postMessage(reply);
+};

@@ -1,0 +1,95 @@
+// The diagnosis of the page's inputs, computed in a Web Worker (analysis.worker.ts) so that the page
+// never freezes: while it runs, the page shows a progress bar and a Cancel button. Without Worker
+// support it runs here, as before.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AnalysisReply, AnalysisRequest } from './analysis.worker.js';
+import { analyze, type PageAnalysis, type Source } from './inputs.js';
+
+export interface AnalysisState {
+  analysis: PageAnalysis;
+  /** A reading is under way (the sources changed and the worker has not answered yet). */
+  running: boolean;
+  /** Bytes being read, for the progress line. */
+  bytes: number;
+  namesFailed: boolean;
+  /** Stops the reading under way; `onCancel` is told which sources it was reading. */
+  cancel(): void;
+}
+
+const EMPTY: PageAnalysis = { diagnosis: null, reports: new Map(), problems: new Map(), warnings: [] };
+
+function newWorker(): Worker | undefined {
+  if (typeof Worker === 'undefined') return undefined;
+  try {
+    return new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return undefined;
+  }
+}
+
+export function useAnalysis(
+  sources: readonly Source[],
+  onCancel: (sources: readonly Source[]) => void,
+): AnalysisState {
+  const [analysis, setAnalysis] = useState<PageAnalysis>(EMPTY);
+  const [running, setRunning] = useState(false);
+  const [namesFailed, setNamesFailed] = useState(false);
+  const worker = useRef<Worker | undefined>(undefined);
+  const seq = useRef(0);
+  const pending = useRef<readonly Source[]>([]);
+
+  const listen = (w: Worker) => {
+    w.onmessage = (e: MessageEvent<AnalysisReply>) => {
+      if (e.data.id !== seq.current) return; // an answer for inputs that changed since
+      setAnalysis(e.data.analysis);
+      setNamesFailed(e.data.namesFailed);
+      setRunning(false);
+    };
+  };
+
+  useEffect(() => {
+    seq.current += 1;
+    pending.current = sources;
+    if (sources.length === 0) {
+      setAnalysis(EMPTY);
+      setRunning(false);
+      return;
+    }
+    if (!worker.current) {
+      worker.current = newWorker();
+      if (worker.current) listen(worker.current);
+    }
+    if (!worker.current) {
+      setAnalysis(analyze(sources));
+      return;
+    }
+    setRunning(true);
+    const request: AnalysisRequest = {
+      id: seq.current,
+      sources: sources.map((s) => ({ name: s.name, bytes: s.bytes, ...(s.error && { error: s.error }) })),
+    };
+    worker.current.postMessage(request);
+  }, [sources]);
+
+  // Started with the page (not at the first input), so that it and the names it loads are there
+  // before the network may be gone.
+  useEffect(() => {
+    if (!worker.current) {
+      worker.current = newWorker();
+      if (worker.current) listen(worker.current);
+    }
+    return () => worker.current?.terminate();
+  }, []);
+
+  const cancel = () => {
+    if (!running) return;
+    worker.current?.terminate();
+    worker.current = undefined;
+    seq.current += 1;
+    setRunning(false);
+    onCancel(pending.current);
+  };
+
+  const bytes = running ? pending.current.reduce((n, s) => n + s.bytes.length, 0) : 0;
+  return { analysis, running, bytes, namesFailed, cancel };
+}

@@ -20,7 +20,7 @@ import { type ByteSource, isEvtx, readEvtx } from '../../evtx/index.js';
 import { loadGenericNames } from '../../kb/names.js';
 import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';
-import { type CliIO, describeReadError } from '../io.js';
+import { type CliIO, describeReadError, lineWriter, outputWriter } from '../io.js';
 import type { CommandState } from '../main.js';
 
 interface EventsOptions extends EventFilterOptions {
@@ -30,7 +30,6 @@ interface EventsOptions extends EventFilterOptions {
 
 /** Warnings printed per file before the rest are only counted. */
 const MAX_WARNINGS = 20;
-const FLUSH_LINES = 512;
 
 /** One line of `--format jsonl`: the contract's fields in a fixed order. */
 export function recordJson(r: EventRecord): string {
@@ -115,11 +114,9 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
   let read = 0;
   let shown = 0;
   let warnings = 0;
-  let out: string[] = [];
-  const flush = (): void => {
-    if (out.length) io.stdout(`${out.join('\n')}\n`);
-    out = [];
-  };
+  // Every line goes through one writer that waits when the reader is slow (a pipe into `wc -l`).
+  const out = lineWriter(outputWriter(io));
+  const flush = (): Promise<void> => out.flush();
   let completed = 0;
   let headed = false;
   const story: EventRecord[] = [];
@@ -137,17 +134,20 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
       bytes = source ? new Uint8Array(0) : await io.read(path);
     } catch (err) {
       source?.close();
-      flush();
+      await flush();
       io.stderr(`dsreg-doctor events: ${describeReadError(path, err)}\n`);
       code = 2;
       continue;
     }
     let fileWarnings = 0;
+    // Warnings come from inside the reader, which cannot wait: what is printed so far goes out
+    // first (so standard output and standard error stay in order) and the loop waits for it.
+    let written: Promise<void> | undefined;
     const onWarning = (w: ReadWarning): void => {
       fileWarnings++;
       warnings++;
       if (fileWarnings <= MAX_WARNINGS) {
-        flush();
+        written = flush();
         io.stderr(`${formatWarning({ ...w, source: w.source ?? path })}\n`);
       }
     };
@@ -157,6 +157,10 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
         ? readEvtx(source, { source: path, onWarning })
         : openEvents(bytes, { source: path, onWarning }).records;
       for (const r of records) {
+        if (written) {
+          await written;
+          written = undefined;
+        }
         read++;
         if (filtering && !matchesEventFilter(r, filter)) continue;
         shown++;
@@ -167,24 +171,24 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
         }
         if (!jsonl) {
           // The header before the first record, a file's name before its first record when there are several.
-          if (!headed) out.push(tableHeader(width));
+          if (!headed) await out.push(tableHeader(width));
           headed = true;
-          if (fileShown === 0 && files.length > 1) out.push(colors.bold(`== ${path} ==`));
+          if (fileShown === 0 && files.length > 1) await out.push(colors.bold(`== ${path} ==`));
         }
         fileShown++;
-        out.push(jsonl ? recordJson(r) : tableRow(r, width, paint));
-        if (out.length >= FLUSH_LINES) flush();
+        await out.push(jsonl ? recordJson(r) : tableRow(r, width, paint));
       }
+      if (written) await written;
       completed++;
     } catch (err) {
-      flush();
+      await flush();
       io.stderr(`dsreg-doctor events: ${describeInputError(path, err, io)}\n`);
       code = 2;
     } finally {
       source?.close();
     }
     if (fileWarnings > MAX_WARNINGS) {
-      flush();
+      await flush();
       io.stderr(`${path}: ${fileWarnings - MAX_WARNINGS} more warnings not shown\n`);
     }
   }
@@ -193,12 +197,12 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
     await loadGenericNames();
     const d = diagnose({ captures: [], events: story });
     if (jsonl) {
-      for (const t of d.timeline ?? []) out.push(JSON.stringify(t));
+      for (const t of d.timeline ?? []) await out.push(JSON.stringify(t));
     } else {
-      out.push(...timelineLines(d, Math.min(width, 100), colors));
-      out.push(colors.dim(`${story.length} record${story.length === 1 ? '' : 's'} read`));
+      for (const line of timelineLines(d, Math.min(width, 100), colors)) await out.push(line);
+      await out.push(colors.dim(`${story.length} record${story.length === 1 ? '' : 's'} read`));
     }
-    flush();
+    await flush();
     return code;
   }
   if (!jsonl && (completed > 0 || shown > 0)) {
@@ -206,9 +210,9 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
       ? `${shown} of ${read} records shown`
       : `${shown} record${shown === 1 ? '' : 's'}`;
     const warned = warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'} on standard error` : '';
-    out.push(colors.dim(`${counts}${warned}`));
+    await out.push(colors.dim(`${counts}${warned}`));
   }
-  flush();
+  await flush();
   return code;
 }
 

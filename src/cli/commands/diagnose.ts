@@ -7,12 +7,20 @@ import {
   type TextInput,
   withFindings,
 } from '../../diagnose.js';
+import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
 import { parseDsregTime } from '../../facts.js';
 import { loadGenericNames } from '../../kb/names.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import { renderText } from '../../report/text.js';
 import { type Diagnosis, InputError } from '../../types.js';
+import {
+  DEFAULT_INPUT_LIMITS,
+  type InputLimits,
+  inputLimits,
+  maxInputOption,
+  readForDiagnosis,
+} from '../intake.js';
 import { type CliIO, describeReadError } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 
@@ -80,6 +88,7 @@ interface DiagnoseOpts {
   probe?: boolean;
   cloud: string;
   probeTimeout: number;
+  maxInput?: number;
 }
 
 function parseSeconds(value: string): number {
@@ -92,6 +101,10 @@ function parseSeconds(value: string): number {
 /** An input as given or as found in a bundle, and whether it came from a bundle. */
 interface CollectedInput extends TextInput {
   fromBundle: boolean;
+  /** A large event log read record by record (cli/intake.ts): what it was, its reading problems. */
+  kind?: string;
+  reason?: string;
+  warnings?: ReadWarning[];
 }
 
 /** What `inputs` in the JSON says of each file: the same fields as analyzeInputs reports. */
@@ -109,6 +122,7 @@ interface FileReport {
 async function collectInputs(
   paths: string[],
   io: CliIO,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ): Promise<{ inputs: CollectedInput[]; ignored: FileReport[]; bundles: string[] } | undefined> {
   const inputs: CollectedInput[] = [];
   const ignored: FileReport[] = [];
@@ -117,12 +131,14 @@ async function collectInputs(
     try {
       const onDisk = path === '-' ? undefined : await diskKind(path);
       let bytes: Uint8Array | undefined;
-      if (onDisk !== 'directory' && onDisk !== 'zip') bytes = await io.read(path);
-      if (onDisk === undefined || onDisk === 'file') {
-        if (!bytes || !isZipBytes(bytes)) {
-          inputs.push({ name: path, bytes: bytes ?? new Uint8Array(0), fromBundle: false });
+      if (onDisk !== 'directory' && onDisk !== 'zip') {
+        // With limits: never past --max-input, binary refused at once, a large log kept small.
+        const { zip, ...input } = await readForDiagnosis(path, io, { limits });
+        if (!zip) {
+          inputs.push({ ...input, fromBundle: false });
           continue;
         }
+        bytes = input.bytes;
       }
       const reader = await import('../../node/bundle-reader.js');
       const { classifyBundle } = await import('../../input/bundle.js');
@@ -164,10 +180,6 @@ async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | un
   if (!st.isFile()) return 'file';
   const { readHead, isZip } = await import('../../node/bundle-reader.js');
   return isZip(await readHead(path)) ? 'zip' : 'file';
-}
-
-function isZipBytes(b: Uint8Array): boolean {
-  return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
 }
 
 /** For standard error: each bundle, then what was used and left out of it, named inside the bundle. */
@@ -246,6 +258,7 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
     .option('--probe-timeout <seconds>', 'with --probe: time allowed for each check', parseSeconds, 10)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .addOption(maxInputOption())
     .addHelpText(
       'after',
       '\nA folder or a .zip (a log collection) is searched for `dsregcmd /status` captures and\n' +
@@ -263,7 +276,7 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         '  dsreg-doctor diagnose collected-logs/ --format md --redact',
     )
     .action(async (paths: string[], opts: DiagnoseOpts) => {
-      const collected = await collectInputs(paths, io);
+      const collected = await collectInputs(paths, io, inputLimits(opts.maxInput));
       if (!collected) {
         state.code = 2;
         return;
@@ -303,16 +316,21 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         state.code = 2;
         return;
       }
-      for (const w of [...prepared.warnings, ...analysis.warnings]) {
+      const streamed = collected.inputs.flatMap((i) => i.warnings ?? []);
+      for (const w of [...streamed, ...prepared.warnings, ...analysis.warnings]) {
         io.stderr(`dsreg-doctor: warning: ${clean(formatWarning(w))}\n`);
       }
       const files: FileReport[] = [
-        ...analysis.inputs.map((x: InputReport, i) => ({
-          name: x.name,
-          kind: prepared.kinds.get(i) ?? x.kind,
-          used: x.used,
-          reason: inputReason(prepared.kinds.get(i) ?? x.kind, x),
-        })),
+        ...analysis.inputs.map((x: InputReport, i) => {
+          const kind = prepared.kinds.get(i) ?? collected.inputs[i]?.kind ?? x.kind;
+          const reason = collected.inputs[i]?.reason;
+          return {
+            name: x.name,
+            kind,
+            used: x.used,
+            reason: inputReason(kind, x.used && reason ? { ...x, reason: clean(reason) } : x),
+          };
+        }),
         ...collected.ignored.map((f) => ({ ...f, name: clean(f.name), reason: clean(f.reason) })),
       ];
       if (collected.bundles.length > 0 && opts.format !== 'json') {

@@ -16,16 +16,17 @@ import { openEvents } from '../../events/read.js';
 import { tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
-import { type ByteSource, isEvtx, readEvtx } from '../../evtx/index.js';
 import { loadGenericNames } from '../../kb/names.js';
 import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';
+import { inputLimits, maxInputOption, type OpenedInput, openInput, recordsOf } from '../intake.js';
 import { type CliIO, describeReadError, lineWriter, outputWriter } from '../io.js';
 import type { CommandState } from '../main.js';
 
 interface EventsOptions extends EventFilterOptions {
   format: 'table' | 'jsonl';
   timeline?: boolean;
+  maxInput?: number;
 }
 
 /** Warnings printed per file before the rest are only counted. */
@@ -77,6 +78,7 @@ export function registerEvents(program: Command, io: CliIO, state: CommandState)
       '--timeline',
       'tell the story instead of listing records: each join attempt (User Device Registration) and PRT attempt (Microsoft-Windows-AAD) in time order, with its outcome and codes; with --format jsonl, one attempt per line',
     )
+    .addOption(maxInputOption())
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -104,6 +106,7 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
     return 2;
   }
   const filtering = Object.keys(filter).length > 0;
+  const limits = inputLimits(opts.maxInput);
   const jsonl = opts.format === 'jsonl';
   const colors = pc.createColors(io.isTTY && !io.env.NO_COLOR && !jsonl);
   const paint = (level: number, text: string): string =>
@@ -122,23 +125,6 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
   const story: EventRecord[] = [];
 
   for (const path of files) {
-    let bytes: Uint8Array;
-    let source: (ByteSource & { close(): void }) | undefined;
-    try {
-      // An .evtx on disk is read one chunk at a time; anything else is read whole.
-      source = path !== '-' && io.open ? io.open(path) : undefined;
-      if (source && !isEvtx(source.read(0, 8))) {
-        source.close();
-        source = undefined;
-      }
-      bytes = source ? new Uint8Array(0) : await io.read(path);
-    } catch (err) {
-      source?.close();
-      await flush();
-      io.stderr(`dsreg-doctor events: ${describeReadError(path, err)}\n`);
-      code = 2;
-      continue;
-    }
     let fileWarnings = 0;
     // Warnings come from inside the reader, which cannot wait: what is printed so far goes out
     // first (so standard output and standard error stay in order) and the loop waits for it.
@@ -151,12 +137,27 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
         io.stderr(`${formatWarning({ ...w, source: w.source ?? path })}\n`);
       }
     };
+    let input: OpenedInput;
+    try {
+      // An .evtx on disk is read one chunk at a time, an export 64 KiB at a time: never whole.
+      input = await openInput(path, io, { limits, onWarning });
+    } catch (err) {
+      await flush();
+      io.stderr(
+        `dsreg-doctor events: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`,
+      );
+      code = 2;
+      continue;
+    }
     let fileShown = 0;
     try {
-      const records = source
-        ? readEvtx(source, { source: path, onWarning })
-        : openEvents(bytes, { source: path, onWarning }).records;
-      for (const r of records) {
+      const records =
+        input.kind === 'zip'
+          ? notAnEventLog(path)
+          : input.kind === 'whole'
+            ? openEvents(input.bytes, { source: path, onWarning }).records
+            : recordsOf(input, onWarning);
+      for await (const r of records) {
         if (written) {
           await written;
           written = undefined;
@@ -185,7 +186,7 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
       io.stderr(`dsreg-doctor events: ${describeInputError(path, err, io)}\n`);
       code = 2;
     } finally {
-      source?.close();
+      if (input.kind === 'evtx-file') input.source.close();
     }
     if (fileWarnings > MAX_WARNINGS) {
       await flush();
@@ -214,6 +215,13 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
   }
   await flush();
   return code;
+}
+
+function notAnEventLog(path: string): never {
+  throw new InputError(
+    path,
+    'a zip archive: `events` reads event logs (unpack it, or give it to `diagnose`)',
+  );
 }
 
 /** One line for an error that stopped a file: ours say where; anything else is a reader bug, said plainly. */

@@ -203,7 +203,9 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
       );
     }
     const chunks = bounded(stream.chunks, name, limits.maxInput, false);
-    const { head, rest, ended } = await splitHead(chunks, Math.max(HEAD, wholeUpTo + 1));
+    // The first 64 KiB say what the input is: empty, binary, a zip, an .evtx, text.
+    const first = await splitHead(chunks, HEAD);
+    let { head, rest, ended } = first;
     if (head.length === 0)
       throw new InputError(name, path === '-' ? 'standard input is empty' : 'empty file');
     const onDisk = path !== '-' && stream.size !== undefined;
@@ -211,10 +213,12 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
       if (onDisk) return { kind: 'zip', name };
       return { kind: 'zip', name, bytes: await readAll(bounded(rest, name, limits.maxWhole, true)) };
     }
-    if (ended && head.length <= wholeUpTo) {
-      if (!isEvtx(head) && binaryHead(head.subarray(0, 4096))) throw notText(name);
-      return { kind: 'whole', name, bytes: head };
+    const evtx = isEvtx(head);
+    if (!evtx && binaryHead(head.subarray(0, 4096))) throw notText(name);
+    if (wholeUpTo > 0 && !ended && (stream.size === undefined || stream.size <= wholeUpTo)) {
+      ({ head, rest, ended } = await splitHead(rest, wholeUpTo + 1));
     }
+    if (ended && head.length <= wholeUpTo) return { kind: 'whole', name, bytes: head };
     if (isEvtx(head)) {
       if (onDisk && io.open) {
         stream.close();
@@ -225,7 +229,6 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
       const source: ByteSource = { size: bytes.length, read: (o, l) => bytes.subarray(o, o + l) };
       return { kind: 'events', name, format: 'evtx', records: toAsync(readEvtx(source, readOptions)) };
     }
-    if (binaryHead(head.subarray(0, 4096))) throw notText(name);
     try {
       const events = await openEventStream(rest, readOptions);
       handedOver = true;

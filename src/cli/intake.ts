@@ -288,7 +288,7 @@ export interface DiagnosisInput {
 }
 
 /** Event logs up to this size are handed over whole, as they are; larger ones are streamed. */
-export const STREAM_ABOVE = 64 * MIB;
+export const STREAM_ABOVE = 8 * MIB;
 
 /**
  * Reads one input for `diagnose`. An input of at most `streamAbove` bytes, and any text, is handed

@@ -12,7 +12,7 @@ export function neededForDiagnosis(record: EventRecord): boolean {
 }
 
 /** The most records of the join and PRT stories kept for one diagnosis (the newest by time). */
-export const MAX_STORY_RECORDS = 100_000;
+export const MAX_STORY_RECORDS = 10_000;
 
 export interface StoryCollection {
   /** The records kept, in the order they came. */

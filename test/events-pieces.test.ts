@@ -58,6 +58,13 @@ describe('field and value limits', () => {
     expect(warnings[1]).toMatchObject({ line: 2, offset: ev(1, big).length });
   });
 
+  it('XML: a cut field is read to the end without a warning handler too (no hang)', () => {
+    const text = `<Event><System><Provider Name='P'/><EventID>1</EventID><TimeCreated SystemTime='2026-01-02T03:04:05Z'/><EventRecordID>4</EventRecordID></System><EventData><Data Name='D'>${'y'.repeat(MAX_XML_FIELD + 5)}</Data></EventData></Event>`;
+    const reader = xmlReader({});
+    const records = [...reader.push(text), ...reader.end()];
+    expect(records.map((r) => r.data.D!.length)).toEqual([MAX_XML_FIELD]);
+  });
+
   it('CSV: a field of 3 MiB is cut to MAX_CSV_FIELD with a warning', () => {
     const text = `Id,RecordId,TimeCreated,ProviderName,Message\n1,7,2026-01-02T03:04:05Z,P,"${'m'.repeat(3 << 20)}"\n`;
     const { records, warnings } = readInPieces(text, 65536);

@@ -10,9 +10,9 @@ import { attribute, payloadData, textContent, type XmlElement } from '../evtx/pa
 import type { TextEncoding } from '../input/decode.js';
 import { InputError } from '../types.js';
 import { lineCounter } from './lines.js';
-import { type PushReader, pushAll, TextBuffer } from './text-stream.js';
+import { type PushReader, pushAll, TextBuffer, type TextPlace, TextPositions } from './text-stream.js';
 import { normalizeIsoTime } from './time.js';
-import type { EventRecord, ReadOptions } from './types.js';
+import type { EventRecord, ReadOptions, ReadWarning } from './types.js';
 
 const EVENT_START = /<(?:[A-Za-z_][\w.-]*:)?Event(?=[\s>/])/g;
 const EVENT_END = /<\/(?:[A-Za-z_][\w.-]*:)?Event\s*>/g;
@@ -88,15 +88,27 @@ export function xmlReader(options: XmlReadOptions = {}): PushReader<EventRecord>
       ...(recordId !== undefined ? { recordId } : {}),
     });
   };
-  const runs = new RunLimiter(buf, encoding, (at) =>
-    warn(
+  // A cut is found as text arrives, ahead of the events read: its warning waits (with its place,
+  // counted on the text as written) until the events before it are read, so warnings come in order.
+  const cuts: { at: number; warning: ReadWarning }[] = [];
+  const flushCuts = (upTo: number): void => {
+    while (cuts.length > 0 && cuts[0]!.at <= upTo) {
+      const { warning } = cuts.shift()!;
+      options.onWarning?.(warning);
+    }
+  };
+  const runs = new RunLimiter(buf, encoding, (at, place) =>
+    cuts.push({
       at,
-      `a text of more than ${MAX_XML_FIELD} characters: cut to that length`,
-      undefined,
-      'xml-field-too-long',
-    ),
+      warning: {
+        source,
+        code: 'xml-field-too-long',
+        message: `a text of more than ${MAX_XML_FIELD} characters: cut to that length`,
+        ...place,
+      },
+    }),
   );
-  const splitter = new EventSplitter(buf, source, warn);
+  const splitter = new EventSplitter(buf, source, warn, flushCuts);
   // The DTD check looks at each new piece with the end of the one before (a split "<!DOCTYPE").
   let tail = '';
   return {
@@ -110,6 +122,7 @@ export function xmlReader(options: XmlReadOptions = {}): PushReader<EventRecord>
     },
     end() {
       const out = splitter.split(true);
+      flushCuts(Number.POSITIVE_INFINITY);
       if (!splitter.sawEvent) throw noEventError(source);
       return out;
     },
@@ -129,13 +142,19 @@ class RunLimiter {
   constructor(
     private readonly buf: TextBuffer,
     private readonly encoding: TextEncoding,
-    private readonly onCut: (at: number) => void,
-  ) {}
+    private readonly onCut: (at: number, place: TextPlace) => void,
+  ) {
+    this.original = new TextPositions(encoding);
+  }
+
+  /** Lines and bytes of the text as written (cut parts included), for the place of each cut. */
+  private readonly original: TextPositions;
 
   /** Appends a piece (its long runs cut) and returns what was appended. */
   append(text: string): string {
     let kept = '';
     let added = '';
+    let counted = 0;
     let from = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -171,7 +190,9 @@ class RunLimiter {
         this.buf.append(kept);
         added += kept;
         kept = '';
-        this.onCut(this.buf.base + this.buf.text.length);
+        this.original.advance(text.slice(counted, cut));
+        counted = cut;
+        this.onCut(this.buf.base + this.buf.text.length, this.original.place());
         from = cut;
         this.cutting = true;
       }
@@ -180,6 +201,7 @@ class RunLimiter {
       this.buf.noteCut(this.buf.base + this.buf.text.length + kept.length, text.slice(from), this.encoding);
       from = text.length;
     }
+    this.original.advance(text.slice(counted));
     const rest = kept + text.slice(from);
     this.buf.append(rest);
     return added + rest;
@@ -202,6 +224,8 @@ class EventSplitter {
     private readonly buf: TextBuffer,
     private readonly source: string,
     private readonly warn: Warn,
+    /** Gives out the waiting warnings of cuts up to a global index. */
+    private readonly flushCuts: (upTo: number) => void,
   ) {}
 
   split(final: boolean): EventRecord[] {
@@ -236,6 +260,7 @@ class EventSplitter {
   private readAt(start: number, final: boolean, out: EventRecord[]): 'done' | 'more' {
     const text = this.buf.text;
     const at = this.buf.base + start;
+    this.flushCuts(at);
     // An event still arriving is searched on from where the last search stopped: linear in its size.
     const from =
       at === this.waiting ? Math.max(start + 1, this.searched - this.buf.base - OVERLAP) : start + 1;
@@ -253,6 +278,7 @@ class EventSplitter {
     if (endFound && endFound.index < next) {
       const end = endFound.index + endFound.length;
       const record = readOne(text.slice(start, end), at, this.source, this.warn);
+      this.flushCuts(this.buf.base + end);
       if (record) out.push(record);
       this.pos = end;
       return 'done';
@@ -328,7 +354,32 @@ function findEnd(text: string, from: number): { index: number; length: number } 
 
 type Warn = (index: number, message: string, recordId?: number, code?: string) => void;
 
+/** The longest tag (an element with its attributes) read: 64 KiB of characters. */
+export const MAX_XML_TAG = 65536;
+
+/** The length of the longest tag in a text, from '<' to '>'. */
+function longestTag(text: string): number {
+  let longest = 0;
+  for (let i = text.indexOf('<'); i !== -1; ) {
+    const end = text.indexOf('>', i);
+    if (end === -1) return Math.max(longest, text.length - i);
+    longest = Math.max(longest, end - i);
+    i = text.indexOf('<', end);
+  }
+  return longest;
+}
+
 function readOne(chunk: string, at: number, source: string, warn: Warn): EventRecord | undefined {
+  // The XML validator is slow on very long attribute values, and no event has one.
+  if (longestTag(chunk) > MAX_XML_TAG) {
+    warn(
+      at,
+      `a tag of more than ${MAX_XML_TAG} characters: event skipped`,
+      recordIdIn(chunk),
+      'xml-tag-too-long',
+    );
+    return undefined;
+  }
   const valid = XMLValidator.validate(chunk);
   if (valid !== true) {
     const line = valid.err.line;

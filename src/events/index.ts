@@ -22,15 +22,15 @@ export {
   type EventExportKind,
   type EventInput,
   type EventStream,
-  openEvents,
   openEventStream,
+  openEvents,
   readEvents,
   sniffEvents,
   sniffEventText,
   textEventReader,
 } from './read.js';
 export { detailItems, tableHeader, tableRow } from './table.js';
-export type { EventRecord, ReadOptions, ReadWarning } from './types.js';
 export { ChunkDecoder, type PushReader, pushAll } from './text-stream.js';
-export { decodeEntities, MAX_XML_EVENT, MAX_XML_FIELD, parseEventXml, xmlReader } from './xml.js';
+export type { EventRecord, ReadOptions, ReadWarning } from './types.js';
 export { formatWarning } from './warning.js';
+export { decodeEntities, MAX_XML_EVENT, MAX_XML_FIELD, parseEventXml, xmlReader } from './xml.js';

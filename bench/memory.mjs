@@ -6,7 +6,7 @@
 // Security export the same way.
 //
 //   node bench/memory.mjs [--mb 1024] [--dir /tmp]      (needs `npm run build`)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,22 +60,33 @@ function buildEvtx(file) {
 
 function buildXml(file) {
   const events = [];
-  for (const f of ['join-fail.wevtutil.xml', 'prt-fail.wevtutil.xml', 'libevtx-Security_short_selected.xml']) {
+  for (const f of [
+    'join-fail.wevtutil.xml',
+    'prt-fail.wevtutil.xml',
+    'libevtx-Security_short_selected.xml',
+  ]) {
     const text = readFileSync(path.join(root, 'test/fixtures/events', f), 'utf8');
     for (const m of text.matchAll(/<Event[\s>][\s\S]*?<\/Event>/g)) events.push(`${m[0]}\n`);
   }
-  writeRepeated(file, undefined, events.map((e) => Buffer.from(e)), mb * 1024 * 1024);
+  writeRepeated(
+    file,
+    undefined,
+    events.map((e) => Buffer.from(e)),
+    mb * 1024 * 1024,
+  );
 }
 
 /** Runs the CLI in a child and returns its peak RSS in MiB and its time in seconds. */
 function measure(argv) {
-  const script =
-    "const { main } = await import(process.argv[1]); const code = await main(process.argv.slice(2));" +
-    "process.stderr.write(`\\nMAXRSS ${process.resourceUsage().maxRSS} CODE ${code}\\n`);";
+  const report = (code) =>
+    `process.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + ' CODE ' + ${code} + '\\n');`;
+  const script = `const { main } = await import(process.argv[1]); const code = await main(process.argv.slice(2)); ${report('code')}`;
   const start = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    argv ? ['--input-type=module', '-e', script, path.join(root, 'dist/cli.js'), ...argv] : ['-e', "process.stderr.write(`MAXRSS ${process.resourceUsage().maxRSS} CODE 0\\n`)"],
+    argv
+      ? ['--input-type=module', '-e', script, path.join(root, 'dist/cli.js'), ...argv]
+      : ['-e', report('0')],
     { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 },
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -112,4 +123,3 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-void execFileSync;

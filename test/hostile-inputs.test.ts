@@ -83,7 +83,9 @@ describe('endless and binary inputs', () => {
     it(`${cmd} /dev/zero: refused as binary from its first bytes`, async () => {
       const m = captured();
       expect(await main([cmd, '/dev/zero'], m.io)).toBe(2);
-      expect(m.err()).toMatch(/^dsreg-doctor[^\n]*\/dev\/zero: binary data, neither text nor an \.evtx event log: not read\n$/);
+      expect(m.err()).toMatch(
+        /^dsreg-doctor[^\n]*\/dev\/zero: binary data, neither text nor an \.evtx event log: not read\n$/,
+      );
       expect(m.bytesRead()).toBeLessThanOrEqual(1 << 20);
     });
 

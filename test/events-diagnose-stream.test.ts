@@ -93,3 +93,53 @@ describe('createStoryCollector', () => {
     expect(dropped).toBe(9990);
   });
 });
+
+describe('diagnose on a log over 8 MiB', () => {
+  it('reads it record by record, reports it as the .evtx it is with every record counted, and finds what the small log gives', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { main } = await import('../src/cli/main.js');
+    const chunks = (file: string) => {
+      const b = readFileSync(file);
+      const out: Buffer[] = [];
+      for (let o = 4096; o + 65536 <= b.length; o += 65536)
+        if (b[o] === 0x45 && b[o + 3] === 0x43) out.push(b.subarray(o, o + 65536));
+      return { header: b.subarray(0, 4096), chunks: out };
+    };
+    const security = chunks('../shared/samples/evtx/security.evtx');
+    const udr = chunks('test/fixtures/evtx/udr-admin.evtx');
+    const dir = mkdtempSync(path.join(tmpdir(), 'dsreg-big-'));
+    try {
+      const file = path.join(dir, 'big.evtx');
+      writeFileSync(
+        file,
+        Buffer.concat([security.header, ...Array(5).fill(security.chunks).flat(), ...udr.chunks]),
+      );
+      const run = async (p: string) => {
+        let out = '';
+        const code = await main(['diagnose', '--format', 'json', p], {
+          ...nodeIO(),
+          isTTY: false,
+          env: {},
+          stdout: (t: string) => {
+            out += t;
+          },
+          stderr: () => {},
+        });
+        return { code, d: JSON.parse(out) };
+      };
+      const big = await run(file);
+      const small = await run('test/fixtures/evtx/udr-admin.evtx');
+      expect(big.d.inputs[0].kind).toBe('evtx');
+      expect(big.d.inputs[0].reason).toMatch(/^event log \(\.evtx\), \d{5} event records$/);
+      expect(big.code).toBe(small.code);
+      expect(big.d.findings.map((f: { id: string }) => f.id)).toEqual(
+        small.d.findings.map((f: { id: string }) => f.id),
+      );
+      expect(big.d.timeline.length).toBe(small.d.timeline.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -5,7 +5,7 @@
 // through the whole log; the XML repeats the events of the wevtutil fixtures and of the libevtx
 // Security export the same way.
 //
-//   node bench/memory.mjs [--mb 1024] [--dir /tmp]      (needs `npm run build`)
+//   node bench/memory.mjs [--mb 1024] [--dir /tmp] [--only 'diagnose XML']   (needs `npm run build`)
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,6 +114,8 @@ try {
       ['events', '--format', 'jsonl', file],
       ['diagnose', '--format', 'json', file],
     ]) {
+      const only = opt('--only', undefined);
+      if (only && only !== `${argv[0]} ${label}`) continue;
       const r = measure(argv);
       console.log(
         `| \`${argv.slice(0, -1).join(' ')}\` | ${size(file)} ${label} | ${r.mib} MiB | ${r.mib - base.mib} MiB | ${r.seconds} s | ${r.code} |`,

@@ -52,9 +52,11 @@ export function createStoryCollector(
     add(record) {
       seen++;
       if (neededForDiagnosis(record)) {
-        kept.push({ rec: record, n: seen });
+        // A copy: a value cut out of a text export is a slice that keeps the whole piece of text
+        // it came from alive (V8 shares string storage), and 10,000 records would keep 10,000 pieces.
+        kept.push({ rec: detached(record), n: seen });
         if (kept.length >= 2 * max) trim();
-      } else if (seen === 1 && options.keepFirst) first = record;
+      } else if (seen === 1 && options.keepFirst) first = detached(record);
     },
     finish() {
       if (kept.length > max) trim();
@@ -63,4 +65,9 @@ export function createStoryCollector(
       return { records, seen, dropped };
     },
   };
+}
+
+/** The record with strings of its own, sharing no storage with the text it was read from. */
+function detached(record: EventRecord): EventRecord {
+  return JSON.parse(JSON.stringify(record)) as EventRecord;
 }

@@ -53,6 +53,7 @@ describe('Event Viewer CSV (en-US)', () => {
     expect(warnings).toEqual([
       {
         source: 'join-fail.eventviewer.csv',
+        code: 'csv-eventviewer-limits',
         line: 2,
         message:
           'an Event Viewer CSV has no record IDs, channel, event data or time zone: records are numbered by row, ' +
@@ -170,9 +171,14 @@ describe('CSV details', () => {
       'Level,Date and Time,Source,Event ID,Task Category\nError,10/3/2026 8:58:32 AM,AAD,1081,None,"a"\nError,soon,AAD,1081,None,"b"\n',
     );
     expect(records).toHaveLength(1);
+    const third =
+      'Level,Date and Time,Source,Event ID,Task Category\nError,10/3/2026 8:58:32 AM,AAD,1081,None,"a"\n'
+        .length;
     expect(warnings.at(-1)).toEqual({
       source: 'x.csv',
+      code: 'csv-bad-row',
       line: 3,
+      offset: third,
       message: 'row without a readable date: skipped',
     });
   });

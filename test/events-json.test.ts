@@ -185,6 +185,7 @@ describe('JSON details', () => {
     expect(warnings).toEqual([
       {
         source: 'damaged.getwinevent.json',
+        code: 'json-cut-off',
         message: 'the JSON is cut off: the rest of the file is skipped',
         line: text.slice(0, cut + 1).split('\n').length,
         offset: cut + 3,

@@ -45,19 +45,41 @@ describe('events on an .evtx file', () => {
     expect(closed).toBe(1);
   });
 
-  it('still reads text exports whole', async () => {
+  // Until issue 12 text exports were read whole (this test said so); now they stream as well.
+  it('reads text exports in pieces of at most 64 KiB too, never whole', async () => {
     const base = nodeIO();
     let wholeReads = 0;
+    let pieces = 0;
+    let largest = 0;
+    let out = '';
     const io = {
       ...base,
-      stdout: () => {},
+      stdout: (t: string) => {
+        out += t;
+      },
       stderr: () => {},
       read: async (p: string) => {
         wholeReads++;
         return base.read(p);
       },
+      stream: async (p: string) => {
+        const s = await base.stream!(p);
+        return {
+          ...s,
+          chunks: (async function* () {
+            for await (const c of s.chunks) {
+              pieces++;
+              largest = Math.max(largest, c.length);
+              yield c;
+            }
+          })(),
+        };
+      },
     };
     expect(await main(['events', 'examples/events/join-fail.wevtutil.xml'], io)).toBe(0);
-    expect(wholeReads).toBe(1);
+    expect(wholeReads).toBe(0);
+    expect(pieces).toBeGreaterThan(0);
+    expect(largest).toBeLessThanOrEqual(65536);
+    expect(out).toMatch(/304/);
   });
 });

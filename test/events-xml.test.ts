@@ -241,6 +241,7 @@ describe('damaged XML', () => {
     const third = text.indexOf('<Event xmlns', text.indexOf('<EventRecordID>42<'));
     expect(warnings[0]).toEqual({
       source: 'damaged.wevtutil.xml',
+      code: 'xml-malformed',
       message: expect.stringMatching(/^malformed XML \(.*'Level'.*'Levl'.*\): event skipped$/),
       line: 1,
       offset: third,
@@ -249,6 +250,7 @@ describe('damaged XML', () => {
     const last = text.lastIndexOf('<Event ');
     expect(warnings[1]).toEqual({
       source: 'damaged.wevtutil.xml',
+      code: 'xml-event-cut-off',
       message: 'event cut off (no </Event>): skipped',
       line: text.slice(0, last).split('\n').length,
       offset: last,

@@ -7,10 +7,11 @@
 //   possibly only some of them after Select-Object. Properties collapses to a .NET type name, so
 //   the event data is lost; TimeCreated is written in the exporter's culture, local time.
 // What each kind loses is said once per file as a warning, so no one mistakes a gap for a fact.
+import type { TextEncoding } from '../input/decode.js';
 import { InputError } from '../types.js';
 import { canonicalProvider } from './fields.js';
 import { levelFromName } from './levels.js';
-import { lineCounter } from './lines.js';
+import { type PushReader, pushAll, TextPositions } from './text-stream.js';
 import { type DateOrder, detectDateOrder, normalizeIsoTime, parseLocalDateTime } from './time.js';
 import type { EventRecord, ReadOptions } from './types.js';
 
@@ -31,60 +32,185 @@ export function detectDelimiter(line: string): string {
   return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]![0];
 }
 
+/** The longest field kept (longer ones are cut, with a warning): 1 MiB of characters. */
+export const MAX_CSV_FIELD = 1 << 20;
+
+/** A row with where it starts in the file. */
+export interface PlacedRow extends CsvRow {
+  offset: number;
+}
+
 /**
- * RFC 4180 rows: quoted fields may hold the delimiter, doubled quotes and line breaks (messages
- * are multi-line). An unterminated quote at the end is reported through onUnterminated.
+ * RFC 4180 rows, fed piece by piece: quoted fields may hold the delimiter, doubled quotes and line
+ * breaks (messages are multi-line). The state (inside quotes or not, the fields so far) is kept
+ * between pieces, so every character is looked at once whatever the size of a row, and a field is
+ * cut at MAX_CSV_FIELD characters. An unterminated quote is reported at the end.
+ */
+export class CsvRowReader {
+  private fields: string[] = [];
+  private field = '';
+  private fieldLength = 0;
+  private quoted = false;
+  /** Just after a closing quote (a doubled quote may follow in the next piece). */
+  private afterQuote = false;
+  private pendingCR = false;
+  private rowStarted = false;
+  private rowLine = 1;
+  private rowOffset = 0;
+  private cutReported = false;
+  private line = 1;
+  private readonly positions: TextPositions;
+
+  constructor(
+    private readonly delimiter: string,
+    encoding: TextEncoding = 'utf-8',
+    /** Lines before the text fed (a #TYPE line already read). */
+    lineOffset = 0,
+    private readonly onCut?: (line: number, offset: number) => void,
+  ) {
+    this.positions = new TextPositions(encoding);
+    this.line += lineOffset;
+    this.rowLine = this.line;
+  }
+
+  push(text: string, out: PlacedRow[]): void {
+    const d = this.delimiter;
+    const n = text.length;
+    let counted = 0;
+    // The place of index i of this piece: count the text up to it.
+    const placeOf = (i: number) => {
+      this.positions.advance(text.slice(counted, i));
+      counted = i;
+      return this.positions.place();
+    };
+    let i = 0;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (text[0] === '\n') i = 1;
+      this.line++;
+    }
+    while (i < n) {
+      if (!this.rowStarted) {
+        this.rowStarted = true;
+        this.rowLine = this.line;
+        this.rowOffset = placeOf(i).offset;
+      }
+      if (this.quoted) {
+        const q = text.indexOf('"', i);
+        const stop = q === -1 ? n : q;
+        this.addText(text, i, stop);
+        i = stop;
+        if (q === -1) break;
+        this.quoted = false;
+        this.afterQuote = true;
+        i++;
+        continue;
+      }
+      const c = text[i]!;
+      if (this.afterQuote) {
+        this.afterQuote = false;
+        if (c === '"') {
+          this.addText('"', 0, 1);
+          this.quoted = true;
+          i++;
+          continue;
+        }
+      }
+      if (c === '"' && this.fieldLength === 0) {
+        this.quoted = true;
+        i++;
+        continue;
+      }
+      if (c === d) {
+        this.endField();
+        i++;
+        continue;
+      }
+      if (c === '\n' || c === '\r') {
+        this.endField();
+        this.endRow(out);
+        if (c === '\r') {
+          if (i + 1 === n) {
+            this.pendingCR = true;
+            i++;
+            continue;
+          }
+          if (text[i + 1] === '\n') i++;
+        }
+        this.line++;
+        i++;
+        continue;
+      }
+      // Unquoted text (or text after a closing quote, kept as Excel does).
+      let j = i;
+      while (j < n && text[j] !== d && text[j] !== '\n' && text[j] !== '\r') j++;
+      this.addText(text, i, j);
+      i = j;
+    }
+    placeOf(n);
+  }
+
+  /** Counts text read before the rows (a #TYPE line) for the byte offsets. */
+  skipBytes(text: string): void {
+    this.positions.advance(text);
+  }
+
+  /** The end of the input: the last row, and whether a quoted field was left open. */
+  end(out: PlacedRow[]): { unterminated?: number } {
+    const open = this.quoted ? this.rowLine : undefined;
+    if (this.rowStarted) {
+      this.endField();
+      this.endRow(out);
+    }
+    return open !== undefined ? { unterminated: open } : {};
+  }
+
+  private addText(text: string, from: number, to: number): void {
+    for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x0a) this.line++;
+    const room = MAX_CSV_FIELD - this.fieldLength;
+    if (to - from > room) {
+      if (!this.cutReported) this.onCut?.(this.rowLine, this.rowOffset);
+      this.cutReported = true;
+      if (room > 0) this.field += text.slice(from, from + room);
+      this.fieldLength = MAX_CSV_FIELD;
+      return;
+    }
+    this.field += text.slice(from, to);
+    this.fieldLength += to - from;
+  }
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    this.fieldLength = 0;
+  }
+
+  private endRow(out: PlacedRow[]): void {
+    const fields = this.fields;
+    this.fields = [];
+    this.rowStarted = false;
+    this.cutReported = false;
+    if (!(fields.length === 1 && fields[0] === '')) {
+      out.push({ fields, line: this.rowLine, offset: this.rowOffset });
+    }
+  }
+}
+
+/**
+ * RFC 4180 rows of a whole text (see CsvRowReader). An unterminated quote at the end is reported
+ * through onUnterminated.
  */
 export function parseCsvRows(
   text: string,
   delimiter: string,
   onUnterminated?: (line: number) => void,
 ): CsvRow[] {
-  const rows: CsvRow[] = [];
-  const lines = lineCounter(text);
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const rowStart = i;
-    const fields: string[] = [];
-    let field = '';
-    let endOfRow = false;
-    while (!endOfRow) {
-      if (text[i] === '"') {
-        i++;
-        for (;;) {
-          const q = text.indexOf('"', i);
-          if (q === -1) {
-            field += text.slice(i);
-            i = n;
-            onUnterminated?.(lines(rowStart));
-            break;
-          }
-          field += text.slice(i, q);
-          if (text[q + 1] === '"') {
-            field += '"';
-            i = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
-        }
-      }
-      // Unquoted text (or text after a closing quote, kept as Excel does).
-      while (i < n && text[i] !== delimiter && text[i] !== '\n' && text[i] !== '\r') field += text[i++];
-      fields.push(field);
-      field = '';
-      if (i >= n) endOfRow = true;
-      else if (text[i] === delimiter) i++;
-      else {
-        if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
-        else i++;
-        endOfRow = true;
-      }
-    }
-    if (!(fields.length === 1 && fields[0] === '')) rows.push({ fields, line: lines(rowStart) });
-  }
-  return rows;
+  const reader = new CsvRowReader(delimiter);
+  const rows: PlacedRow[] = [];
+  reader.push(text, rows);
+  const { unterminated } = reader.end(rows);
+  if (unterminated !== undefined) onUnterminated?.(unterminated);
+  return rows.map(({ fields, line }) => ({ fields, line }));
 }
 
 const POWERSHELL_COLUMNS = [
@@ -121,64 +247,199 @@ export function csvFlavour(text: string): CsvFlavour | undefined {
   return undefined;
 }
 
-/** Every readable row of a CSV export as a record. Throws InputError when the CSV is neither kind. */
-export function* parseEventCsv(text: string, options: ReadOptions = {}): Generator<EventRecord> {
-  const source = options.source ?? '-';
-  const flavour = csvFlavour(text);
-  if (!flavour) throw new InputError(source, 'this CSV is neither an Event Viewer nor a Get-WinEvent export');
-  const warn = (line: number, message: string, recordId?: number): void =>
-    options.onWarning?.({ source, message, line, ...(recordId !== undefined ? { recordId } : {}) });
+/** Rows held back to judge the date order on (the rest are read with the order they show). */
+const DATE_SAMPLE_ROWS = 10_000;
 
-  let body = text;
-  let lineOffset = 0;
-  if (body.startsWith('#TYPE')) {
-    const nl = body.indexOf('\n');
-    body = nl === -1 ? '' : body.slice(nl + 1);
-    lineOffset = 1;
-  }
-  const delimiter = detectDelimiter(body.slice(0, body.search(/\r?\n|$/)));
-  const rows = parseCsvRows(body, delimiter, (line) =>
-    warn(line + lineOffset, 'a quoted field never ends: the rest of the file is read as one field'),
-  );
-  for (const r of rows) r.line += lineOffset;
-  const [header, ...data] = rows;
-  if (!header) return;
-  if (flavour === 'eventviewer') yield* eventViewerRows(data, delimiter, source, warn);
-  else yield* powershellRows(header.fields, data, source, warn);
+/** Every readable row of a CSV export as a record. Throws InputError when the CSV is neither kind. */
+export function parseEventCsv(text: string, options: CsvReadOptions = {}): Generator<EventRecord> {
+  const source = options.source ?? '-';
+  if (!csvFlavour(text)) throw notEventCsv(source);
+  return pushAll(csvReader(options), text);
 }
 
-type Warn = (line: number, message: string, recordId?: number) => void;
+export interface CsvReadOptions extends ReadOptions {
+  encoding?: TextEncoding;
+}
 
-function* eventViewerRows(
-  rows: CsvRow[],
-  delimiter: string,
-  source: string,
-  warn: Warn,
-): Generator<EventRecord> {
-  const first = rows[0]?.line ?? 1;
-  const { order, certain } = detectDateOrder(rows.map((r) => r.fields[1] ?? ''));
-  warn(
-    first,
-    'an Event Viewer CSV has no record IDs, channel, event data or time zone: records are numbered by row, ' +
-      "only the message is kept, and times (the exporting machine's local time) are read as UTC",
-  );
-  if (!certain) warn(first, `no date tells day from month: dates are read ${orderName(order)}`);
-  const unknownLevels = new Set<string>();
-  let n = 0;
-  for (const row of rows) {
-    n++;
+function notEventCsv(source: string): InputError {
+  return new InputError(source, 'this CSV is neither an Event Viewer nor a Get-WinEvent export');
+}
+
+/**
+ * The CSV reader fed piece by piece. The first 64 KiB tell the kind of export and the delimiter;
+ * the first rows (up to DATE_SAMPLE_ROWS) tell the date order; then every row becomes a record as
+ * it arrives. Throws InputError when the head is neither kind of export.
+ */
+export function csvReader(options: CsvReadOptions = {}): PushReader<EventRecord> {
+  const source = options.source ?? '-';
+  const encoding = options.encoding ?? 'utf-8';
+  const warn: Warn = (line, message, recordId, code = 'csv-bad-row', offset) =>
+    options.onWarning?.({
+      source,
+      code,
+      message,
+      line,
+      ...(offset !== undefined ? { offset } : {}),
+      ...(recordId !== undefined ? { recordId } : {}),
+    });
+  let head = '';
+  let rows: CsvRowReader | undefined;
+  let consumer: RowConsumer | undefined;
+  let header: PlacedRow | undefined;
+  const pending: PlacedRow[] = [];
+
+  const start = (): void => {
+    const flavour = csvFlavour(head);
+    if (!flavour) throw notEventCsv(source);
+    let body = head;
+    let lineOffset = 0;
+    let skipped = '';
+    if (body.startsWith('#TYPE')) {
+      const nl = body.indexOf('\n');
+      skipped = nl === -1 ? body : body.slice(0, nl + 1);
+      body = nl === -1 ? '' : body.slice(nl + 1);
+      lineOffset = 1;
+    }
+    const delimiter = detectDelimiter(body.slice(0, body.search(/\r?\n|$/)));
+    rows = new CsvRowReader(delimiter, encoding, lineOffset, (line, offset) =>
+      warn(
+        line,
+        `a field of more than ${MAX_CSV_FIELD} characters: cut to that length`,
+        undefined,
+        'csv-field-too-long',
+        offset,
+      ),
+    );
+    consumer =
+      flavour === 'eventviewer'
+        ? new EventViewerRows(delimiter, source, warn)
+        : new PowershellRows(source, warn);
+    if (skipped) rows.skipBytes(skipped);
+    head = '';
+    rows.push(body, pending);
+  };
+  const take = (final: boolean): EventRecord[] => {
+    const out: EventRecord[] = [];
+    if (!header) header = pending.shift();
+    if (header && consumer && !consumer.started) consumer.begin(header.fields);
+    if (pending.length > 0 || final) {
+      consumer!.rows(pending.splice(0), final, out);
+    }
+    return out;
+  };
+  return {
+    push(text) {
+      if (!rows) {
+        head += text;
+        if (head.length < 65536) return [];
+        start();
+      } else rows.push(text, pending);
+      return take(false);
+    },
+    end() {
+      if (!rows) start();
+      const { unterminated } = rows!.end(pending);
+      const out = take(true);
+      if (unterminated !== undefined) {
+        warn(
+          unterminated,
+          'a quoted field never ends: the rest of the file is read as one field',
+          undefined,
+          'csv-unterminated-quote',
+        );
+      }
+      return out;
+    },
+  };
+}
+
+type Warn = (line: number, message: string, recordId?: number, code?: string, offset?: number) => void;
+
+/** Turns rows into records; holds the first rows back until it knows the date order. */
+abstract class RowConsumer {
+  started = false;
+  protected order: DateOrder = 'dmy';
+  private decided = false;
+  private held: PlacedRow[] = [];
+  protected first = 1;
+
+  begin(_header: string[]): void {
+    this.started = true;
+  }
+
+  rows(rows: PlacedRow[], final: boolean, out: EventRecord[]): void {
+    if (!this.decided) {
+      for (const r of rows) this.held.push(r);
+      if (!final && this.held.length < DATE_SAMPLE_ROWS) return;
+      this.decided = true;
+      this.first = this.held[0]?.line ?? 1;
+      this.decide(this.held);
+      rows = this.held;
+      this.held = [];
+    }
+    for (const r of rows) {
+      const rec = this.record(r);
+      if (rec) out.push(rec);
+    }
+    if (final) this.finish();
+  }
+
+  protected abstract decide(sample: PlacedRow[]): void;
+  protected abstract record(row: PlacedRow): EventRecord | undefined;
+  protected abstract finish(): void;
+}
+
+class EventViewerRows extends RowConsumer {
+  private readonly unknownLevels = new Set<string>();
+  private n = 0;
+
+  constructor(
+    private readonly delimiter: string,
+    private readonly source: string,
+    private readonly warn: Warn,
+  ) {
+    super();
+  }
+
+  protected decide(sample: PlacedRow[]): void {
+    const { order, certain } = detectDateOrder(sample.map((r) => r.fields[1] ?? ''));
+    this.order = order;
+    this.warn(
+      this.first,
+      'an Event Viewer CSV has no record IDs, channel, event data or time zone: records are numbered by row, ' +
+        "only the message is kept, and times (the exporting machine's local time) are read as UTC",
+      undefined,
+      'csv-eventviewer-limits',
+    );
+    if (!certain)
+      this.warn(
+        this.first,
+        `no date tells day from month: dates are read ${orderName(order)}`,
+        undefined,
+        'csv-date-order',
+      );
+  }
+
+  protected record(row: PlacedRow): EventRecord | undefined {
+    this.n++;
     const [levelName = '', date = '', provider = '', id = '', , ...rest] = row.fields;
     const eventId = /^\d+$/.test(id.trim()) ? Number(id.trim()) : undefined;
-    const time = parseLocalDateTime(date, order)?.time;
+    const time = parseLocalDateTime(date, this.order)?.time;
     if (eventId === undefined || time === undefined) {
-      warn(row.line, `row without a readable ${eventId === undefined ? 'Event ID' : 'date'}: skipped`);
-      continue;
+      this.warn(
+        row.line,
+        `row without a readable ${eventId === undefined ? 'Event ID' : 'date'}: skipped`,
+        undefined,
+        'csv-bad-row',
+        row.offset,
+      );
+      return undefined;
     }
     const level = levelFromName(levelName);
-    if (level === undefined && levelName.trim()) unknownLevels.add(levelName.trim());
+    if (level === undefined && levelName.trim()) this.unknownLevels.add(levelName.trim());
     const record: EventRecord = {
-      source,
-      recordId: n,
+      source: this.source,
+      recordId: this.n,
       time,
       provider: canonicalProvider(provider),
       eventId,
@@ -186,93 +447,150 @@ function* eventViewerRows(
       data: {},
     };
     // An unquoted message with the delimiter in it spans several fields.
-    const message = rest.join(delimiter);
+    const message = rest.join(this.delimiter);
     if (message) record.message = message;
-    yield record;
+    return record;
   }
-  if (unknownLevels.size > 0) {
-    warn(first, `level names not recognised, read as level 0: ${[...unknownLevels].join(', ')}`);
+
+  protected finish(): void {
+    if (this.unknownLevels.size > 0) {
+      this.warn(
+        this.first,
+        `level names not recognised, read as level 0: ${[...this.unknownLevels].join(', ')}`,
+        undefined,
+        'csv-unknown-level',
+      );
+    }
   }
 }
 
-function* powershellRows(
-  header: string[],
-  rows: CsvRow[],
-  source: string,
-  warn: Warn,
-): Generator<EventRecord> {
-  const col = (name: string): number => header.findIndex((h) => h.trim().toLowerCase() === name);
-  const c = {
-    id: col('id'),
-    recordId: col('recordid'),
-    time: col('timecreated'),
-    provider: col('providername'),
-    channel: col('logname'),
-    level: col('level'),
-    levelName: col('leveldisplayname'),
-    computer: col('machinename'),
-    message: col('message'),
-  };
-  const first = rows[0]?.line ?? 1;
-  const get = (row: CsvRow, i: number): string | undefined => (i >= 0 ? row.fields[i] : undefined);
-  const times = rows.map((r) => get(r, c.time) ?? '');
-  const isoTimes = times.every((t) => t === '' || normalizeIsoTime(t) !== undefined);
-  const { order, certain } = detectDateOrder(times);
-  warn(first, 'Export-Csv keeps no event data (Properties holds only a type name): only the message is kept');
-  let local = false;
-  if (!isoTimes && !certain) warn(first, `no date tells day from month: dates are read ${orderName(order)}`);
-  const unknownLevels = new Set<string>();
-  let n = 0;
-  for (const row of rows) {
-    n++;
-    const idText = (get(row, c.id) ?? '').trim();
-    const recordIdText = (get(row, c.recordId) ?? '').trim();
+class PowershellRows extends RowConsumer {
+  private c:
+    | Record<
+        'id' | 'recordId' | 'time' | 'provider' | 'channel' | 'level' | 'levelName' | 'computer' | 'message',
+        number
+      >
+    | undefined;
+  private isoTimes = true;
+  private local = false;
+  private readonly unknownLevels = new Set<string>();
+  private n = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly warn: Warn,
+  ) {
+    super();
+  }
+
+  override begin(header: string[]): void {
+    super.begin(header);
+    const col = (name: string): number => header.findIndex((h) => h.trim().toLowerCase() === name);
+    this.c = {
+      id: col('id'),
+      recordId: col('recordid'),
+      time: col('timecreated'),
+      provider: col('providername'),
+      channel: col('logname'),
+      level: col('level'),
+      levelName: col('leveldisplayname'),
+      computer: col('machinename'),
+      message: col('message'),
+    };
+  }
+
+  private get(row: CsvRow, i: number): string | undefined {
+    return i >= 0 ? row.fields[i] : undefined;
+  }
+
+  protected decide(sample: PlacedRow[]): void {
+    const times = sample.map((r) => this.get(r, this.c!.time) ?? '');
+    this.isoTimes = times.every((t) => t === '' || normalizeIsoTime(t) !== undefined);
+    const { order, certain } = detectDateOrder(times);
+    this.order = order;
+    this.warn(
+      this.first,
+      'Export-Csv keeps no event data (Properties holds only a type name): only the message is kept',
+      undefined,
+      'csv-no-event-data',
+    );
+    if (!this.isoTimes && !certain) {
+      this.warn(
+        this.first,
+        `no date tells day from month: dates are read ${orderName(order)}`,
+        undefined,
+        'csv-date-order',
+      );
+    }
+  }
+
+  protected record(row: PlacedRow): EventRecord | undefined {
+    const c = this.c!;
+    this.n++;
+    const idText = (this.get(row, c.id) ?? '').trim();
+    const recordIdText = (this.get(row, c.recordId) ?? '').trim();
     const recordId = /^\d+$/.test(recordIdText) ? Number(recordIdText) : undefined;
-    const timeText = get(row, c.time) ?? '';
+    const timeText = this.get(row, c.time) ?? '';
     let time = normalizeIsoTime(timeText);
     if (time === undefined) {
-      const parsed = parseLocalDateTime(timeText, order);
+      const parsed = parseLocalDateTime(timeText, this.order);
       time = parsed?.time;
-      if (parsed?.local) local = true;
+      if (parsed?.local) this.local = true;
     }
     if (!/^\d+$/.test(idText) || time === undefined) {
-      warn(
+      this.warn(
         row.line,
         `row without a readable ${/^\d+$/.test(idText) ? 'TimeCreated' : 'Id'}: skipped`,
         recordId,
+        'csv-bad-row',
+        row.offset,
       );
-      continue;
+      return undefined;
     }
-    const levelText = (get(row, c.level) ?? '').trim();
-    const levelName = (get(row, c.levelName) ?? '').trim();
+    const levelText = (this.get(row, c.level) ?? '').trim();
+    const levelName = (this.get(row, c.levelName) ?? '').trim();
     let level = /^\d+$/.test(levelText) ? Number(levelText) : levelFromName(levelName || levelText);
     if (level === undefined) {
-      if (levelName || levelText) unknownLevels.add(levelName || levelText);
+      if (levelName || levelText) this.unknownLevels.add(levelName || levelText);
       level = 0;
     }
     const record: EventRecord = {
-      source,
-      recordId: recordId ?? n,
+      source: this.source,
+      recordId: recordId ?? this.n,
       time,
-      provider: (get(row, c.provider) ?? '').trim(),
+      provider: (this.get(row, c.provider) ?? '').trim(),
       eventId: Number(idText),
       level,
       data: {},
     };
-    const channel = get(row, c.channel)?.trim();
+    const channel = this.get(row, c.channel)?.trim();
     if (channel) record.channel = channel;
-    const computer = get(row, c.computer)?.trim();
+    const computer = this.get(row, c.computer)?.trim();
     if (computer) record.computer = computer;
-    const message = get(row, c.message);
+    const message = this.get(row, c.message);
     if (message) record.message = message;
-    yield record;
+    return record;
   }
-  if (c.recordId < 0) warn(first, 'no RecordId column: records are numbered by row');
-  if (local) {
-    warn(first, "TimeCreated carries no time zone (the exporting machine's local time): read as UTC");
-  }
-  if (unknownLevels.size > 0) {
-    warn(first, `level names not recognised, read as level 0: ${[...unknownLevels].join(', ')}`);
+
+  protected finish(): void {
+    if (this.c!.recordId < 0)
+      this.warn(this.first, 'no RecordId column: records are numbered by row', undefined, 'csv-no-record-id');
+    if (this.local) {
+      this.warn(
+        this.first,
+        "TimeCreated carries no time zone (the exporting machine's local time): read as UTC",
+        undefined,
+        'csv-local-time',
+      );
+    }
+    if (this.unknownLevels.size > 0) {
+      this.warn(
+        this.first,
+        `level names not recognised, read as level 0: ${[...this.unknownLevels].join(', ')}`,
+        undefined,
+        'csv-unknown-level',
+      );
+    }
   }
 }
 

@@ -6,12 +6,12 @@
 // Values are cut out one by one (array elements or a run of top-level objects) and parsed one by
 // one, so a damaged or truncated file still yields the records before the damage. Integers longer
 // than 15 digits are turned into strings before JSON.parse so that 64-bit values keep every digit.
-import { byteOffsetCounter, type TextEncoding } from '../input/decode.js';
+import type { TextEncoding } from '../input/decode.js';
 import { InputError } from '../types.js';
 import { putData } from './data.js';
 import { nameValues } from './fields.js';
 import { levelFromName } from './levels.js';
-import { lineCounter } from './lines.js';
+import { type PushReader, pushAll, TextBuffer } from './text-stream.js';
 import { normalizeIsoTime, parseMsJsonDate } from './time.js';
 import type { EventRecord, ReadOptions, ReadWarning } from './types.js';
 
@@ -19,75 +19,253 @@ export interface JsonReadOptions extends ReadOptions {
   encoding?: TextEncoding;
 }
 
-/** Every readable record in a JSON export, in file order. Throws InputError when the text holds no JSON object. */
-export function* parseEventJson(text: string, options: JsonReadOptions = {}): Generator<EventRecord> {
-  const source = options.source ?? '-';
-  const lines = lineCounter(text);
-  const offsets = byteOffsetCounter(text, options.encoding ?? 'utf-8');
-  const once = new Set<string>();
-  const warn = (index: number, message: string, extra: Partial<ReadWarning> = {}): void => {
-    options.onWarning?.({
-      source,
-      message,
-      line: lines(index),
-      offset: offsets(index),
-      ...extra,
-    });
-  };
-  const warnOnce = (index: number, key: string, message: string): void => {
-    if (once.has(key)) return;
-    once.add(key);
-    warn(index, message);
-  };
+/** The largest JSON value (one record) read (larger ones are skipped, with a warning): 16 MiB of characters. */
+export const MAX_JSON_VALUE = 16 << 20;
 
-  let i = skipSpace(text, 0);
-  const inArray = text[i] === '[';
-  if (inArray) i++;
+/** Every readable record in a JSON export, in file order. Throws InputError when the text holds no JSON object. */
+export function parseEventJson(text: string, options: JsonReadOptions = {}): Generator<EventRecord> {
+  return pushAll(jsonReader(options), text);
+}
+
+/**
+ * The JSON reader fed piece by piece: values (array elements or a run of top-level objects) are
+ * cut out by a scanner that keeps its state between pieces (inside a string, the depth, long
+ * integers quoted on the way), and each is parsed once whole. Memory holds one value, never the
+ * file; a value larger than MAX_JSON_VALUE is skipped with a warning.
+ */
+export function jsonReader(options: JsonReadOptions = {}): PushReader<EventRecord> {
+  const source = options.source ?? '-';
+  const buf = new TextBuffer(options.encoding ?? 'utf-8');
+  const once = new Set<string>();
+  const warn = (index: number, code: string, message: string, extra: Partial<ReadWarning> = {}): void => {
+    const { line, offset } = buf.placeAt(index);
+    options.onWarning?.({ source, code, message, line, offset, ...extra });
+  };
+  const scan = new ValueScanner();
+  let started = false;
+  let inArray = false;
+  let done = false;
   let seen = 0;
   let position = 0;
-  for (;;) {
-    i = skipSpace(text, i);
-    if (inArray && text[i] === ',') {
-      i++;
-      continue;
-    }
-    if (i >= text.length || (inArray && text[i] === ']')) break;
-    const start = i;
-    const scanned = scanValue(text, i);
-    if ('error' in scanned) {
-      warn(scanned.at, `${scanned.error}: the rest of the file is skipped`);
-      break;
-    }
-    i = scanned.end;
+
+  const toRecord = (start: number, json: string, out: EventRecord[]): void => {
     seen++;
     let value: unknown;
     try {
-      value = JSON.parse(scanned.json);
+      value = JSON.parse(json);
     } catch (err) {
-      warn(start, `malformed JSON (${err instanceof Error ? err.message : String(err)}): skipped`);
-      continue;
+      warn(
+        start,
+        'json-malformed',
+        `malformed JSON (${err instanceof Error ? err.message : String(err)}): skipped`,
+      );
+      return;
     }
     position++;
     const o = obj(value);
     if (!o) {
-      warn(start, 'a JSON value that is not an object: skipped');
-      continue;
+      warn(start, 'json-not-object', 'a JSON value that is not an object: skipped');
+      return;
     }
     const record = isGetWinEvent(o)
       ? fromGetWinEvent(
           o,
           source,
           position,
-          (key, message) => warnOnce(start, key, message),
-          (m, r) => warn(start, m, r === undefined ? {} : { recordId: r }),
+          (key, message) => {
+            if (once.has(key)) return;
+            once.add(key);
+            warn(start, `json-${key}`, message);
+          },
+          (m, r) => warn(start, 'json-bad-record', m, r === undefined ? {} : { recordId: r }),
         )
       : isEventRecord(o)
         ? fromEventRecord(o, source)
         : undefined;
-    if (record) yield record;
-    else if (!isGetWinEvent(o)) warn(start, 'a JSON object that is not an event record: skipped');
+    if (record) out.push(record);
+    else if (!isGetWinEvent(o))
+      warn(start, 'json-not-event', 'a JSON object that is not an event record: skipped');
+  };
+
+  // A value still arriving is scanned on once the buffer has doubled: appending stays cheap and
+  // the text is joined (flattened) a logarithmic number of times, so a large value costs linear time.
+  let retryLength = 0;
+  const run = (final: boolean): EventRecord[] => {
+    const out: EventRecord[] = [];
+    if (scan.active && !final && buf.text.length < retryLength) return out;
+    let i = 0;
+    const text = buf.text;
+    while (!done) {
+      if (scan.active) {
+        const r = scan.scan(text, buf.base, final);
+        if (r.kind === 'more') {
+          i = r.keepFrom;
+          retryLength = 2 * (text.length - i);
+          break;
+        }
+        if (r.kind === 'too-large') {
+          warn(
+            scan.start,
+            'json-too-large',
+            `a JSON value of more than ${MAX_JSON_VALUE} characters: skipped`,
+          );
+          continue;
+        }
+        if (r.kind === 'cut-off') {
+          warn(scan.start, 'json-cut-off', 'the JSON is cut off: the rest of the file is skipped');
+          done = true;
+          break;
+        }
+        i = r.end;
+        if (r.kind === 'value') toRecord(scan.start, r.json, out);
+        continue;
+      }
+      i = skipSpace(text, i);
+      if (!started) {
+        if (i >= text.length) break;
+        started = true;
+        inArray = text[i] === '[';
+        if (inArray) i++;
+        continue;
+      }
+      if (inArray && text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (i >= text.length) break;
+      if (inArray && text[i] === ']') {
+        done = true;
+        break;
+      }
+      const c = text[i];
+      if (c !== '{' && c !== '[') {
+        warn(buf.base + i, 'json-not-object', 'not a JSON object: the rest of the file is skipped');
+        done = true;
+        break;
+      }
+      scan.begin(buf.base + i);
+    }
+    buf.drop(done ? buf.text.length : i);
+    if (final && seen === 0) throw new InputError(source, 'no JSON object: this is not an event log export');
+    return out;
+  };
+
+  return {
+    push(text) {
+      if (done) return [];
+      buf.append(text);
+      return run(false);
+    },
+    end() {
+      return run(true);
+    },
+  };
+}
+
+type ScanResult =
+  | { kind: 'value'; end: number; json: string }
+  | { kind: 'skipped'; end: number }
+  | { kind: 'too-large' }
+  | { kind: 'cut-off' }
+  | { kind: 'more'; keepFrom: number };
+
+/**
+ * Finds the end of one JSON value (strings and brackets matched), across pieces of text, and
+ * returns its text with integers of 16 digits or more quoted, so JSON.parse keeps every digit.
+ */
+class ValueScanner {
+  active = false;
+  /** Global index of the value's first character. */
+  start = 0;
+  private at = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private out = '';
+  private copied = 0;
+  private skipping = false;
+
+  begin(start: number): void {
+    this.active = true;
+    this.start = start;
+    this.at = start;
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.out = '';
+    this.copied = start;
+    this.skipping = false;
   }
-  if (seen === 0) throw new InputError(source, 'no JSON object: this is not an event log export');
+
+  /** Scans on in `text` (whose first character has global index `base`). */
+  scan(text: string, base: number, final: boolean): ScanResult {
+    let j = this.at - base;
+    const n = text.length;
+    const limit = this.start + MAX_JSON_VALUE - base;
+    const copy = (to: number): void => {
+      if (!this.skipping) this.out += text.slice(this.copied - base, to);
+      this.copied = base + to;
+    };
+    while (j < n) {
+      if (j > limit && !this.skipping) {
+        this.skipping = true;
+        this.out = '';
+        this.at = base + j;
+        this.copied = this.at;
+        return { kind: 'too-large' };
+      }
+      const c = text.charCodeAt(j);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === 0x22) this.inString = false;
+        j++;
+        continue;
+      }
+      if (c === 0x22) {
+        this.inString = true;
+        j++;
+      } else if (c === 0x7b || c === 0x5b) {
+        this.depth++;
+        j++;
+      } else if (c === 0x7d || c === 0x5d) {
+        this.depth--;
+        j++;
+        if (this.depth === 0) {
+          this.active = false;
+          if (this.skipping) return { kind: 'skipped', end: j };
+          copy(j);
+          return { kind: 'value', end: j, json: this.out };
+        }
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        let k = j + 1;
+        while (k < n && isNumberChar(text.charCodeAt(k))) k++;
+        if (k === n && !final) break; // the number may go on in the next piece
+        const token = text.slice(j, k);
+        if (/^-?\d{16,}$/.test(token)) {
+          copy(j);
+          if (!this.skipping) this.out += `"${token}"`;
+          this.copied = base + k;
+        }
+        j = k;
+      } else {
+        j++;
+      }
+    }
+    this.at = base + j;
+    if (j >= n && final) {
+      this.active = false;
+      return { kind: 'cut-off' };
+    }
+    // Keep the value's text from its start while it is kept (its warnings name its start).
+    if (!this.skipping) return { kind: 'more', keepFrom: this.start - base };
+    this.copied = this.at;
+    return { kind: 'more', keepFrom: j };
+  }
+}
+
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 }
 
 function isGetWinEvent(o: Record<string, unknown>): boolean {
@@ -228,50 +406,4 @@ function skipSpace(text: string, i: number): number {
     else break;
   }
   return j;
-}
-
-/**
- * Finds the end of the JSON value starting at i (an object or array; strings and brackets are
- * matched) and returns its text with long integers quoted. Reports a value that never ends.
- */
-function scanValue(text: string, i: number): { end: number; json: string } | { error: string; at: number } {
-  const first = text[i];
-  if (first !== '{' && first !== '[') return { error: 'not a JSON object', at: i };
-  let depth = 0;
-  let j = i;
-  let out = '';
-  let copied = i;
-  while (j < text.length) {
-    const c = text.charCodeAt(j);
-    if (c === 0x22) {
-      j++;
-      while (j < text.length) {
-        const d = text.charCodeAt(j);
-        if (d === 0x5c) j += 2;
-        else if (d === 0x22) break;
-        else j++;
-      }
-      if (j >= text.length) break;
-      j++;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      j++;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-      j++;
-      if (depth === 0) return { end: j, json: out + text.slice(copied, j) };
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      let k = j + 1;
-      while (k < text.length && /[0-9.eE+-]/.test(text[k]!)) k++;
-      const token = text.slice(j, k);
-      if (/^-?\d{16,}$/.test(token)) {
-        out += `${text.slice(copied, j)}"${token}"`;
-        copied = k;
-      }
-      j = k;
-    } else {
-      j++;
-    }
-  }
-  return { error: 'the JSON is cut off', at: i };
 }

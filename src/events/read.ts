@@ -4,10 +4,11 @@
 import { bytesSource, isEvtx, readEvtx } from '../evtx/index.js';
 import { type DecodedText, decodeText } from '../input/decode.js';
 import { InputError } from '../types.js';
-import { csvFlavour, parseEventCsv } from './csv.js';
-import { parseEventJson } from './json.js';
-import type { EventRecord, ReadOptions } from './types.js';
-import { parseEventXml } from './xml.js';
+import { csvFlavour, csvReader, parseEventCsv } from './csv.js';
+import { jsonReader, parseEventJson } from './json.js';
+import { ChunkDecoder, type PushReader } from './text-stream.js';
+import type { EventRecord, ReadOptions, ReadWarning } from './types.js';
+import { parseEventXml, xmlReader } from './xml.js';
 
 export type EventExportKind = 'evtx' | 'xml' | 'csv' | 'json';
 
@@ -49,7 +50,7 @@ export function openEvents(bytes: Uint8Array, options: ReadOptions = {}): EventI
   const source = options.source ?? '-';
   const opts: ReadOptions = { ...options, source };
   if (bytes.length === 0) throw new InputError(source, 'empty file: not an event log export');
-  if (isEvtx(bytes)) return { kind: 'evtx', records: readEvtx(bytesSource(bytes), opts) };
+  if (isEvtx(bytes)) return { kind: 'evtx', records: readEvtx(bytesSource(bytes), evtxOptions(opts)) };
   const { text, encoding } = decodeText(bytes);
   const kind = sniffEventText(text);
   if (kind === 'none') throw new InputError(source, notAnEventLog(bytes, text));
@@ -61,6 +62,117 @@ export function openEvents(bytes: Uint8Array, options: ReadOptions = {}): EventI
         ? parseEventJson(text, withEncoding)
         : parseEventCsv(text, opts);
   return { kind, encoding, records };
+}
+
+/** The .evtx reader's warnings carry the code `evtx-damage` where it gives none of its own. */
+export function evtxOptions(options: ReadOptions): ReadOptions {
+  const onWarning = options.onWarning;
+  if (!onWarning) return options;
+  return { ...options, onWarning: (w: ReadWarning) => onWarning(w.code ? w : { ...w, code: 'evtx-damage' }) };
+}
+
+/** A text export's reader, to be fed piece by piece. */
+export function textEventReader(
+  kind: Exclude<EventExportKind, 'evtx'>,
+  options: ReadOptions & { encoding?: DecodedText['encoding'] },
+): PushReader<EventRecord> {
+  return kind === 'xml' ? xmlReader(options) : kind === 'json' ? jsonReader(options) : csvReader(options);
+}
+
+export interface EventStream {
+  kind: EventExportKind;
+  records: AsyncIterable<EventRecord>;
+}
+
+/** How much of a stream is looked at to tell its kind. */
+const SNIFF_BYTES = 65536;
+
+/**
+ * Opens an event export that arrives in pieces (a file or standard input read 64 KiB at a time):
+ * the first 64 KiB tell its kind, then a text export is decoded and read record by record, so
+ * memory holds one record, never the file. An .evtx needs random access: its pieces are joined
+ * (the caller bounds them; a file on disk is better read with readEvtx over a file source).
+ * Throws InputError as openEvents does.
+ */
+export async function openEventStream(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ReadOptions = {},
+): Promise<EventStream> {
+  const source = options.source ?? '-';
+  const it = chunks[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headLength = 0;
+  let ended = false;
+  while (headLength < SNIFF_BYTES) {
+    const next = await it.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headLength += next.value.length;
+  }
+  const first = join(head, headLength);
+  if (first.length === 0) throw new InputError(source, 'empty file: not an event log export');
+  const rest = async function* (): AsyncGenerator<Uint8Array> {
+    yield first;
+    if (ended) return;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  };
+  if (isEvtx(first)) {
+    const parts: Uint8Array[] = [];
+    let length = 0;
+    for await (const part of rest()) {
+      parts.push(part);
+      length += part.length;
+    }
+    const bytes = join(parts, length);
+    return {
+      kind: 'evtx',
+      records: toAsync(readEvtx(bytesSource(bytes), evtxOptions({ ...options, source }))),
+    };
+  }
+  const decoded = decodeText(first.subarray(0, first.length - (first.length % 2)));
+  const kind = sniffEventText(decoded.text);
+  if (kind === 'none' || kind === 'evtx') throw new InputError(source, notAnEventLog(first, decoded.text));
+  return { kind, records: streamRecords(rest(), kind, { ...options, source }) };
+}
+
+async function* streamRecords(
+  chunks: AsyncIterable<Uint8Array>,
+  kind: Exclude<EventExportKind, 'evtx'>,
+  options: ReadOptions,
+): AsyncGenerator<EventRecord> {
+  const decoder = new ChunkDecoder();
+  let reader: PushReader<EventRecord> | undefined;
+  const feed = (text: string): EventRecord[] => {
+    if (!text) return [];
+    reader ??= textEventReader(kind, { ...options, encoding: decoder.encoding ?? 'utf-8' });
+    return reader.push(text);
+  };
+  for await (const chunk of chunks) yield* feed(decoder.push(chunk));
+  yield* feed(decoder.end());
+  reader ??= textEventReader(kind, { ...options, encoding: decoder.encoding ?? 'utf-8' });
+  yield* reader.end();
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}
+
+function join(parts: Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** The records of an event export (see openEvents). */

@@ -24,9 +24,16 @@ export interface EventRecord {
 /** A problem found while reading an input that did not stop the reading: printed on standard error. */
 export interface ReadWarning {
   source?: string;
+  /**
+   * What went wrong, as a stable kebab-case id a script can match on (`xml-event-cut-off`,
+   * `csv-unterminated-quote`, `json-cut-off`, `evtx-damage` ...), as the Rust evtx crate types its
+   * errors; the message says it for people.
+   */
+  code?: string;
   message: string;
   chunk?: number;
   recordId?: number;
+  /** The byte offset in the file where the problem starts. */
   offset?: number;
   /** For text exports (XML, CSV, JSON): the line the problem starts on. */
   line?: number;

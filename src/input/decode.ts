@@ -105,7 +105,7 @@ const CP1252_HIGH =
   '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd' +
   '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
 
-function decodeWindows1252(bytes: Uint8Array): string {
+export function decodeWindows1252(bytes: Uint8Array): string {
   const parts: string[] = [];
   const step = 8192;
   for (let start = 0; start < bytes.length; start += step) {
@@ -125,7 +125,7 @@ function decodeWindows1252(bytes: Uint8Array): string {
  * most pairs (any Latin script) and almost never in the other. Requires a clear majority so that a
  * UTF-8 file with a stray NUL is not misread.
  */
-function nulPattern(bytes: Uint8Array): 'le' | 'be' | null {
+export function nulPattern(bytes: Uint8Array): 'le' | 'be' | null {
   const pairs = Math.min(512, Math.floor(bytes.length / 2));
   if (pairs === 0) return null;
   let evenNul = 0;

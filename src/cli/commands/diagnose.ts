@@ -8,6 +8,7 @@ import {
   type TextInput,
 } from '../../analyze.js';
 import { type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
+import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
 import { parseDsregTime } from '../../facts.js';
 import { type Sniffed, sniff } from '../../input/sniff.js';
@@ -15,6 +16,13 @@ import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import type { PreparedInputs } from '../../redact/prepare.js';
 import { buildReport, bySeverity, type DeviceReport } from '../../report/build.js';
 import { type Diagnosis, type Finding, InputError } from '../../types.js';
+import {
+  DEFAULT_INPUT_LIMITS,
+  type InputLimits,
+  inputLimits,
+  maxInputOption,
+  readForDiagnosis,
+} from '../intake.js';
 import { type CliIO, describeReadError } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 
@@ -76,6 +84,7 @@ interface DiagnoseOpts {
   probe?: boolean;
   cloud: string;
   probeTimeout: number;
+  maxInput?: number;
 }
 
 function parseSeconds(value: string): number {
@@ -88,6 +97,10 @@ function parseSeconds(value: string): number {
 /** An input as given or as found in a bundle, and whether it came from a bundle. */
 interface CollectedInput extends AnalyzeInput {
   fromBundle: boolean;
+  /** A large event log read record by record (cli/intake.ts): what it was, its reading problems. */
+  kind?: string;
+  reason?: string;
+  warnings?: ReadWarning[];
 }
 
 /** What `inputs` in the JSON says of each file: the same fields as the analysis reports. */
@@ -108,7 +121,11 @@ interface Collected {
  * Reads the inputs; a folder or a .zip among them is opened and its files are found by content.
  * Prints a one-line error and returns undefined when an input cannot be read.
  */
-async function collectInputs(paths: string[], io: CliIO): Promise<Collected | undefined> {
+async function collectInputs(
+  paths: string[],
+  io: CliIO,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Promise<Collected | undefined> {
   const inputs: CollectedInput[] = [];
   const ignored: FileReport[] = [];
   const bundles: string[] = [];
@@ -118,18 +135,14 @@ async function collectInputs(paths: string[], io: CliIO): Promise<Collected | un
     try {
       const onDisk = path === '-' ? undefined : await diskKind(path);
       let bytes: Uint8Array | undefined;
-      if (onDisk !== 'directory' && onDisk !== 'zip') bytes = await io.read(path);
-      if (onDisk === undefined || onDisk === 'file') {
-        const found = bytes ? sniff(bytes, path) : undefined;
-        if (found?.kind !== 'zip') {
-          inputs.push({
-            name: path,
-            bytes: bytes ?? new Uint8Array(0),
-            fromBundle: false,
-            ...sniffedOf(found),
-          });
+      if (onDisk !== 'directory' && onDisk !== 'zip') {
+        // With limits: never past --max-input, binary refused at once, a large log kept small.
+        const { zip, ...input } = await readForDiagnosis(path, io, { limits });
+        if (!zip) {
+          inputs.push({ ...input, fromBundle: false });
           continue;
         }
+        bytes = input.bytes;
       }
       const reader = await import('../../node/bundle-reader.js');
       const { intakeBundle } = await import('../../input/bundle.js');
@@ -268,6 +281,7 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
     .option('--probe-timeout <seconds>', 'with --probe: time allowed for each check', parseSeconds, 10)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .addOption(maxInputOption())
     .addHelpText('after', AFTER_HELP)
     .action(async (paths: string[], opts: DiagnoseOpts) => {
       state.code = await runDiagnose(paths, opts, io);
@@ -276,7 +290,7 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
 
 /** The whole command: read, analyse once, probe, diagnose each device once, report. Returns the exit code. */
 async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Promise<number> {
-  const collected = await collectInputs(paths, io);
+  const collected = await collectInputs(paths, io, inputLimits(opts.maxInput));
   if (!collected) return 2;
   const redact = Boolean(opts.redact || opts.redactTimes);
   const { prepareInputs } = await import('../../redact/prepare.js');
@@ -292,7 +306,9 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     }
     throw err;
   }
-  for (const w of [...prepared.warnings, ...analysis.warnings]) {
+  // Problems met while a large log was read record by record come first, as they were met.
+  const streamed = collected.inputs.flatMap((i) => i.warnings ?? []);
+  for (const w of [...streamed, ...prepared.warnings, ...analysis.warnings]) {
     io.stderr(`dsreg-doctor: warning: ${clean(formatWarning(w))}\n`);
   }
   const files = await fileReports(analysis, prepared, collected, clean);
@@ -355,12 +371,17 @@ async function fileReports(
 ): Promise<FileReport[]> {
   const { inputReason } = await import('../../redact/prepare.js');
   return [
-    ...analysis.inputs.map((x, i) => ({
-      name: x.name,
-      kind: prepared.kinds.get(i) ?? x.kind,
-      used: x.used,
-      reason: inputReason(prepared.kinds.get(i) ?? x.kind, x),
-    })),
+    ...analysis.inputs.map((x, i) => {
+      // A large log read record by record reaches the analysis as its kept records: say what it was.
+      const kind = prepared.kinds.get(i) ?? collected.inputs[i]?.kind ?? x.kind;
+      const reason = collected.inputs[i]?.reason;
+      return {
+        name: x.name,
+        kind,
+        used: x.used,
+        reason: inputReason(kind, x.used && reason ? { ...x, reason: clean(reason) } : x),
+      };
+    }),
     ...collected.ignored.map((f) => ({ ...f, name: clean(f.name), reason: clean(f.reason) })),
   ];
 }

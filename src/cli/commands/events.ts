@@ -20,17 +20,18 @@ import { type ByteSource, isEvtx, readEvtx } from '../../evtx/index.js';
 import { loadCodeNames } from '../../kb/names.js';
 import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';
-import { type CliIO, describeReadError } from '../io.js';
+import { inputLimits, maxInputOption, type OpenedInput, openInput, recordsOf } from '../intake.js';
+import { type CliIO, describeReadError, lineWriter, outputWriter } from '../io.js';
 import type { CommandState } from '../main.js';
 
 interface EventsOptions extends EventFilterOptions {
   format: 'table' | 'jsonl';
   timeline?: boolean;
+  maxInput?: number;
 }
 
 /** Warnings printed per file before the rest are only counted. */
 const MAX_WARNINGS = 20;
-const FLUSH_LINES = 512;
 
 /** One line of `--format jsonl`: the contract's fields in a fixed order. */
 export function recordJson(r: EventRecord): string {
@@ -78,6 +79,7 @@ export function registerEvents(program: Command, io: CliIO, state: CommandState)
       '--timeline',
       'tell the story instead of listing records: each join attempt (User Device Registration) and PRT attempt (Microsoft-Windows-AAD) in time order, with its outcome and codes; with --format jsonl, one attempt per line',
     )
+    .addOption(maxInputOption())
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -105,6 +107,7 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
     return 2;
   }
   const filtering = Object.keys(filter).length > 0;
+  const limits = inputLimits(opts.maxInput);
   const jsonl = opts.format === 'jsonl';
   const colors = pc.createColors(io.isTTY && !io.env.NO_COLOR && !jsonl);
   const paint = (level: number, text: string): string =>
@@ -115,48 +118,51 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
   let read = 0;
   let shown = 0;
   let warnings = 0;
-  let out: string[] = [];
-  const flush = (): void => {
-    if (out.length) io.stdout(`${out.join('\n')}\n`);
-    out = [];
-  };
+  // Every line goes through one writer that waits when the reader is slow (a pipe into `wc -l`).
+  const out = lineWriter(outputWriter(io));
+  const flush = (): Promise<void> => out.flush();
   let completed = 0;
   let headed = false;
   const story: EventRecord[] = [];
 
   for (const path of files) {
-    let bytes: Uint8Array;
-    let source: (ByteSource & { close(): void }) | undefined;
-    try {
-      // An .evtx on disk is read one chunk at a time; anything else is read whole.
-      source = path !== '-' && io.open ? io.open(path) : undefined;
-      if (source && !isEvtx(source.read(0, 8))) {
-        source.close();
-        source = undefined;
-      }
-      bytes = source ? new Uint8Array(0) : await io.read(path);
-    } catch (err) {
-      source?.close();
-      flush();
-      io.stderr(`dsreg-doctor events: ${describeReadError(path, err)}\n`);
-      code = 2;
-      continue;
-    }
     let fileWarnings = 0;
+    // Warnings come from inside the reader, which cannot wait: what is printed so far goes out
+    // first (so standard output and standard error stay in order) and the loop waits for it.
+    let written: Promise<void> | undefined;
     const onWarning = (w: ReadWarning): void => {
       fileWarnings++;
       warnings++;
       if (fileWarnings <= MAX_WARNINGS) {
-        flush();
+        written = flush();
         io.stderr(`${formatWarning({ ...w, source: w.source ?? path })}\n`);
       }
     };
+    let input: OpenedInput;
+    try {
+      // An .evtx on disk is read one chunk at a time, an export 64 KiB at a time: never whole.
+      input = await openInput(path, io, { limits, onWarning });
+    } catch (err) {
+      await flush();
+      io.stderr(
+        `dsreg-doctor events: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`,
+      );
+      code = 2;
+      continue;
+    }
     let fileShown = 0;
     try {
-      const records = source
-        ? readEvtx(source, { source: path, onWarning })
-        : openEvents(bytes, { source: path, onWarning }).records;
-      for (const r of records) {
+      const records =
+        input.kind === 'zip'
+          ? notAnEventLog(path)
+          : input.kind === 'whole'
+            ? openEvents(input.bytes, { source: path, onWarning }).records
+            : recordsOf(input, onWarning);
+      for await (const r of records) {
+        if (written) {
+          await written;
+          written = undefined;
+        }
         read++;
         if (filtering && !matchesEventFilter(r, filter)) continue;
         shown++;
@@ -167,24 +173,24 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
         }
         if (!jsonl) {
           // The header before the first record, a file's name before its first record when there are several.
-          if (!headed) out.push(tableHeader(width));
+          if (!headed) await out.push(tableHeader(width));
           headed = true;
-          if (fileShown === 0 && files.length > 1) out.push(colors.bold(`== ${path} ==`));
+          if (fileShown === 0 && files.length > 1) await out.push(colors.bold(`== ${path} ==`));
         }
         fileShown++;
-        out.push(jsonl ? recordJson(r) : tableRow(r, width, paint));
-        if (out.length >= FLUSH_LINES) flush();
+        await out.push(jsonl ? recordJson(r) : tableRow(r, width, paint));
       }
+      if (written) await written;
       completed++;
     } catch (err) {
-      flush();
+      await flush();
       io.stderr(`dsreg-doctor events: ${describeInputError(path, err, io)}\n`);
       code = 2;
     } finally {
-      source?.close();
+      if (input.kind === 'evtx-file') input.source.close();
     }
     if (fileWarnings > MAX_WARNINGS) {
-      flush();
+      await flush();
       io.stderr(`${path}: ${fileWarnings - MAX_WARNINGS} more warnings not shown\n`);
     }
   }
@@ -192,12 +198,12 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
     if (completed === 0 && story.length === 0) return code;
     const d = diagnose({ captures: [], events: story }, { names: await loadCodeNames() });
     if (jsonl) {
-      for (const t of d.timeline ?? []) out.push(JSON.stringify(t));
+      for (const t of d.timeline ?? []) await out.push(JSON.stringify(t));
     } else {
-      out.push(...timelineLines(d, Math.min(width, 100), colors));
-      out.push(colors.dim(`${story.length} record${story.length === 1 ? '' : 's'} read`));
+      for (const line of timelineLines(d, Math.min(width, 100), colors)) await out.push(line);
+      await out.push(colors.dim(`${story.length} record${story.length === 1 ? '' : 's'} read`));
     }
-    flush();
+    await flush();
     return code;
   }
   if (!jsonl && (completed > 0 || shown > 0)) {
@@ -205,10 +211,17 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
       ? `${shown} of ${read} records shown`
       : `${shown} record${shown === 1 ? '' : 's'}`;
     const warned = warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'} on standard error` : '';
-    out.push(colors.dim(`${counts}${warned}`));
+    await out.push(colors.dim(`${counts}${warned}`));
   }
-  flush();
+  await flush();
   return code;
+}
+
+function notAnEventLog(path: string): never {
+  throw new InputError(
+    path,
+    'a zip archive: `events` reads event logs (unpack it, or give it to `diagnose`)',
+  );
 }
 
 /** One line for an error that stopped a file: ours say where; anything else is a reader bug, said plainly. */

@@ -14,6 +14,8 @@ export type IdentifierKind =
   | 'thumbprint'
   | 'key'
   | 'sid'
+  | 'ip'
+  | 'serial'
   | 'correlation'
   | 'request'
   | 'guid'

@@ -239,13 +239,16 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
     }
   }
 
-  /** The words of a value that is a state or a short phrase ("sync", "FAILED (deleted)"). */
+  /**
+   * The words of a value: all of them in a state or a short phrase ("sync", "FAILED (deleted)"),
+   * only those written in lower case in running text, where names are capitalized.
+   */
   function addWords(v: string, max: number): void {
     const tokens = v.split(/\s+/);
-    if (tokens.length > max) return;
+    const all = tokens.length <= max;
     for (const t of tokens) {
       const w = t.replace(/^[(["']+|[)\]"',;:.!?]+$/g, '');
-      if (WORD.test(w)) words.add(w.toLowerCase());
+      if (WORD.test(w) && (all || w === w.toLowerCase())) words.add(w.toLowerCase());
     }
   }
 
@@ -263,6 +266,7 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
           for (const m of f.value.matchAll(GUID_IN_TEXT)) value('device', m[0]);
         }
         freeText(f.value);
+        addWords(f.value, 0);
         continue;
       }
       addWords(f.key, 8);
@@ -280,7 +284,10 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
         freeText(v);
       }
     }
-    if (r.message) freeText(r.message);
+    if (r.message) {
+      addWords(r.message, 0);
+      freeText(r.message);
+    }
   }
 
   return { table, words, value, status, record, freeText };

@@ -74,7 +74,7 @@ function wordsOf(text: string): string[] {
   for (const f of parseDsregcmd(text).fields) {
     for (const w of f.value.split(/\s+/)) if (/^[A-Za-z]{3,}$/.test(w)) out.add(w);
   }
-  return [...out].slice(0, 40);
+  return [...out].slice(0, 25);
 }
 
 /** The capture with its DomainName and TenantName set to `word` (added when absent). */

@@ -55,8 +55,8 @@ const JWT_RE = /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Z
 const URL_RE =
   /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/?#"'<>\\|,;)\]\uE000-\uE1FF]+)((?:\/[^\s/?#"'<>\\|,;)\]]*)?)/gi;
 const EMAIL_RE = new RegExp(
-  `(?<![A-Za-z0-9._%+'$${NOT_MASK}-])([A-Za-z0-9][A-Za-z0-9._%+'$-]*)@([A-Za-z0-9.\\-${NOT_MASK}]+)`,
-  'g',
+  `(?<![\\p{L}\\p{N}._%+'$${NOT_MASK}-])([\\p{L}\\p{N}][\\p{L}\\p{N}._%+'$-]*)@([A-Za-z0-9.\\-${NOT_MASK}]+)`,
+  'gu',
 );
 const SID_RE = /\bS-1-\d+(?:-\d+){1,14}\b/gi;
 const GUID_RE = /\b[0-9a-fx]{6,8}-[0-9a-fx]{3,4}-[0-9a-fx]{3,4}-[0-9a-fx]{4}-[0-9a-fx]{8,12}\b/gi;

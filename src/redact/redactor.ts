@@ -69,16 +69,22 @@ export interface Redactor {
   leaks(text: string): string[];
 }
 
+interface Literals {
+  all?: Literal;
+  running?: Literal;
+}
+
 const KEY_PREFIX = /^(\s{0,80}(?:\|\s{0,80})?)([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)(\s{0,80}:(?:\s{0,8}:)?)/;
 const LINE_SPLIT = /(\r\n|\n|\r)/;
 // The identifier positions of an XML export: <Computer> and <Data Name='TenantId'>.
 const XML_FIELD =
   /(<Computer>)([^<]*)(?=<\/Computer>)|(<Data Name=['"]([\w.#@-]{1,100})['"]>)([^<]*)(?=<\/Data>)/g;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether a word could be a user name that the literal pass should chase through free text. */
 function distinctiveUser(v: string): boolean {
-  return v.length >= 4 && (/[\d_.-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(v));
+  return v.length >= 4 && (/[\d_.-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(v) || /[^\x00-\x7f]/.test(v));
 }
 
 export function createRedactor(options: RedactOptions = {}): Redactor {
@@ -104,20 +110,20 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   /** Whether a learned value is chased through running text (and checked for by `leaks`). */
   function chased(p: Pseudonym): boolean {
     const v = p.original;
-    if (v.length < 3 || isGuidLike(v) || isHexId(v) || v.length >= LONG_RUN) return false;
+    if (v.length < 3 || v.length >= LONG_RUN || isGuidLike(v) || isHexId(v)) return false;
     if (p.kind === 'user' && !distinctiveUser(v)) return false;
     return !ordinary(v);
   }
 
   /** The learned values to look for: every one (`all`), or those chased through running text. */
-  function literals(): { all?: Literal; running?: Literal } {
+  function literals(): Literals {
     if (cache.revision === table.revision && cache.words === learner.words.size) return cache;
     const build = (keep: (p: Pseudonym) => boolean): Literal | undefined => {
       const labels = new Map<string, string>();
       const values: string[] = [];
       for (const p of table.entries()) {
         const v = p.original;
-        if (v.length < 2 || isGuidLike(v) || isHexId(v) || v.length >= LONG_RUN || !keep(p)) continue;
+        if (v.length < 2 || v.length >= LONG_RUN || isGuidLike(v) || isHexId(v) || !keep(p)) continue;
         // The XML-escaped form too (a tenant named "Smith & Co" reads "Smith &amp; Co" in an export).
         for (const form of new Set([v, escapeXml(v)])) {
           const key = form.toLowerCase();
@@ -128,7 +134,10 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       }
       if (values.length === 0) return undefined;
       values.sort((a, b) => b.length - a.length);
-      const re = new RegExp(`(?<![A-Za-z0-9])(?:${values.map(escapeRe).join('|')})(?![A-Za-z0-9])`, 'gi');
+      const re = new RegExp(
+        `(?<![\\p{L}\\p{N}])(?:${values.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`,
+        'giu',
+      );
       return { re, labels };
     };
     cache.all = build(() => true);
@@ -176,9 +185,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   function segment(
     s: string,
     masks: Masks,
+    lit: { all?: Literal; running?: Literal },
     flags: { prose?: boolean; field?: boolean; ip?: boolean },
   ): string {
-    const lit = ids ? literals() : {};
     let out = s;
     if (flags.field && lit.all) {
       const { re, labels } = lit.all;
@@ -194,7 +203,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     });
   }
 
-  function line(l: string, masks: Masks, prose: boolean): string {
+  function line(l: string, masks: Masks, lit: Literals, prose: boolean): string {
     // The key of a dsregcmd line is never rewritten, whatever a value learned elsewhere looks like.
     const km = KEY_PREFIX.exec(l);
     if (km) {
@@ -202,27 +211,45 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       if (KNOWN_KEYS.has(key)) {
         const rest = l.slice(km[0].length);
         const flags = { prose, field: FIELD_KINDS[key] !== undefined, ip: !/version/.test(key) };
-        return km[0] + segment(rest, masks, flags);
+        return km[0] + segment(rest, masks, lit, flags);
       }
     }
     if (ids && l.includes('<') && (l.includes('<Computer>') || l.includes('<Data '))) {
       const fields = l.replace(XML_FIELD, (m, c: string, cv: string, d: string, dn: string, dv: string) => {
-        if (c !== undefined) return c + segment(cv, masks, { field: true });
+        if (c !== undefined) return c + segment(cv, masks, lit, { field: true });
         if (eventFieldKind(dn) === undefined) return m;
-        return d + segment(dv, masks, { field: true, ip: !/version/i.test(dn) });
+        return d + segment(dv, masks, lit, { field: true, ip: !/version/i.test(dn) });
       });
-      return segment(fields, masks, { prose });
+      return segment(fields, masks, lit, { prose });
     }
-    return segment(l, masks, { prose });
+    return segment(l, masks, lit, { prose });
   }
 
   function redact(input: string, xml: boolean, prose: boolean): string {
     const parts = input.split(LINE_SPLIT);
     const masks = new Masks();
+    // The learned values as they stand when the text starts; values its patterns find on the way
+    // are caught by the same patterns further on, and by the sweep.
+    const lit = ids ? literals() : {};
     for (let i = 0; i < parts.length; i += 2) {
-      if (parts[i] !== '') parts[i] = line(parts[i]!, masks, prose);
+      if (parts[i] !== '') parts[i] = line(parts[i]!, masks, lit, prose);
     }
-    return masks.unmask(parts.join(''), xml);
+    return sweep(masks.unmask(parts.join(''), xml), xml);
+  }
+
+  /**
+   * The last word: a learned value that no pass could place (one first found further down the
+   * text, an account name in a shape no pattern knows) is replaced wherever it still stands as a
+   * whole word, so that a copy is redacted rather than refused.
+   */
+  function sweep(out: string, xml: boolean): string {
+    if (!ids) return out;
+    const running = literals().running;
+    if (!running) return out;
+    return out.replace(running.re, (m) => {
+      const label = running.labels.get(m.toLowerCase()) ?? '<redacted>';
+      return xml ? escapeXml(label) : label;
+    });
   }
 
   function text(input: string, format: 'text' | 'xml' = 'text'): string {
@@ -232,10 +259,11 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   function field(value: string, flags: { field?: boolean; ip?: boolean }): string {
     const masks = new Masks();
     const parts = value.split(LINE_SPLIT);
+    const lit = ids ? literals() : {};
     for (let i = 0; i < parts.length; i += 2) {
-      if (parts[i] !== '') parts[i] = segment(parts[i]!, masks, flags);
+      if (parts[i] !== '') parts[i] = segment(parts[i]!, masks, lit, flags);
     }
-    return masks.unmask(parts.join(''), false);
+    return sweep(masks.unmask(parts.join(''), false), false);
   }
 
   function eventRecord(r: EventRecord): EventRecord {
@@ -284,7 +312,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       while (i >= 0) {
         const before = lower[i - 1] ?? ' ';
         const after = lower[i + needle.length] ?? ' ';
-        if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) {
+        if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) {
           found.push(v);
           break;
         }

@@ -1,7 +1,7 @@
 // Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
 // and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
 import { type DsregStatus, parseDsregcmd } from './dsregcmd/parse.js';
-import { readEvents, sniffEvents } from './events/read.js';
+import { type EventExportKind, readEvents, sniffEvents } from './events/read.js';
 import type { EventRecord, ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
 import { reader } from './evidence.js';
@@ -115,6 +115,8 @@ export interface TextInput {
   /** The name the input goes by in evidence: a file name as given, or '-'. */
   name: string;
   bytes: Uint8Array;
+  /** An event log already read (and redacted, by src/redact/prepare.ts): its records, used as they are. */
+  events?: { kind: EventExportKind; records: readonly EventRecord[] };
 }
 
 export interface InputReport {
@@ -155,6 +157,12 @@ export function analyzeInputs(
   const reports: InputReport[] = [];
   const warnings: ReadWarning[] = [];
   for (const input of inputs) {
+    if (input.events) {
+      for (const rec of input.events.records) events.push(rec);
+      const n = input.events.records.length;
+      reports.push({ name: input.name, kind: input.events.kind, used: true, reason: `${n} event records` });
+      continue;
+    }
     const kind = sniffEvents(input.bytes);
     if (kind !== 'none') {
       const before = events.length;

@@ -15,6 +15,8 @@ export interface CliIO {
   open?(path: string): ByteSource & { close(): void };
   /** Whether standard output is a terminal (colour, width). */
   isTTY: boolean;
+  /** Whether standard error is a terminal (progress of long work is shown there, and only then). */
+  stderrIsTTY?: boolean;
   columns: number;
   env: Record<string, string | undefined>;
   /** The wall clock, used only where the user did not pass --now and the input has no time of its own. */
@@ -34,6 +36,7 @@ export function nodeIO(): CliIO {
     read: async (path) => (path === '-' ? readStdin() : new Uint8Array(await readFile(path))),
     open: (path) => openFileSource(path),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     columns: process.stdout.columns || 80,
     env: process.env,
     now: () => new Date(),

@@ -8,10 +8,10 @@ import { readEvents } from '../src/events/read.js';
 import { createRedactor, redactText } from '../src/redact/index.js';
 import { memoryIO } from './helpers.js';
 
-/** The best of three timings of `f`, in milliseconds. */
+/** The best of five timings of `f`, in milliseconds. */
 function time(f: () => void): number {
   let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const t = performance.now();
     f();
     best = Math.min(best, performance.now() - t);
@@ -101,14 +101,14 @@ describe('linear time', () => {
       `DomainName : CONTOSO\nDevice Name : PC-0042\n${'\n'.repeat(n)}TenantName : Contoso\n`;
     const t1 = time(() => redactText(make(100_000)));
     const t2 = time(() => redactText(make(200_000)));
-    expect(t2 / t1).toBeLessThan(3);
+    expect(t2 / t1).toBeLessThan(4);
   });
 
   it('doubling a long line does not quadruple the time', () => {
     const make = (n: number) => `Server Message : ${'a.b-c '.repeat(n)}\nDomainName : CONTOSO\n`;
-    const t1 = time(() => redactText(make(100_000)));
-    const t2 = time(() => redactText(make(200_000)));
-    expect(t2 / t1).toBeLessThan(3);
+    const t1 = time(() => redactText(make(50_000)));
+    const t2 = time(() => redactText(make(100_000)));
+    expect(t2 / t1).toBeLessThan(4);
   });
 
   it('a 10 MB line of any make is redacted, without overflowing the stack', () => {
@@ -123,5 +123,56 @@ describe('linear time', () => {
     const m = memoryIO({ 'big.txt': `AzureAdJoined : YES\nServer Message : ${'x'.repeat(10_000_000)}\n` });
     expect(await main(['redact', 'big.txt'], m.io)).toBe(0);
     expect(m.out()).toBe('AzureAdJoined : YES\nServer Message : <data-1>\n');
+  });
+});
+
+describe('found by the fuzzer (scripts/fuzz-redact.mjs)', () => {
+  it('a computer named like an element leaves the XML markup alone', () => {
+    const xml = readFileSync('test/fixtures/events/prt-fail.wevtutil.xml', 'utf8').replace(
+      /<Computer>[^<]*<\/Computer>/g,
+      '<Computer>EventID</Computer>',
+    );
+    const r = createRedactor();
+    r.learn(xml);
+    const out = r.text(xml, 'xml');
+    expect(out).toContain('<EventID>');
+    expect(out).toContain('<Computer>&lt;computer-1&gt;</Computer>');
+    expect([...readEvents(new TextEncoder().encode(out))].length).toBe(
+      [...readEvents(new TextEncoder().encode(xml))].length,
+    );
+    expect(r.leaks(out, 'xml')).toEqual([]);
+  });
+
+  it('a value named like a pseudonym ("Computer", "user") does not rewrite the pseudonyms', () => {
+    const out = redactText('Device Name : Computer\nDomainName : user\nServer Message : Computer failed\n');
+    expect(out).toBe(
+      'Device Name : <computer-1>\nDomainName : <domain-1>\nServer Message : <computer-1> failed\n',
+    );
+  });
+
+  it('a TenantName of corp.local keeps its .local, which the join type is inferred from', () => {
+    const out = redactText('TenantName : corp.local\nUser Identity : Administrator@corp.local\n');
+    expect(out).toBe('TenantName : <tenant-name-1>.local\nUser Identity : user1@<tenant-name-1>.local\n');
+  });
+
+  it('the words of a state ("UN-ELEVATED User") stay when a name is made of them', () => {
+    const out = redactText('Device Name : UN-ELEVATED\nUser Context : UN-ELEVATED User\n');
+    expect(out).toBe('Device Name : <computer-1>\nUser Context : UN-ELEVATED User\n');
+  });
+
+  it('a bare onmicrosoft.com is no one; a NetBIOS domain named like a suffix (TEST) still is', () => {
+    const r = createRedactor();
+    const rec = {
+      recordId: 1,
+      time: '2026-01-01T00:00:00Z',
+      provider: 'x',
+      eventId: 1,
+      level: 2,
+      computer: 'a.onmicrosoft.com',
+      data: {},
+    };
+    r.learnEvents([rec]);
+    expect(r.eventRecord(rec).computer).toBe('<computer-1>.onmicrosoft.com');
+    expect(redactText('DomainName : Test\r')).toBe('DomainName : <domain-1>\r');
   });
 });

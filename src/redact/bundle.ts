@@ -20,6 +20,8 @@ export interface RedactedFile {
   bytes: Uint8Array;
   /** What it was read as: a capture, an event export, an .evtx (now JSON lines), or other text. */
   kind: 'dsregcmd' | 'evtx' | 'xml' | 'csv' | 'json' | 'text' | 'empty';
+  /** Written as XML (pseudonyms escaped, markup untouched). */
+  xml: boolean;
 }
 
 export interface BundleRedaction {
@@ -89,14 +91,17 @@ export function redactBundle(
         from: x.entry.name,
         bytes: encoder.encode(lines),
         kind: 'evtx',
+        xml: false,
       });
     } else {
-      const text = r.text(x.text, x.kind === 'xml' || (x.kind === 'text' && isXml(x.text)) ? 'xml' : 'text');
+      const xml = x.kind === 'xml' || (x.kind === 'text' && isXml(x.text));
+      const text = r.text(x.text, xml ? 'xml' : 'text');
       files.push({
         name: unique(rename(x.entry.name)),
         from: x.entry.name,
         bytes: encoder.encode(text),
         kind: x.kind,
+        xml,
       });
     }
     tick();

@@ -50,7 +50,6 @@ export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set([
   'servererrordescription',
   'clienterrordescription',
   'diagnosticsreference',
-  'usercontext',
 ]);
 
 /** Event data names (lower case, the last segment of a dotted UserData path) whose values are identifiers. */

@@ -36,6 +36,10 @@ const NAMED_ID =
   /\b(correlation ?id|activity ?id|trace ?id|request ?id|client-request-id|tenant ?id|device ?id)[ \t]*[:=][ \t]*\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
 // One "Name: value" line (the text is cut into lines first, so this stays linear).
 const NAME_VALUE = /^[ \t"]*([A-Za-z][A-Za-z ]{1,30}?)[ \t]*:[ \t]*([^\r\n"\\<]+)/;
+const UPN_IN_TEXT =
+  /(?<![\p{L}\p{N}._%+'-])([\p{L}\p{N}][\p{L}\p{N}._%+'-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})(?![A-Za-z0-9-])/gu;
+const ACCOUNT_IN_TEXT =
+  /(?<![\\\w.-])[A-Za-z][\w.-]{0,15}\\(?!u[0-9a-fA-F]{4})[\p{L}\p{N}][\p{L}\p{N}_.$'-]{1,63}(?![\p{L}\p{N}_\\])/gu;
 const TEXT_LINES = /\r\n|\n|\r|\\r\\n|\\n|\\r/;
 const WORD = /^[A-Za-z]{2,}$/;
 
@@ -75,6 +79,8 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
 
   function domainName(domain: string): void {
     const d = domain.trim().replace(/\.$/, '');
+    // A bare tenant suffix (onmicrosoft.com) names no one.
+    if (TENANT_PREFIXED_SUFFIXES.includes(d.toLowerCase())) return;
     if (!isIdentifier(d) || (isMicrosoftHost(d) && !TENANT_PREFIXED_SUFFIXES.some((s) => hasSuffix(d, s))))
       return;
     name('domain', d);
@@ -219,6 +225,14 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
 
   function freeText(text: string): void {
     if (text.length < 4) return;
+    // UPNs and DOMAIN\user names standing in running text: learned before anything is replaced,
+    // so that the same name elsewhere (a record read earlier) is replaced too.
+    if (text.includes('@')) {
+      for (const m of text.matchAll(UPN_IN_TEXT)) if (m[2]!.includes('.')) account(m[0]);
+    }
+    if (text.includes('\\')) {
+      for (const m of text.matchAll(ACCOUNT_IN_TEXT)) account(m[0]);
+    }
     for (const m of text.matchAll(NAMED_ID)) {
       const label = m[1]!.toLowerCase().replace(/[\s-]/g, '');
       const kind: IdentifierKind = label.startsWith('tenant')
@@ -244,8 +258,8 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
    * only those written in lower case in running text, where names are capitalized.
    */
   function addWords(v: string, max: number): void {
-    const tokens = v.split(/\s+/);
-    const all = tokens.length <= max;
+    const all = v.split(/\s+/).length <= max;
+    const tokens = v.split(/[\s\-']+/);
     for (const t of tokens) {
       const w = t.replace(/^[(["']+|[)\]"',;:.!?]+$/g, '');
       if (WORD.test(w) && (all || w === w.toLowerCase())) words.add(w.toLowerCase());
@@ -254,6 +268,8 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
 
   function status(s: DsregStatus): void {
     for (const f of s.fields) {
+      // The words of a key are the capture's vocabulary, never a name ("User Context").
+      addWords(f.key, 8);
       const kind = FIELD_KINDS[f.normKey];
       if (kind) {
         value(kind, f.value);
@@ -269,7 +285,6 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
         addWords(f.value, 0);
         continue;
       }
-      addWords(f.key, 8);
       addWords(f.value, 64);
     }
   }

@@ -95,7 +95,7 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
     for (const re of TIME_RES) out = out.replace(re, (m) => mask(name('time', m)));
   }
   if (!ctx.ids) return out;
-  if (out.length >= LONG_RUN) {
+  if (out.length >= LONG_RUN && hasLongRun(out)) {
     out = out.replace(RUN, (m) => (m.length >= LONG_RUN ? mask(name('data', m)) : m));
   }
   if (ctx.literal) {
@@ -195,7 +195,7 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
     const tld = labels[labels.length - 1]!.toLowerCase();
     if (!TLDS.has(tld) || !/[A-Za-z]/.test(labels[0]!)) return m;
     if (labels.some((l) => l === '' || l.startsWith('-'))) return m;
-    if (isMicrosoftHost(m)) return microsoftHost(m);
+    if (isMicrosoftHost(m) || TENANT_PREFIXED_SUFFIXES.some((x) => hasSuffix(m, x))) return microsoftHost(m);
     if (whole[offset - 1] === '@') return mask(name('domain', m));
     return hostName(m);
   });
@@ -243,6 +243,31 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
     }
     return undefined;
   }
+}
+
+/** Whether a text holds a run of LONG_RUN characters that RUN matches: a scan, with no allocation. */
+function hasLongRun(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const stop =
+      c === 0x20 ||
+      c === 0x09 ||
+      c === 0x0a ||
+      c === 0x0d ||
+      c === 0x3c ||
+      c === 0x3e ||
+      c === 0x22 ||
+      c === 0x27 ||
+      c === 0x26 ||
+      (c >= 0xe000 && c <= 0xe1ff) ||
+      c === 0xa0 ||
+      c === 0x0b ||
+      c === 0x0c;
+    run = stop ? 0 : run + 1;
+    if (run >= LONG_RUN) return true;
+  }
+  return false;
 }
 
 /** An IPv6 address: eight groups, or fewer around one `::`; a time of day (10:23:00) is not one. */

@@ -83,7 +83,8 @@ export class PseudonymTable {
     const known = this.byKey.get(key);
     if (known) return known.label;
     let label: string;
-    const suffix = kind === 'domain' || kind === 'host' ? keptSuffix(key) : undefined;
+    // A kept suffix stays on any dotted name (a TenantName of corp.local is still a .local name).
+    const suffix = kind !== 'time' && kind !== 'data' && key.includes('.') ? keptSuffix(key) : undefined;
     if (suffix) {
       // corp.local -> <domain-1>.local, and the bare "corp" (the NetBIOS name) -> <domain-1> too.
       const base = value.trim().slice(0, value.trim().length - suffix.length - 1);

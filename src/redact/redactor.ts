@@ -65,8 +65,11 @@ export interface Redactor {
   eventRecord(r: EventRecord): EventRecord;
   /** How many distinct values of each kind were replaced so far. */
   counts(): Partial<Record<IdentifierKind, number>>;
-  /** Learned values (3 characters or more) that still occur in a text: empty when the text is clean. */
-  leaks(text: string): string[];
+  /**
+   * Learned values (3 characters or more) that still occur in a text: empty when the text is clean.
+   * With `xml`, only its text and attribute values are looked at (element names are no one's).
+   */
+  leaks(text: string, format?: 'text' | 'xml'): string[];
 }
 
 interface Literals {
@@ -76,9 +79,53 @@ interface Literals {
 
 const KEY_PREFIX = /^(\s{0,80}(?:\|\s{0,80})?)([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)(\s{0,80}:(?:\s{0,8}:)?)/;
 const LINE_SPLIT = /(\r\n|\n|\r)/;
-// The identifier positions of an XML export: <Computer> and <Data Name='TenantId'>.
-const XML_FIELD =
-  /(<Computer>)([^<]*)(?=<\/Computer>)|(<Data Name=['"]([\w.#@-]{1,100})['"]>)([^<]*)(?=<\/Data>)/g;
+const START_TAG = /^<([A-Za-z_][\w:.-]*)([^>]*?)\/?>$/;
+const ATTRIBUTE = /(\s([\w:.-]+)\s*=\s*)(['"])([^'"<>]*)\3/g;
+
+/**
+ * Maps the text and the attribute values of an XML document (a `Name` attribute, which names a field,
+ * stays), telling `f` which identifier field a text is the content of. Element and attribute names,
+ * comments and declarations pass as they are. A scan, not a pattern: linear on any input.
+ */
+function mapXml(input: string, f: (text: string, field?: string) => string): string {
+  const out: string[] = [];
+  let field: string | undefined;
+  let i = 0;
+  while (i < input.length) {
+    const lt = input.indexOf('<', i);
+    if (lt < 0) {
+      out.push(f(input.slice(i), field));
+      break;
+    }
+    if (lt > i) out.push(f(input.slice(i, lt), field));
+    const gt = input.indexOf('>', lt);
+    if (gt < 0) {
+      out.push(f(input.slice(lt)));
+      break;
+    }
+    const tag = input.slice(lt, gt + 1);
+    const m = tag.length < 4096 ? START_TAG.exec(tag) : null;
+    field = undefined;
+    if (m) {
+      out.push(
+        tag.replace(ATTRIBUTE, (a, pre: string, attr: string, q: string, v: string) =>
+          attr === 'Name' || v === '' ? a : `${pre}${q}${f(v)}${q}`,
+        ),
+      );
+      const element = m[1]!;
+      const named = element === 'Data' ? /\sName=['"]([^'"]{1,100})['"]/.exec(m[2]!)?.[1] : undefined;
+      if (!tag.endsWith('/>')) {
+        if (element === 'Computer') field = 'computer';
+        else if (named !== undefined) field = eventFieldKind(named) ? named : undefined;
+        else if (element !== 'Data' && eventFieldKind(element)) field = element;
+      }
+    } else out.push(tag);
+    i = gt + 1;
+  }
+  return out.join('');
+}
+
+const LABELS = /(?:<|&lt;)[a-z]+(?:-[a-z]+)*-\d+(?:>|&gt;)(?:\.[A-Za-z0-9-]+)*|\buser\d+\b/g;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -134,8 +181,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       }
       if (values.length === 0) return undefined;
       values.sort((a, b) => b.length - a.length);
+      // Not the kept suffix of a pseudonym (<domain-1>.local), whatever was learned.
       const re = new RegExp(
-        `(?<![\\p{L}\\p{N}])(?:${values.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`,
+        `(?<![\\p{L}\\p{N}])(?<!\\uE001\\.)(?:${values.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`,
         'giu',
       );
       return { re, labels };
@@ -210,46 +258,66 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       const key = normalizeKey(km[2]!);
       if (KNOWN_KEYS.has(key)) {
         const rest = l.slice(km[0].length);
-        const flags = { prose, field: FIELD_KINDS[key] !== undefined, ip: !/version/.test(key) };
+        const kind = FIELD_KINDS[key];
+        if (ids && kind) {
+          // The value of an identifier field is replaced whole, whatever the learning made of it
+          // (a value the parser read across a wrapped line, say).
+          const value = rest.trim();
+          learner.value(kind, value);
+          const known = value ? table.get(value) : undefined;
+          if (known) {
+            const at = rest.indexOf(value);
+            return km[0] + rest.slice(0, at) + masks.mask(known.label) + rest.slice(at + value.length);
+          }
+        }
+        const flags = { prose, field: kind !== undefined, ip: !/version/.test(key) };
         return km[0] + segment(rest, masks, lit, flags);
       }
-    }
-    if (ids && l.includes('<') && (l.includes('<Computer>') || l.includes('<Data '))) {
-      const fields = l.replace(XML_FIELD, (m, c: string, cv: string, d: string, dn: string, dv: string) => {
-        if (c !== undefined) return c + segment(cv, masks, lit, { field: true });
-        if (eventFieldKind(dn) === undefined) return m;
-        return d + segment(dv, masks, lit, { field: true, ip: !/version/i.test(dn) });
-      });
-      return segment(fields, masks, lit, { prose });
     }
     return segment(l, masks, lit, { prose });
   }
 
+  function lines(s: string, f: (line: string) => string): string {
+    const parts = s.split(LINE_SPLIT);
+    for (let i = 0; i < parts.length; i += 2) if (parts[i] !== '') parts[i] = f(parts[i]!);
+    return parts.join('');
+  }
+
+  /**
+   * An XML export: only text and attribute values are redacted, never element or attribute names
+   * (a computer named "EventID" must not rename the <EventID> elements), and the text of an
+   * identifier element (<Computer>, <Data Name='TenantName'>, <UserName>) is an identifier position.
+   */
+  function redactXml(input: string, masks: Masks, lit: Literals): string {
+    return mapXml(input, (text, field) =>
+      lines(text, (l) =>
+        segment(l, masks, lit, { field: field !== undefined, ip: !/version/i.test(field ?? '') }),
+      ),
+    );
+  }
+
   function redact(input: string, xml: boolean, prose: boolean): string {
-    const parts = input.split(LINE_SPLIT);
     const masks = new Masks();
     // The learned values as they stand when the text starts; values its patterns find on the way
     // are caught by the same patterns further on, and by the sweep.
     const lit = ids ? literals() : {};
-    for (let i = 0; i < parts.length; i += 2) {
-      if (parts[i] !== '') parts[i] = line(parts[i]!, masks, lit, prose);
-    }
-    return sweep(masks.unmask(parts.join(''), xml), xml);
+    const out = xml ? redactXml(input, masks, lit) : lines(input, (l) => line(l, masks, lit, prose));
+    return masks.unmask(sweep(out, masks, xml), xml);
   }
 
   /**
-   * The last word: a learned value that no pass could place (one first found further down the
-   * text, an account name in a shape no pattern knows) is replaced wherever it still stands as a
-   * whole word, so that a copy is redacted rather than refused.
+   * The last word, over the masked text (so no pseudonym is ever rewritten): a learned value that
+   * no pass could place (one first found further down the text, an account name in a shape no
+   * pattern knows) is replaced wherever it still stands as a whole word, so that a copy is
+   * redacted rather than refused.
    */
-  function sweep(out: string, xml: boolean): string {
+  function sweep(out: string, masks: Masks, xml: boolean): string {
     if (!ids) return out;
     const running = literals().running;
     if (!running) return out;
-    return out.replace(running.re, (m) => {
-      const label = running.labels.get(m.toLowerCase()) ?? '<redacted>';
-      return xml ? escapeXml(label) : label;
-    });
+    const replace = (s: string) =>
+      s.replace(running.re, (m) => masks.mask(running.labels.get(m.toLowerCase()) ?? '<redacted>'));
+    return xml ? mapXml(out, replace) : replace(out);
   }
 
   function text(input: string, format: 'text' | 'xml' = 'text'): string {
@@ -263,7 +331,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     for (let i = 0; i < parts.length; i += 2) {
       if (parts[i] !== '') parts[i] = segment(parts[i]!, masks, lit, flags);
     }
-    return sweep(masks.unmask(parts.join(''), false), false);
+    return masks.unmask(sweep(parts.join(''), masks, false), false);
   }
 
   function eventRecord(r: EventRecord): EventRecord {
@@ -301,9 +369,19 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return out;
   }
 
-  function leaks(t: string): string[] {
+  function leaks(t: string, format: 'text' | 'xml' = 'text'): string[] {
     const found: string[] = [];
-    const lower = t.toLowerCase();
+    let values = t;
+    if (format === 'xml') {
+      const parts: string[] = [];
+      mapXml(t, (v) => {
+        parts.push(v);
+        return v;
+      });
+      values = parts.join('\n');
+    }
+    // The pseudonyms themselves (<computer-1>, user2) name no one, whatever a value is called.
+    const lower = values.replace(LABELS, ' ').toLowerCase();
     for (const p of table.entries()) {
       const v = p.original;
       if (v.length < 3 || (p.kind === 'user' && !distinctiveUser(v)) || ordinary(v)) continue;

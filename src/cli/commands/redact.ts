@@ -139,6 +139,7 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
   const { sniffEvents, readEvents } = await import('../../events/read.js');
   const r = createRedactor({ times: Boolean(opts.times) });
   let output: string;
+  let format: 'text' | 'xml' = 'text';
   try {
     if (bytes.length === 0) throw new InputError(path, 'empty file: nothing to redact');
     if (sniffEvents(bytes) === 'evtx') {
@@ -159,13 +160,14 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
         );
       }
       r.learn(text);
-      output = r.text(text, isXml(text) ? 'xml' : 'text');
+      format = isXml(text) ? 'xml' : 'text';
+      output = r.text(text, format);
     }
   } catch (err) {
     if (err instanceof InputError) return fail(io, err.message);
     throw err;
   }
-  const leaks = r.leaks(output);
+  const leaks = r.leaks(output, format);
   if (leaks.length > 0) {
     return fail(
       io,
@@ -232,7 +234,9 @@ async function redactBundleTo(
   bar.end();
   const r = result.redactor;
   const decoder = new TextDecoder();
-  const leaky = result.files.filter((f) => r.leaks(decoder.decode(f.bytes)).length > 0);
+  const leaky = result.files.filter(
+    (f) => r.leaks(decoder.decode(f.bytes), f.xml ? 'xml' : 'text').length > 0,
+  );
   if (leaky.length > 0) {
     return fail(
       io,

@@ -348,7 +348,7 @@ if (isMainThread) {
       });
       const t = performance.now();
       r.learnEvents(records);
-      const out = records.map((rec) => r.eventRecord(rec));
+      const out = r.eventRecords(records);
       const ms = performance.now() - t;
       const json = JSON.stringify(out);
       const leaks = r.leaks(json);

@@ -176,3 +176,22 @@ describe('found by the fuzzer (scripts/fuzz-redact.mjs)', () => {
     expect(redactText('DomainName : Test\r')).toBe('DomainName : <domain-1>\r');
   });
 });
+
+describe('names found late', () => {
+  it('a name the patterns find in a later record is replaced in the earlier ones too', () => {
+    const rec = (data: Record<string, string>) => ({
+      recordId: 1,
+      time: '2026-01-01T00:00:00Z',
+      provider: 'x',
+      eventId: 1,
+      level: 2,
+      data,
+    });
+    const records = [rec({ Info: 'corp\\ü' }), rec({ Info: 'see http://pc1.corp.example/x' })];
+    const r = createRedactor();
+    r.learnEvents(records);
+    const json = JSON.stringify(r.eventRecords(records));
+    expect(json).not.toMatch(/corp|pc1/);
+    expect(r.leaks(json)).toEqual([]);
+  });
+});

@@ -71,41 +71,55 @@ export function redactBundle(
   });
 
   const encoder = new TextEncoder();
-  const files: RedactedFile[] = [];
-  const left: { name: string; reason: string }[] = [];
   const rename = (name: string) => safePath(r.text(name).replace(/<([a-z]+(?:-[a-z]+)*-\d+)>/g, '$1'));
-  const taken = new Set<string>();
-  const unique = (name: string) => {
-    let n = name;
-    for (let i = 2; taken.has(n.toLowerCase()); i++) n = name.replace(/(\.[^./]*)?$/, `-${i}$1`);
-    taken.add(n.toLowerCase());
-    return n;
-  };
-  for (const x of read) {
-    if (x.kind === 'left') {
-      left.push({ name: rename(x.entry.name), reason: x.reason });
-    } else if (x.kind === 'evtx') {
-      const lines = x.records.map((rec) => `${JSON.stringify(r.eventRecord(rec))}\n`).join('');
-      files.push({
-        name: unique(`${rename(x.entry.name)}.jsonl`),
-        from: x.entry.name,
-        bytes: encoder.encode(lines),
-        kind: 'evtx',
-        xml: false,
-      });
-    } else {
-      const xml = x.kind === 'xml' || (x.kind === 'text' && isXml(x.text));
-      const text = r.text(x.text, xml ? 'xml' : 'text');
-      files.push({
-        name: unique(rename(x.entry.name)),
-        from: x.entry.name,
-        bytes: encoder.encode(text),
-        kind: x.kind,
-        xml,
-      });
+  const write = () => {
+    const files: RedactedFile[] = [];
+    const left: { name: string; reason: string }[] = [];
+    const taken = new Set<string>();
+    const unique = (name: string) => {
+      let n = name;
+      for (let i = 2; taken.has(n.toLowerCase()); i++) n = name.replace(/(\.[^./]*)?$/, `-${i}$1`);
+      taken.add(n.toLowerCase());
+      return n;
+    };
+    for (const x of read) {
+      if (x.kind === 'left') {
+        left.push({ name: rename(x.entry.name), reason: x.reason });
+      } else if (x.kind === 'evtx') {
+        const lines = r
+          .eventRecords(x.records)
+          .map((rec) => `${JSON.stringify(rec)}\n`)
+          .join('');
+        files.push({
+          name: unique(`${rename(x.entry.name)}.jsonl`),
+          from: x.entry.name,
+          bytes: encoder.encode(lines),
+          kind: 'evtx',
+          xml: false,
+        });
+      } else {
+        const xml = x.kind === 'xml' || (x.kind === 'text' && isXml(x.text));
+        const text = r.text(x.text, xml ? 'xml' : 'text');
+        files.push({
+          name: unique(rename(x.entry.name)),
+          from: x.entry.name,
+          bytes: encoder.encode(text),
+          kind: x.kind,
+          xml,
+        });
+      }
+      tick();
     }
-    tick();
+    return { files, left };
+  };
+  // A name the patterns find in a later file is replaced in the earlier ones too.
+  const before = r.revision;
+  let written = write();
+  if (r.revision !== before) {
+    done = entries.length;
+    written = write();
   }
+  const { files, left } = written;
   for (const w of warnings) {
     w.message = r.text(w.message);
     if (w.source) w.source = rename(w.source);

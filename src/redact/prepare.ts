@@ -61,21 +61,29 @@ export function prepareInputs<T extends TextInput>(inputs: T[], redact: boolean)
     return { kind, text };
   });
   const encoder = new TextEncoder();
-  const out: T[] = [];
-  const texts: { name: string; text: string }[] = [];
-  read.forEach((x, i) => {
-    const input = inputs[i]!;
-    const name = input.name === '-' ? '-' : r.text(input.name);
-    if (x.records) {
-      const records = x.records.map((rec) => r.eventRecord(rec));
-      out.push({ ...input, name, bytes: new Uint8Array(0), events: { kind: x.kind, records } });
-      kinds.set(i, x.kind);
-      return;
-    }
-    const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
-    out.push({ ...input, name, bytes: encoder.encode(text) });
-    if (x.kind === 'none') texts.push({ name, text });
-  });
+  const write = () => {
+    const out: T[] = [];
+    const texts: { name: string; text: string }[] = [];
+    read.forEach((x, i) => {
+      const input = inputs[i]!;
+      const name = input.name === '-' ? '-' : r.text(input.name);
+      if (x.records) {
+        const records = r.eventRecords(x.records);
+        out.push({ ...input, name, bytes: new Uint8Array(0), events: { kind: x.kind, records } });
+        kinds.set(i, x.kind);
+        return;
+      }
+      const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
+      out.push({ ...input, name, bytes: encoder.encode(text) });
+      if (x.kind === 'none') texts.push({ name, text });
+    });
+    return { out, texts };
+  };
+  // A name the patterns find in a later input is replaced in the earlier ones too.
+  const before = r.revision;
+  let written = write();
+  if (r.revision !== before) written = write();
+  const { out, texts } = written;
   for (const w of warnings) {
     w.message = r.text(w.message);
     if (w.source) w.source = r.text(w.source);

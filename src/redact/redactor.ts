@@ -63,6 +63,13 @@ export interface Redactor {
    * (records are ordered by it); give the record's time through `text` where it is shown.
    */
   eventRecord(r: EventRecord): EventRecord;
+  /**
+   * Redacted copies of many records: a name that the patterns find in a later record is replaced
+   * in the earlier ones too (a second pass runs when the first one learned something).
+   */
+  eventRecords(records: readonly EventRecord[]): EventRecord[];
+  /** Changes whenever a value is learned that is looked for as a word (callers redo a pass then). */
+  readonly revision: number;
   /** How many distinct values of each kind were replaced so far. */
   counts(): Partial<Record<IdentifierKind, number>>;
   /**
@@ -345,6 +352,12 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return out;
   }
 
+  function eventRecords(records: readonly EventRecord[]): EventRecord[] {
+    const before = table.revision;
+    const out = records.map(eventRecord);
+    return table.revision === before ? out : records.map(eventRecord);
+  }
+
   function diagnosis<T extends Diagnosis>(d: T): T {
     const dev = d.device;
     if (dev) {
@@ -409,7 +422,11 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     text,
     diagnosis,
     eventRecord,
+    eventRecords,
     counts,
     leaks,
+    get revision() {
+      return table.revision;
+    },
   };
 }

@@ -147,7 +147,10 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
       // JSON lines, serialized once.
       const records = [...readEvents(bytes, { source: path })];
       r.learnEvents(records);
-      output = records.map((rec) => `${JSON.stringify(r.eventRecord(rec))}\n`).join('');
+      output = r
+        .eventRecords(records)
+        .map((rec) => `${JSON.stringify(rec)}\n`)
+        .join('');
       io.stderr(
         `dsreg-doctor: ${r.text(path)}: an .evtx is binary; its ${records.length} records are written as JSON lines (dsreg-doctor reads them back)\n`,
       );

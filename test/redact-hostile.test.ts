@@ -144,10 +144,14 @@ describe('found by the fuzzer (scripts/fuzz-redact.mjs)', () => {
   });
 
   it('a value named like a pseudonym ("Computer", "user") does not rewrite the pseudonyms', () => {
-    const out = redactText('Device Name : Computer\nDomainName : user\nServer Message : Computer failed\n');
+    const r = createRedactor();
+    const text = 'Device Name : Computer\nDomainName : user\nServer Message : no reply from Computer-x\n';
+    r.learn(text);
+    const out = r.text(text);
     expect(out).toBe(
-      'Device Name : <computer-1>\nDomainName : <domain-1>\nServer Message : <computer-1> failed\n',
+      'Device Name : <computer-1>\nDomainName : <domain-1>\nServer Message : no reply from Computer-x\n',
     );
+    expect(r.leaks(out)).toEqual([]);
   });
 
   it('a TenantName of corp.local keeps its .local, which the join type is inferred from', () => {
@@ -193,5 +197,19 @@ describe('names found late', () => {
     const json = JSON.stringify(r.eventRecords(records));
     expect(json).not.toMatch(/corp|pc1/);
     expect(r.leaks(json)).toEqual([]);
+  });
+});
+
+describe('words the knowledge base reads', () => {
+  it('a computer named like a server error code (DirectoryError) leaves the server replies alone', () => {
+    const xml = readFileSync('test/fixtures/events/join-fail.eventviewer.xml', 'utf8').replace(
+      /<Computer>[^<]*<\/Computer>/g,
+      '<Computer>DirectoryError</Computer>',
+    );
+    const r = createRedactor();
+    r.learn(xml);
+    const out = r.text(xml, 'xml');
+    expect(out).not.toContain('<Computer>DirectoryError</Computer>');
+    expect(out).toContain("<Data Name='ServerErrorMessage'>DirectoryError: The public key");
   });
 });

@@ -13,6 +13,7 @@ import { KNOWN_KEYS, normalizeKey } from '../dsregcmd/keys.js';
 import { type DsregStatus, parseDsregcmd } from '../dsregcmd/parse.js';
 import { readEvents, sniffEventText } from '../events/read.js';
 import type { EventRecord } from '../events/types.js';
+import { SERVER_ERRORS } from '../kb/guide-codes.js';
 import type { Diagnosis } from '../types.js';
 import { eventFieldKind, FIELD_KINDS, type FieldKind } from './kinds.js';
 import { createLearner } from './learn.js';
@@ -133,6 +134,22 @@ function mapXml(input: string, f: (text: string, field?: string) => string): str
 }
 
 const LABELS = /(?:<|&lt;)[a-z]+(?:-[a-z]+)*-\d+(?:>|&gt;)(?:\.[A-Za-z0-9-]+)*|\buser\d+\b/g;
+/**
+ * The words the knowledge base reads in server replies: error codes (DirectoryError) and the words
+ * of the messages it recognises ("public key"). A value made of them is never chased through text.
+ */
+let kbWords: Set<string> | undefined;
+function knowledgeWords(): Set<string> {
+  if (!kbWords) {
+    kbWords = new Set();
+    for (const e of SERVER_ERRORS) {
+      kbWords.add(e.code.toLowerCase());
+      for (const w of e.messagePattern?.source.match(/[A-Za-z]{2,}/g) ?? []) kbWords.add(w.toLowerCase());
+    }
+  }
+  return kbWords;
+}
+
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -158,7 +175,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       .toLowerCase()
       .split(/[ \-']+/)
       .filter(Boolean);
-    return words.length > 0 && words.every((w) => ORDINARY_WORDS.has(w) || learner.words.has(w));
+    const kb = knowledgeWords();
+    return words.length > 0 && words.every((w) => ORDINARY_WORDS.has(w) || learner.words.has(w) || kb.has(w));
   }
 
   /** Whether a learned value is chased through running text (and checked for by `leaks`). */

@@ -3,7 +3,7 @@
 // they describe, so that two devices' captures are never diagnosed as one. Pure: bytes in, evidence,
 // input reports and reading warnings out.
 import type { DsregStatus } from './dsregcmd/parse.js';
-import { readEvents } from './events/read.js';
+import { type EventExportKind, readEvents } from './events/read.js';
 import type { EventRecord, ReadWarning } from './events/types.js';
 import { type DeviceEvidence, reader } from './evidence.js';
 import { type Sniffed, sniff } from './input/sniff.js';
@@ -13,6 +13,8 @@ import { InputError } from './types.js';
 export interface TextInput {
   name: string;
   bytes: Uint8Array;
+  /** An event log already read (and redacted, by src/redact/prepare.ts): its records, used as they are. */
+  events?: { kind: EventExportKind; records: readonly EventRecord[] };
 }
 
 export interface AnalyzeInput extends TextInput {
@@ -86,6 +88,13 @@ export function analyze(inputs: readonly AnalyzeInput[], options: AnalyzeOptions
   const pieces: Piece[] = [];
   inputs.forEach((input, index) => {
     const strict = !options.lenient && !input.fromBundle;
+    if (input.events) {
+      const records = [...input.events.records];
+      const reason = `${records.length} event records`;
+      reports.push({ name: input.name, kind: input.events.kind, used: true, reason });
+      pieces.push({ input: index, name: input.name, records, ...eventIdentity(records) });
+      return;
+    }
     const found = input.sniffed ?? sniff(input.bytes, input.name);
     const kind = found.kind;
     if (kind === 'evtx' || kind === 'xml' || kind === 'csv' || kind === 'json') {

@@ -74,7 +74,7 @@ describe('dsreg-doctor redact', () => {
     const cases: [string[], Record<string, Uint8Array | string>, RegExp][] = [
       [['redact', 'missing.txt'], {}, /^dsreg-doctor: missing\.txt: no such file\n$/],
       [['redact', 'e.txt'], { 'e.txt': '' }, /^dsreg-doctor: e\.txt: empty file: nothing to redact\n$/],
-      [['redact', 'a.zip'], { 'a.zip': new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]) }, /a\.zip: a zip archive/],
+      [['redact', 'a.zip'], { 'a.zip': new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]) }, /^dsreg-doctor: a\.zip: /],
       [
         ['redact', 'b.bin'],
         { 'b.bin': new Uint8Array([1, 0, 2, 0, 3, 0, 0, 0, 9]) },

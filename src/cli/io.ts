@@ -37,6 +37,8 @@ export interface CliIO {
   open?(path: string): ByteSource & { close(): void };
   /** Whether standard output is a terminal (colour, width). */
   isTTY: boolean;
+  /** Whether standard error is a terminal (progress of long work is shown there, and only then). */
+  stderrIsTTY?: boolean;
   columns: number;
   env: Record<string, string | undefined>;
   /** The wall clock, used only where the user did not pass --now and the input has no time of its own. */
@@ -145,6 +147,7 @@ export function nodeIO(): CliIO {
     stream: streamInput,
     open: (path) => openFileSource(path),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     columns: process.stdout.columns || 80,
     env: process.env,
     now: () => new Date(),

@@ -1,20 +1,24 @@
 // Inputs made ready for a report, redacted or not: the same steps for the CLI (`diagnose --redact`)
 // and the browser page. With redaction, identifiers are learned from every input first and replaced
-// before the diagnosis reads anything, so nothing downstream ever holds the real values. Pure.
+// before the diagnosis reads anything, so nothing downstream ever holds the real values. Event logs
+// are read once: their records are redacted and handed on as records, not as bytes to read again;
+// a capture is redacted as text, line for line, so that evidence keeps its line numbers. Pure.
 import type { InputReport, TextInput } from '../analyze.js';
-import { readEvents } from '../events/read.js';
-import type { ReadWarning } from '../events/types.js';
+import { parseDsregcmd } from '../dsregcmd/parse.js';
+import { type EventExportKind, readEvents } from '../events/read.js';
+import type { EventRecord, ReadWarning } from '../events/types.js';
 import { decodeText } from '../input/decode.js';
 import { isEventKind, KIND_TEXT } from '../input/kinds.js';
 import { type Sniffed, sniff } from '../input/sniff.js';
+import { InputError } from '../types.js';
 import { createRedactor, isXml, type Redactor } from './index.js';
 
 export interface PreparedInputs<T extends TextInput> {
-  /** The inputs to analyse (redacted copies when redacting; an .evtx becomes JSON lines). */
+  /** The inputs to analyse (redacted copies when redacting; an event log as its redacted records). */
   inputs: T[];
   /** The text inputs as text, for the HTML report's evidence in context. */
   texts: { name: string; text: string }[];
-  /** What an input was before redaction turned it into something else (an .evtx into JSON lines). */
+  /** What an input was, by its index, where the analysis is handed its records rather than bytes. */
   kinds: Map<number, string>;
   redactor?: Redactor;
   warnings: ReadWarning[];
@@ -24,6 +28,10 @@ export interface PreparedInputs<T extends TextInput> {
 function kindOf(input: TextInput & { sniffed?: Sniffed }): Sniffed {
   return input.sniffed ?? sniff(input.bytes, input.name);
 }
+
+type Read =
+  | { kind: EventExportKind; records: EventRecord[] }
+  | { kind: 'none' | EventExportKind; text: string; records?: undefined };
 
 export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
   inputs: T[],
@@ -41,38 +49,60 @@ export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
     return { inputs, texts, kinds, warnings };
   }
   const r = createRedactor();
-  const read = inputs.map((input) => {
-    const { kind } = kindOf(input);
-    if (kind === 'evtx') {
-      const records = [
-        ...readEvents(input.bytes, { source: input.name, onWarning: (w) => warnings.push(w) }),
-      ];
-      r.learnEvents(records);
-      return { input, kind, records, text: '' };
+  const read: Read[] = inputs.map((input) => {
+    const sniffed = kindOf(input).kind;
+    const kind: EventExportKind | 'none' = isEventKind(sniffed) ? sniffed : 'none';
+    if (kind !== 'none') {
+      const found: ReadWarning[] = [];
+      try {
+        const records = [...readEvents(input.bytes, { source: input.name, onWarning: (w) => found.push(w) })];
+        for (const w of found) warnings.push(w);
+        r.learnEvents(records);
+        return { kind, records };
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        // Unreadable as events: redacted as text, for the analysis to report as it finds it.
+      }
     }
     const text = decodeText(input.bytes).text;
-    r.learn(text);
-    return { input, kind, text, records: undefined };
+    try {
+      r.learnStatus(parseDsregcmd(text, input.name));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      r.learn(text);
+    }
+    return { kind, text };
   });
   const encoder = new TextEncoder();
-  const out: T[] = [];
-  const texts: { name: string; text: string }[] = [];
-  read.forEach((x, i) => {
-    const name = x.input.name === '-' ? '-' : r.text(x.input.name);
-    if (x.records) {
-      // An .evtx cannot be rewritten in place: its redacted records go on as JSON lines, the form
-      // `events --format jsonl` prints and the event reader reads back.
-      const lines = x.records.map((rec) => JSON.stringify(r.eventRecord(rec)));
-      const { sniffed: _, ...copy } = x.input;
-      out.push({ ...copy, name, bytes: encoder.encode(`${lines.join('\n')}\n`) } as T);
-      kinds.set(i, 'evtx');
-      return;
-    }
-    const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
-    const { sniffed: _, ...copy } = x.input;
-    out.push({ ...copy, name, bytes: encoder.encode(text) } as T);
-    if (!isEventKind(x.kind)) texts.push({ name, text });
-  });
+  const write = () => {
+    const out: T[] = [];
+    const texts: { name: string; text: string }[] = [];
+    read.forEach((x, i) => {
+      // The copy is of other bytes: what sniff said of the original no longer holds.
+      const { sniffed: _, ...input } = inputs[i]!;
+      const name = input.name === '-' ? '-' : r.text(input.name);
+      if (x.records) {
+        const records = r.eventRecords(x.records);
+        out.push({
+          ...input,
+          name,
+          bytes: new Uint8Array(0),
+          events: { kind: x.kind, records },
+        } as unknown as T);
+        kinds.set(i, x.kind);
+        return;
+      }
+      const text = r.text(x.text, isXml(x.text) ? 'xml' : 'text');
+      out.push({ ...input, name, bytes: encoder.encode(text) } as unknown as T);
+      if (x.kind === 'none') texts.push({ name, text });
+    });
+    return { out, texts };
+  };
+  // A name the patterns find in a later input is replaced in the earlier ones too.
+  const before = r.revision;
+  let written = write();
+  if (r.revision !== before) written = write();
+  const { out, texts } = written;
   for (const w of warnings) {
     w.message = r.text(w.message);
     if (w.source) w.source = r.text(w.source);

@@ -14,6 +14,8 @@ export type IdentifierKind =
   | 'thumbprint'
   | 'key'
   | 'sid'
+  | 'ip'
+  | 'serial'
   | 'correlation'
   | 'request'
   | 'guid'
@@ -36,16 +38,17 @@ const HEX_ID = /^[0-9a-f]{32,}$/i;
 /** The form a value is looked up by: GUIDs without braces, everything lower case and trimmed. */
 export function lookupKey(value: string): string {
   const v = value.trim().toLowerCase();
-  if (GUID_LIKE.test(v)) return v.replace(/[{}\s]/g, '');
+  if (v.length <= 128 && GUID_LIKE.test(v)) return v.replace(/[{}\s]/g, '');
   return v;
 }
 
 export function isGuidLike(value: string): boolean {
-  return GUID_LIKE.test(value.trim());
+  return value.length <= 128 && GUID_LIKE.test(value.trim());
 }
 
 export function isHexId(value: string): boolean {
-  return HEX_ID.test(value.trim());
+  // Bounded: a megabyte of hex digits is a blob, and the pattern would overflow the stack on it.
+  return value.length <= 1024 && HEX_ID.test(value.trim());
 }
 
 /** The suffix of a dotted name that is kept after the pseudonym, if any. */
@@ -59,7 +62,10 @@ export class PseudonymTable {
   private readonly counters = new Map<IdentifierKind, number>();
   private version = 0;
 
-  /** Changes whenever a value is added (callers cache matchers on it). */
+  /**
+   * Changes whenever a value is added that is looked for as a word (not a GUID or a hex ID, which
+   * their own patterns find): callers cache matchers on it.
+   */
   get revision(): number {
     return this.version;
   }
@@ -77,7 +83,8 @@ export class PseudonymTable {
     const known = this.byKey.get(key);
     if (known) return known.label;
     let label: string;
-    const suffix = kind === 'domain' || kind === 'host' ? keptSuffix(key) : undefined;
+    // A kept suffix stays on any dotted name (a TenantName of corp.local is still a .local name).
+    const suffix = kind !== 'time' && kind !== 'data' && key.includes('.') ? keptSuffix(key) : undefined;
     if (suffix) {
       // corp.local -> <domain-1>.local, and the bare "corp" (the NetBIOS name) -> <domain-1> too.
       const base = value.trim().slice(0, value.trim().length - suffix.length - 1);
@@ -89,7 +96,7 @@ export class PseudonymTable {
       label = kind === 'user' ? `user${n}` : `<${kind}-${n}>`;
     }
     this.byKey.set(key, { kind, label, original: value.trim() });
-    this.version++;
+    if (!isGuidLike(value) && !isHexId(value)) this.version++;
     return label;
   }
 

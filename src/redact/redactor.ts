@@ -1,32 +1,34 @@
-// Redaction: replaces what names a person, a device or an organisation with stable pseudonyms, in raw
-// `dsregcmd /status` text, in event exports (XML, CSV, JSON) and in a Diagnosis, and keeps what the
-// diagnosis needs: error codes, phases, states, Microsoft endpoints, and times unless asked.
+// Redaction: replaces what names a person, a device or an organisation with stable pseudonyms, in
+// parsed evidence (dsregcmd fields, event records), in raw text (a capture, an event export) and in
+// a Diagnosis, and keeps what the diagnosis needs: error codes, phases, states, Microsoft endpoints,
+// and times unless asked.
 //
-// Two steps. `learn` reads inputs as what they are (dsregcmd fields, event fields) and records which
-// values are identifiers and of what kind: a TenantName is a tenant name wherever it later appears,
-// even in free text. `text` then replaces, in one pass, every learned value, and in further passes
-// everything that has the shape of an identifier (GUIDs, UPNs, SIDs, thumbprints, host names, JWTs).
-// Replacements are masked while the passes run, so no pass ever rewrites another's pseudonym.
+// Two steps. Learning (learn.ts) reads inputs as the real readers give them and records which
+// values are identifiers and of what kind. Replacing then works line by line: a learned value is
+// replaced as a whole where a field of an identifier kind holds it (kinds.ts), and chased through
+// running text as a whole word unless it is an ordinary word there (a DomainName of SYNC leaves
+// "Registration Type : sync" alone); then the shapes of identifiers are replaced (patterns.ts).
 // Pure: no I/O; the same code runs in the browser.
 import { KNOWN_KEYS, normalizeKey } from '../dsregcmd/keys.js';
-import { parseDsregcmd } from '../dsregcmd/parse.js';
+import { type DsregStatus, parseDsregcmd } from '../dsregcmd/parse.js';
+import { readEvents, sniffEventText } from '../events/read.js';
 import type { EventRecord } from '../events/types.js';
+import { SERVER_ERRORS } from '../kb/guide-codes.js';
 import type { Diagnosis } from '../types.js';
-import { type IdentifierKind, isGuidLike, isHexId, lookupKey, PseudonymTable } from './pseudonyms.js';
+import { eventFieldKind, FIELD_KINDS, type FieldKind } from './kinds.js';
+import { createLearner } from './learn.js';
+import { escapeXml, Masks } from './mask.js';
+import { type Literal, LONG_RUN, redactSegment } from './patterns.js';
 import {
-  hasSuffix,
-  isMicrosoftHost,
-  isWellKnownSid,
-  KEPT_ACCOUNT_DOMAINS,
-  NOT_IDENTIFIERS,
-  PUBLIC_GUIDS,
-  PUBLIC_TENANT_SEGMENTS,
-  ROLE_LABELS,
-  SIGN_IN_HOSTS,
-  SYSTEM_ACCOUNT_DOMAINS,
-  TENANT_PREFIXED_SUFFIXES,
-  TLDS,
-} from './vocabulary.js';
+  type IdentifierKind,
+  isGuidLike,
+  isHexId,
+  lookupKey,
+  type Pseudonym,
+  PseudonymTable,
+} from './pseudonyms.js';
+import { ORDINARY_WORDS } from './vocabulary.js';
+import { walkDiagnosis } from './walk.js';
 
 export type { IdentifierKind } from './pseudonyms.js';
 
@@ -39,12 +41,17 @@ export interface RedactOptions {
 
 export interface Redactor {
   readonly options: Readonly<RedactOptions>;
-  /** Reads an input (dsregcmd text or an event export as text) to learn its identifiers. */
+  /**
+   * Reads a raw input to learn its identifiers, through the real readers: an event export's records,
+   * or the fields of a `dsregcmd /status` capture.
+   */
   learn(text: string): void;
-  /** Learns the identifiers of event records (computer, user, tenant and device fields). */
+  /** Learns the identifiers of a parsed capture. */
+  learnStatus(status: DsregStatus): void;
+  /** Learns the identifiers of event records (computer, user, tenant, device, address fields). */
   learnEvents(records: Iterable<EventRecord>): void;
   /** Records one value as an identifier of a kind. */
-  learnValue(kind: IdentifierKind | 'computer-name' | 'account' | 'url', value: string | undefined): void;
+  learnValue(kind: FieldKind, value: string | undefined): void;
   /**
    * The redacted copy of a text: same lines, same line breaks. With `xml`, pseudonyms are written as
    * `&lt;tenant-1&gt;` so that an XML export stays well-formed.
@@ -57,621 +64,316 @@ export interface Redactor {
    * (records are ordered by it); give the record's time through `text` where it is shown.
    */
   eventRecord(r: EventRecord): EventRecord;
+  /**
+   * Redacted copies of many records: a name that the patterns find in a later record is replaced
+   * in the earlier ones too (a second pass runs when the first one learned something).
+   */
+  eventRecords(records: readonly EventRecord[]): EventRecord[];
+  /** Changes whenever a value is learned that is looked for as a word (callers redo a pass then). */
+  readonly revision: number;
   /** How many distinct values of each kind were replaced so far. */
   counts(): Partial<Record<IdentifierKind, number>>;
-  /** Learned values (3 characters or more) that still occur in a text: empty when the text is clean. */
-  leaks(text: string): string[];
+  /**
+   * Learned values (3 characters or more) that still occur in a text: empty when the text is clean.
+   * With `xml`, only its text and attribute values are looked at (element names are no one's).
+   */
+  leaks(text: string, format?: 'text' | 'xml'): string[];
 }
 
-// Masks: U+E000, then the label's index in private-use characters U+E100..U+E1FF (base 256), then
-// U+E001. No pattern below matches these characters unless it asks for MASK.
-const MASK = '\\uE000[\\uE100-\\uE1FF]+\\uE001';
-const MASK_RE = /\uE000([\uE100-\uE1FF]+)\uE001/g;
-const NOT_MASK = '\\uE000-\\uE1FF';
-
-function encodeIndex(i: number): string {
-  let s = '';
-  do {
-    s = String.fromCharCode(0xe100 + (i % 256)) + s;
-    i = Math.floor(i / 256);
-  } while (i > 0);
-  return s;
+interface Literals {
+  all?: Literal;
+  running?: Literal;
 }
 
-function decodeIndex(s: string): number {
-  let n = 0;
-  for (const ch of s) n = n * 256 + (ch.charCodeAt(0) - 0xe100);
-  return n;
-}
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-// The dsregcmd keys whose values are identifiers, by kind (keys normalized as the parser does).
-const FIELD_KINDS: Record<string, IdentifierKind | 'computer-name' | 'account' | 'url' | 'hosts'> = {
-  tenantid: 'tenant',
-  workplacetenantid: 'tenant',
-  tenantname: 'tenant-name',
-  workplacetenantname: 'tenant-name',
-  deviceid: 'device',
-  workplacedeviceid: 'device',
-  devicename: 'computer-name',
-  domainname: 'domain',
-  thumbprint: 'thumbprint',
-  workplacethumbprint: 'thumbprint',
-  keycontainerid: 'key',
-  ngckeyid: 'key',
-  correlationid: 'correlation',
-  requestid: 'request',
-  useridentity: 'account',
-  executingaccountname: 'account',
-  settingsurl: 'url',
-  workplacesettingsurl: 'url',
-  authcodeurl: 'url',
-  accesstokenurl: 'url',
-  azureadprtauthority: 'url',
-  enterpriseprtauthority: 'url',
-  endpointuri: 'url',
-  mdmurl: 'url',
-  mdmtouurl: 'url',
-  mdmcomplianceurl: 'url',
-  workplacemdmurl: 'url',
-  autoconfigurationurl: 'url',
-  proxyserverlist: 'hosts',
-  proxybypasslist: 'hosts',
-};
-
-// Event data names (lower case) whose values are identifiers.
-const EVENT_FIELD_KINDS: Record<string, IdentifierKind | 'computer-name' | 'account' | 'url'> = {
-  tenantid: 'tenant',
-  tenantname: 'tenant-name',
-  azureadtenantname: 'tenant-name',
-  enterprisedrsname: 'host',
-  deviceid: 'device',
-  domain: 'domain',
-  upn: 'account',
-  user: 'account',
-  username: 'account',
-  useridentity: 'account',
-  usersid: 'sid',
-  keyid: 'key',
-  activityid: 'correlation',
-  correlationid: 'correlation',
-  adalcorrelationid: 'correlation',
-  clientrequestid: 'request',
-  serverrequestid: 'request',
-  requestid: 'request',
-  traceid: 'request',
-  server: 'computer-name',
-  workstation: 'computer-name',
-  workstationname: 'computer-name',
-  targetusername: 'account',
-  subjectusername: 'account',
-  targetdomainname: 'domain',
-  subjectdomainname: 'domain',
-  targetusersid: 'sid',
-  subjectusersid: 'sid',
-  endpointuri: 'url',
-  authority: 'url',
-};
-
-// "name: value" lines inside event messages and debug output (DebugOutput of event 304, for one).
-const TEXT_FIELD_KINDS: Record<string, IdentifierKind | 'computer-name' | 'account'> = {
-  tenantid: 'tenant',
-  tenantname: 'tenant-name',
-  domain: 'domain',
-  deviceid: 'device',
-  upn: 'account',
-  useridentity: 'account',
-  activityid: 'correlation',
-  correlationid: 'correlation',
-  adalcorrelationid: 'correlation',
-  requestid: 'request',
-  traceid: 'request',
-};
-
-const TIME_RES: RegExp[] = [
-  /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?UTC\b|Z|\s?[+-]\d{2}:?\d{2})?)?(?![\d])/gi,
-  // 10/3/2026 8:58:32 AM (Event Viewer, en-US), 03.10.2026 (de-DE), 10-03-2026 08:58:32Z (DRS responses).
-  /\b\d{1,2}([/.-])\d{1,2}\1\d{4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?[AP]M\b|Z)?)?/gi,
-  /\\?\/Date\(-?\d+\)\\?\//g,
-  // A time of day on its own.
-  /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M\b|Z)?/gi,
-];
-const JWT_RE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const URL_RE =
-  /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/?#"'<>\\|,;)\]\uE000-\uE1FF]+)((?:\/[^\s/?#"'<>\\|,;)\]]*)?)/gi;
-const EMAIL_RE = new RegExp(
-  `(?<![A-Za-z0-9._%+'$${NOT_MASK}-])([A-Za-z0-9][A-Za-z0-9._%+'$-]*)@([A-Za-z0-9.\\-${NOT_MASK}]+)`,
-  'g',
-);
-const SID_RE = /\bS-1-\d+(?:-\d+){1,14}\b/gi;
-const GUID_RE = /\b[0-9a-fx]{6,8}-[0-9a-fx]{3,4}-[0-9a-fx]{3,4}-[0-9a-fx]{4}-[0-9a-fx]{8,12}\b/gi;
-const HEX_RE = /(?<![0-9A-Za-z])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])/g;
-const ACCOUNT_RE = new RegExp(
-  `(?<![\\\\\\w.${NOT_MASK}-])([A-Za-z][\\w.-]{0,15}|${MASK})\\\\{1,2}(?!u[0-9a-fA-F]{4})([A-Za-z0-9][\\w.$'-]{1,63}|${MASK}\\$?)(?![\\w\\\\${NOT_MASK}])`,
-  'g',
-);
-const USER_PATH_RE = new RegExp(`([\\\\/](?:Users|home)[\\\\/]{1,2})([^\\\\/\\s<>:"'|?*${NOT_MASK}]+)`, 'gi');
-const FQDN_RE = new RegExp(
-  `(?<![\\w.${NOT_MASK}-])([A-Za-z0-9][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+)(?![\\w${NOT_MASK}-]|\\.[\\w${NOT_MASK}-])`,
-  'g',
-);
-const LABEL_BEFORE_MASK_RE = new RegExp(
-  `(?<![\\w.${NOT_MASK}-])([A-Za-z0-9][A-Za-z0-9-]*)\\.(?=${MASK})`,
-  'g',
-);
-const BASE64_RE = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+][A-Za-z0-9+/]{39,}={0,2}(?![A-Za-z0-9+/=])/g;
-const TRUNCATED_RE = new RegExp(`(?<![\\w${NOT_MASK}-])([A-Za-z0-9][\\w.@-]{3,})(?=\\.\\.\\.|\u2026)`, 'g');
-const USER_PATH_KEEP = new Set(['public', 'default', 'default user', 'all users', 'administrator']);
-const KEY_PREFIX = /^(\s*(?:\|\s*)?)([A-Za-z][A-Za-z0-9 ()._\-/]*?)(\s*:(?:\s*:)?)/;
+const KEY_PREFIX = /^(\s{0,80}(?:\|\s{0,80})?)([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)(\s{0,80}:(?:\s{0,8}:)?)/;
 const LINE_SPLIT = /(\r\n|\n|\r)/;
+const START_TAG = /^<([A-Za-z_][\w:.-]*)([^>]*?)\/?>$/;
+const ATTRIBUTE = /(\s([\w:.-]+)\s*=\s*)(['"])([^'"<>]*)\3/g;
+
+/**
+ * Maps the text and the attribute values of an XML document (a `Name` attribute, which names a field,
+ * stays), telling `f` which identifier field a text is the content of. Element and attribute names,
+ * comments and declarations pass as they are. A scan, not a pattern: linear on any input.
+ */
+function mapXml(input: string, f: (text: string, field?: string) => string): string {
+  const out: string[] = [];
+  let field: string | undefined;
+  let i = 0;
+  while (i < input.length) {
+    const lt = input.indexOf('<', i);
+    if (lt < 0) {
+      out.push(f(input.slice(i), field));
+      break;
+    }
+    if (lt > i) out.push(f(input.slice(i, lt), field));
+    const gt = input.indexOf('>', lt);
+    if (gt < 0) {
+      out.push(f(input.slice(lt)));
+      break;
+    }
+    const tag = input.slice(lt, gt + 1);
+    const m = tag.length < 4096 ? START_TAG.exec(tag) : null;
+    field = undefined;
+    if (m) {
+      out.push(
+        tag.replace(ATTRIBUTE, (a, pre: string, attr: string, q: string, v: string) =>
+          attr === 'Name' || v === '' ? a : `${pre}${q}${f(v)}${q}`,
+        ),
+      );
+      const element = m[1]!;
+      const named = element === 'Data' ? /\sName=['"]([^'"]{1,100})['"]/.exec(m[2]!)?.[1] : undefined;
+      if (!tag.endsWith('/>')) {
+        if (element === 'Computer') field = 'computer';
+        else if (named !== undefined) field = eventFieldKind(named) ? named : undefined;
+        else if (element !== 'Data' && eventFieldKind(element)) field = element;
+      }
+    } else out.push(tag);
+    i = gt + 1;
+  }
+  return out.join('');
+}
+
+const LABELS = /(?:<|&lt;)[a-z]+(?:-[a-z]+)*-\d+(?:>|&gt;)(?:\.[A-Za-z0-9-]+)*|\buser\d+\b/g;
+/**
+ * The words the knowledge base reads in server replies: error codes (DirectoryError) and the words
+ * of the messages it recognises ("public key"). A value made of them is never chased through text.
+ */
+let kbWords: Set<string> | undefined;
+function knowledgeWords(): Set<string> {
+  if (!kbWords) {
+    kbWords = new Set();
+    for (const e of SERVER_ERRORS) {
+      kbWords.add(e.code.toLowerCase());
+      for (const w of e.messagePattern?.source.match(/[A-Za-z]{2,}/g) ?? []) kbWords.add(w.toLowerCase());
+    }
+  }
+  return kbWords;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether a word could be a user name that the literal pass should chase through free text. */
 function distinctiveUser(v: string): boolean {
-  return v.length >= 4 && (/[\d_.-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(v));
+  return v.length >= 4 && (/[\d_.-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(v) || /[^\x00-\x7f]/.test(v));
 }
 
 export function createRedactor(options: RedactOptions = {}): Redactor {
-  const table = new PseudonymTable();
   const opts: Readonly<RedactOptions> = { ...options };
-  let literalRe: RegExp | undefined;
-  let literalRevision = -1;
-  const literalLabels = new Map<string, string>();
-
-  const name = (kind: IdentifierKind, value: string) => table.name(kind, value);
   const ids = opts.identifiers !== false;
+  const table = new PseudonymTable();
+  const learner = createLearner(table, { times: Boolean(opts.times) });
+  const cache: { revision: number; words: number; all?: Literal; running?: Literal } = {
+    revision: -1,
+    words: -1,
+  };
 
-  function isIdentifier(value: string): boolean {
-    const v = value.trim();
-    // Values their author already masked (XXXXXX, ****) say nothing and stay as they are.
-    return (
-      v.length >= 2 &&
-      !NOT_IDENTIFIERS.has(v.toLowerCase()) &&
-      !/^<[a-z-]+-\d+>/.test(v) &&
-      !/^user\d+$/.test(v) &&
-      !/^[xX*.\-\u2026\u2022#\s{}]+$/.test(v)
-    );
+  /** A value made of words only, each a state or an ordinary word of the inputs or the tool. */
+  function ordinary(v: string): boolean {
+    if (/[^A-Za-z \-']/.test(v)) return false;
+    const words = v
+      .toLowerCase()
+      .split(/[ \-']+/)
+      .filter(Boolean);
+    const kb = knowledgeWords();
+    return words.length > 0 && words.every((w) => ORDINARY_WORDS.has(w) || learner.words.has(w) || kb.has(w));
   }
 
-  function learnDomainName(domain: string): void {
-    const d = domain.trim().replace(/\.$/, '');
-    if (!isIdentifier(d) || (isMicrosoftHost(d) && !TENANT_PREFIXED_SUFFIXES.some((s) => hasSuffix(d, s))))
-      return;
-    name('domain', d);
+  /** Whether a learned value is chased through running text (and checked for by `leaks`). */
+  function chased(p: Pseudonym): boolean {
+    const v = p.original;
+    if (v.length < 3 || v.length >= LONG_RUN || isGuidLike(v) || isHexId(v)) return false;
+    if (p.kind === 'user' && !distinctiveUser(v)) return false;
+    return !ordinary(v);
   }
 
-  function learnComputerName(value: string): void {
-    const v = value.trim();
-    if (!isIdentifier(v)) return;
-    const dot = v.indexOf('.');
-    if (dot <= 0 || /^\d+(\.\d+){3}$/.test(v)) {
-      name('computer', v);
-      return;
-    }
-    name('computer', v.slice(0, dot));
-    learnDomainName(v.slice(dot + 1));
-  }
-
-  /** A host name: its first label is the host (unless it names a role: sts, wpad ...), the rest a domain. */
-  function learnHostName(host: string): void {
-    const split = splitHost(host);
-    if (!split) {
-      if (/^\d+(\.\d+){3}$/.test(host) || !host.includes('.')) name('host', host);
-      else learnDomainName(host);
-      return;
-    }
-    if (!ROLE_LABELS.has(split.first.toLowerCase())) name('host', split.first);
-    learnDomainName(split.rest);
-  }
-
-  function learnAccount(value: string): void {
-    for (const part of value.split(/[,;]/)) {
-      const p = part.trim();
-      if (!p) continue;
-      const at = p.lastIndexOf('@');
-      if (at > 0) {
-        learnUser(p.slice(0, at));
-        learnDomainName(p.slice(at + 1));
-        continue;
+  /** The learned values to look for: every one (`all`), or those chased through running text. */
+  function literals(): Literals {
+    if (cache.revision === table.revision && cache.words === learner.words.size) return cache;
+    const build = (keep: (p: Pseudonym) => boolean): Literal | undefined => {
+      const labels = new Map<string, string>();
+      const values: string[] = [];
+      for (const p of table.entries()) {
+        const v = p.original;
+        if (v.length < 2 || v.length >= LONG_RUN || isGuidLike(v) || isHexId(v) || !keep(p)) continue;
+        // The XML-escaped form too (a tenant named "Smith & Co" reads "Smith &amp; Co" in an export).
+        for (const form of new Set([v, escapeXml(v)])) {
+          const key = form.toLowerCase();
+          if (labels.has(key)) continue;
+          labels.set(key, p.label);
+          values.push(form);
+        }
       }
-      const slash = p.lastIndexOf('\\');
-      if (slash > 0) {
-        const dom = p.slice(0, slash);
-        const domKey = dom.toLowerCase().split(/\s+/).pop() ?? '';
-        if (SYSTEM_ACCOUNT_DOMAINS.has(domKey)) continue;
-        if (!KEPT_ACCOUNT_DOMAINS.has(domKey)) name('domain', dom);
-        learnUser(p.slice(slash + 1));
-        continue;
-      }
-      learnUser(p);
-    }
+      if (values.length === 0) return undefined;
+      values.sort((a, b) => b.length - a.length);
+      // Not the kept suffix of a pseudonym (<domain-1>.local), whatever was learned.
+      const re = new RegExp(
+        `(?<![\\p{L}\\p{N}])(?<!\\uE001\\.)(?:${values.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`,
+        'giu',
+      );
+      return { re, labels };
+    };
+    cache.all = build(() => true);
+    cache.running = build(chased);
+    cache.revision = table.revision;
+    cache.words = learner.words.size;
+    return cache;
   }
 
-  function learnUser(value: string): void {
-    const v = value.trim();
-    if (!isIdentifier(v)) return;
-    if (v.endsWith('$')) name('computer', v.slice(0, -1));
-    else name('user', v);
-  }
-
-  function learnUrl(value: string): void {
-    const v = value.trim();
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
-      // SettingsUrl holds a base64 blob rather than a URL.
-      if (/^[A-Za-z0-9+/]{16,}={0,2}$/.test(v)) name('data', v);
-      return;
-    }
-    const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:?#]+)(?::\d+)?(\/[^/?#]*)?/i.exec(v);
-    if (!m) return;
-    const host = m[1]!;
-    if (!isMicrosoftHost(host)) {
-      if (!/^(?:localhost|127\.0\.0\.1)$/i.test(host)) learnHostName(host);
-      return;
-    }
-    const seg = m[2]?.slice(1);
-    if (seg && SIGN_IN_HOSTS.includes(host.toLowerCase()) && !PUBLIC_TENANT_SEGMENTS.has(seg.toLowerCase())) {
-      if (isGuidLike(seg) && isIdentifier(seg)) name('tenant', seg);
-      else if (seg.includes('.')) name('domain', seg);
-    }
-  }
-
-  function learnHosts(value: string): void {
-    for (const token of value.split(/[;,\s]+/)) {
-      const t = token
-        .replace(/^[a-z]+=/i, '')
-        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-        .replace(/^\*\./, '')
-        .replace(/[:/].*$/, '');
-      if (!t || t === '<local>' || t === '*' || !/[A-Za-z0-9]/.test(t)) continue;
-      if (isMicrosoftHost(t) || /^(?:localhost|127\.0\.0\.1)$/i.test(t)) continue;
-      learnHostName(t);
-    }
-  }
-
-  function learnValue(
-    kind: IdentifierKind | 'computer-name' | 'account' | 'url' | 'hosts',
-    value: string | undefined,
-  ) {
-    if (value === undefined || (!ids && kind !== 'time')) return;
-    const v = value.trim();
-    if (!isIdentifier(v)) return;
-    switch (kind) {
-      case 'computer-name':
-        return learnComputerName(v);
-      case 'account':
-        return learnAccount(v);
-      case 'url':
-        return learnUrl(v);
-      case 'hosts':
-        return learnHosts(v);
-      case 'domain':
-        return learnDomainName(v);
-      case 'time':
-        if (opts.times) name('time', v);
-        return;
-      case 'tenant':
-      case 'device':
-      case 'key':
-      case 'correlation':
-      case 'request':
-        // Fields named for an ID sometimes hold something else (event 1144 reuses a template, so
-        // its "CorrelationID" holds a domain hint): only an ID-shaped value takes the field's kind.
-        if (isGuidLike(v) || /^\{?[0-9a-f]{16,}\}?$/i.test(v)) name(kind, v);
-        else if (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v) && !/^\d+(\.\d+)*$/.test(v)) learnDomainName(v);
-        return;
-      default:
-        name(kind, v);
-    }
-  }
-
-  function learnDsregcmd(text: string): void {
-    let status: ReturnType<typeof parseDsregcmd>;
-    try {
-      status = parseDsregcmd(text);
-    } catch {
-      return;
-    }
-    for (const f of status.fields) {
-      const kind = FIELD_KINDS[f.normKey];
-      if (kind) learnValue(kind, f.value);
-      if (f.normKey === 'lasthostnameupdate' && opts.times) learnValue('time', f.value);
-      // "The device object by the given id (<guid>) is not found": that GUID is the device's.
-      if (f.normKey === 'servermessage' && /\bdevice\b/i.test(f.value)) {
-        for (const m of f.value.matchAll(GUID_RE)) learnValue('device', m[0]);
-      }
-    }
-  }
-
-  function learnEventText(text: string): void {
-    const head = text.slice(0, 200);
-    if (/<Event[\s>]|<Events[\s>]/.test(text.slice(0, 4096)) || head.trimStart().startsWith('<')) {
-      for (const m of text.matchAll(/<Computer>([^<]*)<\/Computer>/g)) learnComputerName(decodeXml(m[1]!));
-      for (const m of text.matchAll(/<Data Name=['"]([\w.-]+)['"]>([^<]*)<\/Data>/g)) {
-        const kind = EVENT_FIELD_KINDS[m[1]!.toLowerCase()];
-        if (kind) learnValue(kind, decodeXml(m[2]!));
-      }
-      for (const m of text.matchAll(/ActivityID=['"]\{?([0-9A-Fa-f-]{36})\}?['"]/g)) {
-        learnValue('correlation', m[1]!);
-      }
-    }
-    for (const m of text.matchAll(/"(?:MachineName|computer)"\s*:\s*"([^"]*)"/g)) learnComputerName(m[1]!);
-    for (const m of text.matchAll(/"(?:ActivityId|RelatedActivityId)"\s*:\s*"\{?([0-9A-Fa-f-]{36})\}?"/g)) {
-      learnValue('correlation', m[1]!);
-    }
-    // IDs named in running text: "Correlation ID: <guid>", "Activity Id: {<guid>}", "Trace ID: <guid>".
-    for (const m of text.matchAll(
-      /\b(correlation ?id|activity ?id|trace ?id|request ?id|client-request-id|tenant ?id|device ?id)\s*[:=]\s*\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi,
-    )) {
-      const label = m[1]!.toLowerCase().replace(/[\s-]/g, '');
-      const kind: IdentifierKind = label.startsWith('tenant')
-        ? 'tenant'
-        : label.startsWith('device')
-          ? 'device'
-          : label === 'traceid' || label.includes('request')
-            ? 'request'
-            : 'correlation';
-      learnValue(kind, m[2]!);
-    }
-    // "Name: value" lines in messages and debug output.
-    for (const m of text.matchAll(
-      /(?:^|[\n\r"]|\\n|\\r)\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:[ \t]*([^\r\n"\\<]+)/g,
-    )) {
-      const kind = TEXT_FIELD_KINDS[m[1]!.replace(/\s+/g, '').toLowerCase()];
-      if (kind) learnValue(kind, m[2]!.trim());
-    }
-  }
-
-  function learn(text: string): void {
-    if (!ids) return;
-    learnDsregcmd(text);
-    learnEventText(text);
+  function learnStatus(status: DsregStatus): void {
+    if (ids || opts.times) learner.status(status);
   }
 
   function learnEvents(records: Iterable<EventRecord>): void {
     if (!ids) return;
-    for (const r of records) {
-      if (r.computer) learnComputerName(r.computer);
-      for (const [k, v] of Object.entries(r.data)) {
-        const kind = EVENT_FIELD_KINDS[k.toLowerCase()];
-        if (kind) learnValue(kind, v);
-      }
-    }
+    for (const r of records) learner.record(r);
   }
 
-  /** The learned values that the literal pass looks for (GUIDs and hex ids go through their patterns). */
-  function literalMatcher(): RegExp | undefined {
-    if (literalRevision === table.revision) return literalRe;
-    literalLabels.clear();
-    const values: string[] = [];
-    for (const p of table.entries()) {
-      const v = p.original;
-      if (isGuidLike(v) || isHexId(v) || v.length < 3) continue;
-      if (p.kind === 'user' && !distinctiveUser(v)) continue;
-      // The XML-escaped form too (a tenant named "Smith & Co" reads "Smith &amp; Co" in an export).
-      for (const form of new Set([v, escapeXml(v)])) {
-        const key = form.toLowerCase();
-        if (literalLabels.has(key)) continue;
-        literalLabels.set(key, p.label);
-        values.push(form);
+  function learn(text: string): void {
+    if (!ids) return;
+    if (sniffEventText(text) !== 'none') {
+      try {
+        learnEvents(readEvents(new TextEncoder().encode(text)));
+        return;
+      } catch {
+        // Not readable as events after all: read as a capture below.
       }
     }
-    values.sort((a, b) => b.length - a.length);
-    literalRe =
-      values.length === 0
-        ? undefined
-        : new RegExp(`(?<![A-Za-z0-9])(?:${values.map(escapeRe).join('|')})(?![A-Za-z0-9])`, 'gi');
-    literalRevision = table.revision;
-    return literalRe;
+    let status: DsregStatus | undefined;
+    try {
+      status = parseDsregcmd(text);
+    } catch {
+      status = undefined;
+    }
+    if (status) learnStatus(status);
+    else learner.freeText(text);
   }
 
-  function redactSegment(s: string, masks: string[], prose: boolean): string {
-    const mask = (label: string) => {
-      masks.push(label);
-      return `\uE000${encodeIndex(masks.length - 1)}\uE001`;
-    };
-    const isMasked = (v: string) => v.includes('\uE000');
+  function learnValue(kind: FieldKind, value: string | undefined): void {
+    if (!ids && kind !== 'time') return;
+    learner.value(kind, value);
+  }
+
+  /** One segment of text: an identifier position (`field`) or running text. */
+  function segment(
+    s: string,
+    masks: Masks,
+    lit: { all?: Literal; running?: Literal },
+    flags: { prose?: boolean; field?: boolean; ip?: boolean },
+  ): string {
     let out = s;
-
-    if (opts.times) {
-      for (const re of TIME_RES) out = out.replace(re, (m) => mask(name('time', m)));
+    if (flags.field && lit.all) {
+      const { re, labels } = lit.all;
+      out = out.replace(re, (m) => masks.mask(labels.get(m.toLowerCase()) ?? table.name('data', m)));
     }
-    if (!ids) return out;
-    const lit = literalMatcher();
-    if (lit) out = out.replace(lit, (m) => mask(literalLabels.get(m.toLowerCase()) ?? name('data', m)));
-
-    out = out.replace(JWT_RE, (m) => mask(name('token', m)));
-
-    out = out.replace(URL_RE, (m, scheme: string, authority: string, firstSeg: string) => {
-      const at = authority.lastIndexOf('@');
-      const userinfo = at >= 0 ? authority.slice(0, at) : '';
-      const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
-      const hm = /^([A-Za-z0-9.-]+)(:\d+)?$/.exec(hostPort);
-      // A host whose domain the literal pass already replaced ("sts." + mask) is left as it is.
-      if (!hm || hm[1]!.endsWith('.')) return m;
-      const host = hm[1]!;
-      let hostOut: string;
-      if (/^(?:localhost|127\.0\.0\.1)$/i.test(host)) hostOut = host;
-      else if (isMicrosoftHost(host)) hostOut = redactMicrosoftHost(host, mask);
-      else hostOut = redactHostName(host, mask);
-      const userOut = userinfo ? `${mask(name('user', userinfo))}@` : '';
-      let segOut = firstSeg;
-      const seg = firstSeg.slice(1);
-      if (
-        seg &&
-        SIGN_IN_HOSTS.includes(host.toLowerCase()) &&
-        !PUBLIC_TENANT_SEGMENTS.has(seg.toLowerCase())
-      ) {
-        if (isGuidLike(seg) && isIdentifier(seg)) name('tenant', seg);
-        else if (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(seg)) segOut = `/${mask(name('domain', seg))}`;
-      }
-      return `${scheme}://${userOut}${hostOut}${hm[2] ?? ''}${segOut}`;
+    return redactSegment(out, masks, {
+      table,
+      times: Boolean(opts.times),
+      ids,
+      literal: lit.running,
+      prose: Boolean(flags.prose),
+      ip: flags.ip !== false,
     });
+  }
 
-    out = out.replace(EMAIL_RE, (m, local: string, domain: string) => {
-      const d = domain.replace(/[.-]+$/, '');
-      const rest = domain.slice(d.length);
-      if (!d.includes('.') && !isMasked(d)) return m;
-      const localOut = local.endsWith('$')
-        ? `${mask(name('computer', local.slice(0, -1)))}$`
-        : mask(name('user', local));
-      let domainOut = d;
-      if (!isMasked(d)) {
-        domainOut = isMicrosoftHost(d) ? redactMicrosoftHost(d, mask) : mask(name('domain', d));
-      }
-      return `${localOut}@${domainOut}${rest}`;
-    });
-
-    out = out.replace(SID_RE, (m) => (isWellKnownSid(m) ? m : mask(name('sid', m))));
-
-    out = out.replace(GUID_RE, (m) => {
-      const key = lookupKey(m);
-      if (PUBLIC_GUIDS.has(key) || /^[x-]+$/.test(key)) return m;
-      const known = table.get(m);
-      return mask(known ? known.label : name('guid', m));
-    });
-
-    out = out.replace(HEX_RE, (m) => {
-      const known = table.get(m);
-      if (known) return mask(known.label);
-      return mask(name(m.length === 40 || m.length === 64 ? 'thumbprint' : 'hex', m));
-    });
-
-    // Not in the project's own prose, where `CDJ\AAD` is a registry key, not an account (account
-    // names quoted from an input were learned and are replaced by the literal pass).
-    if (!prose)
-      out = out.replace(ACCOUNT_RE, (m, dom: string, user: string) => {
-        const sep = m.slice(dom.length, m.length - user.length);
-        const domKey = dom.toLowerCase();
-        if (SYSTEM_ACCOUNT_DOMAINS.has(domKey)) return m;
-        const domOut = isMasked(dom) || KEPT_ACCOUNT_DOMAINS.has(domKey) ? dom : mask(name('domain', dom));
-        let userOut = user;
-        if (!isMasked(user)) {
-          userOut = user.endsWith('$')
-            ? `${mask(name('computer', user.slice(0, -1)))}$`
-            : mask(name('user', user));
+  function line(l: string, masks: Masks, lit: Literals, prose: boolean): string {
+    // The key of a dsregcmd line is never rewritten, whatever a value learned elsewhere looks like.
+    const km = KEY_PREFIX.exec(l);
+    if (km) {
+      const key = normalizeKey(km[2]!);
+      if (KNOWN_KEYS.has(key)) {
+        const rest = l.slice(km[0].length);
+        const kind = FIELD_KINDS[key];
+        if (ids && kind) {
+          // The value of an identifier field is replaced whole, whatever the learning made of it
+          // (a value the parser read across a wrapped line, say).
+          const value = rest.trim();
+          learner.value(kind, value);
+          const known = value ? table.get(value) : undefined;
+          if (known) {
+            const at = rest.indexOf(value);
+            return km[0] + rest.slice(0, at) + masks.mask(known.label) + rest.slice(at + value.length);
+          }
         }
-        return `${domOut}${sep}${userOut}`;
-      });
-
-    out = out.replace(USER_PATH_RE, (m, prefix: string, user: string) =>
-      USER_PATH_KEEP.has(user.toLowerCase()) ? m : `${prefix}${mask(name('user', user))}`,
-    );
-
-    out = out.replace(FQDN_RE, (m: string, _n: string, offset: number, whole: string) => {
-      const labels = m.split('.');
-      const tld = labels[labels.length - 1]!.toLowerCase();
-      if (!TLDS.has(tld) || !/[A-Za-z]/.test(labels[0]!)) return m;
-      if (labels.some((l) => l === '' || l.startsWith('-'))) return m;
-      if (isMicrosoftHost(m)) return redactMicrosoftHost(m, mask);
-      if (whole[offset - 1] === '@') return mask(name('domain', m));
-      return redactHostName(m, mask);
-    });
-
-    out = out.replace(LABEL_BEFORE_MASK_RE, (m, label: string) =>
-      ROLE_LABELS.has(label.toLowerCase()) || !/[A-Za-z]/.test(label) ? m : `${mask(name('host', label))}.`,
-    );
-
-    // A value cut short for display ("tenantId: 5a8e2c4b-0d1f-4..."): the learned value it starts.
-    out = out.replace(TRUNCATED_RE, (m: string, token: string) => {
-      const known = prefixOf(token);
-      if (known) return mask(known);
-      if (/^[0-9a-f]{4,}(?:-[0-9a-f]*)*$/i.test(token) && /\d/.test(token)) return mask(name('hex', token));
-      return m;
-    });
-
-    out = out.replace(BASE64_RE, (m) =>
-      /[A-Z]/.test(m) && /[a-z]/.test(m) && /\d/.test(m) ? mask(name('data', m)) : m,
-    );
-    return out;
-  }
-
-  /** A host name as `<host-1>.<domain-1>.example` (or `sts.<domain-1>.example`); a bare domain as `<domain-1>`. */
-  function redactHostName(host: string, mask: (label: string) => string): string {
-    if (/^\d+(\.\d+){3}$/.test(host)) return mask(name('host', host));
-    const split = splitHost(host);
-    if (!split) return mask(name('domain', host));
-    const first = ROLE_LABELS.has(split.first.toLowerCase()) ? split.first : mask(name('host', split.first));
-    return `${first}.${mask(name('domain', split.rest))}`;
-  }
-
-  /** The label of the learned value that a cut-short token begins (4 characters or more). */
-  function prefixOf(token: string): string | undefined {
-    const t = token.toLowerCase();
-    if (t.length < 4) return undefined;
-    for (const p of table.entries()) {
-      const key = lookupKey(p.original);
-      if (key.length > t.length && key.startsWith(t)) return p.label;
+        const flags = { prose, field: kind !== undefined, ip: !/version/.test(key) };
+        return km[0] + segment(rest, masks, lit, flags);
+      }
     }
-    return undefined;
+    return segment(l, masks, lit, { prose });
   }
 
-  /** Microsoft hosts stay, except the tenant's own label in contoso.onmicrosoft.com and the like. */
-  function redactMicrosoftHost(host: string, mask: (label: string) => string): string {
-    const suffix = TENANT_PREFIXED_SUFFIXES.find((s) => hasSuffix(host, s) && host.toLowerCase() !== s);
-    if (!suffix) return host;
-    return mask(name('domain', host));
+  function lines(s: string, f: (line: string) => string): string {
+    const parts = s.split(LINE_SPLIT);
+    for (let i = 0; i < parts.length; i += 2) if (parts[i] !== '') parts[i] = f(parts[i]!);
+    return parts.join('');
+  }
+
+  /**
+   * An XML export: only text and attribute values are redacted, never element or attribute names
+   * (a computer named "EventID" must not rename the <EventID> elements), and the text of an
+   * identifier element (<Computer>, <Data Name='TenantName'>, <UserName>) is an identifier position.
+   */
+  function redactXml(input: string, masks: Masks, lit: Literals): string {
+    return mapXml(input, (text, field) =>
+      lines(text, (l) =>
+        segment(l, masks, lit, { field: field !== undefined, ip: !/version/i.test(field ?? '') }),
+      ),
+    );
+  }
+
+  function redact(input: string, xml: boolean, prose: boolean): string {
+    const masks = new Masks();
+    // The learned values as they stand when the text starts; values its patterns find on the way
+    // are caught by the same patterns further on, and by the sweep.
+    const lit = ids ? literals() : {};
+    const out = xml ? redactXml(input, masks, lit) : lines(input, (l) => line(l, masks, lit, prose));
+    return masks.unmask(sweep(out, masks, xml), xml);
+  }
+
+  /**
+   * The last word, over the masked text (so no pseudonym is ever rewritten): a learned value that
+   * no pass could place (one first found further down the text, an account name in a shape no
+   * pattern knows) is replaced wherever it still stands as a whole word, so that a copy is
+   * redacted rather than refused.
+   */
+  function sweep(out: string, masks: Masks, xml: boolean): string {
+    if (!ids) return out;
+    const running = literals().running;
+    if (!running) return out;
+    const replace = (s: string) =>
+      s.replace(running.re, (m) => masks.mask(running.labels.get(m.toLowerCase()) ?? '<redacted>'));
+    return xml ? mapXml(out, replace) : replace(out);
   }
 
   function text(input: string, format: 'text' | 'xml' = 'text'): string {
-    return redactText(input, format === 'xml', false);
+    return redact(input, format === 'xml', false);
   }
 
-  function redactText(input: string, xml: boolean, prose: boolean): string {
-    const parts = input.split(LINE_SPLIT);
-    const masks: string[] = [];
+  function field(value: string, flags: { field?: boolean; ip?: boolean }): string {
+    const masks = new Masks();
+    const parts = value.split(LINE_SPLIT);
+    const lit = ids ? literals() : {};
     for (let i = 0; i < parts.length; i += 2) {
-      const line = parts[i]!;
-      if (line === '') continue;
-      // The key of a dsregcmd line is never rewritten, whatever a value learned elsewhere looks like.
-      const km = KEY_PREFIX.exec(line);
-      if (km && KNOWN_KEYS.has(normalizeKey(km[2]!))) {
-        parts[i] = km[0] + redactSegment(line.slice(km[0].length), masks, prose);
-      } else {
-        parts[i] = redactSegment(line, masks, prose);
-      }
+      if (parts[i] !== '') parts[i] = segment(parts[i]!, masks, lit, flags);
     }
-    return parts.join('').replace(MASK_RE, (_m, idx: string) => {
-      const label = masks[decodeIndex(idx)] ?? '<redacted>';
-      return xml ? escapeXml(label) : label;
-    });
+    return masks.unmask(sweep(parts.join(''), masks, false), false);
   }
 
-  const SKIP_KEYS = new Set([
-    'schemaVersion',
-    'verdict',
-    'joinType',
-    'phase',
-    'severity',
-    'id',
-    'codes',
-    'docs',
-    'kind',
-    'used',
-    'line',
-    'recordId',
-    'eventId',
-    'level',
-    'provider',
-    'channel',
-  ]);
-  // The contract's date-time fields (prt.updateTime, prt.expiryTime): dropped rather than made invalid.
-  const DATE_TIME_KEYS = new Set(['updateTime', 'expiryTime']);
-  const PROSE_KEYS = new Set(['title', 'cause', 'fix', 'nextSteps']);
-
-  function walk(value: unknown, key: string | undefined): unknown {
-    if (typeof value === 'string') return redactText(value, false, key !== undefined && PROSE_KEYS.has(key));
-    if (Array.isArray(value)) return value.map((v) => walk(v, key));
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
-        if (SKIP_KEYS.has(k)) out[k] = v;
-        else if (key === 'prt' && DATE_TIME_KEYS.has(k) && typeof v === 'string') {
-          if (!opts.times) out[k] = v;
-        } else out[k] = walk(v, k);
-      }
-      return out;
+  function eventRecord(r: EventRecord): EventRecord {
+    const out: EventRecord = { ...r, data: {} };
+    if (r.source !== undefined) out.source = text(r.source);
+    if (r.computer !== undefined) out.computer = field(r.computer, { field: true });
+    if (r.message !== undefined) out.message = text(r.message);
+    for (const [k, v] of Object.entries(r.data)) {
+      out.data[k] = field(v, { field: eventFieldKind(k) !== undefined, ip: !/version/i.test(k) });
     }
-    return value;
+    return out;
+  }
+
+  function eventRecords(records: readonly EventRecord[]): EventRecord[] {
+    const before = table.revision;
+    const out = records.map(eventRecord);
+    return table.revision === before ? out : records.map(eventRecord);
   }
 
   function diagnosis<T extends Diagnosis>(d: T): T {
@@ -683,16 +385,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       learnValue('tenant-name', dev.tenantName);
       learnValue('domain', dev.domainName);
     }
-    return walk(d, undefined) as T;
-  }
-
-  function eventRecord(r: EventRecord): EventRecord {
-    const out: EventRecord = { ...r, data: {} };
-    if (r.source !== undefined) out.source = text(r.source);
-    if (r.computer !== undefined) out.computer = text(r.computer);
-    if (r.message !== undefined) out.message = text(r.message);
-    for (const [k, v] of Object.entries(r.data)) out.data[k] = text(v);
-    return out;
+    return walkDiagnosis(d, (v, prose) => redact(v, false, prose), Boolean(opts.times));
   }
 
   function counts(): Partial<Record<IdentifierKind, number>> {
@@ -707,18 +400,28 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return out;
   }
 
-  function leaks(t: string): string[] {
+  function leaks(t: string, format: 'text' | 'xml' = 'text'): string[] {
     const found: string[] = [];
-    const lower = t.toLowerCase();
+    let values = t;
+    if (format === 'xml') {
+      const parts: string[] = [];
+      mapXml(t, (v) => {
+        parts.push(v);
+        return v;
+      });
+      values = parts.join('\n');
+    }
+    // The pseudonyms themselves (<computer-1>, user2) name no one, whatever a value is called.
+    const lower = values.replace(LABELS, ' ').toLowerCase();
     for (const p of table.entries()) {
       const v = p.original;
-      if (v.length < 3 || (p.kind === 'user' && !distinctiveUser(v))) continue;
+      if (v.length < 3 || (p.kind === 'user' && !distinctiveUser(v)) || ordinary(v)) continue;
       const needle = isGuidLike(v) ? lookupKey(v) : v.toLowerCase();
       let i = lower.indexOf(needle);
       while (i >= 0) {
         const before = lower[i - 1] ?? ' ';
         const after = lower[i + needle.length] ?? ' ';
-        if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) {
+        if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) {
           found.push(v);
           break;
         }
@@ -728,33 +431,20 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return found;
   }
 
-  return { options: opts, learn, learnEvents, learnValue, text, diagnosis, eventRecord, counts, leaks };
-}
-
-/**
- * A host name's first label and the domain after it, or undefined for a name that is a domain
- * itself: two labels (contoso.com), or three under a country's second level (contoso.co.uk).
- */
-function splitHost(host: string): { first: string; rest: string } | undefined {
-  const labels = host.split('.');
-  if (labels.length <= 2) return undefined;
-  const tld = labels[labels.length - 1]!;
-  if (labels.length === 3 && tld.length === 2 && /^(?:co|com|org|net|ac|gov|edu)$/i.test(labels[1]!)) {
-    return undefined;
-  }
-  return { first: labels[0]!, rest: labels.slice(1).join('.') };
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function decodeXml(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))
-    .replace(/&amp;/g, '&');
+  return {
+    options: opts,
+    learn,
+    learnStatus,
+    learnEvents,
+    learnValue,
+    text,
+    diagnosis,
+    eventRecord,
+    eventRecords,
+    counts,
+    leaks,
+    get revision() {
+      return table.revision;
+    },
+  };
 }

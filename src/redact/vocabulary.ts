@@ -180,3 +180,32 @@ export function hasSuffix(host: string, suffix: string): boolean {
 export function isMicrosoftHost(host: string): boolean {
   return MICROSOFT_SUFFIXES.some((s) => hasSuffix(host, s));
 }
+
+/**
+ * Ordinary words: the states, phases and words of the tool's own vocabulary that a capture or an
+ * event message uses in its text. A learned value that is only such words (a DomainName of `SYNC`,
+ * a tenant named `Test`) is replaced where it stands as an identifier, never in running text, where
+ * the same word is a state or part of a message the diagnosis reads ("Failed to auto detect").
+ */
+export const ORDINARY_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a about above after again against all an and any are as at auth authentication auto available ' +
+    'be because been before being below between both but by can cannot client cloud code codes ' +
+    'complete completed config configuration connect connected connection could data default ' +
+    'delete deleted denied detect detected detection device devices did disabled discover ' +
+    'discovery do does domain done down drs during each elevated elevation empty enabled ' +
+    'enterprise entry error errors event events expired expiry fail failed failing failure false ' +
+    'federated few for found from further get given had has have hello here how http https id if ' +
+    'in info information into invalid is it its join joined joining just key keys last local ' +
+    'logon managed message missing more most must name names network new next ngc no none nor ' +
+    'not now null object of off ok on once only or other our out over own pac passed pass pending ' +
+    'phase phases policy post pre precheck previous primary protected provider proxy prt read ' +
+    'ready refresh registered registration remote request required reset response result retry ' +
+    'run running same script server service set should sign skipped so software some ssl sso ' +
+    'state status storage success succeeded successful such sync system take tenant test tested ' +
+    'tests than that the their them then there these they this those through time timeout to ' +
+    'token tpm true type unknown until up update updated url use used user users using valid ' +
+    'validity value was we were what when where which while who why will with without workplace ' +
+    'wpad yes you'
+  ).split(' '),
+);

@@ -46,7 +46,9 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   if (Number.isFinite(declared) && declared > limits.maxBody) {
     throw new HttpError(413, `the body is larger than ${mib(limits.maxBody)}`);
   }
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
     throw new HttpError(415, `Content-Encoding ${encoding} is not accepted (gzip is)`);
   }

@@ -69,7 +69,9 @@ export async function openPostgres(url: string, max = 10): Promise<Db> {
     throw new Error(`cannot connect to PostgreSQL: ${err.message}`);
   });
   client.release();
-  const on = (c: { query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }> }): Queryable => ({
+  const on = (c: {
+    query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
+  }): Queryable => ({
     query: async <T>(sql: string, params?: unknown[]) => (await c.query(sql, params)).rows as T[],
     // Without parameters node-postgres sends the simple protocol, which takes several statements.
     exec: async (sql: string) => {

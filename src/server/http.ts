@@ -1,7 +1,12 @@
 // The fleet server's HTTP side: routes, tokens, limits, back-pressure and request logs. Storage is
 // store.ts, judgement is the core's (through diagnose.ts); this file only moves bytes between them.
 import { readFile, stat } from 'node:fs/promises';
-import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttp,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -92,9 +97,21 @@ const STATIC_TYPES: Record<string, string> = {
 
 const VERDICTS = new Set(['healthy', 'warning', 'failed', 'unknown']);
 const PHASES = new Set(['precheck', 'discover', 'auth', 'join', 'post-join', 'none']);
-const JOIN_TYPES = new Set(['hybrid', 'entra-joined', 'domain-joined', 'entra-registered', 'not-joined', 'unknown']);
+const JOIN_TYPES = new Set([
+  'hybrid',
+  'entra-joined',
+  'domain-joined',
+  'entra-registered',
+  'not-joined',
+  'unknown',
+]);
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = `${JSON.stringify(body)}\n`;
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -108,7 +125,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+function fail(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   send(res, status, { error: oneLine(message) }, headers);
 }
 
@@ -145,8 +167,12 @@ function filtersOf(url: URL): DeviceFilters {
   if (phase) f.phase = phase;
   if (joinType) f.joinType = joinType;
   if (code) {
-    if (!/^0x[0-9a-f]{1,8}$/i.test(code)) throw new HttpError(400, `code=${code} is not a hex code such as 0x801c03f2`);
-    f.code = `0x${code.slice(2).toLowerCase().replace(/^0+(?=.)/, '')}`;
+    if (!/^0x[0-9a-f]{1,8}$/i.test(code))
+      throw new HttpError(400, `code=${code} is not a hex code such as 0x801c03f2`);
+    f.code = `0x${code
+      .slice(2)
+      .toLowerCase()
+      .replace(/^0+(?=.)/, '')}`;
   }
   if (q) f.q = q;
   return f;
@@ -156,7 +182,8 @@ function limitOf(url: URL, dflt: number, max: number): number {
   const v = url.searchParams.get('limit');
   if (v === null || v === '') return dflt;
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1 || n > max) throw new HttpError(400, `limit must be a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(v) || n < 1 || n > max)
+    throw new HttpError(400, `limit must be a whole number from 1 to ${max}`);
   return n;
 }
 
@@ -188,7 +215,8 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
 
   const checkin = async (req: IncomingMessage, res: ServerResponse, info: Record<string, unknown>) => {
     await needs('ingest', req);
-    if (closing) throw new HttpError(503, 'the server is stopping: try again shortly', { 'Retry-After': '5' });
+    if (closing)
+      throw new HttpError(503, 'the server is stopping: try again shortly', { 'Retry-After': '5' });
     if (active >= maxConcurrent) {
       throw new HttpError(429, `more than ${maxConcurrent} check-ins at once: try again shortly`, {
         'Retry-After': '1',
@@ -244,7 +272,10 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     await needs('admin', req);
     const kind = url.searchParams.get('kind');
     if (kind !== 'entra' && kind !== 'ad') {
-      throw new HttpError(400, 'say which export this is: ?kind=entra (Entra devices) or ?kind=ad (AD computers)');
+      throw new HttpError(
+        400,
+        'say which export this is: ?kind=entra (Entra devices) or ?kind=ad (AD computers)',
+      );
     }
     const body = await readBody(req, { maxBody: limits.maxInflated, maxInflated: limits.maxInflated * 4 });
     if (body.length === 0) throw new HttpError(400, 'the body is empty');
@@ -262,7 +293,9 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       'Content-Disposition': 'attachment; filename="devices.csv"',
       'Cache-Control': 'no-store',
     });
-    res.write(toCsv([['key', 'name', 'domain', 'deviceId', 'joinType', 'verdict', 'phase', 'codes', 'lastCheckin']]));
+    res.write(
+      toCsv([['key', 'name', 'domain', 'deviceId', 'joinType', 'verdict', 'phase', 'codes', 'lastCheckin']]),
+    );
     let after: [string, string] | undefined;
     for (;;) {
       const page = await listDevices(db, filters, 1000, after);
@@ -288,7 +321,8 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const staticFile = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const root = options.webRoot;
     const file = root ? resolve(root, path === '/' ? 'dashboard/index.html' : `.${path}`) : undefined;
-    const allowed = file && root && (path === '/' || path.startsWith('/assets/')) && file.startsWith(resolve(root) + sep);
+    const allowed =
+      file && root && (path === '/' || path.startsWith('/assets/')) && file.startsWith(resolve(root) + sep);
     if (!allowed || !file) throw new HttpError(404, `no such page: ${path.slice(0, 80)}`);
     let body: Buffer;
     try {
@@ -403,7 +437,9 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     inFlight.add(work);
   };
 
-  const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, handle) : createHttp(handle);
+  const server = options.tls
+    ? createHttps({ cert: options.tls.cert, key: options.tls.key }, handle)
+    : createHttp(handle);
   server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
 

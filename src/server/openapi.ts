@@ -9,11 +9,17 @@ const count = { type: 'integer', minimum: 0 };
 const countMap = { type: 'object', additionalProperties: count };
 const filters = [
   { name: 'verdict', in: 'query', schema: { enum: ['healthy', 'warning', 'failed', 'unknown'] } },
-  { name: 'phase', in: 'query', schema: { enum: ['precheck', 'discover', 'auth', 'join', 'post-join', 'none'] } },
+  {
+    name: 'phase',
+    in: 'query',
+    schema: { enum: ['precheck', 'discover', 'auth', 'join', 'post-join', 'none'] },
+  },
   {
     name: 'joinType',
     in: 'query',
-    schema: { enum: ['hybrid', 'entra-joined', 'domain-joined', 'entra-registered', 'not-joined', 'unknown'] },
+    schema: {
+      enum: ['hybrid', 'entra-joined', 'domain-joined', 'entra-registered', 'not-joined', 'unknown'],
+    },
   },
   { name: 'code', in: 'query', schema: { type: 'string', pattern: '^0[xX][0-9a-fA-F]{1,8}$' } },
   { name: 'q', in: 'query', description: 'start of the device name, or the DeviceId', schema: str },
@@ -35,7 +41,9 @@ export const OPENAPI = {
       get: {
         summary: 'Liveness',
         security: [],
-        responses: { '200': { description: 'up', content: json({ type: 'object', properties: { status: str } }) } },
+        responses: {
+          '200': { description: 'up', content: json({ type: 'object', properties: { status: str } }) },
+        },
       },
     },
     '/api/v1/checkins': {
@@ -213,7 +221,11 @@ export const OPENAPI = {
           phases: countMap,
           topCodes: {
             type: 'array',
-            items: { type: 'object', required: ['hex', 'devices'], properties: { hex: str, name: str, devices: count } },
+            items: {
+              type: 'object',
+              required: ['hex', 'devices'],
+              properties: { hex: str, name: str, devices: count },
+            },
           },
           checkinsByDay: {
             type: 'array',
@@ -238,7 +250,17 @@ export const OPENAPI = {
       },
       DeviceRow: {
         type: 'object',
-        required: ['key', 'name', 'domain', 'deviceId', 'joinType', 'verdict', 'phase', 'codes', 'lastCheckin'],
+        required: [
+          'key',
+          'name',
+          'domain',
+          'deviceId',
+          'joinType',
+          'verdict',
+          'phase',
+          'codes',
+          'lastCheckin',
+        ],
         properties: {
           key: str,
           name: nullableStr,

@@ -6,7 +6,10 @@ import type { StoredImport } from './store.js';
 
 export type ReconcileAnswer = { ok: true; body: unknown } | { ok: false; status: number; error: string };
 
-export async function reconciliation(_db: Queryable, imports: readonly StoredImport[]): Promise<ReconcileAnswer> {
+export async function reconciliation(
+  _db: Queryable,
+  imports: readonly StoredImport[],
+): Promise<ReconcileAnswer> {
   void imports;
   return {
     ok: false,

@@ -253,7 +253,9 @@ export async function summary(db: Queryable, now: Date, days = 30): Promise<Summ
     verdicts,
     joinTypes: pick('joinType'),
     phases: pick('phase'),
-    topCodes: top.map((r) => (r.name ? { hex: r.hex, name: r.name, devices: r.n } : { hex: r.hex, devices: r.n })),
+    topCodes: top.map((r) =>
+      r.name ? { hex: r.hex, name: r.name, devices: r.n } : { hex: r.hex, devices: r.n },
+    ),
     checkinsByDay: byDay.map((r) => ({ day: r.day, checkins: Number(r.checkins), failed: Number(r.failed) })),
     funnel: FUNNEL.map((step, i) => {
       const here = cumulative.get(step) ?? 0;
@@ -359,7 +361,11 @@ export interface DeviceRecord extends DeviceRow {
   history: { id: string; receivedAt: string; verdict: string; phase: string | null; context?: string }[];
 }
 
-export async function getDevice(db: Queryable, key: string, historyLimit = 100): Promise<DeviceRecord | undefined> {
+export async function getDevice(
+  db: Queryable,
+  key: string,
+  historyLimit = 100,
+): Promise<DeviceRecord | undefined> {
   const [row] = await db.query(
     `SELECT key, name, domain, device_id, join_type, verdict, phase, codes, last_checkin, unidentified,
             checkins, diagnosis FROM devices WHERE key = $1`,
@@ -396,7 +402,11 @@ export async function getDevice(db: Queryable, key: string, historyLimit = 100):
 }
 
 /** The inputs of one stored check-in of a device (undefined when unknown or dropped by retention). */
-export async function getCheckinInputs(db: Queryable, key: string, id: string): Promise<StoredInput[] | undefined> {
+export async function getCheckinInputs(
+  db: Queryable,
+  key: string,
+  id: string,
+): Promise<StoredInput[] | undefined> {
   const [row] = await db.query<{ inputs: StoredInput[] }>(
     'SELECT inputs FROM checkins WHERE device_key = $1 AND id = $2 LIMIT 1',
     [key, id],
@@ -410,7 +420,12 @@ export async function getCheckinInputs(db: Queryable, key: string, id: string): 
  * Drops the history partitions wholly older than `days` days, and the bookkeeping of the same age.
  * The devices table (every device's latest check-in) is never touched. Returns the days dropped.
  */
-export async function applyRetention(db: Db, partitions: Partitions, now: Date, days: number): Promise<string[]> {
+export async function applyRetention(
+  db: Db,
+  partitions: Partitions,
+  now: Date,
+  days: number,
+): Promise<string[]> {
   const cutoff = dayOf(new Date(now.getTime() - days * 86_400_000));
   const parts = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid

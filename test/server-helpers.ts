@@ -61,10 +61,7 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startFleet(
-  db: Db,
-  options: Partial<FleetOptions> = {},
-): Promise<Running> {
+export async function startFleet(db: Db, options: Partial<FleetOptions> = {}): Promise<Running> {
   const logs: string[] = [];
   const fleet = await createFleet({
     db,
@@ -78,7 +75,10 @@ export async function startFleet(
     url,
     logs,
     admin: (path, init = {}) =>
-      fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${ADMIN}`, ...(init.headers ?? {}) } }),
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${ADMIN}`, ...(init.headers ?? {}) },
+      }),
     checkin: (body, type, headers = {}) =>
       fetch(`${url}/api/v1/checkins`, {
         method: 'POST',

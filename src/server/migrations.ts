@@ -113,6 +113,75 @@ CREATE TABLE tokens (
 );
 `,
   },
+  {
+    id: 2,
+    name: 'store_checkin: one check-in stored in one statement',
+    sql: `
+-- One check-in, stored in one round trip: history row, latest state, and the counters moved from
+-- the device's old state to its new one. Returns false when this (device, content) was stored
+-- before. Check-ins of one device take turns (advisory lock on its key); counters are updated in
+-- (dim, value) order so that concurrent check-ins never wait on each other in a cycle.
+CREATE FUNCTION store_checkin(
+  p_key text, p_id text, p_received timestamptz, p_collected timestamptz, p_context text,
+  p_name text, p_domain text, p_device_id text, p_unidentified boolean,
+  p_join_type text, p_verdict text, p_phase text, p_codes text[], p_code_names text[],
+  p_funnel text, p_diagnosis jsonb, p_inputs jsonb, p_shard smallint
+) RETURNS boolean LANGUAGE plpgsql AS $fn$
+DECLARE
+  old devices%ROWTYPE;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext(p_key));
+  INSERT INTO checkin_ids (device_key, id, received_at) VALUES (p_key, p_id, p_received)
+    ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+  SELECT * INTO old FROM devices WHERE key = p_key;
+  INSERT INTO devices (key, name, domain, device_id, name_lc, unidentified, join_type, verdict, phase,
+                       codes, funnel, last_checkin, last_checkin_id, diagnosis)
+  VALUES (p_key, p_name, p_domain, p_device_id, lower(p_name), p_unidentified, p_join_type, p_verdict,
+          p_phase, p_codes, p_funnel, p_received, p_id, p_diagnosis)
+  ON CONFLICT (key) DO UPDATE SET
+    name = COALESCE(EXCLUDED.name, devices.name), domain = COALESCE(EXCLUDED.domain, devices.domain),
+    device_id = COALESCE(EXCLUDED.device_id, devices.device_id),
+    name_lc = COALESCE(EXCLUDED.name_lc, devices.name_lc),
+    unidentified = EXCLUDED.unidentified, join_type = EXCLUDED.join_type, verdict = EXCLUDED.verdict,
+    phase = EXCLUDED.phase, codes = EXCLUDED.codes, funnel = EXCLUDED.funnel,
+    last_checkin = EXCLUDED.last_checkin, last_checkin_id = EXCLUDED.last_checkin_id,
+    checkins = devices.checkins + 1, diagnosis = EXCLUDED.diagnosis;
+  INSERT INTO checkins (id, device_key, received_at, collected_at, context, verdict, phase, codes, inputs)
+  VALUES (p_id, p_key, p_received, p_collected, p_context, p_verdict, p_phase, p_codes, p_inputs);
+  INSERT INTO code_names (hex, name)
+    SELECT c.hex, c.name FROM unnest(p_codes, p_code_names) AS c(hex, name)
+    WHERE old.key IS NULL OR NOT (c.hex = ANY (old.codes))
+    ORDER BY c.hex
+  ON CONFLICT (hex) DO UPDATE SET name = EXCLUDED.name
+    WHERE code_names.name IS NULL AND EXCLUDED.name IS NOT NULL;
+  INSERT INTO fleet_counts (dim, value, shard, n)
+    SELECT dim, value, p_shard, sum(n) FROM (
+      SELECT 'verdict' AS dim, old.verdict AS value, -1 AS n WHERE old.key IS NOT NULL
+      UNION ALL SELECT 'joinType', old.join_type, -1 WHERE old.key IS NOT NULL
+      UNION ALL SELECT 'phase', COALESCE(old.phase, 'none'), -1 WHERE old.key IS NOT NULL
+      UNION ALL SELECT 'funnel', old.funnel, -1 WHERE old.funnel IS NOT NULL
+      UNION ALL SELECT 'code', c, -1 FROM unnest(old.codes) AS c WHERE old.key IS NOT NULL
+      UNION ALL SELECT 'verdict', p_verdict, 1
+      UNION ALL SELECT 'joinType', p_join_type, 1
+      UNION ALL SELECT 'phase', COALESCE(p_phase, 'none'), 1
+      UNION ALL SELECT 'funnel', p_funnel, 1 WHERE p_funnel IS NOT NULL
+      UNION ALL SELECT 'code', c, 1 FROM unnest(p_codes) AS c
+    ) AS d
+    GROUP BY dim, value HAVING sum(n) <> 0
+    ORDER BY dim, value
+  ON CONFLICT (dim, value, shard) DO UPDATE SET n = fleet_counts.n + EXCLUDED.n;
+  INSERT INTO fleet_days (day, shard, checkins, failed)
+  VALUES ((p_received AT TIME ZONE 'UTC')::date, p_shard, 1, CASE WHEN p_verdict = 'failed' THEN 1 ELSE 0 END)
+  ON CONFLICT (day, shard) DO UPDATE SET checkins = fleet_days.checkins + 1,
+    failed = fleet_days.failed + EXCLUDED.failed;
+  RETURN true;
+END
+$fn$;
+`,
+  },
 ];
 
 /** Applies the migrations this database has not had yet; returns the ids applied now. */

@@ -80,14 +80,6 @@ export class Partitions {
   }
 }
 
-interface OldState {
-  verdict: string;
-  join_type: string;
-  phase: string | null;
-  funnel: string | null;
-  codes: string[];
-}
-
 /** Stores one device's check-in: history row, latest state, counters; once per (device, content). */
 export async function storeCheckin(
   db: Db,
@@ -101,112 +93,31 @@ export async function storeCheckin(
   const codes = codesOf(d);
   const codeList = [...codes.keys()];
   const funnel = funnelStep(d) ?? null;
-  return db.transaction(async (tx) => {
-    // One device's check-ins one at a time (the counters below compare the old state with the new).
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [c.key]);
-    const fresh = await tx.query(
-      'INSERT INTO checkin_ids (device_key, id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
-      [c.key, id, meta.receivedAt],
-    );
-    if (fresh.length === 0) return { id, duplicate: true };
-    const [old] = await tx.query<OldState>(
-      'SELECT verdict, join_type, phase, funnel, codes FROM devices WHERE key = $1',
-      [c.key],
-    );
-    const inputsJson = JSON.stringify(meta.inputs);
-    const stored = JSON.stringify(d);
-    await tx.query(
-      `INSERT INTO devices (key, name, domain, device_id, name_lc, unidentified, join_type, verdict, phase,
-                            codes, funnel, last_checkin, last_checkin_id, diagnosis)
-       VALUES ($1, $2, $3, $4, lower($2), $5, $6, $7, $8, $9, $13, $10, $11, $12::jsonb)
-       ON CONFLICT (key) DO UPDATE SET
-         name = COALESCE(EXCLUDED.name, devices.name), domain = COALESCE(EXCLUDED.domain, devices.domain),
-         device_id = COALESCE(EXCLUDED.device_id, devices.device_id),
-         name_lc = COALESCE(EXCLUDED.name_lc, devices.name_lc),
-         unidentified = EXCLUDED.unidentified, join_type = EXCLUDED.join_type, verdict = EXCLUDED.verdict,
-         phase = EXCLUDED.phase, codes = EXCLUDED.codes, funnel = EXCLUDED.funnel, last_checkin = EXCLUDED.last_checkin,
-         last_checkin_id = EXCLUDED.last_checkin_id, checkins = devices.checkins + 1,
-         diagnosis = EXCLUDED.diagnosis`,
-      [
-        c.key,
-        c.name ?? null,
-        c.domain ?? null,
-        c.deviceId ?? null,
-        c.unidentified,
-        d.joinType,
-        d.verdict,
-        d.phase,
-        codeList,
-        meta.receivedAt,
-        id,
-        stored,
-        funnel,
-      ],
-    );
-    await tx.query(
-      `INSERT INTO checkins (id, device_key, received_at, collected_at, context, verdict, phase, codes, inputs)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-      [
-        id,
-        c.key,
-        meta.receivedAt,
-        meta.collectedAt ?? null,
-        meta.context ?? null,
-        d.verdict,
-        d.phase,
-        codeList,
-        inputsJson,
-      ],
-    );
-    const deltas = new Map<string, number>();
-    const bump = (dim: string, value: string | null | undefined, by: number) => {
-      const k = `${dim}\u0000${value ?? 'none'}`;
-      deltas.set(k, (deltas.get(k) ?? 0) + by);
-    };
-    if (old) {
-      bump('verdict', old.verdict, -1);
-      bump('joinType', old.join_type, -1);
-      bump('phase', old.phase, -1);
-      if (old.funnel) bump('funnel', old.funnel, -1);
-      for (const code of old.codes) bump('code', code, -1);
-    }
-    bump('verdict', d.verdict, 1);
-    bump('joinType', d.joinType, 1);
-    bump('phase', d.phase, 1);
-    if (funnel) bump('funnel', funnel, 1);
-    for (const code of codeList) bump('code', code, 1);
-    const changed = [...deltas].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const gained = codeList.filter((code) => !old?.codes.includes(code)).sort();
-    if (gained.length > 0) {
-      await tx.query(
-        `INSERT INTO code_names (hex, name) SELECT * FROM unnest($1::text[], $2::text[])
-         ON CONFLICT (hex) DO UPDATE SET name = COALESCE(code_names.name, EXCLUDED.name)
-         WHERE code_names.name IS NULL AND EXCLUDED.name IS NOT NULL`,
-        [gained, gained.map((g) => codes.get(g) ?? null)],
-      );
-    }
-    const shard = randomInt(COUNTER_SHARDS);
-    if (changed.length > 0) {
-      await tx.query(
-        `INSERT INTO fleet_counts (dim, value, shard, n)
-         SELECT dim, value, $4::smallint, n FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(dim, value, n)
-         ON CONFLICT (dim, value, shard) DO UPDATE SET n = fleet_counts.n + EXCLUDED.n`,
-        [
-          changed.map(([k]) => k.split('\u0000')[0]),
-          changed.map(([k]) => k.split('\u0000')[1]),
-          changed.map(([, n]) => n),
-          shard,
-        ],
-      );
-    }
-    await tx.query(
-      `INSERT INTO fleet_days (day, shard, checkins, failed) VALUES ($1::date, $2, 1, $3)
-       ON CONFLICT (day, shard) DO UPDATE SET checkins = fleet_days.checkins + 1,
-         failed = fleet_days.failed + EXCLUDED.failed`,
-      [dayOf(meta.receivedAt), shard, d.verdict === 'failed' ? 1 : 0],
-    );
-    return { id, duplicate: false };
-  });
+  const rows = await db.query<{ stored: boolean }>(
+    `SELECT store_checkin($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::text[], $15,
+                          $16::jsonb, $17::jsonb, $18::smallint) AS stored`,
+    [
+      c.key,
+      id,
+      meta.receivedAt,
+      meta.collectedAt ?? null,
+      meta.context ?? null,
+      c.name ?? null,
+      c.domain ?? null,
+      c.deviceId ?? null,
+      c.unidentified,
+      d.joinType,
+      d.verdict,
+      d.phase,
+      codeList,
+      codeList.map((code) => codes.get(code) ?? null),
+      funnel,
+      JSON.stringify(d),
+      JSON.stringify(meta.inputs),
+      randomInt(COUNTER_SHARDS),
+    ],
+  );
+  return { id, duplicate: rows[0]?.stored !== true };
 }
 
 // --- Reading --------------------------------------------------------------------------------

@@ -47,11 +47,14 @@ const folderOf = (name: string) => name.slice(0, Math.max(0, name.lastIndexOf('/
  */
 export function diagnoseCheckin(inputs: readonly TextInput[], hints: DeviceHints = {}): DeviceCheckin[] {
   const groups = new Map<string, Group>();
+  const kinds = inputs.map((i) => (sniffEvents(i.bytes) === 'none' ? 'text' : 'events'));
+  // One capture at most (a plain-text check-in, the collector's envelope): one device, no grouping.
+  if (kinds.filter((k) => k === 'text').length <= 1) return [diagnoseGroup({ inputs: [...inputs] }, hints)];
   /** Inputs that name no device: event logs, and captures without a DeviceId or a name. */
   const events: TextInput[] = [];
   const unread: TextInput[] = [];
-  for (const input of inputs) {
-    if (sniffEvents(input.bytes) !== 'none') {
+  for (const [i, input] of inputs.entries()) {
+    if (kinds[i] === 'events') {
       events.push(input);
       continue;
     }
@@ -95,24 +98,28 @@ export function diagnoseCheckin(inputs: readonly TextInput[], hints: DeviceHints
   return list.map((g) => {
     // In the order they were sent, as `diagnose` reads its arguments.
     g.inputs.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-    const options = hints.now ? { now: hints.now } : {};
-    const { diagnosis } = analyzeInputs(g.inputs, options);
-    const contentHash = hashInputs(g.inputs);
-    const name = g.name ?? diagnosis.device?.name ?? hints.name;
-    const domain = g.domain ?? diagnosis.device?.domainName ?? hints.domain;
-    const deviceId = g.id ?? diagnosis.device?.deviceId?.toLowerCase();
-    const out: DeviceCheckin = {
-      key: deviceKey(deviceId, name, domain, contentHash),
-      unidentified: !deviceId && !name,
-      diagnosis,
-      inputs: g.inputs,
-      contentHash,
-    };
-    if (name) out.name = name;
-    if (domain) out.domain = domain;
-    if (deviceId) out.deviceId = deviceId;
-    return out;
+    return diagnoseGroup(g, hints);
   });
+}
+
+function diagnoseGroup(g: Group, hints: DeviceHints): DeviceCheckin {
+  const options = hints.now ? { now: hints.now } : {};
+  const { diagnosis } = analyzeInputs(g.inputs, options);
+  const contentHash = hashInputs(g.inputs);
+  const name = g.name ?? diagnosis.device?.name ?? hints.name;
+  const domain = g.domain ?? diagnosis.device?.domainName ?? hints.domain;
+  const deviceId = g.id ?? diagnosis.device?.deviceId?.trim().toLowerCase();
+  const out: DeviceCheckin = {
+    key: deviceKey(deviceId, name, domain, contentHash),
+    unidentified: !deviceId && !name,
+    diagnosis,
+    inputs: g.inputs,
+    contentHash,
+  };
+  if (name) out.name = name;
+  if (domain) out.domain = domain;
+  if (deviceId) out.deviceId = deviceId;
+  return out;
 }
 
 export function deviceKey(

@@ -11,7 +11,6 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import type { TextInput } from '../diagnose.js';
-import { sniffEvents } from '../events/read.js';
 import { decodeText } from '../input/decode.js';
 import { redactText } from '../redact/index.js';
 import { InputError } from '../types.js';
@@ -137,7 +136,8 @@ function fail(
 /** What a check-in keeps of each input: text (redacted on request), or base64 for a binary log. */
 function storedInputs(inputs: readonly TextInput[], redact: boolean): StoredInput[] {
   return inputs.map((i) => {
-    if (sniffEvents(i.bytes) === 'evtx') {
+    // An .evtx file starts with "ElfFile\0"; everything else the core read is text.
+    if (i.bytes.length >= 8 && new TextDecoder().decode(i.bytes.subarray(0, 8)) === 'ElfFile\u0000') {
       return redact
         ? { name: i.name, omitted: 'a binary event log is not kept when captures are redacted at rest' }
         : { name: i.name, base64: Buffer.from(i.bytes).toString('base64') };

@@ -204,7 +204,7 @@ export function registerPush(program: Command, io: CliIO, state: CommandState): 
       const order = ['failed', 'warning', 'healthy', 'unknown'];
       const parts = order.filter((v) => verdicts[v]).map((v) => `${verdicts[v]} ${v}`);
       io.stdout(
-        `${total} check-in${total === 1 ? '' : 's'} sent, ${devices} device${devices === 1 ? '' : 's'} stored` +
+        `${total} check-in${total === 1 ? '' : 's'} sent, ${devices} device check-in${devices === 1 ? '' : 's'} stored` +
           `${parts.length ? ` (${parts.join(', ')})` : ''}` +
           `${duplicates ? `, ${duplicates} already stored before` : ''}` +
           `${errors.length ? `, ${errors.length} not stored` : ''}\n`,

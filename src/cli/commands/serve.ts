@@ -168,12 +168,13 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
       'Replace the tokens with new ones (printed once; servers sharing the database take them within ' +
         'seconds). A token set in the environment still wins over the stored one at the next start.',
     )
-    .option('--data <dir>', 'folder of the embedded database', DEFAULT_DATA)
     .option('--only <kind>', 'rotate only the ingest or the admin token', (v: string) => {
       if (v !== 'ingest' && v !== 'admin') throw new InvalidArgumentError('give ingest or admin');
       return v;
     })
-    .action(async (opts: { data: string; only?: TokenKind }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      // --data is the serve command's own option (given before or after `tokens rotate`).
+      const opts = cmd.optsWithGlobals() as { data: string; only?: TokenKind };
       try {
         const db = await openDatabase(io.env, opts.data);
         try {

@@ -1,8 +1,12 @@
 // The fleet API of ../shared/contract/fleet-api.md, end to end over HTTP on loopback, against both
 // databases: the embedded PGlite and a real PostgreSQL. Check-ins are the public samples and the
 // project's examples; every verdict is compared with what the core says of the same inputs.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGzip, gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -375,5 +379,96 @@ describe.each(BACKENDS)('fleet storage on %s', (backend) => {
     expect(list.devices.map((x) => x.verdict)).toEqual(['failed']);
     await s.stop();
     d.cleanup();
+  }, 120_000);
+});
+
+describe('several servers on one PostgreSQL', () => {
+  it('migrate once and keep the counts right under concurrent check-ins of the same devices', async () => {
+    const d = await freshDb('postgres');
+    const [a, b] = await Promise.all([startFleet(await d.open()), startFleet(await d.open())]);
+    const probe = await d.open();
+    const applied = await probe.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
+    expect(applied.map((r) => Number(r.id))).toEqual([1, 2]);
+    // 20 devices, each checking in twice (different contents) through both servers at once.
+    const base = text(HEALTHY);
+    const posts = [];
+    for (let i = 0; i < 20; i++) {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const body = base.replace(/(DeviceId\s*:\s*)\S+/, `$1${id}`);
+      const failing = body.replace(/(AzureAdJoined\s*:\s*)YES/, '$1NO');
+      posts.push(a.checkin(body, 'text/plain'), b.checkin(failing, 'text/plain'));
+    }
+    const answers = await Promise.all(posts);
+    expect(answers.map((r) => r.status)).toEqual(posts.map(() => 202));
+    const sum = (await (await a.admin('/api/v1/summary')).json()) as {
+      devices: number;
+      verdicts: Record<string, number>;
+      checkinsByDay: { checkins: number }[];
+    };
+    const list = (await (await b.admin('/api/v1/devices?limit=500')).json()) as {
+      devices: { verdict: string }[];
+    };
+    expect(sum.devices).toBe(20);
+    expect(list.devices).toHaveLength(20);
+    const byVerdict = list.devices.reduce<Record<string, number>>(
+      (m, x) => ({ ...m, [x.verdict]: (m[x.verdict] ?? 0) + 1 }),
+      {},
+    );
+    expect(sum.verdicts).toEqual(byVerdict);
+    expect(sum.checkinsByDay.reduce((n, x) => n + x.checkins, 0)).toBe(40);
+    await probe.close();
+    await Promise.all([a.stop(), b.stop()]);
+  }, 120_000);
+});
+
+describe('HTTPS', () => {
+  it('serves the API over TLS with the certificate and key given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsreg-tls-'));
+    const r = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const d = await freshDb('embedded');
+    const s = await startFleet(await d.open(), { tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+    expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const body = await new Promise<string>((ok, fail) => {
+      const req = httpsRequest(`${s.url}/api/v1/checkins`, {
+        method: 'POST',
+        ca: cert,
+        headers: { Authorization: `Bearer ${INGEST}`, 'Content-Type': 'text/plain' },
+      });
+      req.on('response', (res) => {
+        let t = '';
+        res.on('data', (c) => {
+          t += c;
+        });
+        res.on('end', () => ok(`${res.statusCode} ${t}`));
+      });
+      req.on('error', fail);
+      req.end(read(NOT_SYNCED));
+    });
+    expect(body).toMatch(/^202 \{"id":/);
+    await s.stop();
+    d.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });

@@ -34,7 +34,9 @@ function freePort() {
 export async function startPostgres(options = {}) {
   const bin = findPostgresBin();
   if (!bin) {
-    throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql');
+    throw new Error(
+      'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'dsreg-pg-'));
   const data = join(dir, 'data');
@@ -49,7 +51,7 @@ export async function startPostgres(options = {}) {
   const port = options.port ?? (await freePort());
   const settings = [
     `-p ${port}`,
-    "-c listen_addresses=127.0.0.1",
+    '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories=${dir}`,
     '-c max_connections=200',
     '-c shared_buffers=512MB',

@@ -34,6 +34,12 @@ const core = (...paths: string[]) => analyzeInputs(paths.map((p) => ({ name: p, 
 
 afterAll(stopPostgres, 60_000);
 
+function tally(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
 /** Posts a body whose end is sent only when `finish` is called (a slow device). */
 function slowCheckin(url: string, first: Uint8Array) {
   const u = new URL(`${url}/api/v1/checkins`);
@@ -283,8 +289,7 @@ describe.each(BACKENDS)('fleet API on %s', (backend) => {
       funnel: { step: string; devices: number; lost: number }[];
     };
     expect(sum.devices).toBe(all.devices.length);
-    const count = (f: (d: (typeof all.devices)[number]) => string) =>
-      all.devices.reduce<Record<string, number>>((m, d) => ({ ...m, [f(d)]: (m[f(d)] ?? 0) + 1 }), {});
+    const count = (f: (d: (typeof all.devices)[number]) => string) => tally(all.devices.map(f));
     expect(sum.verdicts).toEqual(count((d) => d.verdict));
     expect(sum.joinTypes).toEqual(count((d) => d.joinType));
     for (const c of sum.topCodes)
@@ -410,10 +415,7 @@ describe('several servers on one PostgreSQL', () => {
     };
     expect(sum.devices).toBe(20);
     expect(list.devices).toHaveLength(20);
-    const byVerdict = list.devices.reduce<Record<string, number>>(
-      (m, x) => ({ ...m, [x.verdict]: (m[x.verdict] ?? 0) + 1 }),
-      {},
-    );
+    const byVerdict = tally(list.devices.map((x) => x.verdict));
     expect(sum.verdicts).toEqual(byVerdict);
     expect(sum.checkinsByDay.reduce((n, x) => n + x.checkins, 0)).toBe(40);
     await probe.close();

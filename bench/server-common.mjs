@@ -16,7 +16,15 @@ export function startServe(args, env = {}) {
     child.stdout.on('data', (c) => {
       out += c;
       const m = /listening on (\S+)/.exec(out);
-      if (m) ok({ url: m[1], stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
+      if (m)
+        ok({
+          url: m[1],
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', done);
+              child.kill('SIGTERM');
+            }),
+        });
     });
     child.once('exit', (code) => fail(new Error(`serve exited with ${code}`)));
   });

@@ -10,9 +10,10 @@ import { INGEST, rate, send, startServe } from './server-common.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const templates = ['examples/dsregcmd/hybrid-healthy.txt', 'examples/dsregcmd/hybrid-device-deleted-aadsts50155.txt'].map(
-  (f) => readFileSync(f, 'utf8'),
-);
+const templates = [
+  'examples/dsregcmd/hybrid-healthy.txt',
+  'examples/dsregcmd/hybrid-device-deleted-aadsts50155.txt',
+].map((f) => readFileSync(f, 'utf8'));
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 async function run(label, args, env) {
@@ -38,7 +39,9 @@ async function run(label, args, env) {
   return line;
 }
 
-console.log(`${cpus().length} cores, ${CONCURRENCY} concurrent clients, ${SECONDS} s each, node ${process.version}`);
+console.log(
+  `${cpus().length} cores, ${CONCURRENCY} concurrent clients, ${SECONDS} s each, node ${process.version}`,
+);
 const dir = mkdtempSync(join(tmpdir(), 'dsreg-bench-'));
 try {
   await run('embedded', ['--data', dir], {});

@@ -22,7 +22,11 @@ try {
       body: readFileSync(file),
     });
     const a = await r.json();
-    const d = await (await fetch(`${server.url}/api/v1/devices/${encodeURIComponent(a.device)}`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json();
+    const d = await (
+      await fetch(`${server.url}/api/v1/devices/${encodeURIComponent(a.device)}`, {
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      })
+    ).json();
     return JSON.stringify(d.diagnosis);
   };
   const healthy = await diag('examples/dsregcmd/hybrid-healthy.txt');
@@ -62,7 +66,10 @@ try {
     UNION ALL SELECT 'code', code, 0, count(*) FROM devices, unnest(codes) AS code GROUP BY code`);
   await c.query(`INSERT INTO code_names VALUES ('0x801c03f2', 'DSREG_E_DIRECTORY_FAILURE'),
     ('0x801c0021', 'DSREG_AUTOJOIN_DISC_FAILED'), ('0x80072ee2', 'WININET_E_TIMEOUT')`);
-  await c.query(`INSERT INTO fleet_days SELECT $1::date, 0, count(*), count(*) FILTER (WHERE verdict = 'failed') FROM devices`, [day]);
+  await c.query(
+    `INSERT INTO fleet_days SELECT $1::date, 0, count(*), count(*) FILTER (WHERE verdict = 'failed') FROM devices`,
+    [day],
+  );
   await c.query('ANALYZE');
   const seeded = (performance.now() - t0) / 1000;
   await c.end();
@@ -87,13 +94,17 @@ try {
   };
   const first = await (await fetch(`${server.url}/api/v1/devices?verdict=failed`, { headers: auth })).json();
   cases['devices page 2 (cursor)'] = () => `/api/v1/devices?verdict=failed&cursor=${first.next}`;
-  console.log(`${cpus().length} cores; ${DEVICES.toLocaleString('en')} devices seeded in ${seeded.toFixed(0)} s; ${RUNS} requests each, one at a time`);
+  console.log(
+    `${cpus().length} cores; ${DEVICES.toLocaleString('en')} devices seeded in ${seeded.toFixed(0)} s; ${RUNS} requests each, one at a time`,
+  );
   for (const [name, path] of Object.entries(cases)) {
     for (let i = 0; i < 10; i++) await time(path());
     const ms = [];
     for (let i = 0; i < RUNS; i++) ms.push(await time(path()));
     const { p50, p95 } = percentiles(ms);
-    console.log(`${name.padEnd(26)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms`);
+    console.log(
+      `${name.padEnd(26)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms`,
+    );
   }
   await server.stop();
 } finally {

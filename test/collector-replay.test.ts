@@ -24,7 +24,7 @@ function replay(url: string, f: Fixture): Promise<{ status: number; body: string
   const u = new URL(url);
   const body = gzipSync(Buffer.from(f.body, 'utf8'));
   const headers = Object.fromEntries(
-    Object.entries(f.headers).map(([k, v]) => [k, v.replace('${INGEST_TOKEN}', INGEST)]),
+    Object.entries(f.headers).map(([k, v]) => [k, v.replace('<ingest token>', INGEST)]),
   );
   return new Promise((ok, fail) => {
     const req = request({
@@ -67,7 +67,10 @@ describe('the Windows collector', () => {
     expect(script).toMatch(/'Content-Encoding' = 'gzip'/);
     expect(script).toContain('Authorization = "Bearer $Token"');
     expect(script).toContain('wevtutil.exe qe $Channel /c:$Events /rd:true /f:xml');
-    for (const channel of ['Microsoft-Windows-User Device Registration/Admin', 'Microsoft-Windows-AAD/Operational']) {
+    for (const channel of [
+      'Microsoft-Windows-User Device Registration/Admin',
+      'Microsoft-Windows-AAD/Operational',
+    ]) {
       expect(script).toContain(channel);
     }
     const body = JSON.parse(fixture.body) as Record<string, unknown>;

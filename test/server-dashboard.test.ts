@@ -37,12 +37,18 @@ describe('the fleet dashboard', () => {
     cleanup = d.cleanup;
     s = await startFleet(await d.open(), { webRoot: DIST });
     const files = [
-      ...readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).map((f) => join(SAMPLES, f)),
-      ...readdirSync(EXAMPLES).filter((f) => f.endsWith('.txt')).map((f) => join(EXAMPLES, f)),
+      ...readdirSync(SAMPLES)
+        .filter((f) => f.endsWith('.txt'))
+        .map((f) => join(SAMPLES, f)),
+      ...readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.txt'))
+        .map((f) => join(EXAMPLES, f)),
     ];
     for (const [i, f] of files.entries()) {
       // A capture that names no device goes by the name the header gives.
-      const r = await s.checkin(readFileSync(f), 'text/plain', { 'X-Device-Name': `LAB-PC-${String(i).padStart(3, '0')}` });
+      const r = await s.checkin(readFileSync(f), 'text/plain', {
+        'X-Device-Name': `LAB-PC-${String(i).padStart(3, '0')}`,
+      });
       expect(r.status).toBe(202);
     }
     userDataDir = mkdtempSync(join(tmpdir(), 'dsreg-dash-'));
@@ -62,7 +68,8 @@ describe('the fleet dashboard', () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('request', (r) => {
-      if (!r.url().startsWith(s.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url());
+      if (!r.url().startsWith(s.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:'))
+        foreign.push(r.url());
     });
   }, 180_000);
 
@@ -91,10 +98,15 @@ describe('the fleet dashboard', () => {
   });
 
   it('shows the summary the API gives, and the device list with filters and search', async () => {
-    const summary = (await (await s.admin('/api/v1/summary')).json()) as { devices: number; verdicts: Record<string, number> };
+    const summary = (await (await s.admin('/api/v1/summary')).json()) as {
+      devices: number;
+      verdicts: Record<string, number>;
+    };
     expect(await page.textContent('.fleet-total strong')).toBe(summary.devices.toLocaleString('en'));
     for (const [v, n] of Object.entries(summary.verdicts)) {
-      expect(await page.textContent(`section[aria-label=Verdicts] li[data-key="${v}"] .bar-n`)).toBe(String(n));
+      expect(await page.textContent(`section[aria-label=Verdicts] li[data-key="${v}"] .bar-n`)).toBe(
+        String(n),
+      );
     }
     await page.waitForSelector('.device-table tbody tr');
     expect(await page.locator('.device-table tbody tr').count()).toBe(Math.min(25, summary.devices));
@@ -103,7 +115,9 @@ describe('the fleet dashboard', () => {
       (n) => document.querySelectorAll('.device-table tbody tr').length === n,
       summary.verdicts.failed ?? 0,
     );
-    const verdicts = await page.$$eval('.device-table tbody tr', (rows) => rows.map((r) => r.getAttribute('data-verdict')));
+    const verdicts = await page.$$eval('.device-table tbody tr', (rows) =>
+      rows.map((r) => r.getAttribute('data-verdict')),
+    );
     expect(new Set(verdicts)).toEqual(new Set(['failed']));
     await page.selectOption('select[name=verdict]', '');
     const q = 'fab-lt';

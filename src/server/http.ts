@@ -320,7 +320,8 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
 
   const staticFile = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const root = options.webRoot;
-    if (!root && path === '/') throw new HttpError(404, 'the dashboard is not built: run `npm run build:web`');
+    if (!root && path === '/')
+      throw new HttpError(404, 'the dashboard is not built: run `npm run build:web`');
     const file = root ? resolve(root, path === '/' ? 'dashboard/index.html' : `.${path}`) : undefined;
     const allowed =
       file && root && (path === '/' || path.startsWith('/assets/')) && file.startsWith(resolve(root) + sep);

@@ -141,6 +141,24 @@ describe.each(BACKENDS)('fleet API on %s', (backend) => {
     expect(list.devices[0]?.unidentified).toBe(true);
   });
 
+  it('moves a device known by its name to its DeviceId once a capture gives one', async () => {
+    const withId = text(HEALTHY);
+    const before = (await (await s.admin('/api/v1/summary')).json()) as { devices: number };
+    const noId = withId.replace(/^\s*DeviceId\s*:.*$/m, '').replace(/fab-lt-0107/g, 'fab-lt-0999');
+    const first = (await (await s.checkin(noId, 'text/plain')).json()) as { device: string };
+    expect(first.device).toBe('fab-lt-0999.corp.fabrikam.example@fabrikam');
+    const joined = withId
+      .replace(/fab-lt-0107/g, 'fab-lt-0999')
+      .replace(/(DeviceId\s*:\s*)\S+/, '$100000000-0000-4000-8000-000000000999');
+    const second = (await (await s.checkin(joined, 'text/plain')).json()) as { device: string };
+    expect(second.device).toBe('00000000-0000-4000-8000-000000000999');
+    expect((await s.admin(`/api/v1/devices/${encodeURIComponent(first.device)}`)).status).toBe(404);
+    const dev = (await (await s.admin(`/api/v1/devices/${second.device}`)).json()) as { history: unknown[] };
+    expect(dev.history).toHaveLength(2);
+    const after = (await (await s.admin('/api/v1/summary')).json()) as { devices: number };
+    expect(after.devices).toBe(before.devices + 1);
+  });
+
   it('stores each device of a zip that holds several', async () => {
     const zip = zipSync({
       'a/status.txt': read(NOT_SYNCED),

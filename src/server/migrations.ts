@@ -129,12 +129,28 @@ CREATE FUNCTION store_checkin(
 ) RETURNS boolean LANGUAGE plpgsql AS $fn$
 DECLARE
   old devices%ROWTYPE;
+  gone devices%ROWTYPE;
+  alias text;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext(p_key));
   INSERT INTO checkin_ids (device_key, id, received_at) VALUES (p_key, p_id, p_received)
     ON CONFLICT DO NOTHING;
   IF NOT FOUND THEN
     RETURN false;
+  END IF;
+  -- A device known by its name until it joined (no DeviceId before the join) is the same device
+  -- once its capture gives a DeviceId: its record and history move to the DeviceId.
+  IF p_device_id IS NOT NULL AND p_name IS NOT NULL THEN
+    alias := lower(p_name || COALESCE('@' || p_domain, ''));
+    IF alias <> p_key THEN
+      -- A check-in keyed by name takes only its own lock, so this second lock cannot deadlock.
+      PERFORM pg_advisory_xact_lock(hashtext(alias));
+      DELETE FROM devices WHERE key = alias RETURNING * INTO gone;
+      IF gone.key IS NOT NULL THEN
+        UPDATE checkins SET device_key = p_key WHERE device_key = alias;
+        UPDATE checkin_ids SET device_key = p_key WHERE device_key = alias;
+      END IF;
+    END IF;
   END IF;
   SELECT * INTO old FROM devices WHERE key = p_key;
   INSERT INTO devices (key, name, domain, device_id, name_lc, unidentified, join_type, verdict, phase,
@@ -149,6 +165,9 @@ BEGIN
     phase = EXCLUDED.phase, codes = EXCLUDED.codes, funnel = EXCLUDED.funnel,
     last_checkin = EXCLUDED.last_checkin, last_checkin_id = EXCLUDED.last_checkin_id,
     checkins = devices.checkins + 1, diagnosis = EXCLUDED.diagnosis;
+  IF gone.key IS NOT NULL THEN
+    UPDATE devices SET checkins = checkins + gone.checkins WHERE key = p_key;
+  END IF;
   INSERT INTO checkins (id, device_key, received_at, collected_at, context, verdict, phase, codes, inputs)
   VALUES (p_id, p_key, p_received, p_collected, p_context, p_verdict, p_phase, p_codes, p_inputs);
   INSERT INTO code_names (hex, name)
@@ -164,6 +183,11 @@ BEGIN
       UNION ALL SELECT 'phase', COALESCE(old.phase, 'none'), -1 WHERE old.key IS NOT NULL
       UNION ALL SELECT 'funnel', old.funnel, -1 WHERE old.funnel IS NOT NULL
       UNION ALL SELECT 'code', c, -1 FROM unnest(old.codes) AS c WHERE old.key IS NOT NULL
+      UNION ALL SELECT 'verdict', gone.verdict, -1 WHERE gone.key IS NOT NULL
+      UNION ALL SELECT 'joinType', gone.join_type, -1 WHERE gone.key IS NOT NULL
+      UNION ALL SELECT 'phase', COALESCE(gone.phase, 'none'), -1 WHERE gone.key IS NOT NULL
+      UNION ALL SELECT 'funnel', gone.funnel, -1 WHERE gone.funnel IS NOT NULL
+      UNION ALL SELECT 'code', c, -1 FROM unnest(gone.codes) AS c WHERE gone.key IS NOT NULL
       UNION ALL SELECT 'verdict', p_verdict, 1
       UNION ALL SELECT 'joinType', p_join_type, 1
       UNION ALL SELECT 'phase', COALESCE(p_phase, 'none'), 1

@@ -72,6 +72,29 @@ try {
   );
   await c.query('ANALYZE');
   const seeded = (performance.now() - t0) / 1000;
+  // The plans of the dashboard's lists: each should walk an index in check-in order, not sort.
+  const plans = {
+    'devices (newest)': 'SELECT key FROM devices ORDER BY last_checkin DESC, key DESC LIMIT 51',
+    'verdict=failed':
+      "SELECT key FROM devices WHERE verdict = 'failed' ORDER BY last_checkin DESC, key DESC LIMIT 51",
+    'code=0x801c03f2':
+      "SELECT key FROM devices WHERE codes @> ARRAY['0x801c03f2']::text[] ORDER BY last_checkin DESC, key DESC LIMIT 51",
+    'q=pc-00421':
+      "SELECT key FROM devices WHERE (name_lc >= 'pc-00421' AND name_lc < 'pc-00421\uffff' OR device_id = 'pc-00421') ORDER BY last_checkin DESC, key DESC LIMIT 51",
+  };
+  for (const [name, sql] of Object.entries(plans)) {
+    const rows = (await c.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']);
+    const nodes = rows
+      .filter((l, i) => i === 0 || l.includes('->'))
+      .map((l) =>
+        l
+          .replace(/^.*->\s*/, '')
+          .replace(/\s+\(cost.*$/, '')
+          .replace(/ on devices.*$/, '')
+          .trim(),
+      );
+    console.log(`plan ${name.padEnd(18)} ${nodes.join(' > ')}`);
+  }
   await c.end();
 
   server = await startServe([], { DATABASE_URL: db.url });

@@ -15,6 +15,9 @@ await build({
   target: 'node20',
   sourcemap: false,
   packages: 'bundle',
+  // The databases of the fleet server load their own files at run time (PGlite its WebAssembly and
+  // data, pg its optional native binding): they stay in node_modules, loaded only by `serve`.
+  external: ['@electric-sql/pglite', 'pg'],
   // Bundled CommonJS dependencies (commander ...) require Node's built-ins: give them a require.
   banner: {
     js: "import { createRequire as __dsregRequire } from 'node:module'; const require = __dsregRequire(import.meta.url);",

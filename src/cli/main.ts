@@ -65,6 +65,16 @@ export const COMMANDS: readonly LazyCommand[] = [
     summary: 'serve the browser page on this computer',
     load: () => import('./commands/web.js').then((m) => m.registerWeb),
   },
+  {
+    name: 'serve',
+    summary: 'run the fleet server and its dashboard',
+    load: () => import('./commands/serve.js').then((m) => m.registerServe),
+  },
+  {
+    name: 'push',
+    summary: 'send collected captures and logs to a fleet server',
+    load: () => import('./commands/push.js').then((m) => m.registerPush),
+  },
 ];
 
 /** Commands registered eagerly (kept for compatibility; prefer an entry in COMMANDS). */

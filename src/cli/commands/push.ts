@@ -1,0 +1,214 @@
+// `dsreg-doctor push`: sends what an administrator has already collected to a fleet server, one
+// check-in per device: each capture file on its own, a folder that holds event logs as one log
+// collection (zipped), a .zip as it is. Gzip on the wire, retries on 429 as Retry-After asks.
+import { stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { type Command, InvalidArgumentError } from 'commander';
+import { zipSync } from 'fflate';
+import { classifyEntry } from '../../input/bundle.js';
+import { isZip } from '../../input/zip.js';
+import { readFolder } from '../../node/bundle-reader.js';
+import { type CliIO, describeReadError } from '../io.js';
+import type { CommandState } from '../main.js';
+
+interface Push {
+  /** What the summary and errors call it. */
+  label: string;
+  type: 'text/plain' | 'application/zip';
+  bytes: Uint8Array;
+}
+
+interface Answer {
+  device: string;
+  verdict: string;
+  duplicate?: boolean;
+}
+
+const dirOf = (name: string) => name.slice(0, Math.max(0, name.lastIndexOf('/')));
+
+/** The check-ins a list of paths makes (files by content; folders grouped by the folder a file is in). */
+export async function planPushes(paths: string[], io: CliIO): Promise<{ pushes: Push[]; skipped: string[] }> {
+  const pushes: Push[] = [];
+  const skipped: string[] = [];
+  for (const path of paths) {
+    const isDir = await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    const files = isDir ? (await readFolder(path)).entries : [{ name: path, bytes: await io.read(path) }];
+    const byDir = new Map<string, { name: string; bytes: Uint8Array; kind: string }[]>();
+    for (const f of files) {
+      if (isZip(f.bytes.subarray(0, 4))) {
+        pushes.push({ label: f.name, type: 'application/zip', bytes: f.bytes });
+        continue;
+      }
+      const c = classifyEntry(f);
+      if (c.kind === 'ignored') {
+        if (!isDir) skipped.push(`${f.name}: ${c.reason}`);
+        continue;
+      }
+      const list = byDir.get(dirOf(f.name)) ?? [];
+      list.push({ name: f.name, bytes: f.bytes, kind: c.kind });
+      byDir.set(dirOf(f.name), list);
+    }
+    for (const [dir, list] of byDir) {
+      if (list.some((f) => f.kind !== 'dsregcmd')) {
+        // Event logs belong with the captures beside them: the folder goes as one collection.
+        const zip = zipSync(
+          Object.fromEntries(list.map((f) => [f.name.slice(dir.length + 1) || f.name, f.bytes])),
+        );
+        pushes.push({ label: dir || list[0]!.name, type: 'application/zip', bytes: zip });
+      } else {
+        for (const f of list) pushes.push({ label: f.name, type: 'text/plain', bytes: f.bytes });
+      }
+    }
+  }
+  return { pushes, skipped };
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+async function send(server: string, token: string, p: Push, retries: number): Promise<Answer[]> {
+  const body = gzipSync(p.bytes);
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(new URL('/api/v1/checkins', server), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': p.type, 'Content-Encoding': 'gzip' },
+      body,
+    });
+    const text = await res.text();
+    if ((res.status === 429 || res.status === 503) && attempt < retries) {
+      const after = Number(res.headers.get('retry-after'));
+      await sleep((Number.isFinite(after) && after > 0 ? Math.min(after, 60) : 1) * 1000);
+      continue;
+    }
+    let doc: { error?: string; checkins?: Answer[] } & Partial<Answer>;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      throw new Error(`the server answered ${res.status} without JSON`);
+    }
+    if (!res.ok) throw new Error(`${res.status}: ${doc.error ?? 'no reason given'}`);
+    return doc.checkins ?? [doc as Answer];
+  }
+}
+
+function bar(done: number, total: number, width = 30): string {
+  const fill = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total}`;
+}
+
+interface PushOpts {
+  server?: string;
+  concurrency: number;
+  retries: number;
+}
+
+export function registerPush(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('push')
+    .summary('send collected captures and logs to a fleet server')
+    .description(
+      'Send `dsregcmd /status` captures, event logs and log collections that you have already ' +
+        'collected to a fleet server (`dsreg-doctor serve`), device by device: each capture on its ' +
+        'own, a folder with event logs as one collection, a .zip as it is. The ingest token comes ' +
+        'from DSREG_DOCTOR_INGEST_TOKEN.',
+    )
+    .argument('<paths...>', 'files or folders')
+    .option('--server <url>', 'the fleet server, e.g. https://fleet.corp.example')
+    .option(
+      '--concurrency <n>',
+      'check-ins sent at once',
+      (v: string) => {
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 64)
+          throw new InvalidArgumentError('give a whole number from 1 to 64');
+        return n;
+      },
+      4,
+    )
+    .option(
+      '--retries <n>',
+      'retries of a check-in the server sheds (429)',
+      (v: string) => {
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n > 20) throw new InvalidArgumentError('give a whole number from 0 to 20');
+        return n;
+      },
+      5,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  DSREG_DOCTOR_INGEST_TOKEN=… dsreg-doctor push captures/ --server http://127.0.0.1:8080\n' +
+        '  dsreg-doctor push authlogs-wks0417.zip status.txt --server https://fleet.corp.example\n',
+    )
+    .action(async (paths: string[], opts: PushOpts) => {
+      const token = io.env.DSREG_DOCTOR_INGEST_TOKEN;
+      if (!opts.server || !/^https?:\/\//i.test(opts.server)) {
+        io.stderr('dsreg-doctor: give the server with --server http(s)://HOST:PORT\n');
+        state.code = 2;
+        return;
+      }
+      if (!token) {
+        io.stderr('dsreg-doctor: set DSREG_DOCTOR_INGEST_TOKEN to the server’s ingest token\n');
+        state.code = 2;
+        return;
+      }
+      let plan: Awaited<ReturnType<typeof planPushes>>;
+      try {
+        plan = await planPushes(paths, io);
+      } catch (err) {
+        const path = paths.find((p) => String((err as Error).message).includes(p)) ?? paths[0]!;
+        io.stderr(
+          `dsreg-doctor: ${err instanceof Error && err.name === 'InputError' ? err.message : describeReadError(path, err)}\n`,
+        );
+        state.code = 2;
+        return;
+      }
+      for (const s of plan.skipped) io.stderr(`dsreg-doctor: not sent: ${s}\n`);
+      const progress = io.isTTY && Boolean(process.stderr.isTTY);
+      const verdicts: Record<string, number> = {};
+      const errors: string[] = [];
+      let devices = 0;
+      let duplicates = 0;
+      let done = 0;
+      let next = 0;
+      const total = plan.pushes.length;
+      if (progress) io.stderr(`\r${bar(0, total)}`);
+      const worker = async () => {
+        while (next < total) {
+          const p = plan.pushes[next++]!;
+          try {
+            for (const a of await send(opts.server!, token, p, opts.retries)) {
+              devices++;
+              if (a.duplicate) duplicates++;
+              verdicts[a.verdict] = (verdicts[a.verdict] ?? 0) + 1;
+            }
+          } catch (err) {
+            const why =
+              err instanceof Error
+                ? err.cause instanceof Error
+                  ? err.cause.message
+                  : err.message
+                : String(err);
+            errors.push(`${p.label}: ${why}`);
+          }
+          done++;
+          if (progress) io.stderr(`\r${bar(done, total)}`);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(opts.concurrency, total) }, worker));
+      if (progress) io.stderr('\n');
+      for (const e of errors) io.stderr(`dsreg-doctor: not stored: ${e}\n`);
+      const order = ['failed', 'warning', 'healthy', 'unknown'];
+      const parts = order.filter((v) => verdicts[v]).map((v) => `${verdicts[v]} ${v}`);
+      io.stdout(
+        `${total} check-in${total === 1 ? '' : 's'} sent, ${devices} device check-in${devices === 1 ? '' : 's'} stored` +
+          `${parts.length ? ` (${parts.join(', ')})` : ''}` +
+          `${duplicates ? `, ${duplicates} already stored before` : ''}` +
+          `${errors.length ? `, ${errors.length} not stored` : ''}\n`,
+      );
+      state.code = errors.length > 0 || total === 0 ? 2 : verdicts.failed ? 1 : 0;
+    });
+}

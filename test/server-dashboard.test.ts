@@ -1,0 +1,165 @@
+// The fleet dashboard in Debian's chromium, served by the fleet server over a fleet of the public
+// samples: the token prompt, the summary, the device list with its filters, a device's page drawn
+// with the page's own findings components; nothing requested from anywhere but the server, the
+// token in sessionStorage only. Screenshots at laptop and phone widths go to docs/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, freshDb, type Running, startFleet } from './server-helpers.js';
+
+const SAMPLES = '../shared/samples/dsregcmd';
+const EXAMPLES = 'examples/dsregcmd';
+const DIST = resolve('web/dist');
+
+function build(): void {
+  const r = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+describe('the fleet dashboard', () => {
+  let s: Running;
+  let cleanup: () => void;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const foreign: string[] = [];
+
+  beforeAll(async () => {
+    build();
+    const d = await freshDb('embedded');
+    cleanup = d.cleanup;
+    s = await startFleet(await d.open(), { webRoot: DIST });
+    const files = [
+      ...readdirSync(SAMPLES)
+        .filter((f) => f.endsWith('.txt'))
+        .map((f) => join(SAMPLES, f)),
+      ...readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.txt'))
+        .map((f) => join(EXAMPLES, f)),
+    ];
+    for (const [i, f] of files.entries()) {
+      // A capture that names no device goes by the name the header gives.
+      const r = await s.checkin(readFileSync(f), 'text/plain', {
+        'X-Device-Name': `LAB-PC-${String(i).padStart(3, '0')}`,
+      });
+      expect(r.status).toBe(202);
+    }
+    userDataDir = mkdtempSync(join(tmpdir(), 'dsreg-dash-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('request', (r) => {
+      if (!r.url().startsWith(s.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:'))
+        foreign.push(r.url());
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await s?.stop();
+    cleanup?.();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('asks for the admin token, refuses a wrong one, and keeps the right one in this tab only', async () => {
+    const res = await page.goto(`${s.url}/`);
+    expect(res?.headers()['content-security-policy']).toContain("default-src 'none'");
+    await page.fill('#token', 'not-the-token');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.token-form .problem');
+    await page.fill('#token', ADMIN);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.fleet-total');
+    const storage = await page.evaluate(() => ({
+      session: Object.keys(sessionStorage),
+      local: Object.keys(localStorage),
+      cookie: document.cookie,
+    }));
+    expect(storage).toEqual({ session: ['dsreg-doctor-admin-token'], local: [], cookie: '' });
+  });
+
+  it('shows the summary the API gives, and the device list with filters and search', async () => {
+    const summary = (await (await s.admin('/api/v1/summary')).json()) as {
+      devices: number;
+      verdicts: Record<string, number>;
+    };
+    expect(await page.textContent('.fleet-total strong')).toBe(summary.devices.toLocaleString('en'));
+    for (const [v, n] of Object.entries(summary.verdicts)) {
+      expect(await page.textContent(`section[aria-label=Verdicts] li[data-key="${v}"] .bar-n`)).toBe(
+        String(n),
+      );
+    }
+    await page.waitForSelector('.device-table tbody tr');
+    expect(await page.locator('.device-table tbody tr').count()).toBe(Math.min(25, summary.devices));
+    await page.selectOption('select[name=verdict]', 'failed');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.device-table tbody tr').length === n,
+      summary.verdicts.failed ?? 0,
+    );
+    const verdicts = await page.$$eval('.device-table tbody tr', (rows) =>
+      rows.map((r) => r.getAttribute('data-verdict')),
+    );
+    expect(new Set(verdicts)).toEqual(new Set(['failed']));
+    await page.selectOption('select[name=verdict]', '');
+    const q = 'fab-lt';
+    const want = (await (await s.admin(`/api/v1/devices?q=${q}&limit=500`)).json()) as { devices: unknown[] };
+    expect(want.devices.length).toBeGreaterThan(1);
+    await page.fill('input[name=q]', q);
+    await page.click('.filters button[type=submit]');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.device-table tbody tr').length === n,
+      want.devices.length,
+    );
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(want.devices.length + 1);
+  });
+
+  it('opens a device with its diagnosis and history; screenshots at laptop and phone widths', async () => {
+    await page.fill('input[name=q]', '');
+    await page.click('.filters button[type=submit]');
+    await page.selectOption('select[name=verdict]', 'failed');
+    await page.waitForSelector('.device-table tbody tr[data-verdict=failed]');
+    mkdirSync('docs', { recursive: true });
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.screenshot({ path: 'docs/dashboard-laptop.png', fullPage: false });
+    const link = page.locator('.device-table tbody tr[data-verdict=failed] a').first();
+    const key = decodeURIComponent((await link.getAttribute('href'))!.replace('#/device/', ''));
+    await link.click();
+    await page.waitForSelector('.verdict');
+    const device = (await (await s.admin(`/api/v1/devices/${encodeURIComponent(key)}`)).json()) as {
+      diagnosis: { verdict: string; findings: { id: string }[] };
+      history: unknown[];
+    };
+    expect(await page.getAttribute('.verdict', 'data-verdict')).toBe(device.diagnosis.verdict);
+    const rules = await page.$$eval('article.finding', (a) => a.map((x) => x.getAttribute('data-rule')));
+    expect(rules).toEqual(device.diagnosis.findings.map((f) => f.id));
+    expect(await page.locator('table.history tbody tr').count()).toBe(device.history.length);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: 'docs/dashboard-phone-device.png', fullPage: false });
+    await page.goto(`${s.url}/#/`);
+    await page.waitForSelector('.fleet-total');
+    await page.screenshot({ path: 'docs/dashboard-phone.png', fullPage: false });
+    expect(existsSync('docs/dashboard-laptop.png')).toBe(true);
+    expect(foreign).toEqual([]);
+  });
+});

@@ -323,19 +323,37 @@ describe.each(BACKENDS)('fleet API on %s', (backend) => {
     }
   });
 
-  it('keeps the newest import of each kind; reconciliation says it is not there yet', async () => {
-    const post = (kind: string, body: string) =>
-      s.admin(`/api/v1/imports?kind=${kind}&name=devices.csv`, {
+  it('keeps the newest import of each kind and reconciles them with the devices', async () => {
+    const post = (kind: string, name: string, body: string | Uint8Array) =>
+      s.admin(`/api/v1/imports?kind=${kind}&name=${name}`, {
         method: 'POST',
         body,
         headers: { 'Content-Type': 'text/csv' },
       });
-    expect((await post('entra', 'displayName,deviceId\nPC1,1\n')).status).toBe(201);
-    expect((await post('entra', 'displayName,deviceId\nPC2,2\n')).status).toBe(201);
-    expect((await post('nonsense', 'x')).status).toBe(400);
+    expect((await post('entra', 'devices.csv', 'displayName,deviceId\nPC1,1\n')).status).toBe(201);
+    expect((await post('nonsense', 'x.csv', 'x')).status).toBe(400);
+    // The newer import of a kind replaces the older: the made-up forest's exports.
+    const fixture = (f: string) => new Uint8Array(readFileSync(`test/fixtures/reconcile/${f}`));
+    expect((await post('entra', 'entra-admin-center.csv', fixture('entra-admin-center.csv'))).status).toBe(201);
+    expect((await post('ad', 'ad-computers.csv', fixture('ad-computers.csv'))).status).toBe(201);
     const r = await s.admin('/api/v1/reconciliation');
-    expect(r.status).toBe(501);
-    expect(await r.text()).toMatch(/^\{"error":"reconciliation is not available[^"]*"\}\n$/);
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as {
+      schemaVersion: number;
+      devices: { name: string; states: string[] }[];
+      summary: Record<string, number>;
+      inputs: { source: string; kind: string }[];
+    };
+    expect(body.schemaVersion).toBe(1);
+    expect(body.inputs.map((i) => [i.source, i.kind]).sort()).toEqual([
+      ['ad-computers.csv', 'ad-computers'],
+      ['entra-admin-center.csv', 'entra-devices'],
+    ]);
+    expect(body.devices.length).toBeGreaterThan(3);
+    for (const state of ['registered', 'pending', 'not-synced', 'orphaned']) {
+      expect(body.summary[state], state).toBeGreaterThan(0);
+      expect(body.devices.some((d) => d.states.includes(state))).toBe(true);
+    }
   });
 
   it('logs one JSON line per request, without capture contents', () => {

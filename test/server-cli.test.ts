@@ -111,7 +111,7 @@ describe('dsreg-doctor serve', () => {
     ]) {
       const r = spawnSync(process.execPath, ['bin/dsreg-doctor.js', 'serve', ...args], { encoding: 'utf8' });
       expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n')[0]).toMatch(/^(error: |dsreg-doctor: )/);
+      expect(r.stderr.trim().split('\n')[0]).toMatch(/^(error: |dsreg-doctor( serve)?: )/);
     }
   });
 });

@@ -109,7 +109,10 @@ async function settled(): Promise<void> {
 
 async function pasteText(text: string): Promise<void> {
   await page.fill('#input-text', text);
-  await settled();
+  // The page renders after the input event: until then the empty state of a fresh page is still
+  // there and not busy, so a non-empty paste waits for its verdict.
+  if (text.trim() !== '') await page.waitForSelector('#results:not([aria-busy]) .verdict');
+  else await settled();
 }
 
 /** The text of the first element matching a selector, once there is one. */
@@ -647,7 +650,7 @@ describe('the browser page', () => {
     await page.waitForSelector('article.finding .finding-meta .copy-button:text("Copied")');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toMatch(
-      /^ERROR \[join\] The computer is not yet synchronized to Microsoft Entra ID\n {2}rule drs-device-not-found\n/,
+      /^ERROR \[join\] The computer is not yet synchronized to Microsoft Entra ID\n {2}rule join-failure: drs-device-not-found\n/,
     );
     expect(copied).toContain('  Fix       - Wait for the next Microsoft Entra Connect sync cycle');
   });

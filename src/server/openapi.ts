@@ -146,7 +146,8 @@ export const OPENAPI = {
         responses: {
           '200': { description: 'reconciliation', content: json({ type: 'object' }) },
           '401': error,
-          '501': error,
+          '404': error,
+          '422': error,
         },
       },
     },

@@ -334,7 +334,9 @@ describe.each(BACKENDS)('fleet API on %s', (backend) => {
     expect((await post('nonsense', 'x.csv', 'x')).status).toBe(400);
     // The newer import of a kind replaces the older: the made-up forest's exports.
     const fixture = (f: string) => new Uint8Array(readFileSync(`test/fixtures/reconcile/${f}`));
-    expect((await post('entra', 'entra-admin-center.csv', fixture('entra-admin-center.csv'))).status).toBe(201);
+    expect((await post('entra', 'entra-admin-center.csv', fixture('entra-admin-center.csv'))).status).toBe(
+      201,
+    );
     expect((await post('ad', 'ad-computers.csv', fixture('ad-computers.csv'))).status).toBe(201);
     const r = await s.admin('/api/v1/reconciliation');
     expect(r.status).toBe(200);

@@ -2,7 +2,7 @@
 // from the Entra and AD exports and every device's latest diagnosis to device states). The server
 // is an edge: it reads the stored imports and the latest diagnoses, and passes the clock in.
 import { readExport, reconcile, reportOf } from '../reconcile/index.js';
-import type { DeviceReport, EntraDevice, AdComputer, InputSummary } from '../reconcile/types.js';
+import type { AdComputer, DeviceReport, EntraDevice, InputSummary } from '../reconcile/types.js';
 import type { Diagnosis } from '../types.js';
 import { InputError } from '../types.js';
 import type { Queryable } from './db.js';

@@ -324,7 +324,7 @@ describe.each(BACKENDS)('fleet API on %s', (backend) => {
   });
 
   it('keeps the newest import of each kind and reconciles them with the devices', async () => {
-    const post = (kind: string, name: string, body: string | Uint8Array) =>
+    const post = (kind: string, name: string, body: string) =>
       s.admin(`/api/v1/imports?kind=${kind}&name=${name}`, {
         method: 'POST',
         body,
@@ -333,7 +333,7 @@ describe.each(BACKENDS)('fleet API on %s', (backend) => {
     expect((await post('entra', 'devices.csv', 'displayName,deviceId\nPC1,1\n')).status).toBe(201);
     expect((await post('nonsense', 'x.csv', 'x')).status).toBe(400);
     // The newer import of a kind replaces the older: the made-up forest's exports.
-    const fixture = (f: string) => new Uint8Array(readFileSync(`test/fixtures/reconcile/${f}`));
+    const fixture = (f: string) => readFileSync(`test/fixtures/reconcile/${f}`, 'utf8');
     expect((await post('entra', 'entra-admin-center.csv', fixture('entra-admin-center.csv'))).status).toBe(
       201,
     );

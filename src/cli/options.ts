@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseDsregTime } from '../facts.js';
-import type { CliIO } from './io.js';
+import { type CliIO, outputWriter } from './io.js';
 
 /** `-f, --format <format>` with the formats a command prints; the first is the default. */
 export function formatOption(formats: readonly string[], description = 'output format'): Option {
@@ -104,7 +104,7 @@ export async function emit(
   text: string,
 ): Promise<boolean> {
   if (out === undefined || out === '-') {
-    io.stdout(text);
+    await outputWriter(io)(text);
     return true;
   }
   try {

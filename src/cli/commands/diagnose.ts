@@ -23,7 +23,7 @@ import {
   maxInputOption,
   readForDiagnosis,
 } from '../intake.js';
-import { type CliIO, describeReadError } from '../io.js';
+import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
@@ -442,7 +442,8 @@ async function withProbes(
 /** Writes the report to the file or standard output; false (after a one-line error) when it cannot. */
 async function writeOutput(output: string, out: string | undefined, io: CliIO): Promise<boolean> {
   if (out === undefined) {
-    io.stdout(output);
+    // Waits for a slow reader (a pipe into less or head): nothing is lost, memory stays bounded.
+    await outputWriter(io)(output);
     return true;
   }
   const { writeFile } = await import('node:fs/promises');

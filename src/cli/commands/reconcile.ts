@@ -16,7 +16,7 @@ import {
   sniffExport,
 } from '../../reconcile/index.js';
 import { InputError } from '../../types.js';
-import { type CliIO, describeReadError } from '../io.js';
+import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 import { parseNow } from './diagnose.js';
 
@@ -266,7 +266,10 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
           } finally {
             closeSync(fd);
           }
-        } else for (const p of parts) io.stdout(p);
+        } else {
+          const write = outputWriter(io);
+          for (const p of parts) await write(p);
+        }
       } catch (err) {
         const code = (err as { code?: string }).code ?? (err as Error).message;
         io.stderr(`dsreg-doctor: ${opts.out ?? opts.lists}: cannot write (${code})\n`);

@@ -7,7 +7,7 @@ import type { BundleEntry } from '../../input/bundle.js';
 import type { RedactedFile } from '../../redact/bundle.js';
 import type { Redactor } from '../../redact/index.js';
 import { InputError } from '../../types.js';
-import { type CliIO, describeReadError } from '../io.js';
+import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import type { CommandState } from '../main.js';
 
 interface RedactOpts {
@@ -186,7 +186,7 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
       return fail(io, cannotWrite(opts.out, err));
     }
   } else {
-    io.stdout(output);
+    await outputWriter(io)(output);
   }
   io.stderr(`dsreg-doctor: replaced ${summary(r)}\n`);
   return 0;

@@ -24,6 +24,7 @@
 // so a corrupt table (security_bad_string_cache.evtx) costs nothing.
 import { u16, u32 } from './bytes.js';
 import { EvtxFormatError, fail } from './errors.js';
+import type { Plan } from './plan.js';
 import { utf16 } from './utf16.js';
 import { fixedSize, isKnownType, renderValue } from './values.js';
 
@@ -75,6 +76,8 @@ export interface TemplateDefinition {
   /** Chunk-relative offset of the template definition. */
   readonly offset: number;
   readonly nodes: XNode[];
+  /** Its compiled plans by the place in the event they are for (plan.ts); made on first use. */
+  plans?: Map<string, Plan | null>;
 }
 
 /**
@@ -185,11 +188,13 @@ export function parseStream(
   if (depth > MAX_NESTING) fail('binary XML is nested too deeply', start);
   const b = ctx.data;
   if (end > b.length) fail('binary XML runs past the end of the chunk', start);
-  // The shape of nearly every record and Binary XML value: a fragment header, one template
-  // instance, the end of the stream. Read it without the general token loop.
-  if (!inTemplate && start + 5 <= end && b[start] === 0x0f && b[start + 4] === 0x0c) {
-    const [instance, next] = readInstance(ctx, start + 4, end);
-    if (next === end || (b[next] === 0x00 && next + 1 === end)) return [instance];
+  // The shape of nearly every record and Binary XML value: a fragment header (records) or none
+  // (values), one template instance, the end of the stream. Read it without the general token loop.
+  const at = b[start] === 0x0f ? start + 4 : start;
+  if (!inTemplate && at < end && b[at] === 0x0c) {
+    const [instance, next] = readInstance(ctx, at, end);
+    // Whatever follows an end-of-stream token is not read (writers pad records to 8 bytes).
+    if (next === end || b[next] === 0x00) return [instance];
   }
   const top: XNode[] = [];
   const stack: XElement[] = [];

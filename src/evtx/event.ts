@@ -168,19 +168,31 @@ export class EventSink implements Sink {
    * and TimeCreated when the XML lacks them.
    */
   finish(source: string | undefined, headerId: number, writtenTime: string): EventRecord {
-    const t = this.texts;
-    const record = {} as EventRecord;
-    if (source !== undefined) record.source = source;
-    record.recordId = toInt(t[F_RECORD_ID]!) ?? headerId;
-    record.time = this.time || writtenTime;
-    record.provider = this.provider ?? '';
-    if (t[F_CHANNEL]) record.channel = t[F_CHANNEL];
-    record.eventId = toInt(t[F_EVENT_ID]!) ?? 0;
-    record.level = toInt(t[F_LEVEL]!) ?? 0;
-    if (t[F_COMPUTER]) record.computer = t[F_COMPUTER];
-    record.data = this.data.data;
-    return record;
+    return makeRecord(source, headerId, writtenTime, this.texts, this.time, this.provider, this.data.data);
   }
+}
+
+/** The EventRecord from what was read of it (EventSink's fields, or plan.ts's). */
+export function makeRecord(
+  source: string | undefined,
+  headerId: number,
+  writtenTime: string,
+  t: readonly string[],
+  time: string | undefined,
+  provider: string | undefined,
+  data: Record<string, string>,
+): EventRecord {
+  const record = {} as EventRecord;
+  if (source !== undefined) record.source = source;
+  record.recordId = toInt(t[F_RECORD_ID]!) ?? headerId;
+  record.time = time || writtenTime;
+  record.provider = provider ?? '';
+  if (t[F_CHANNEL]) record.channel = t[F_CHANNEL];
+  record.eventId = toInt(t[F_EVENT_ID]!) ?? 0;
+  record.level = toInt(t[F_LEVEL]!) ?? 0;
+  if (t[F_COMPUTER]) record.computer = t[F_COMPUTER];
+  record.data = data;
+  return record;
 }
 
 function toInt(s: string): number | undefined {

@@ -32,7 +32,7 @@ export class DataBuilder {
   private unnamed = 0;
 
   /** Sets a key; a key seen before gets the next free "#n" suffix. */
-  readonly put = (key: string, value: string): void => {
+  put(key: string, value: string): void {
     const out = this.data;
     let k = key;
     // `in` also sees Object.prototype's names: those take the exact (slower) path below.
@@ -50,7 +50,7 @@ export class DataBuilder {
       }
     }
     out[k] = value;
-  };
+  }
 
   /** One <Data> element of EventData: by its Name, or the next '#n' when it has none. */
   eventData(name: string | undefined, value: string): void {
@@ -59,7 +59,7 @@ export class DataBuilder {
 
   /** Any other element below a payload container, flattened under `prefix`. */
   element(el: XmlElement, prefix: string): void {
-    flatten(el, prefix, this.put);
+    flatten(el, prefix, this);
   }
 
   /** A whole payload container (EventData, UserData, ProcessingErrorData, ...). */
@@ -69,16 +69,16 @@ export class DataBuilder {
     for (const child of container.children) {
       if (typeof child === 'string') continue;
       if (isEventData && child.name === 'Data') this.eventData(attribute(child, 'Name'), textContent(child));
-      else flatten(child, prefix, this.put);
+      else flatten(child, prefix, this);
     }
   }
 }
 
-function flatten(el: XmlElement, prefix: string, put: (key: string, value: string) => void): void {
+function flatten(el: XmlElement, prefix: string, out: DataBuilder): void {
   const path = prefix ? `${prefix}.${el.name}` : el.name;
   for (const [name, value] of el.attributes) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-    put(`${path}@${name}`, value);
+    out.put(`${path}@${name}`, value);
   }
   let text = '';
   let hasElements = false;
@@ -87,11 +87,11 @@ function flatten(el: XmlElement, prefix: string, put: (key: string, value: strin
     else hasElements = true;
   }
   if (!hasElements) {
-    put(path, text);
+    out.put(path, text);
     return;
   }
-  if (text.trim() !== '') put(path, text);
-  for (const child of el.children) if (typeof child !== 'string') flatten(child, path, put);
+  if (text.trim() !== '') out.put(path, text);
+  for (const child of el.children) if (typeof child !== 'string') flatten(child, path, out);
 }
 
 export function attribute(el: XmlElement, name: string): string | undefined {

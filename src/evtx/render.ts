@@ -37,11 +37,11 @@ export interface Sink {
 }
 
 /** Most elements one record may expand to. */
-const MAX_ELEMENTS = 100_000;
+export const MAX_ELEMENTS = 100_000;
 /** Most characters of rendered text one record may expand to. */
-const MAX_CHARS = 4_000_000;
+export const MAX_CHARS = 4_000_000;
 /** Deepest element nesting of one record, across Binary XML values (bounds the recursion). */
-const MAX_OPEN = 512;
+export const MAX_OPEN = 512;
 
 export class Expander {
   private elements = 0;

@@ -1,0 +1,548 @@
+// Compiled templates: the fast path for the common record. A template definition is parsed once
+// per chunk (binxml.ts); here it is also compiled once per chunk, for the place in the event where
+// it is used, into a flat list of steps that say what each constant and each substitution feeds:
+// a System field, the Name or the text of a <Data> element, an element of a payload tree. A record
+// then reads its template instance (the value descriptors, into reused typed arrays), checks that
+// its values fit the plan, and runs the steps: no node walk, no Sink calls, no per-record objects
+// but the EventRecord itself.
+//
+// The plan is the generic path (render.ts expanding into event.ts's EventSink) evaluated ahead of
+// time: the compiler below is EventSink's state machine run on the template's element names, which
+// are constant. What only a record's values decide is checked per record, and anything out of the
+// ordinary hands the whole record back to the generic path, which then reads it from the start
+// (and reports what it finds): an array value (it repeats its element), a Binary XML value where
+// the plan cannot splice it, a substitution past the values, a value too small for its type, a
+// stream that is not one template instance, any format error, or a record near the expansion
+// limits. So both paths give the same record and the same warnings; test/evtx-plan.test.ts
+// compares them on the samples and on damaged copies.
+
+import type { EventRecord } from '../events/types.js';
+import {
+  type ChunkContext,
+  MAX_NESTING,
+  readTemplate,
+  type TemplateDefinition,
+  type XElement,
+  type XNode,
+} from './binxml.js';
+import { u16, u32 } from './bytes.js';
+import { EvtxFormatError } from './errors.js';
+import { makeRecord } from './event.js';
+import { DataBuilder, type XmlElement } from './payload.js';
+import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
+import { filetime, isKnownType, renderValue } from './values.js';
+
+// Sections and System fields, as in event.ts.
+const NONE = 0;
+const SYSTEM = 1;
+const EVENT_DATA = 2;
+const PAYLOAD = 3;
+const SKIP = 4;
+const F_OTHER = 0;
+const F_PROVIDER = 1;
+const F_TIME = 4;
+const SYSTEM_FIELDS = new Map<string, number>([
+  ['Provider', 1],
+  ['EventID', 2],
+  ['Level', 3],
+  ['TimeCreated', 4],
+  ['EventRecordID', 5],
+  ['Channel', 6],
+  ['Computer', 7],
+]);
+
+// Steps. A value is a list of parts: a string is constant text, a number n is substitution n >> 1
+// (optional when n & 1).
+const S_PROVIDER = 0; // provider = value
+const S_TIME = 1; // time = value
+const S_FIELD = 2; // texts[field] += value
+const S_DATA_OPEN = 3; // a <Data> element of EventData starts
+const S_DATA_NAME = 4; // its Name attribute
+const S_DATA_TEXT = 5; // its text
+const S_DATA_CLOSE = 6; // it ends: data[name] = text
+const S_COUNT = 7; // rendered (and counted against the limit) but kept nowhere
+const S_EL_OPEN = 8; // a payload element starts (linked to its parent when `field` is 1)
+const S_EL_ATTR = 9;
+const S_EL_TEXT = 10;
+const S_EL_CLOSE = 11; // it ends; `field`: 0 pop, 1 flatten into data, 2 a whole container
+const S_SUB = 12; // a substitution in content: a Binary XML value is spliced, others are text
+
+type Part = string | number;
+
+interface Step {
+  kind: number;
+  field: number;
+  name: string;
+  parts: Part[];
+  /** S_SUB: what its text feeds (null: not captured), and where a Binary XML value is spliced. */
+  inner: Step | null;
+  nest: State | null;
+  /** S_SUB: open elements at this point, for the nesting bound. */
+  openAt: number;
+}
+
+/** What EventSink knows at a point of the event; the key a plan is compiled for. */
+interface State {
+  depth: number;
+  section: number;
+  field: number;
+  inData: boolean;
+  capture: boolean;
+  stack: number;
+}
+
+const keyOf = (s: State) =>
+  `${s.depth},${s.section},${s.field},${s.inData ? 1 : 0},${s.capture ? 1 : 0},${s.stack}`;
+
+export interface Plan {
+  readonly steps: Step[];
+  /** Every substitution the template uses, and the largest. */
+  readonly subs: number[];
+  readonly maxIndex: number;
+  readonly elements: number;
+  readonly maxOpen: number;
+}
+
+const ROOT: State = { depth: 0, section: NONE, field: F_OTHER, inData: false, capture: false, stack: 0 };
+
+class Unplannable extends Error {}
+
+/** EventSink's state machine over the template's nodes, recording steps instead of effects. */
+class Compiler {
+  readonly steps: Step[] = [];
+  readonly subs = new Set<number>();
+  elements = 0;
+  maxOpen = 0;
+  private open = 0;
+  private depth: number;
+  private section: number;
+  private field: number;
+  private inData: boolean;
+  private capture: boolean;
+  private stack: number;
+  private readonly captures: boolean[] = [];
+
+  constructor(s: State) {
+    this.depth = s.depth;
+    this.section = s.section;
+    this.field = s.field;
+    this.inData = s.inData;
+    this.capture = s.capture;
+    this.stack = s.stack;
+  }
+
+  private step(kind: number, parts: Part[] = [], field = 0, name = ''): Step {
+    return { kind, field, name, parts, inner: null, nest: null, openAt: 0 };
+  }
+
+  nodes(nodes: XNode[]): void {
+    for (const node of nodes) {
+      switch (node.kind) {
+        case 0:
+          this.element(node);
+          break;
+        case 2: {
+          this.subs.add(node.index);
+          const s = this.step(S_SUB);
+          s.field = (node.index << 1) | (node.optional ? 1 : 0);
+          s.inner = this.capture ? this.textStep([s.field]) : null;
+          s.nest = this.section === SYSTEM ? null : this.state();
+          s.openAt = this.open;
+          this.steps.push(s);
+          break;
+        }
+        case 1:
+          if (this.capture) this.steps.push(this.textStep([node.text]));
+          break;
+        default:
+          throw new Unplannable();
+      }
+    }
+  }
+
+  private state(): State {
+    return {
+      depth: this.depth,
+      section: this.section,
+      field: this.field,
+      inData: this.inData,
+      capture: this.capture,
+      stack: this.stack,
+    };
+  }
+
+  private element(el: XElement): void {
+    this.elements++;
+    this.maxOpen = Math.max(this.maxOpen, ++this.open);
+    this.openElement(el.name);
+    if (this.capture) {
+      for (const attr of el.attrs) {
+        if (!this.wantsAttr(attr.name)) continue;
+        const parts: Part[] = [];
+        for (const v of attr.value) {
+          if (v.kind === 2) {
+            this.subs.add(v.index);
+            parts.push((v.index << 1) | (v.optional ? 1 : 0));
+          } else if (v.kind === 1) parts.push(v.text);
+        }
+        this.steps.push(this.attrStep(attr.name, parts));
+      }
+    } else for (const attr of el.attrs) for (const v of attr.value) if (v.kind === 2) this.subs.add(v.index);
+    this.nodes(el.children);
+    this.closeElement();
+    this.open--;
+  }
+
+  private openElement(name: string): void {
+    this.captures.push(this.capture);
+    const d = ++this.depth;
+    if (d === 1) {
+      this.capture = false;
+      return;
+    }
+    if (d === 2) {
+      this.capture = true;
+      if (name === 'System') {
+        this.section = SYSTEM;
+        this.capture = false;
+      } else if (name === 'EventData') this.section = EVENT_DATA;
+      else if (name === 'RenderingInfo') {
+        this.section = SKIP;
+        this.capture = false;
+      } else {
+        this.section = PAYLOAD;
+        this.stack++;
+        this.steps.push(this.step(S_EL_OPEN, [], 0, name));
+      }
+      return;
+    }
+    switch (this.section) {
+      case SYSTEM:
+        this.field = d === 3 ? (SYSTEM_FIELDS.get(name) ?? F_OTHER) : F_OTHER;
+        this.capture = this.field !== F_OTHER;
+        return;
+      case EVENT_DATA:
+        if (d === 3 && name === 'Data') {
+          this.inData = true;
+          this.steps.push(this.step(S_DATA_OPEN));
+          return;
+        }
+        if (this.inData) return;
+        break;
+      case PAYLOAD:
+        break;
+      default:
+        return;
+    }
+    this.stack++;
+    this.steps.push(this.step(S_EL_OPEN, [], 1, name));
+  }
+
+  private wantsAttr(name: string): boolean {
+    if (this.section !== SYSTEM) return true;
+    return this.field === F_PROVIDER ? name === 'Name' : this.field === F_TIME && name === 'SystemTime';
+  }
+
+  private attrStep(name: string, parts: Part[]): Step {
+    switch (this.section) {
+      case SYSTEM:
+        if (this.field === F_PROVIDER && name === 'Name') return this.step(S_PROVIDER, parts);
+        if (this.field === F_TIME && name === 'SystemTime') return this.step(S_TIME, parts);
+        return this.step(S_COUNT, parts);
+      case EVENT_DATA:
+        if (this.inData) return this.step(this.depth === 3 && name === 'Name' ? S_DATA_NAME : S_COUNT, parts);
+        break;
+      case PAYLOAD:
+        break;
+      default:
+        return this.step(S_COUNT, parts);
+    }
+    return this.stack > 0 ? this.step(S_EL_ATTR, parts, 0, name) : this.step(S_COUNT, parts);
+  }
+
+  private textStep(parts: Part[]): Step {
+    switch (this.section) {
+      case SYSTEM:
+        return this.field !== F_OTHER ? this.step(S_FIELD, parts, this.field) : this.step(S_COUNT, parts);
+      case EVENT_DATA:
+        if (this.inData) return this.step(S_DATA_TEXT, parts);
+        if (this.depth > 2 && this.stack > 0) return this.step(S_EL_TEXT, parts);
+        return this.step(S_COUNT, parts);
+      case PAYLOAD:
+        return this.stack > 0 ? this.step(S_EL_TEXT, parts) : this.step(S_COUNT, parts);
+      default:
+        return this.step(S_COUNT, parts);
+    }
+  }
+
+  private closeElement(): void {
+    const d = this.depth--;
+    switch (this.section) {
+      case SYSTEM:
+        if (d === 3) this.field = F_OTHER;
+        break;
+      case EVENT_DATA:
+        if (this.inData) {
+          if (d === 3) {
+            this.inData = false;
+            this.steps.push(this.step(S_DATA_CLOSE));
+          }
+        } else if (d >= 3) {
+          this.stack--;
+          this.steps.push(this.step(S_EL_CLOSE, [], d === 3 ? 1 : 0));
+        }
+        break;
+      case PAYLOAD:
+        this.stack--;
+        this.steps.push(this.step(S_EL_CLOSE, [], d === 2 ? 2 : 0));
+        break;
+    }
+    if (d === 2) this.section = NONE;
+    this.capture = this.captures.pop() ?? false;
+  }
+}
+
+/** The template's plan for the given place in the event (compiled on first use); null: none. */
+function planFor(template: TemplateDefinition, state: State): Plan | null {
+  const key = state === ROOT ? 'root' : keyOf(state);
+  template.plans ??= new Map();
+  const cached = template.plans.get(key);
+  if (cached !== undefined) return cached;
+  let plan: Plan | null = null;
+  try {
+    const c = new Compiler(state);
+    c.nodes(template.nodes);
+    const subs = [...c.subs];
+    plan = {
+      steps: c.steps,
+      subs,
+      maxIndex: subs.length === 0 ? -1 : Math.max(...subs),
+      elements: c.elements,
+      maxOpen: c.maxOpen,
+    };
+  } catch (err) {
+    if (!(err instanceof Unplannable)) throw err;
+  }
+  template.plans.set(key, plan);
+  return plan;
+}
+
+/** Deepest splice of Binary XML values the fast path follows (real records use one). */
+const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
+
+/** Reads records of one chunk through their plans; `read` returns null to ask for the generic path. */
+export class PlanReader {
+  private types = new Int32Array(256);
+  private offsets = new Int32Array(256);
+  private sizes = new Int32Array(256);
+  private used = 0;
+  private template: TemplateDefinition | null = null;
+  // The record being read (EventSink's fields).
+  private readonly texts: string[] = ['', '', '', '', '', '', '', ''];
+  private provider: string | undefined;
+  private time: string | undefined;
+  private dataName: string | undefined;
+  private dataText = '';
+  private data = new DataBuilder();
+  private readonly stack: XmlElement[] = [];
+  private chars = 0;
+  private elements = 0;
+
+  constructor(private readonly ctx: ChunkContext) {}
+
+  /** The record at chunk offset `pos` (its size checked by the caller), or null. */
+  read(pos: number, size: number, source: string | undefined, headerId: number): EventRecord | null {
+    const b = this.ctx.data;
+    this.used = 0;
+    this.texts.fill('');
+    this.provider = undefined;
+    this.time = undefined;
+    this.data = new DataBuilder();
+    this.stack.length = 0;
+    this.chars = 0;
+    this.elements = 0;
+    try {
+      if (!this.stream(pos + 24, pos + size - 4, ROOT, 0, 0)) return null;
+    } catch (err) {
+      if (err instanceof EvtxFormatError) return null;
+      throw err;
+    }
+    return makeRecord(
+      source,
+      headerId,
+      filetime(b, pos + 16),
+      this.texts,
+      this.time,
+      this.provider,
+      this.data.data,
+    );
+  }
+
+  /** A stream that is one template instance: its plan run at `state`. False: use the generic path. */
+  private stream(start: number, end: number, state: State, level: number, open: number): boolean {
+    const b = this.ctx.data;
+    // An optional fragment header, then the template instance (Binary XML values have no header).
+    const at = b[start] === 0x0f ? start + 4 : start;
+    if (level > MAX_FAST_NESTING || at >= end || b[at] !== 0x0c) return false;
+    const base = this.used;
+    const next = this.instance(at, end);
+    // What follows an end-of-stream token is not read (as in parseStream).
+    if (next < 0 || (next !== end && b[next] !== 0x00)) return false;
+    const template = this.template!;
+    const count = this.used - base;
+    const plan = planFor(template, state);
+    if (plan === null || plan.maxIndex >= count) return false;
+    for (const i of plan.subs) if (this.types[base + i]! & 0x80) return false;
+    this.elements += plan.elements;
+    if (this.elements > MAX_ELEMENTS || open + plan.maxOpen > MAX_OPEN) return false;
+    return this.run(plan, base, level, open);
+  }
+
+  /**
+   * The template instance at `pos` (its 0x0c token): the checks of binxml.ts readInstance, the
+   * descriptors into the typed arrays from `used` on. Returns the offset after the values, or -1.
+   */
+  private instance(pos: number, end: number): number {
+    const b = this.ctx.data;
+    if (pos + 10 > end) return -1;
+    const defOffset = u32(b, pos + 6);
+    let p = pos + 10;
+    if (defOffset === p) {
+      if (p + 24 > end) return -1;
+      p += 24 + u32(b, p + 20);
+      if (p > end) return -1;
+    }
+    this.template = readTemplate(this.ctx, defOffset);
+    if (p + 4 > end) return -1;
+    const count = u32(b, p);
+    p += 4;
+    if (count * 4 > end - p) return -1;
+    const base = this.used;
+    this.reserve(base + count);
+    const types = this.types;
+    const offsets = this.offsets;
+    const sizes = this.sizes;
+    let v = p + 4 * count;
+    for (let i = base; i < base + count; i++, p += 4) {
+      const size = u16(b, p);
+      const type = b[p + 2]!;
+      if (!isKnownType(type)) return -1;
+      types[i] = type;
+      offsets[i] = v;
+      sizes[i] = size;
+      v += size;
+    }
+    if (v > end) return -1;
+    this.used = base + count;
+    return v;
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.types.length) return;
+    const grow = (a: Int32Array) => {
+      const g = new Int32Array(Math.max(n, a.length * 2));
+      g.set(a);
+      return g;
+    };
+    this.types = grow(this.types);
+    this.offsets = grow(this.offsets);
+    this.sizes = grow(this.sizes);
+  }
+
+  /** Substitution `part` (index << 1 | optional) as text; null: adds nothing; undefined: too small. */
+  private value(part: number, base: number): string | null | undefined {
+    const i = base + (part >> 1);
+    const type = this.types[i]!;
+    if (type === 0) return part & 1 ? null : '';
+    if (type === 0x21) return '';
+    const s = renderValue(this.ctx.data, type, this.offsets[i]!, this.sizes[i]!);
+    return s === null ? undefined : s;
+  }
+
+  /** A value's parts joined; null when every part adds nothing; undefined: use the generic path. */
+  private joined(parts: Part[], base: number): string | null | undefined {
+    if (parts.length === 1) {
+      const p = parts[0]!;
+      const s = typeof p === 'string' ? p : this.value(p, base);
+      if (typeof s === 'string') this.chars += s.length;
+      return s;
+    }
+    let out: string | null = null;
+    for (const p of parts) {
+      const s = typeof p === 'string' ? p : this.value(p, base);
+      if (s === undefined) return undefined;
+      if (s !== null) out = out === null ? s : out + s;
+    }
+    if (out !== null) this.chars += out.length;
+    return out;
+  }
+
+  private run(plan: Plan, base: number, level: number, open: number): boolean {
+    const steps = plan.steps;
+    for (let k = 0; k < steps.length; k++) {
+      let step = steps[k]!;
+      let v: string | null | undefined = null;
+      if (step.kind === S_SUB) {
+        const i = base + (step.field >> 1);
+        if (this.types[i] === 0x21) {
+          const size = this.sizes[i]!;
+          if (size === 0) continue;
+          if (step.nest === null) return false;
+          const off = this.offsets[i]!;
+          if (!this.stream(off, off + size, step.nest, level + 1, open + step.openAt)) return false;
+          continue;
+        }
+        if (step.inner === null) continue;
+        step = step.inner;
+      }
+      if (step.parts.length > 0) {
+        v = this.joined(step.parts, base);
+        if (v === undefined || this.chars > MAX_CHARS) return false;
+      }
+      switch (step.kind) {
+        case S_PROVIDER:
+          if (v !== null) this.provider = v;
+          break;
+        case S_TIME:
+          if (v !== null) this.time = v;
+          break;
+        case S_FIELD:
+          if (v !== null) this.texts[step.field] += v;
+          break;
+        case S_DATA_OPEN:
+          this.dataName = undefined;
+          this.dataText = '';
+          break;
+        case S_DATA_NAME:
+          if (v !== null) this.dataName = v;
+          break;
+        case S_DATA_TEXT:
+          if (v !== null) this.dataText += v;
+          break;
+        case S_DATA_CLOSE:
+          this.data.eventData(this.dataName, this.dataText);
+          break;
+        case S_EL_OPEN: {
+          const el: XmlElement = { name: step.name, attributes: [], children: [] };
+          const parent = this.stack[this.stack.length - 1];
+          if (step.field === 1 && parent !== undefined) parent.children.push(el);
+          this.stack.push(el);
+          break;
+        }
+        case S_EL_ATTR:
+          if (v !== null) this.stack[this.stack.length - 1]?.attributes.push([step.name, v]);
+          break;
+        case S_EL_TEXT:
+          if (v !== null) this.stack[this.stack.length - 1]?.children.push(v);
+          break;
+        case S_EL_CLOSE: {
+          const el = this.stack.pop()!;
+          if (step.field === 1) this.data.element(el, '');
+          else if (step.field === 2) this.data.container(el);
+          break;
+        }
+      }
+    }
+    return true;
+  }
+}

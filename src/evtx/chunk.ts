@@ -23,8 +23,8 @@ import { hasSignature, isZero, u32, u64 } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { EvtxFormatError } from './errors.js';
 import { EventSink } from './event.js';
-import type { EventRecord, ReadWarning } from './record.js';
 import { PlanReader } from './plan.js';
+import type { EventRecord, ReadWarning } from './record.js';
 import { Expander } from './render.js';
 import { filetime } from './values.js';
 

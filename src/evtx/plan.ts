@@ -16,7 +16,6 @@
 // limits. So both paths give the same record and the same warnings; test/evtx-plan.test.ts
 // compares them on the samples and on damaged copies.
 
-import type { EventRecord } from '../events/types.js';
 import {
   type ChunkContext,
   MAX_NESTING,
@@ -29,6 +28,7 @@ import { u16, u32 } from './bytes.js';
 import { EvtxFormatError } from './errors.js';
 import { makeRecord } from './event.js';
 import { DataBuilder, type XmlElement } from './payload.js';
+import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
 import { filetime, isKnownType, renderValue } from './values.js';
 

@@ -123,7 +123,14 @@ describe('npm test brings what it needs (scripts/pretest.mjs)', () => {
     const ci = readFileSync('.ci/run', 'utf8')
       .split('\n')
       .filter((l) => l.trim() && !l.startsWith('#') && !/^(set|cd) /.test(l));
-    expect(ci).toEqual(['npm ci', 'npm test', 'npm run compare:evtx', 'npm run fuzz:evtx -- --seconds 20']);
+    expect(ci).toEqual([
+      'npm ci',
+      'npm test',
+      'npm run compare:evtx',
+      'npm run fuzz:evtx -- --seconds 20',
+      'npm run fuzz -- --seconds 20',
+      'npm run fuzz:redact -- --seconds 20',
+    ]);
     for (const l of ci.slice(2)) expect(pkg.scripts[l.split(' ')[2]!]).toBeDefined();
   });
 });

@@ -541,6 +541,8 @@ describe('the browser page', () => {
         loaded.some((url) => new RegExp(`/assets/${part}-[^/]+\\.js$`).test(url)),
       );
     });
+    // The reading worker fetches its own copy of the names with its first diagnosis: one online.
+    await pasteText(readFileSync('examples/dsregcmd/join-fail-device-not-synced.txt', 'utf8'));
     await context.setOffline(true);
     try {
       const before = requests.length;

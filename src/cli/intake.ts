@@ -4,11 +4,13 @@
 // refused from its first bytes, at once; an empty file is called empty; an event log is read record
 // by record (an .evtx on disk chunk by chunk, an XML, CSV or JSON export 64 KiB at a time), so
 // memory holds a record, not the file. Text read whole (a dsregcmd capture) has a lower limit.
+
 import { InvalidArgumentError, Option } from 'commander';
 import { evtxOptions, openEventStream } from '../events/read.js';
 import type { EventRecord, ReadWarning } from '../events/types.js';
 import { type ByteSource, isEvtx, readEvtx } from '../evtx/index.js';
 import { binaryHead } from '../input/bundle.js';
+import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
 import { isZip } from '../input/zip.js';
 import { createStoryCollector, type StoryCollection } from '../story/collector.js';
 import { InputError } from '../types.js';
@@ -113,58 +115,6 @@ async function* bounded(
   }
 }
 
-/** The head of a stream (at least `size` bytes, or all of it) and the rest, to be read on. */
-async function splitHead(
-  chunks: AsyncIterable<Uint8Array>,
-  size: number,
-): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array>; ended: boolean }> {
-  const it = chunks[Symbol.asyncIterator]();
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  let ended = false;
-  while (length < size) {
-    const next = await it.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    parts.push(next.value);
-    length += next.value.length;
-  }
-  const head = concat(parts, length);
-  const rest = async function* (): AsyncGenerator<Uint8Array> {
-    yield head;
-    if (ended) return;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  };
-  return { head, rest: rest(), ended };
-}
-
-async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for await (const c of chunks) {
-    parts.push(c);
-    length += c.length;
-  }
-  return concat(parts, length);
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** The stream of a path: the IO's own, or (in-memory test IOs) what read() returns, as one piece. */
 async function streamOf(path: string, io: CliIO): Promise<InputStream> {
   if (io.stream) return io.stream(path);
@@ -211,7 +161,7 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
     const onDisk = path !== '-' && stream.size !== undefined;
     if (isZip(head)) {
       if (onDisk) return { kind: 'zip', name };
-      return { kind: 'zip', name, bytes: await readAll(bounded(rest, name, limits.maxWhole, true)) };
+      return { kind: 'zip', name, bytes: await readAllChunks(bounded(rest, name, limits.maxWhole, true)) };
     }
     const evtx = isEvtx(head);
     if (!evtx && binaryHead(head.subarray(0, 4096))) throw notText(name);
@@ -225,7 +175,7 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
         handedOver = true;
         return { kind: 'evtx-file', name, source: io.open(path) };
       }
-      const bytes = await readAll(rest);
+      const bytes = await readAllChunks(rest);
       const source: ByteSource = { size: bytes.length, read: (o, l) => bytes.subarray(o, o + l) };
       return { kind: 'events', name, format: 'evtx', records: toAsync(readEvtx(source, readOptions)) };
     }
@@ -244,7 +194,7 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
       if (length > limits.maxWhole) throw tooLarge(name, limits.maxWhole, true);
       parts.push(part);
     }
-    return { kind: 'whole', name, bytes: concat(parts, length) };
+    return { kind: 'whole', name, bytes: concatBytes(parts, length) };
   } finally {
     if (!handedOver) stream.close();
   }

@@ -2,6 +2,7 @@
 // and read its records. Pure: bytes in, records out; the caller reads files and prints.
 
 import { bytesSource, isEvtx, readEvtx } from '../evtx/index.js';
+import { readAllChunks, splitHead } from '../input/chunks.js';
 import { type DecodedText, decodeText } from '../input/decode.js';
 import { InputError } from '../types.js';
 import { csvFlavour, csvReader, parseEventCsv } from './csv.js';
@@ -99,38 +100,10 @@ export async function openEventStream(
   options: ReadOptions = {},
 ): Promise<EventStream> {
   const source = options.source ?? '-';
-  const it = chunks[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
-  let headLength = 0;
-  let ended = false;
-  while (headLength < SNIFF_BYTES) {
-    const next = await it.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    head.push(next.value);
-    headLength += next.value.length;
-  }
-  const first = join(head, headLength);
+  const { head: first, rest } = await splitHead(chunks, SNIFF_BYTES);
   if (first.length === 0) throw new InputError(source, 'empty file: not an event log export');
-  const rest = async function* (): AsyncGenerator<Uint8Array> {
-    yield first;
-    if (ended) return;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  };
   if (isEvtx(first)) {
-    const parts: Uint8Array[] = [];
-    let length = 0;
-    for await (const part of rest()) {
-      parts.push(part);
-      length += part.length;
-    }
-    const bytes = join(parts, length);
+    const bytes = await readAllChunks(rest);
     return {
       kind: 'evtx',
       records: toAsync(readEvtx(bytesSource(bytes), evtxOptions({ ...options, source }))),
@@ -139,7 +112,7 @@ export async function openEventStream(
   const decoded = decodeText(first.subarray(0, first.length - (first.length % 2)));
   const kind = sniffEventText(decoded.text);
   if (kind === 'none' || kind === 'evtx') throw new InputError(source, notAnEventLog(first, decoded.text));
-  return { kind, records: streamRecords(rest(), kind, { ...options, source }) };
+  return { kind, records: streamRecords(rest, kind, { ...options, source }) };
 }
 
 async function* streamRecords(
@@ -162,17 +135,6 @@ async function* streamRecords(
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
-}
-
-function join(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The records of an event export (see openEvents). */

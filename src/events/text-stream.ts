@@ -1,6 +1,7 @@
 // What the streaming text readers (XML, CSV, JSON) share: bytes decoded piece by piece, and the
 // line and byte offset of a position counted as the text goes by, so that a warning can say where
 // the damage is without the reader ever holding the whole file. Pure.
+import { concatBytes } from '../input/chunks.js';
 import { bomLength, decodeWindows1252, nulPattern, type TextEncoding } from '../input/decode.js';
 
 /** A reader of one text export, fed piece by piece: records come out as soon as they are whole. */
@@ -147,7 +148,7 @@ export class ChunkDecoder {
   }
 
   private start(stream: boolean): string {
-    const all = concat(this.head, this.headLength);
+    const all = concatBytes(this.head, this.headLength);
     this.head = [];
     const b0 = all[0];
     const b1 = all[1];
@@ -184,17 +185,6 @@ export class ChunkDecoder {
       return decodeWindows1252(bytes);
     }
   }
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** A whole text fed to a push reader in pieces of 1 MiB, records yielded as they come. */

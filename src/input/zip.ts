@@ -3,8 +3,10 @@
 // uncompressed size and the compression ratio, so that a zip bomb ends in a one-line error instead of
 // an exhausted machine or a frozen tab. Entry names are labels only: nothing is ever written, and no
 // path from an entry is ever opened, so "../" or absolute names in an archive can do no harm.
+
 import { Unzip, type UnzipFile, UnzipInflate } from 'fflate';
 import { InputError } from '../types.js';
+import { concatBytes } from './chunks.js';
 import type { BundleEntry } from './kinds.js';
 import { binaryHead } from './magic.js';
 
@@ -126,14 +128,14 @@ export async function readZip(
         kept += data.length;
         if (!checked && kept >= HEAD) {
           checked = true;
-          headOnly = binaryHead(concat(parts, kept).subarray(0, HEAD));
+          headOnly = binaryHead(concatBytes(parts, kept).subarray(0, HEAD));
         }
       }
       if (final) {
-        if (headOnly) entries.push({ name, bytes: concat(parts, kept) });
+        if (headOnly) entries.push({ name, bytes: concatBytes(parts, kept) });
         else if (!keep || size > limits.maxEntryBytes) {
           skipped.push({ name, reason: `larger than ${mib(limits.maxEntryBytes)}: not read` });
-        } else entries.push({ name, bytes: concat(parts, size) });
+        } else entries.push({ name, bytes: concatBytes(parts, size) });
       }
     };
     try {
@@ -173,15 +175,4 @@ export async function readZip(
     throw new InputError(label, 'an empty or unreadable zip archive: no file found in it');
   }
   return { entries, skipped };
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -11,7 +11,7 @@ import { type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
 import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
 import { parseDsregTime } from '../../facts.js';
-import { type Sniffed, sniff } from '../../input/sniff.js';
+import { sniff } from '../../input/sniff.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import type { PreparedInputs } from '../../redact/prepare.js';
 import { buildReport, bySeverity, type DeviceReport } from '../../report/build.js';
@@ -162,10 +162,6 @@ async function collectInputs(
     }
   }
   return { inputs, ignored, bundles };
-}
-
-function sniffedOf(found: Sniffed | undefined): { sniffed?: Sniffed } {
-  return found ? { sniffed: found } : {};
 }
 
 /** Whether a path on disk is a folder, a zip archive or another file; undefined when it is not on disk. */

@@ -16,7 +16,6 @@ import { openEvents } from '../../events/read.js';
 import { tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
-import { type ByteSource, isEvtx, readEvtx } from '../../evtx/index.js';
 import { loadCodeNames } from '../../kb/names.js';
 import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';

@@ -106,35 +106,6 @@ const WORDS = [
   'Administrator',
   'local',
 ];
-const STATES = new Set([
-  '',
-  'yes',
-  'no',
-  'none',
-  'n/a',
-  'na',
-  'null',
-  'undefined',
-  'unknown',
-  'error',
-  'not set',
-  'true',
-  'false',
-  'system',
-  'managed',
-  'federated',
-  'common',
-  'organizations',
-  'consumers',
-  'workgroup',
-  'microsoft',
-  'windows',
-  'azure',
-  'azuread',
-  'entra',
-  'office',
-  '-',
-]);
 // Pseudonyms, which may spell a value (<computer-1> holds "com").
 const LABELS = /<[a-z]+(?:-[a-z]+)*-\d+>(?:\.[A-Za-z0-9-]+)*|\buser\d+\b/g;
 const ID_KEYS = ['DomainName', 'TenantName', 'Device Name'];
@@ -385,7 +356,6 @@ if (isMainThread) {
         if (isMicrosoftHost(t) || NOT_IDENTIFIERS.has(t.toLowerCase())) continue;
         if (
           t.length < 2 ||
-          STATES.has(t.toLowerCase()) ||
           /^(?:127\.|::1?$|0\.0\.0\.0$)/.test(t) ||
           /^[xX*.\-\s{}]+$/.test(t) ||
           /^user\d+$/.test(t)

@@ -1,26 +1,16 @@
 // The rows reconcile works on, one per directory object or device, each with the input line it came
 // from. Readers (read.ts) make them from exports; match.ts turns them into device states.
+import type { ReconciledDevice as ContractDevice, ReconcileState } from '../contract/reconcile.js';
 import type { Evidence, Finding, JoinType, Phase, Verdict } from '../types.js';
 
 export type ReconcileFinding = Finding & { rule: string };
 
-export type TrustType = 'ServerAd' | 'AzureAd' | 'Workplace';
+export type TrustType = NonNullable<ContractDevice['trustType']>;
 export type ExportKind = 'entra-devices' | 'ad-computers' | 'device-diagnosis';
 
-export const STATES = [
-  'registered',
-  'pending',
-  'not-synced',
-  'orphaned',
-  'dual-state',
-  'disabled',
-  'stale',
-  'duplicate',
-  'entra-joined',
-  'registered-only',
-  'contradiction',
-] as const;
-export type State = (typeof STATES)[number];
+/** The states of reconcile.schema.json, in its order (generated from the contract). */
+export { RECONCILE_STATES as STATES } from '../contract/reconcile.js';
+export type State = ReconcileState;
 
 /** One userCertificate value, read enough to tell a hybrid-join certificate from others. */
 export interface CertificateInfo {

@@ -25,6 +25,7 @@ import {
 } from '../intake.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
+import { describeWriteError } from '../options.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
 
@@ -449,21 +450,5 @@ async function writeOutput(output: string, out: string | undefined, io: CliIO): 
   } catch (err) {
     io.stderr(`dsreg-doctor: ${describeWriteError(out, err)}\n`);
     return false;
-  }
-}
-
-/** A file system error on writing, as one line. */
-function describeWriteError(path: string, err: unknown): string {
-  const code = (err as { code?: string }).code;
-  switch (code) {
-    case 'ENOENT':
-      return `${path}: cannot write (no such folder)`;
-    case 'EISDIR':
-      return `${path}: cannot write (is a directory)`;
-    case 'EACCES':
-    case 'EPERM':
-      return `${path}: cannot write (permission denied)`;
-    default:
-      return `${path}: cannot write (${code ?? (err instanceof Error ? err.message : String(err))})`;
   }
 }

@@ -54,15 +54,23 @@ export function sniff(bytes: Uint8Array, name = '-'): Sniffed {
   return { kind: 'text', reason: NOT_A_CAPTURE, text, captures };
 }
 
+/** Tab, line feed, form feed, carriage return, and the terminal sequences' ESC, BEL and backspace. */
+const TEXT_CONTROLS: ReadonlySet<number> = new Set([0x07, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x1b]);
+
 const NOT_A_CAPTURE = 'text without `dsregcmd /status` fields or event records';
 
-/** Text decoding left control characters or replacement marks in more than 1% of the head. */
+/**
+ * Text decoding left control characters or replacement marks in more than 1% of the head. The
+ * characters of terminal sequences (ESC, BEL, backspace) do not count: a pasted value can carry
+ * them, and the text is then read and the renderers show them as symbols.
+ */
 function looksBinary(text: string): boolean {
   if (text.length === 0) return false;
   let bad = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0xfffd) bad++;
+    if (c === 0xfffd) bad++;
+    else if (c < 0x20 && !TEXT_CONTROLS.has(c)) bad++;
   }
   return bad > text.length / 100;
 }

@@ -138,13 +138,7 @@ export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
   if (domainJoined === undefined && azureAdJoined === true && !joinTypeInferred) {
     const name = r.field('Device Name');
     const mdm = r.field('MdmUrl');
-    if (
-      name &&
-      mdm &&
-      name.value.trim() !== '' &&
-      !name.value.includes('.') &&
-      /^https:\/\//i.test(mdm.value)
-    ) {
+    if (name && mdm && isBareComputerName(name.value.trim()) && /^https:\/\//i.test(mdm.value)) {
       domainJoined = false;
       joinTypeInferred = {
         reason: `AzureAdJoined is YES and the capture has no DomainJoined line, but Device Name ${name.value.trim()} is a bare computer name (a domain member prints its DNS name) and MdmUrl names the MDM service a Microsoft Entra joined device enrolled with: a Microsoft Entra joined device`,
@@ -212,4 +206,12 @@ function joinTypeOf(
   if (domain === false && aad === false) return workplace === true ? 'entra-registered' : 'not-joined';
   if (workplace === true && aad !== true && domain !== true) return 'entra-registered';
   return 'unknown';
+}
+
+/**
+ * A computer name without a DNS suffix: no dot, and not an address (an IPv4 or IPv6 address, or
+ * the pseudonym redaction gives one, which must not make a redacted capture read differently).
+ */
+function isBareComputerName(value: string): boolean {
+  return value !== '' && !value.includes('.') && !value.includes(':') && !/^<ip-\d+>$/.test(value);
 }

@@ -66,6 +66,9 @@ export function splitHost(host: string): { first: string; rest: string } | undef
   return { first: labels[0]!, rest: labels.slice(1).join('.') };
 }
 
+/** Hex groups and colons only, with at least two colons: an IPv6 address, not a name. */
+const IPV6_LIKE = /^(?=(?:[^:]*:){2})[0-9a-f:]+$/i;
+
 export const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** Addresses that name no one: loopback, unspecified, broadcast. */
@@ -90,7 +93,8 @@ export function createLearner(table = new PseudonymTable(), options: { times?: b
     const v = value.trim();
     if (!isIdentifier(v)) return;
     const dot = v.indexOf('.');
-    if (IPV4.test(v)) {
+    // An address where a name should be is an address (so its pseudonym says so), not a computer.
+    if (IPV4.test(v) || IPV6_LIKE.test(v)) {
       if (!isPublicAddress(v)) name('ip', v);
       return;
     }

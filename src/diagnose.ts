@@ -3,7 +3,7 @@
 import { type AnalyzeInput, analyze, type InputReport } from './analyze.js';
 import { parseDsregcmdAll } from './dsregcmd/parse.js';
 import type { ReadWarning } from './events/types.js';
-import type { DeviceEvidence } from './evidence.js';
+import type { DeviceEvidence, ProbeEvidence } from './evidence.js';
 import { reader } from './evidence.js';
 import { deriveFacts, type Facts } from './facts.js';
 import { type CodeNames, guideNames } from './kb/names.js';
@@ -71,28 +71,20 @@ export function diagnose(
   const r = reader(ev);
   const facts = deriveFacts(ev, r);
   const names = options.names ?? guideNames();
-  const found = runRules(ev, r, facts, options.rules ?? RULES, names);
-  const probed = (ev.probes ?? []).flatMap((p) => p.findings);
-  const findings = [...found, ...probed].sort((a, b) => rank(a) - rank(b));
-
-  const phase = earliestPhase(findings);
+  const found = runRules(ev, r, facts, options.rules ?? RULES, names).sort((a, b) => rank(a) - rank(b));
+  const phase = earliestPhase(found);
   const diagnosis: Diagnosis = {
     schemaVersion: 1,
-    verdict: verdictOf(findings, facts.joinType === 'unknown' && found.length === 0),
+    verdict: verdictOf(found, facts.joinType === 'unknown' && found.length === 0),
     joinType: facts.joinType,
     phase,
-    findings,
+    findings: found,
   };
   const device = deviceSummary(r, facts);
   if (Object.keys(device).length > 0) diagnosis.device = device;
   const prt = prtSummary(r);
   if (Object.keys(prt).length > 0) diagnosis.prt = prt;
-  // What to read next is about what the inputs could not settle: the live checks do not change it.
-  const next = nextSteps(
-    { ...diagnosis, findings: found.sort((a, b) => rank(a) - rank(b)), phase: earliestPhase(found) },
-    facts,
-    r,
-  );
+  const next = nextSteps(diagnosis, facts, r);
   if (next.length > 0) diagnosis.nextSteps = next;
   const sources = [
     ...new Set([...ev.captures.map((c) => c.source), ...ev.events.map((e) => e.source ?? '-')]),
@@ -105,7 +97,26 @@ export function diagnose(
     if (facts.joinAttempts.length) diagnosis.attempts.join = summarize(facts.joinAttempts);
     if (facts.prtAttempts.length) diagnosis.attempts.prt = summarize(facts.prtAttempts);
   }
-  return diagnosis;
+  return ev.probes?.length ? addProbeFindings(diagnosis, ev.probes) : diagnosis;
+}
+
+/**
+ * A diagnosis of the inputs alone, with the live checks' findings merged in: the findings re-ordered,
+ * the verdict and the failing phase settled again. What to read next is about what the inputs could
+ * not settle, so the next steps stay. `diagnose --probe` diagnoses each device once, runs the checks
+ * its failing phase calls for, and merges them with this.
+ */
+export function addProbeFindings(diagnosis: Diagnosis, probes: readonly ProbeEvidence[]): Diagnosis {
+  const probed = probes.flatMap((p) => p.findings);
+  if (probed.length === 0) return diagnosis;
+  const findings = [...diagnosis.findings, ...probed].sort((a, b) => rank(a) - rank(b));
+  const saidTooLittle = diagnosis.joinType === 'unknown' && diagnosis.findings.length === 0;
+  return {
+    ...diagnosis,
+    verdict: verdictOf(findings, saidTooLittle),
+    phase: earliestPhase(findings),
+    findings,
+  };
 }
 
 function isRuleList(x: DiagnoseOptions | readonly Rule[]): x is readonly Rule[] {

@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENDPOINTS_ENV } from '../src/cli/commands/probe.js';
 import { main } from '../src/cli/main.js';
-import { analyzeInputs } from '../src/diagnose.js';
+import { addProbeFindings, analyzeInputs, diagnose } from '../src/diagnose.js';
+import { parseDsregcmdAll } from '../src/dsregcmd/parse.js';
+import type { Finding } from '../src/types.js';
 import { memoryIO } from './helpers.js';
 import {
   CONTOSO,
@@ -56,6 +58,31 @@ describe('diagnose --probe', () => {
     expect(subject).toEqual({ upn: 'alice@contoso.com', domain: 'contoso.com', tenantId: CONTOSO });
   });
 
+  it('merging the live findings into a diagnosis equals diagnosing them as evidence', () => {
+    const ev = { captures: parseDsregcmdAll(capture(CONTOSO), 's.txt'), events: [] };
+    const alone = diagnose(ev);
+    expect(alone.phase).toBe('post-join');
+    const probed: Finding[] = [
+      {
+        id: 'probe-clock-skew',
+        rule: 'probe-clock',
+        severity: 'error',
+        phase: 'auth',
+        title: 'The local clock is 9 minutes ahead of the servers',
+        codes: [],
+        evidence: [{ source: 'probe:clock', text: 'login.microsoftonline.com Date ...' }],
+      },
+    ];
+    const probes = [{ source: 'probe', findings: probed }];
+    const merged = addProbeFindings(alone, probes);
+    expect(merged).toEqual(diagnose({ ...ev, probes }));
+    // The live finding leads and moves the failing phase; what to read next stays the inputs'.
+    expect(merged.phase).toBe('auth');
+    expect(merged.findings[0]?.id).toBe('probe-clock-skew');
+    expect(merged.nextSteps).toEqual(alone.nextSteps);
+    expect(JSON.stringify(Object.keys(merged))).toBe(JSON.stringify(Object.keys(alone)));
+  });
+
   it('merges the probe findings: a DTD in the federation metadata explains the WS-Trust failure', async () => {
     const m = cli({ 's.txt': capture(CONTOSO) });
     const code = await main(
@@ -72,6 +99,9 @@ describe('diagnose --probe', () => {
     );
     expect(dtd, ids.join(' ')).toBeDefined();
     expect(dtd.evidence[0].source).toMatch(/^probe:/);
+    // Every finding names its rule: the capture's rules and the live checks alike.
+    expect(dtd.rule).toBe('probe-mex');
+    for (const f of d.findings) expect(f.rule, f.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
   it('names an SCP/tenant mismatch against the capture', async () => {

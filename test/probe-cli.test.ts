@@ -83,6 +83,9 @@ describe('probe command', () => {
         'probe-tenant-match',
       ]),
     );
+    // Each finding names the live check that made it.
+    const rules = Object.fromEntries(d.findings.map((f: { id: string; rule: string }) => [f.id, f.rule]));
+    expect(rules).toMatchObject({ 'probe-realm-federated': 'probe-realm', 'probe-mex-ok': 'probe-mex' });
     expect(code).toBe(0);
   });
 

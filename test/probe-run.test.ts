@@ -1,6 +1,7 @@
 // The orchestration: which probes run for a request and for a capture's failing phase, how
 // failures against one host are said once, and how fast an unreachable network is reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROBE_CHECKS } from '../src/probe/checks.js';
 import { mergeTransportFailures, planForPhase, probeForDiagnosis, runProbes } from '../src/probe/run.js';
 import {
   CONTOSO,
@@ -50,6 +51,14 @@ describe('runProbes', () => {
     expect(f.map((x) => x.id)).toContain('probe-tenant-match');
     expect(f.map((x) => x.id)).toContain('probe-clock-ok');
     expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+    // Each finding names the check that made it, as a rule's findings name the rule.
+    const rules = Object.fromEntries(f.map((x) => [x.id, x.rule]));
+    expect(rules['probe-endpoint-reachable']).toBe('probe-endpoints');
+    expect(rules['probe-drs-discovered']).toBe('probe-drs-discovery');
+    expect(rules['probe-mex-missing-version']).toBe('probe-mex');
+    expect(rules['probe-tenant-match']).toBe('probe-scp-check');
+    expect(rules['probe-clock-ok']).toBe('probe-clock');
+    for (const x of f) expect(Object.keys(PROBE_CHECKS), x.id).toContain(x.rule);
   });
 
   it('flags a tenant that differs from the one the domain belongs to', async () => {

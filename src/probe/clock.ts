@@ -2,6 +2,7 @@
 // lifetimes all fail when the device's time is off by minutes.
 import { DOCS } from '../kb/docs.js';
 import type { Finding } from '../types.js';
+import { fromCheck } from './checks.js';
 import type { ServerDate } from './context.js';
 
 export const PROBE = 'probe:clock';
@@ -10,6 +11,10 @@ export const PROBE = 'probe:clock';
 export const SKEW_LIMIT_MS = 5 * 60 * 1000;
 
 export function checkClock(dates: ServerDate[]): Finding[] {
+  return fromCheck('probe-clock', clockFindings(dates));
+}
+
+function clockFindings(dates: ServerDate[]): Finding[] {
   if (dates.length === 0) return [];
   // The median skew, so one odd server (or a caching proxy's stale Date) does not decide.
   const skews = dates

@@ -3,6 +3,7 @@
 // the tenant and the service endpoints; a bad one maps to the guide's discover-phase codes.
 import { DOCS } from '../kb/docs.js';
 import type { Finding } from '../types.js';
+import { resultOf } from './checks.js';
 import { hostOf, type ProbeContext } from './context.js';
 import { codeRef, type Target, transportFindings } from './network-findings.js';
 import type { CheckResult, DiscoveryFacts } from './types.js';
@@ -31,6 +32,10 @@ export async function checkDiscovery(
   ctx: ProbeContext,
   domain: string,
 ): Promise<CheckResult<DiscoveryFacts>> {
+  return resultOf('probe-drs-discovery', await discover(ctx, domain));
+}
+
+async function discover(ctx: ProbeContext, domain: string): Promise<CheckResult<DiscoveryFacts>> {
   const base = ctx.endpoints.registration.replace(/\/+$/, '');
   const url = `${base}/${encodeURIComponent(domain)}/discover?api-version=1.7`;
   const t: Target = {

@@ -3,6 +3,7 @@
 // the real service counts as reachable; what matters here is how the traffic gets there.
 import { DOCS } from '../kb/docs.js';
 import type { Finding, Phase } from '../types.js';
+import { fromCheck } from './checks.js';
 import { hostOf, type ProbeContext } from './context.js';
 import { type Target, transportFindings } from './network-findings.js';
 import type { ServiceEndpoints } from './types.js';
@@ -31,7 +32,7 @@ export async function checkEndpoints(
 ): Promise<Finding[]> {
   const specs = SPECS.filter((s) => which.includes(s.key));
   const results = await Promise.all(specs.map((s) => checkOne(ctx, s)));
-  return results.flat();
+  return fromCheck('probe-endpoints', results.flat());
 }
 
 async function checkOne(ctx: ProbeContext, spec: EndpointSpec): Promise<Finding[]> {

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { DOCS } from '../kb/docs.js';
 import type { Evidence, Finding } from '../types.js';
+import { fromCheck } from './checks.js';
 
 export const PROBE = 'probe:local-proxy';
 
@@ -67,6 +68,10 @@ export interface LocalFacts {
 }
 
 export function judgeLocal(facts: LocalFacts): Finding[] {
+  return fromCheck('probe-local-proxy', localFindings(facts));
+}
+
+function localFindings(facts: LocalFacts): Finding[] {
   const findings: Finding[] = [];
   const ev = (text: string): Evidence => ({ source: PROBE, text });
   const isSystem = /^nt authority\\system$/i.test(facts.user.trim());

@@ -6,6 +6,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DOCS } from '../kb/docs.js';
 import type { Evidence, Finding } from '../types.js';
+import { resultOf } from './checks.js';
 import { hostOf, type ProbeContext } from './context.js';
 import { codeRef, type Target, transportFindings } from './network-findings.js';
 import type { CheckResult } from './types.js';
@@ -193,6 +194,10 @@ export interface MexFacts {
 }
 
 export async function checkMex(ctx: ProbeContext, url: string): Promise<CheckResult<MexFacts>> {
+  return resultOf('probe-mex', await readMex(ctx, url));
+}
+
+async function readMex(ctx: ProbeContext, url: string): Promise<CheckResult<MexFacts>> {
   const t: Target = {
     probe: PROBE,
     label: `the federation service's metadata (${hostOf(url)})`,

@@ -3,6 +3,7 @@
 // managed or federated and, when federated, which protocol and where the metadata (MEX) lives.
 import { DOCS } from '../kb/docs.js';
 import type { Finding } from '../types.js';
+import { resultOf } from './checks.js';
 import { hostOf, type ProbeContext } from './context.js';
 import { codeRef, type Target, transportFindings } from './network-findings.js';
 import type { CheckResult, RealmFacts } from './types.js';
@@ -20,6 +21,10 @@ interface UserRealmV1 {
 }
 
 export async function checkRealm(ctx: ProbeContext, user: string): Promise<CheckResult<RealmFacts>> {
+  return resultOf('probe-realm', await askRealm(ctx, user));
+}
+
+async function askRealm(ctx: ProbeContext, user: string): Promise<CheckResult<RealmFacts>> {
   const base = ctx.endpoints.login.replace(/\/+$/, '');
   const url = `${base}/common/userrealm/?user=${encodeURIComponent(user)}&api-version=1.0`;
   const t: Target = {

@@ -3,6 +3,7 @@
 // Pure: works on the facts the other probes gathered.
 import { DOCS } from '../kb/docs.js';
 import type { Evidence, Finding } from '../types.js';
+import { fromCheck } from './checks.js';
 import { codeRef } from './network-findings.js';
 import type { DiscoveryFacts, RealmFacts, ScpFacts, TenantFacts } from './types.js';
 
@@ -27,6 +28,10 @@ function domainOf(q: string): string {
 }
 
 export function crossCheck(input: CrossCheckInput): Finding[] {
+  return fromCheck('probe-scp-check', crossFindings(input));
+}
+
+function crossFindings(input: CrossCheckInput): Finding[] {
   const findings: Finding[] = [];
   const effective = input.scps.find((s) => s.kind === 'registry') ?? input.scps.find((s) => s.kind === 'ad');
   const tenantFor = (domain: string) =>

@@ -11,6 +11,7 @@ import {
 } from 'ldapts';
 import { DOCS } from '../kb/docs.js';
 import type { Evidence, Finding } from '../types.js';
+import { resultOf } from './checks.js';
 import { codeRef } from './network-findings.js';
 import { keywordFindings, parseKeywords, SCP_PARENT, scpDn } from './scp.js';
 import type { CheckResult, ScpFacts } from './types.js';
@@ -63,6 +64,10 @@ function all(v: unknown): string[] {
 }
 
 export async function checkScpLdap(target: LdapTarget, timeoutMs: number): Promise<CheckResult<ScpFacts>> {
+  return resultOf('probe-scp-ldap', await readScpLdap(target, timeoutMs));
+}
+
+async function readScpLdap(target: LdapTarget, timeoutMs: number): Promise<CheckResult<ScpFacts>> {
   let parsed: ParsedLdapUrl;
   try {
     parsed = parseLdapUrl(target.url);

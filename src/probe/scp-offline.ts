@@ -3,6 +3,7 @@
 // HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\CDJ\AAD (TenantId, TenantName). Pure: takes text.
 import { DOCS } from '../kb/docs.js';
 import type { Evidence, Finding } from '../types.js';
+import { resultOf } from './checks.js';
 import { codeRef } from './network-findings.js';
 import { keywordFindings, parseKeywords } from './scp.js';
 import type { CheckResult, ScpFacts } from './types.js';
@@ -105,6 +106,10 @@ export function readRegistryExport(
 
 /** Findings and facts for one offline file. */
 export function checkScpFile(name: string, text: string): CheckResult<ScpFacts> {
+  return resultOf('probe-scp-file', readScpFile(name, text));
+}
+
+function readScpFile(name: string, text: string): CheckResult<ScpFacts> {
   const kind = sniffScpFile(text);
   if (!kind) {
     return {

@@ -2,6 +2,7 @@
 // token endpoint carry the tenant ID that owns the domain, which the SCP and captures must match.
 import { DOCS } from '../kb/docs.js';
 import type { Finding } from '../types.js';
+import { resultOf } from './checks.js';
 import { hostOf, type ProbeContext } from './context.js';
 import { codeRef, type Target, transportFindings } from './network-findings.js';
 import type { CheckResult, TenantFacts } from './types.js';
@@ -26,6 +27,10 @@ interface OpenIdConfiguration {
 }
 
 export async function checkTenant(ctx: ProbeContext, query: string): Promise<CheckResult<TenantFacts>> {
+  return resultOf('probe-tenant-metadata', await askTenant(ctx, query));
+}
+
+async function askTenant(ctx: ProbeContext, query: string): Promise<CheckResult<TenantFacts>> {
   const base = ctx.endpoints.login.replace(/\/+$/, '');
   const url = `${base}/${encodeURIComponent(query)}/.well-known/openid-configuration`;
   const t: Target = {

@@ -7,7 +7,7 @@ import {
   type DeviceGroup,
   type TextInput,
 } from '../../analyze.js';
-import { type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
+import { addProbeFindings, type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
 import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
 import { parseDsregTime } from '../../facts.js';
@@ -318,10 +318,9 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   const { loadCodeNames } = await import('../../kb/names.js');
   const options: DiagnoseOptions = { names: await loadCodeNames() };
   if (opts.now !== undefined) options.now = opts.now;
-  const devices = opts.probe
-    ? await withProbes(analysis.devices, collected, redact, paths, opts, options, io)
-    : analysis.devices;
+  const devices = analysis.devices;
   let diagnoses = devices.map((g) => diagnose(g.evidence, options));
+  if (opts.probe) diagnoses = await withProbes(devices, diagnoses, collected, redact, paths, opts, io);
   // The live checks' findings name real hosts and users: redacted like the rest.
   if (opts.probe && prepared.redactor) diagnoses = diagnoses.map((d) => prepared.redactor!.diagnosis(d));
   let texts = prepared.texts;
@@ -390,19 +389,19 @@ function filesOf(device: DeviceGroup, files: FileReport[]): FileReport[] {
 }
 
 /**
- * Runs the live checks each device's failing phase calls for and adds their results to its
- * evidence, as one more input. The user, domain and tenant come from the inputs as given: a
- * redacted copy names nobody the checks could ask about.
+ * Runs the live checks each device's failing phase calls for and merges their findings into its
+ * diagnosis, as the evidence of one more input. The user, domain and tenant come from the inputs as
+ * given: a redacted copy names nobody the checks could ask about.
  */
 async function withProbes(
   devices: DeviceGroup[],
+  diagnoses: Diagnosis[],
   collected: Collected,
   redact: boolean,
   paths: string[],
   opts: DiagnoseOpts,
-  options: DiagnoseOptions,
   io: CliIO,
-): Promise<DeviceGroup[]> {
+): Promise<Diagnosis[]> {
   const real = redact ? analyze(collected.inputs, { lenient: true }).devices : devices;
   const [{ probeForDiagnosis }, { applyTestEndpoints }] = await Promise.all([
     import('../../probe/run.js'),
@@ -418,11 +417,12 @@ async function withProbes(
   const source = paths[0] ?? '-';
   // Devices of one tenant and domain failing in one phase call for the same checks: run them once.
   const runs = new Map<string, Promise<Finding[]>>();
-  const out: DeviceGroup[] = [];
+  const out: Diagnosis[] = [];
   for (const [i, g] of devices.entries()) {
     const subject = subjectOf((real[i] ?? g).evidence);
     // The checks to run depend on the phase the inputs show failing.
-    const { phase } = diagnose(g.evidence, options);
+    const diagnosis = diagnoses[i]!;
+    const { phase } = diagnosis;
     const key = JSON.stringify([subject.upn, subject.domain, subject.tenantId, phase]);
     let run = runs.get(key);
     if (!run) {
@@ -431,7 +431,7 @@ async function withProbes(
     }
     // Each device gets its own copy: a diagnosis may be redacted or changed on its own.
     const findings = structuredClone(await run);
-    out.push({ ...g, evidence: { ...g.evidence, probes: [{ source: 'probe', findings }] } });
+    out.push(addProbeFindings(diagnosis, [{ source: 'probe', findings }]));
   }
   return out;
 }

@@ -140,11 +140,18 @@ export function analyze(inputs: readonly AnalyzeInput[], options: AnalyzeOptions
 const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 function captureIdentity(capture: DsregStatus): Pick<Piece, 'deviceId' | 'deviceName'> {
-  const r = reader({ captures: [capture], events: [] });
+  // As the reader reads them: the first field of each key outside the Work Account blocks.
+  let deviceId: string | undefined;
+  let deviceName: string | undefined;
+  for (const f of capture.fields) {
+    if (f.sectionKey === 'workaccount') continue;
+    if (f.normKey === 'deviceid') deviceId ??= f.value;
+    else if (f.normKey === 'devicename') deviceName ??= f.value;
+  }
   const out: Pick<Piece, 'deviceId' | 'deviceName'> = {};
-  const id = GUID.exec(r.value('DeviceId')?.trim() ?? '')?.[1];
+  const id = GUID.exec(deviceId?.trim() ?? '')?.[1];
   if (id && !/^0{8}-/.test(id)) out.deviceId = id.toLowerCase();
-  const name = r.value('Device Name')?.trim();
+  const name = deviceName?.trim();
   if (name && name !== '-') out.deviceName = name;
   return out;
 }

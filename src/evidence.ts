@@ -38,15 +38,22 @@ export interface Reader {
 
 export function reader(ev: DeviceEvidence): Reader {
   const index = new Map<string, DsregField[]>();
-  const sources = new Map<DsregField, string>();
   for (const c of ev.captures) {
     for (const f of c.fields) {
-      const list = index.get(f.normKey) ?? [];
-      if (list.length === 0) index.set(f.normKey, list);
-      list.push(f);
-      sources.set(f, c.source);
+      const list = index.get(f.normKey);
+      if (list) list.push(f);
+      else index.set(f.normKey, [f]);
     }
   }
+  // Which capture a field came from matters only for the few fields a finding cites.
+  let sources: Map<DsregField, string> | undefined;
+  const sourceOf = (f: DsregField): string => {
+    if (!sources) {
+      sources = new Map();
+      for (const c of ev.captures) for (const x of c.fields) sources.set(x, c.source);
+    }
+    return sources.get(f) ?? '-';
+  };
   const field = (key: string, section?: string): DsregField | undefined => {
     const list = index.get(normalizeKey(key));
     if (!list) return undefined;
@@ -72,6 +79,6 @@ export function reader(ev: DeviceEvidence): Reader {
       const s = normalizeSection(name);
       return ev.captures.some((c) => c.sections.some((x) => x.key === s));
     },
-    cite: (f) => (f ? [{ source: sources.get(f) ?? '-', line: f.line, text: f.text.trim() }] : []),
+    cite: (f) => (f ? [{ source: sourceOf(f), line: f.line, text: f.text.trim() }] : []),
   };
 }

@@ -4,9 +4,18 @@
 
 /** Lower case, without spaces, hyphens, dots, underscores or a trailing colon: "HTTP status" -> "httpstatus". */
 export function normalizeKey(key: string): string {
-  const k = key.toLowerCase().replace(/[\s\-_.:]/g, '');
-  return KEY_ALIASES[k] ?? k;
+  let k = normalized.get(key);
+  if (k !== undefined) return k;
+  k = key.toLowerCase().replace(/[\s\-_.:]/g, '');
+  k = KEY_ALIASES[k] ?? k;
+  if (normalized.size < MAX_REMEMBERED) normalized.set(key, k);
+  return k;
 }
+
+// The rules look fields up by the keys as printed ("Attempt Status"), hundreds of times a
+// diagnosis: each spelling is normalized once. Bounded, as spellings read from inputs land here too.
+const MAX_REMEMBERED = 4096;
+const normalized = new Map<string, string>();
 
 /** Misspellings that real outputs and documentation copies carry. */
 export const KEY_ALIASES: Readonly<Record<string, string>> = {

@@ -229,6 +229,9 @@ export function csvFlavour(text: string): CsvFlavour | undefined {
   const head = text.slice(0, 65536);
   const body = head.startsWith('#TYPE') ? head.slice(head.indexOf('\n') + 1) : head;
   const firstLine = body.slice(0, body.search(/\r?\n|$/));
+  // A first line with neither a delimiter nor a quote is a one-column header, which neither export
+  // has: no need to read the rows of a text that is not CSV (a dsregcmd capture is sniffed here too).
+  if (!/[,;\t"]/.test(firstLine)) return undefined;
   const delimiter = detectDelimiter(firstLine);
   const rows = parseCsvRows(body, delimiter).slice(0, 3);
   const header = rows[0]?.fields.map((f) => f.trim().toLowerCase());

@@ -18,6 +18,7 @@ export function toHex(value: number): string {
 /** The 0x-prefixed hex codes in a text, in order: "FAIL [0x801c0021/0x80072ee2]" -> [0x801c0021, 0x80072ee2]. */
 export function findHexCodes(text: string): number[] {
   const out: number[] = [];
+  if (!text.includes('0x') && !text.includes('0X')) return out;
   for (const m of text.matchAll(/\b0x([0-9a-f]{1,8})\b/gi)) out.push(Number.parseInt(m[1]!, 16) >>> 0);
   return out;
 }

@@ -719,16 +719,26 @@ for (const c of GUIDE_CODES) if (GENERIC.has(c.name)) c.generic = true;
 
 const GUIDE_BY_VALUE = new Map(GUIDE_CODES.map((c) => [c.value >>> 0, c]));
 
+// Each AADSTS code as a whole word, compiled once (every failed attempt asks).
+const AADSTS_CODES = new Map(
+  SERVER_ERRORS.filter((e) => e.family === 'aadsts').map((e) => [
+    e,
+    { lower: e.code.toLowerCase(), word: new RegExp(`\\b${e.code}\\b`, 'i') },
+  ]),
+);
+
 /** The most specific server error entry for what the server said: a message match beats the bare code. */
 export function matchServerError(
   serverCode: string | undefined,
   message: string | undefined,
 ): ServerErrorEntry[] {
   const text = `${serverCode ?? ''} ${message ?? ''}`;
+  const lower = text.toLowerCase();
   const out: ServerErrorEntry[] = [];
   for (const e of SERVER_ERRORS) {
     if (e.family === 'aadsts') {
-      if (new RegExp(`\\b${e.code}\\b`, 'i').test(text)) out.push(e);
+      const code = AADSTS_CODES.get(e);
+      if (code && lower.includes(code.lower) && code.word.test(text)) out.push(e);
       continue;
     }
     if (!serverCode || serverCode.toLowerCase() !== e.code.toLowerCase()) continue;

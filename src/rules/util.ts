@@ -13,6 +13,7 @@ export function cite(r: Reader, ...keys: (DsregField | string | undefined)[]): E
     const f = typeof k === 'string' ? r.field(k) : k;
     if (f) out.push(...r.cite(f));
   }
+  if (out.length < 2) return out;
   const sources = [...new Set(out.map((e) => e.source))];
   return out.sort(
     (a, b) => sources.indexOf(a.source) - sources.indexOf(b.source) || (a.line ?? 0) - (b.line ?? 0),

@@ -38,20 +38,25 @@ function runRules(
   names: CodeNames,
 ): Finding[] {
   const findings: Finding[] = [];
-  const seen = new Map<string, Finding>();
+  // Each finding kept, with the keys of its evidence once a second report of it is merged in.
+  const seen = new Map<string, { finding: Finding; evidence?: Set<string> }>();
   for (const rule of rules) {
     for (const f of rule.check({ ev, r, facts, names })) {
-      // The same failure told by two inputs (a capture and an event log) is one finding with both evidences.
+      // The same failure told by two inputs (a capture and an event log) is one finding with both
+      // evidences, each line once: looked up by key, so many attempts cost linear time.
       const key = `${f.id}|${f.codes.map((c) => c.hex).join(',')}`;
       const existing = seen.get(key);
-      if (existing) {
-        existing.evidence.push(
-          ...f.evidence.filter((e) => !existing.evidence.some((x) => sameEvidence(x, e))),
-        );
+      if (!existing) {
+        seen.set(key, { finding: f });
+        findings.push(f);
         continue;
       }
-      seen.set(key, f);
-      findings.push(f);
+      const known = (existing.evidence ??= new Set(existing.finding.evidence.map(evidenceKey)));
+      const added = f.evidence.filter((e) => !known.has(evidenceKey(e)));
+      for (const e of added) {
+        known.add(evidenceKey(e));
+        existing.finding.evidence.push(e);
+      }
     }
   }
   return findings;
@@ -123,8 +128,9 @@ function isRuleList(x: DiagnoseOptions | readonly Rule[]): x is readonly Rule[] 
   return Array.isArray(x);
 }
 
-function sameEvidence(a: Evidence, b: Evidence): boolean {
-  return a.source === b.source && a.line === b.line && a.recordId === b.recordId && a.text === b.text;
+/** Two evidence lines are the same when source, line, record and text all are. */
+function evidenceKey(e: Evidence): string {
+  return `${e.source}\u0000${e.line ?? ''}\u0000${e.recordId ?? ''}\u0000${e.text}`;
 }
 
 function timelineOf(facts: Facts, names: CodeNames): TimelineEntry[] {

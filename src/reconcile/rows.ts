@@ -114,8 +114,11 @@ function timeField(f: Fields, what: string, a: string, b?: string, c?: string): 
 }
 
 /** Thumbprints in alternativeSecurityIds keys: "X509:<SHA1-TP-PUBKEY>{thumbprint}..." in UTF-16 or UTF-8. */
-function alternativeIds(value: unknown): { has?: boolean; thumbprints: string[] } {
-  if (!Array.isArray(value)) return { thumbprints: [] };
+/** The thumbprints of an object with none: one frozen list shared by every row. */
+const NO_THUMBPRINTS: readonly string[] = Object.freeze([]);
+
+function alternativeIds(value: unknown): { has?: boolean; thumbprints: readonly string[] } {
+  if (!Array.isArray(value)) return { thumbprints: NO_THUMBPRINTS };
   const thumbprints: string[] = [];
   for (const item of value) {
     if (!item || typeof item !== 'object') continue;
@@ -135,7 +138,7 @@ function alternativeIds(value: unknown): { has?: boolean; thumbprints: string[] 
       }
     }
   }
-  return { has: value.length > 0, thumbprints };
+  return { has: value.length > 0, thumbprints: thumbprints.length > 0 ? thumbprints : NO_THUMBPRINTS };
 }
 
 export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {

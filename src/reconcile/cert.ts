@@ -46,37 +46,73 @@ function children(b: Uint8Array, parent: Tlv): Tlv[] {
 }
 
 const CN_OID = [0x55, 0x04, 0x03];
-const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
+
+/** Bytes as one character each (PrintableString, IA5String, TeletexString as Latin-1). */
+function latin1(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
 
 function commonName(b: Uint8Array, name: Tlv): string | undefined {
   for (const rdn of children(b, name)) {
     for (const atv of children(b, rdn)) {
       const [type, value] = children(b, atv);
       if (!type || !value || type.tag !== 0x06) continue;
-      const oid = b.subarray(type.body, type.end);
-      if (oid.length !== 3 || oid.some((x, i) => x !== CN_OID[i])) continue;
-      const raw = b.subarray(value.body, value.end);
+      if (type.end - type.body !== 3) continue;
+      const o = type.body;
+      if (b[o] !== CN_OID[0] || b[o + 1] !== CN_OID[1] || b[o + 2] !== CN_OID[2]) continue;
       if (value.tag === 0x1e) {
         let s = '';
-        for (let i = 0; i + 1 < raw.length; i += 2) s += String.fromCharCode((raw[i]! << 8) | raw[i + 1]!);
+        for (let i = value.body; i + 1 < value.end; i += 2)
+          s += String.fromCharCode((b[i]! << 8) | b[i + 1]!);
         return s;
       }
-      return value.tag === 0x0c ? new TextDecoder().decode(raw) : latin1(raw);
+      return value.tag === 0x0c
+        ? new TextDecoder().decode(b.subarray(value.body, value.end))
+        : latin1(b, value.body, value.end);
     }
   }
   return undefined;
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * UTCTime (YYMMDDHHMM[SS]Z) or GeneralizedTime (YYYYMMDDHHMM[SS][.f]Z) as ISO 8601, read from
+ * the digits (one per certificate date, so no pattern or Date object for the usual form).
+ */
 function timeOf(b: Uint8Array, t: Tlv): string | undefined {
-  const s = latin1(b.subarray(t.body, t.end));
-  const m =
-    t.tag === 0x17
-      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s)
-      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
-  if (!m) return undefined;
-  let year = Number(m[1]);
+  const at = t.body;
+  const len = t.end - at;
+  if (b[t.end - 1] !== 0x5a) return undefined; // Z
+  const yearDigits = t.tag === 0x17 ? 2 : 4;
+  let digits = len - 1;
+  if (t.tag === 0x18) {
+    const dot = b.subarray(at, t.end - 1).indexOf(0x2e);
+    if (dot >= 0) {
+      for (let i = at + dot + 1; i < t.end - 1; i++) if (b[i]! < 0x30 || b[i]! > 0x39) return undefined;
+      if (dot === len - 2) return undefined; // a dot with no digits
+      digits = dot;
+    }
+  }
+  if (digits !== yearDigits + 8 && digits !== yearDigits + 10) return undefined;
+  for (let i = at; i < at + digits; i++) if (b[i]! < 0x30 || b[i]! > 0x39) return undefined;
+  const num = (i: number, n: number) => {
+    let v = 0;
+    for (let k = 0; k < n; k++) v = v * 10 + b[at + i + k]! - 0x30;
+    return v;
+  };
+  let year = num(0, yearDigits);
   if (t.tag === 0x17) year += year < 50 ? 2000 : 1900;
-  return new Date(Date.UTC(year, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0))).toISOString();
+  const y = yearDigits;
+  const [mo, d, h, mi] = [num(y, 2), num(y + 2, 2), num(y + 4, 2), num(y + 6, 2)];
+  const se = digits === y + 10 ? num(y + 8, 2) : 0;
+  if (mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h < 24 && mi < 60 && se < 60) {
+    return `${year}-${pad2(mo)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(se)}.000Z`;
+  }
+  // Days past the 28th, and out-of-range values, as Date.UTC reads them (it rolls over).
+  return new Date(Date.UTC(year, mo - 1, d, h, mi, se)).toISOString();
 }
 
 function sameBytes(b: Uint8Array, x: Tlv, y: Tlv): boolean {
@@ -99,10 +135,11 @@ export function readCertificate(der: Uint8Array): CertificateInfo {
     if (!issuer || !validity || !subject || validity.tag !== 0x30)
       throw new Error('not an X.509 certificate');
     const [nb, na] = children(der, validity);
-    const info: CertificateInfo = { thumbprint, selfSigned: sameBytes(der, issuer, subject) };
+    const selfSigned = sameBytes(der, issuer, subject);
+    const info: CertificateInfo = { thumbprint, selfSigned };
     const scn = commonName(der, subject);
     if (scn !== undefined) info.subjectCN = scn;
-    const icn = commonName(der, issuer);
+    const icn = selfSigned ? scn : commonName(der, issuer);
     if (icn !== undefined) info.issuerCN = icn;
     const notBefore = nb && timeOf(der, nb);
     if (notBefore) info.notBefore = notBefore;
@@ -114,60 +151,94 @@ export function readCertificate(der: Uint8Array): CertificateInfo {
   }
 }
 
+/** The message schedule, reused by every call (sha1Hex runs to completion, never re-entered). */
+const W = new Int32Array(80);
+const H = new Int32Array(5);
+
+/** One 64-byte block of SHA-1 from `b` at `off`, into H. */
+function sha1Block(b: Uint8Array, off: number): void {
+  const w = W;
+  for (let i = 0; i < 16; i++) {
+    const o = off + i * 4;
+    w[i] = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+  }
+  for (let i = 16; i < 80; i++) {
+    const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
+    w[i] = (x << 1) | (x >>> 31);
+  }
+  let a = H[0]!;
+  let bb = H[1]!;
+  let c = H[2]!;
+  let d = H[3]!;
+  let e = H[4]!;
+  let t: number;
+  for (let i = 0; i < 20; i++) {
+    t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (let i = 20; i < 40; i++) {
+    t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (let i = 40; i < 60; i++) {
+    t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + 0x8f1bbcdc + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (let i = 60; i < 80; i++) {
+    t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0xca62c1d6 + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  H[0] = H[0]! + a;
+  H[1] = H[1]! + bb;
+  H[2] = H[2]! + c;
+  H[3] = H[3]! + d;
+  H[4] = H[4]! + e;
+}
+
 /** SHA-1 (FIPS 180-4): certificate thumbprints only, never for security. */
 export function sha1Hex(data: Uint8Array): string {
+  H[0] = 0x67452301;
+  H[1] = 0xefcdab89;
+  H[2] = 0x98badcfe;
+  H[3] = 0x10325476;
+  H[4] = 0xc3d2e1f0;
   const ml = data.length;
-  const padded = new Uint8Array((((ml + 8) >> 6) + 1) << 6);
-  padded.set(data);
-  padded[ml] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor((ml * 8) / 0x100000000));
-  view.setUint32(padded.length - 4, (ml * 8) >>> 0);
-  let h0 = 0x67452301;
-  let h1 = 0xefcdab89;
-  let h2 = 0x98badcfe;
-  let h3 = 0x10325476;
-  let h4 = 0xc3d2e1f0;
-  const w = new Uint32Array(80);
-  for (let off = 0; off < padded.length; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4);
-    for (let i = 16; i < 80; i++) {
-      const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
-      w[i] = (x << 1) | (x >>> 31);
-    }
-    let a = h0;
-    let b = h1;
-    let c = h2;
-    let d = h3;
-    let e = h4;
-    for (let i = 0; i < 80; i++) {
-      let f: number;
-      let k: number;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6;
-      }
-      const t = (((a << 5) | (a >>> 27)) + f + e + k + w[i]!) >>> 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = t;
-    }
-    h0 = (h0 + a) >>> 0;
-    h1 = (h1 + b) >>> 0;
-    h2 = (h2 + c) >>> 0;
-    h3 = (h3 + d) >>> 0;
-    h4 = (h4 + e) >>> 0;
-  }
-  return [h0, h1, h2, h3, h4].map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('');
+  const whole = ml & ~63;
+  for (let off = 0; off < whole; off += 64) sha1Block(data, off);
+  // The last bytes, the 0x80 marker and the bit length, in one or two padded blocks.
+  const rest = ml - whole;
+  const tail = new Uint8Array(rest < 56 ? 64 : 128);
+  tail.set(data.subarray(whole));
+  tail[rest] = 0x80;
+  const bits = ml * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  const n = tail.length;
+  tail[n - 8] = hi >>> 24;
+  tail[n - 7] = hi >>> 16;
+  tail[n - 6] = hi >>> 8;
+  tail[n - 5] = hi;
+  tail[n - 4] = bits >>> 24;
+  tail[n - 3] = bits >>> 16;
+  tail[n - 2] = bits >>> 8;
+  tail[n - 1] = bits;
+  for (let off = 0; off < n; off += 64) sha1Block(tail, off);
+  let out = '';
+  for (let i = 0; i < 5; i++) out += (H[i]! >>> 0).toString(16).padStart(8, '0');
+  return out;
 }

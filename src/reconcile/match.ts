@@ -49,22 +49,40 @@ interface Group {
 }
 
 const DAY = 86_400_000;
+/** Shared by every group until something is added (most have no registered object or report). */
+const NONE: never[] = [];
+Object.freeze(NONE);
 
-function push<K, V>(m: Map<K, V[]>, k: K | undefined, v: V): void {
-  if (k === undefined || k === '') return;
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-}
+const group = (ad?: AdComputer, primary?: EntraDevice): Group => {
+  const g: Group = { hybrid: [], registered: NONE, matchedBy: 'none', reports: NONE, reportByName: false };
+  if (ad) g.ad = ad;
+  if (primary) g.primary = primary;
+  return g;
+};
 
-/** Claims the objects of a list that no computer has claimed yet for the computer of a row. */
-function take(g: Group, claimed: Set<EntraDevice>, list: EntraDevice[] | undefined, how: MatchedBy): void {
-  if (!list) return;
-  for (const d of list) {
-    if (claimed.has(d)) continue;
-    claimed.add(d);
-    g.hybrid.push(d);
-    if (g.matchedBy === 'none') g.matchedBy = how;
+/** Lists by key without an array per key: the first value in `first`, any others in `more`. */
+class MultiMap<V> {
+  readonly first = new Map<string, V>();
+  readonly more = new Map<string, V[]>();
+  add(k: string | undefined, v: V): void {
+    if (k === undefined || k === '') return;
+    if (!this.first.has(k)) this.first.set(k, v);
+    else {
+      const l = this.more.get(k);
+      if (l) l.push(v);
+      else this.more.set(k, [v]);
+    }
+  }
+  get size(): number {
+    return this.first.size;
+  }
+  forEach(k: string | undefined, fn: (v: V) => void): void {
+    if (k === undefined) return;
+    const v = this.first.get(k);
+    if (v === undefined) return;
+    fn(v);
+    const l = this.more.get(k);
+    if (l) for (const x of l) fn(x);
   }
 }
 
@@ -83,106 +101,23 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   const staleBefore = new Date(nowMs - staleDays * DAY).toISOString();
   const entraGiven = input.entra.length > 0 || (input.inputs ?? []).some((i) => i.kind === 'entra-devices');
 
-  // Indexes over the Entra objects: deviceId, SID and certificate for hybrid ones, name for all.
-  const byDeviceId = new Map<string, EntraDevice[]>();
-  const bySid = new Map<string, EntraDevice[]>();
-  const byThumb = new Map<string, EntraDevice[]>();
-  for (const d of input.entra) {
-    if (d.trustType !== 'ServerAd') continue;
-    push(byDeviceId, d.deviceId, d);
-    if (d.sid) push(bySid, d.sid, d);
-    for (const t of d.thumbprints) push(byThumb, t, d);
-  }
   const claimed = new Set<EntraDevice>();
-  const groups: Group[] = [];
-
-  for (const ad of input.ad) {
-    const g: Group = { ad, hybrid: [], registered: [], matchedBy: 'none', reports: [], reportByName: false };
-    take(g, claimed, ad.objectGuid ? byDeviceId.get(ad.objectGuid) : undefined, 'deviceId');
-    if (bySid.size > 0 && ad.sid) take(g, claimed, bySid.get(ad.sid), 'sid');
-    for (const c of ad.certificates)
-      if (byThumb.size > 0) take(g, claimed, byThumb.get(c.thumbprint), 'certificate');
-    groups.push(g);
-  }
-  // The name only as a last resort, once every exact match has claimed its objects. The indexes
-  // below are built only when something needs them: most fleets match almost all by objectGUID.
-  const hybridByName = new Map<string, EntraDevice[]>();
-  if (groups.some((g) => g.hybrid.length === 0)) {
-    for (const d of input.entra) {
-      if (d.trustType === 'ServerAd' && !claimed.has(d)) push(hybridByName, nameKey(d.name), d);
-    }
-  }
-  for (const g of groups) {
-    if (g.hybrid.length > 0 || !g.ad) continue;
-    for (const d of hybridByName.get(nameKey(g.ad.name)) ?? []) {
-      if (claimed.has(d)) continue;
-      claimed.add(d);
-      g.hybrid.push(d);
-      g.matchedBy = 'name';
-    }
-  }
-  // Hybrid objects left: orphaned, one row per deviceId (several with one deviceId are duplicates).
-  const orphanById = new Map<string, Group>();
-  for (const d of input.entra) {
-    if (d.trustType !== 'ServerAd' || claimed.has(d)) continue;
-    const key = d.deviceId ?? d.objectId ?? `#${groups.length}`;
-    const existing = orphanById.get(key);
-    if (existing) existing.hybrid.push(d);
-    else {
-      const g: Group = { hybrid: [d], registered: [], matchedBy: 'none', reports: [], reportByName: false };
-      orphanById.set(key, g);
-      groups.push(g);
-    }
-  }
-  const adNames = new Set<string>();
-  if (orphanById.size > 0) for (const ad of input.ad) adNames.add(nameKey(ad.name));
-  const rowByName = new Map<string, Group>();
-  if (input.entra.some((d) => d.trustType === 'Workplace')) {
-    for (const g of groups) {
-      const n = nameKey(g.ad?.name ?? g.hybrid[0]?.name ?? '');
-      if (n && !rowByName.has(n)) rowByName.set(n, g);
-    }
-  }
-  for (const d of input.entra) {
-    if (d.trustType === 'ServerAd') continue;
-    const same = d.trustType === 'Workplace' ? rowByName.get(nameKey(d.name)) : undefined;
-    if (same) same.registered.push(d);
-    else
-      groups.push({
-        primary: d,
-        hybrid: [],
-        registered: [],
-        matchedBy: 'none',
-        reports: [],
-        reportByName: false,
-      });
-  }
-
-  // Device reports: by DeviceId to the object (or the computer whose objectGUID it is), else by name.
-  const groupById = new Map<string, Group>();
-  const groupByName = new Map<string, Group>();
-  for (const g of input.diagnoses?.length ? groups : []) {
-    for (const d of g.primary ? [...g.hybrid, g.primary] : g.hybrid) {
-      if (d.deviceId && !groupById.has(d.deviceId)) groupById.set(d.deviceId, g);
-    }
-    if (g.ad?.objectGuid && !groupById.has(g.ad.objectGuid)) groupById.set(g.ad.objectGuid, g);
-    if (g.ad && !groupByName.has(nameKey(g.ad.name))) groupByName.set(nameKey(g.ad.name), g);
-  }
-  for (const r of input.diagnoses ?? []) {
-    let g = r.deviceId ? groupById.get(r.deviceId) : undefined;
-    if (!g && r.name) {
-      g = groupByName.get(nameKey(r.name));
-      if (g) g.reportByName = true;
-    }
-    if (!g) {
-      g = { hybrid: [], registered: [], matchedBy: 'none', reports: [], reportByName: false };
-      groups.push(g);
-    }
-    g.reports.push(r);
-  }
+  const groups = matchComputers(input, claimed);
+  const adNames = groupOrphans(input, groups, claimed);
+  attachOthers(input.entra, groups);
+  if (input.diagnoses?.length) attachReports(input.diagnoses, groups);
 
   const actions: Actions = { dnsToCheck: [], objectIdsToDisable: [], devicesToLeave: [] };
-  const ctx: Context = { nowMs, staleBefore, staleDays, entraGiven, adNames, actions, leaving: new Set() };
+  const ctx: Context = {
+    nowMs,
+    now: asOf,
+    staleBefore,
+    staleDays,
+    entraGiven,
+    adNames,
+    actions,
+    leaving: new Set(),
+  };
   const devices = groups.map((g) => judge(g, ctx));
   devices.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -193,8 +128,133 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   return out;
 }
 
+/**
+ * One group per AD computer with the hybrid objects it claims: by deviceId = objectGUID, then by
+ * SID, then by certificate thumbprint; the name only as a last resort, once every exact match
+ * has claimed its objects.
+ */
+function matchComputers(input: ReconcileInput, claimed: Set<EntraDevice>): Group[] {
+  const byDeviceId = new MultiMap<EntraDevice>();
+  const bySid = new MultiMap<EntraDevice>();
+  const byThumb = new MultiMap<EntraDevice>();
+  for (const d of input.entra) {
+    if (d.trustType !== 'ServerAd') continue;
+    byDeviceId.add(d.deviceId, d);
+    if (d.sid) bySid.add(d.sid, d);
+    for (const t of d.thumbprints) byThumb.add(t, d);
+  }
+  const groups: Group[] = [];
+  let unmatched = false;
+  for (const ad of input.ad) {
+    const g = group(ad);
+    const take = (how: MatchedBy) => (d: EntraDevice) => {
+      if (claimed.has(d)) return;
+      claimed.add(d);
+      g.hybrid.push(d);
+      if (g.matchedBy === 'none') g.matchedBy = how;
+    };
+    if (ad.objectGuid && byDeviceId.first.has(ad.objectGuid))
+      byDeviceId.forEach(ad.objectGuid, take('deviceId'));
+    if (bySid.size > 0 && ad.sid) bySid.forEach(ad.sid, take('sid'));
+    if (byThumb.size > 0) for (const c of ad.certificates) byThumb.forEach(c.thumbprint, take('certificate'));
+    if (g.hybrid.length === 0) unmatched = true;
+    groups.push(g);
+  }
+  // Most fleets match almost all by objectGUID: the name index is built only when one did not.
+  if (!unmatched) return groups;
+  const hybridByName = new MultiMap<EntraDevice>();
+  for (const d of input.entra) {
+    if (d.trustType === 'ServerAd' && !claimed.has(d)) hybridByName.add(nameKey(d.name), d);
+  }
+  for (const g of groups) {
+    if (g.hybrid.length > 0 || !g.ad) continue;
+    hybridByName.forEach(nameKey(g.ad.name), (d) => {
+      if (claimed.has(d)) return;
+      claimed.add(d);
+      g.hybrid.push(d);
+      g.matchedBy = 'name';
+    });
+  }
+  return groups;
+}
+
+/**
+ * Hybrid objects no computer claimed: orphaned, one group per deviceId (several with one deviceId
+ * are duplicates). Returns the computers' names when there is an orphan to compare them with.
+ */
+function groupOrphans(input: ReconcileInput, groups: Group[], claimed: Set<EntraDevice>): Set<string> {
+  const orphanById = new Map<string, Group>();
+  for (const d of input.entra) {
+    if (d.trustType !== 'ServerAd' || claimed.has(d)) continue;
+    const key = d.deviceId ?? d.objectId ?? `#${groups.length}`;
+    const existing = orphanById.get(key);
+    if (existing) existing.hybrid.push(d);
+    else {
+      const g = group();
+      g.hybrid.push(d);
+      orphanById.set(key, g);
+      groups.push(g);
+    }
+  }
+  const adNames = new Set<string>();
+  if (orphanById.size > 0) for (const ad of input.ad) adNames.add(nameKey(ad.name));
+  return adNames;
+}
+
+/**
+ * Objects that are not hybrid: a registered (Workplace) object joins the first row of its name
+ * (dual state beside a hybrid computer); the others are rows of their own.
+ */
+function attachOthers(entra: readonly EntraDevice[], groups: Group[]): void {
+  const registeredByName = new MultiMap<EntraDevice>();
+  for (const d of entra) if (d.trustType === 'Workplace') registeredByName.add(nameKey(d.name), d);
+  const attached = new Set<EntraDevice>();
+  if (registeredByName.size > 0) {
+    for (const g of groups) {
+      const n = nameKey(g.ad?.name ?? g.hybrid[0]?.name ?? '');
+      if (!n || !registeredByName.first.has(n)) continue;
+      registeredByName.forEach(n, (d) => {
+        if (g.registered === NONE) g.registered = [];
+        g.registered.push(d);
+        attached.add(d);
+      });
+      registeredByName.first.delete(n);
+    }
+  }
+  for (const d of entra) {
+    if (d.trustType !== 'ServerAd' && !attached.has(d)) groups.push(group(undefined, d));
+  }
+}
+
+/** Device reports: by DeviceId to the object (or the computer whose objectGUID it is), else by name. */
+function attachReports(reports: readonly DeviceReport[], groups: Group[]): void {
+  const groupById = new Map<string, Group>();
+  const groupByName = new Map<string, Group>();
+  for (const g of groups) {
+    for (const d of g.hybrid) if (d.deviceId && !groupById.has(d.deviceId)) groupById.set(d.deviceId, g);
+    if (g.primary?.deviceId && !groupById.has(g.primary.deviceId)) groupById.set(g.primary.deviceId, g);
+    if (g.ad?.objectGuid && !groupById.has(g.ad.objectGuid)) groupById.set(g.ad.objectGuid, g);
+    if (g.ad && !groupByName.has(nameKey(g.ad.name))) groupByName.set(nameKey(g.ad.name), g);
+  }
+  for (const r of reports) {
+    let g = r.deviceId ? groupById.get(r.deviceId) : undefined;
+    if (!g && r.name) {
+      g = groupByName.get(nameKey(r.name));
+      if (g) g.reportByName = true;
+    }
+    if (!g) {
+      g = group();
+      groups.push(g);
+    }
+    if (g.reports === NONE) g.reports = [];
+    g.reports.push(r);
+  }
+}
+
 interface Context {
   nowMs: number;
+  /** nowMs as ISO text. */
+  now: string;
   staleBefore: string;
   staleDays: number;
   entraGiven: boolean;
@@ -204,18 +264,36 @@ interface Context {
   leaving: Set<string>;
 }
 
-function judge(g: Group, ctx: Context): ReconciledDevice {
+/** The findings of one row; the same finding from two device reports is one, with both rows. */
+class Findings {
+  readonly list: ReconcileFinding[] = [];
+  add(id: FindingId, evidence: Evidence[], extra?: string): void {
+    const same = this.list.find((f) => f.id === id);
+    if (!same) this.list.push(makeFinding(id, evidence, extra));
+    else for (const e of evidence) if (!same.evidence.includes(e)) same.evidence.push(e);
+  }
+  has(id: FindingId): boolean {
+    return this.list.some((f) => f.id === id);
+  }
+}
+
+/** The objects of a row: `cloud` the hybrid and primary ones, `all` with the registered ones too. */
+interface Row {
+  g: Group;
+  name: string;
+  cloud: EntraDevice[];
+  all: EntraDevice[];
+  adRef: Evidence[];
+  lastSignIn: string | null;
+  lastLogon: string | null;
+}
+
+const refs = (list: readonly EntraDevice[]): Evidence[] => list.map((d) => d.ref);
+
+function rowOf(g: Group): Row {
   const { ad } = g;
   const cloud = g.primary ? [...g.hybrid, g.primary] : g.hybrid;
   const all = g.registered.length > 0 ? [...cloud, ...g.registered] : cloud;
-  const findings: ReconcileFinding[] = [];
-  // The same finding from two device reports (a capture and a diagnosis) is one, with both rows.
-  const add = (id: FindingId, evidence: Evidence[], extra?: string) => {
-    const same = findings.find((f) => f.id === id);
-    if (!same) findings.push(makeFinding(id, evidence, extra));
-    else for (const e of evidence) if (!same.evidence.includes(e)) same.evidence.push(e);
-  };
-  const adRef = ad ? [ad.ref] : [];
   const report = g.reports[0];
   const name =
     ad?.name ??
@@ -223,120 +301,133 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
     (report?.name ? report.name.split('.')[0]! : undefined) ??
     g.registered[0]?.name ??
     '(no name)';
-
   let lastSignIn: string | null = null;
   for (const d of all)
     if (d.lastSignIn && (!lastSignIn || d.lastSignIn > lastSignIn)) lastSignIn = d.lastSignIn;
-  const lastLogon = ad?.lastLogon ?? null;
-  const hybrid = g.hybrid;
+  return { g, name, cloud, all, adRef: ad ? [ad.ref] : NONE, lastSignIn, lastLogon: ad?.lastLogon ?? null };
+}
 
-  // Hybrid objects of the computer.
+function judge(g: Group, ctx: Context): ReconciledDevice {
+  const row = rowOf(g);
+  const f = new Findings();
+  objectFindings(row, ctx, f);
+  const staleDn = staleFindings(row, ctx, f);
+  for (const r of g.reports) contradictions(r, g, ctx, f);
+  if (!g.ad && row.cloud.length === 0 && g.registered.length === 0 && f.list.length === 0 && g.reports[0]) {
+    f.add(
+      'device-not-in-exports',
+      g.reports.map((r) => r.ref),
+    );
+  }
+  explainByDiagnosis(g, f);
+  const states = statesOf(g, f);
+  if (f.list.length > 0) describeCited(row);
+  const device = deviceOf(row, states, f.list);
+  recordDnActions(row, device, staleDn, ctx);
+  return device;
+}
+
+/** Findings from the directory objects: name match, pending, duplicates, orphans, dual state, disabled. */
+function objectFindings(row: Row, ctx: Context, f: Findings): void {
+  const { g, adRef, name, cloud } = row;
+  const { ad, hybrid } = g;
   if (hybrid.length > 0) {
-    if (g.matchedBy === 'name') add('matched-by-name', [...adRef, ...hybrid.map((d) => d.ref)]);
-    const pending = hybrid.filter((d) => !completed(d));
-    if (pending.length === hybrid.length)
-      add('pending-registration', [...adRef, ...pending.map((d) => d.ref)]);
-    if (hybrid.length > 1) {
-      add(
-        'duplicate-device-objects',
-        hybrid.map((d) => d.ref),
-      );
-      const keep = hybrid.reduce((a, d) => ((d.lastSignIn ?? '') > (a.lastSignIn ?? '') ? d : a));
-      for (const d of hybrid) {
-        if (d === keep || !d.objectId || (d.lastSignIn && d.lastSignIn >= ctx.staleBefore)) continue;
-        ctx.actions.objectIdsToDisable.push({
-          objectId: d.objectId,
-          deviceId: d.deviceId ?? '',
-          name,
-          trustType: 'ServerAd',
-          reason: `duplicate of ${keep.objectId ?? keep.deviceId ?? 'the object in use'}, no sign-in since ${d.lastSignIn ?? 'ever'}`,
-        });
-      }
-    }
+    if (g.matchedBy === 'name') f.add('matched-by-name', [...adRef, ...refs(hybrid)]);
+    if (!hybrid.some(completed)) f.add('pending-registration', [...adRef, ...refs(hybrid)]);
+    if (hybrid.length > 1) duplicates(hybrid, name, ctx, f);
     if (!ad) {
       const same = ctx.adNames.has(nameKey(name));
-      add(
+      f.add(
         'orphaned-device-object',
-        hybrid.map((d) => d.ref),
+        refs(hybrid),
         same
           ? 'A computer of the same name is in the export with another objectGUID: most likely it was re-created, and this object is left from its earlier join.'
           : undefined,
       );
     }
   } else if (ad) {
-    notSynced(ad, ctx, add);
+    notSynced(ad, ctx, f);
   }
-  if (g.primary?.trustType === 'AzureAd') add('entra-joined-device', [g.primary.ref]);
-  if (g.primary && g.primary.trustType !== 'AzureAd') add('registered-only-device', [g.primary.ref]);
+  if (g.primary?.trustType === 'AzureAd') f.add('entra-joined-device', [g.primary.ref]);
+  if (g.primary && g.primary.trustType !== 'AzureAd') f.add('registered-only-device', [g.primary.ref]);
   if (g.registered.length > 0 && (hybrid.length > 0 || ad)) {
-    add('dual-state-registered-object', [
-      ...adRef,
-      ...hybrid.map((d) => d.ref),
-      ...g.registered.map((d) => d.ref),
-    ]);
+    f.add('dual-state-registered-object', [...adRef, ...refs(hybrid), ...refs(g.registered)]);
   }
+  if (cloud.some((d) => d.enabled === false))
+    f.add('disabled-in-entra', refs(cloud.filter((d) => d.enabled === false)));
+  if (ad?.enabled === false) f.add('disabled-in-ad', adRef);
+}
 
-  const disabledObjects = cloud.filter((d) => d.enabled === false);
-  if (disabledObjects.length > 0)
-    add(
-      'disabled-in-entra',
-      disabledObjects.map((d) => d.ref),
-    );
-  if (ad?.enabled === false) add('disabled-in-ad', adRef);
-
-  // Stale: every time known is older than the threshold (a device never seen anywhere is not judged).
-  const times = [lastSignIn, lastLogon].filter((t): t is string => t !== null);
-  const stale =
-    (cloud.length > 0 || ad !== undefined) &&
-    times.length > 0 &&
-    times.every((t) => t < ctx.staleBefore) &&
-    !(cloud.length > 0 && cloud.every((d) => !completed(d)) && !lastSignIn && !lastLogon);
-  let staleDn: string | undefined;
-  if (stale) {
-    add('stale-device', [...adRef, ...all.map((d) => d.ref)]);
-    const reason = `no sign-in or logon since ${latest(times)} (threshold ${ctx.staleDays} days)`;
-    if (ad?.distinguishedName && hybrid.length > 0) {
-      staleDn = `stale hybrid device: disable the computer in AD first; ${reason}`;
-    } else if (!ad || hybrid.length === 0) {
-      for (const d of cloud) {
-        if (!d.objectId) continue;
-        ctx.actions.objectIdsToDisable.push({
-          objectId: d.objectId,
-          deviceId: d.deviceId ?? '',
-          name,
-          trustType: d.trustType ?? '',
-          reason: `stale: ${reason}`,
-        });
-      }
-    }
+/** Several hybrid objects for one computer: the one signed in to last is kept, the others listed to disable. */
+function duplicates(hybrid: EntraDevice[], name: string, ctx: Context, f: Findings): void {
+  f.add('duplicate-device-objects', refs(hybrid));
+  const keep = hybrid.reduce((a, d) => ((d.lastSignIn ?? '') > (a.lastSignIn ?? '') ? d : a));
+  for (const d of hybrid) {
+    if (d === keep || !d.objectId || (d.lastSignIn && d.lastSignIn >= ctx.staleBefore)) continue;
+    ctx.actions.objectIdsToDisable.push({
+      objectId: d.objectId,
+      deviceId: d.deviceId ?? '',
+      name,
+      trustType: 'ServerAd',
+      reason: `duplicate of ${keep.objectId ?? keep.deviceId ?? 'the object in use'}, no sign-in since ${d.lastSignIn ?? 'ever'}`,
+    });
   }
+}
 
-  // What the devices say of themselves.
-  for (const r of g.reports) contradictions(r, g, ctx, add);
-  if (!ad && cloud.length === 0 && g.registered.length === 0 && findings.length === 0 && report) {
-    add(
-      'device-not-in-exports',
-      g.reports.map((r) => r.ref),
-    );
-  }
-  // Why a device has not joined is what its own diagnosis says: told beside the directory's view.
-  const failing = g.reports.find((r) => r.verdict === 'failed' || r.verdict === 'warning');
-  if (failing) {
-    const what = `The device's own diagnosis (${failing.ref.source}): ${failing.verdict}${failing.phase ? ` in the ${failing.phase} phase` : ''}${failing.findingIds.length ? ` (${failing.findingIds.join(', ')})` : ''}; \`dsreg-doctor diagnose\` on its inputs gives the cause and the fix.`;
-    for (const f of findings) {
-      const st = stateOf(f.id as FindingId);
-      if (st === 'not-synced' || st === 'pending') {
-        f.cause = `${f.cause} ${what}`;
-        if (!f.evidence.includes(failing.ref)) f.evidence.push(failing.ref);
-      }
-    }
-  }
-
-  const states = new Set<State>(findings.map((f) => stateOf(f.id as FindingId)));
-  if (findings.some((f) => f.id === 'matched-by-name')) states.delete('registered');
-  const completedHybrid = hybrid.some(completed);
+/**
+ * Stale: every time known is older than the threshold (a device never seen anywhere is not
+ * judged). Returns the reason to list the computer's DN for, when it is a stale hybrid device.
+ */
+function staleFindings(row: Row, ctx: Context, f: Findings): string | undefined {
+  const { g, cloud, lastSignIn, lastLogon } = row;
+  const { ad } = g;
+  if (cloud.length === 0 && ad === undefined) return undefined;
+  if (lastSignIn === null && lastLogon === null) return undefined;
   if (
-    completedHybrid &&
+    (lastSignIn !== null && lastSignIn >= ctx.staleBefore) ||
+    (lastLogon !== null && lastLogon >= ctx.staleBefore)
+  )
+    return undefined;
+  f.add('stale-device', [...row.adRef, ...refs(row.all)]);
+  const reason = `no sign-in or logon since ${latest([lastSignIn, lastLogon])} (threshold ${ctx.staleDays} days)`;
+  if (ad?.distinguishedName && g.hybrid.length > 0) {
+    return `stale hybrid device: disable the computer in AD first; ${reason}`;
+  }
+  if (!ad || g.hybrid.length === 0) {
+    for (const d of cloud) {
+      if (!d.objectId) continue;
+      ctx.actions.objectIdsToDisable.push({
+        objectId: d.objectId,
+        deviceId: d.deviceId ?? '',
+        name: row.name,
+        trustType: d.trustType ?? '',
+        reason: `stale: ${reason}`,
+      });
+    }
+  }
+  return undefined;
+}
+
+/** Why a device has not joined is what its own diagnosis says: told beside the directory's view. */
+function explainByDiagnosis(g: Group, f: Findings): void {
+  const failing = g.reports.find((r) => r.verdict === 'failed' || r.verdict === 'warning');
+  if (!failing) return;
+  const what = `The device's own diagnosis (${failing.ref.source}): ${failing.verdict}${failing.phase ? ` in the ${failing.phase} phase` : ''}${failing.findingIds.length ? ` (${failing.findingIds.join(', ')})` : ''}; \`dsreg-doctor diagnose\` on its inputs gives the cause and the fix.`;
+  for (const x of f.list) {
+    const st = stateOf(x.id as FindingId);
+    if (st === 'not-synced' || st === 'pending') {
+      x.cause = `${x.cause} ${what}`;
+      if (!x.evidence.includes(failing.ref)) x.evidence.push(failing.ref);
+    }
+  }
+}
+
+function statesOf(g: Group, f: Findings): Set<State> {
+  const states = new Set<State>();
+  for (const x of f.list) states.add(stateOf(x.id as FindingId));
+  if (f.has('matched-by-name')) states.delete('registered');
+  if (
+    g.hybrid.some(completed) &&
     !states.has('pending') &&
     !states.has('disabled') &&
     !states.has('stale') &&
@@ -345,27 +436,36 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
     states.add('registered');
   }
   if (states.size === 0)
-    states.add(report?.joinType === 'entra-registered' ? 'registered-only' : 'not-synced');
+    states.add(g.reports[0]?.joinType === 'entra-registered' ? 'registered-only' : 'not-synced');
+  return states;
+}
 
-  if (findings.length > 0) {
-    if (ad && !ad.ref.text) ad.ref.text = describeRow({ kind: 'ad-computers', row: ad });
-    for (const d of all) if (!d.ref.text) d.ref.text = describeRow({ kind: 'entra-devices', row: d });
-    for (const r of g.reports)
-      if (!r.ref.text) r.ref.text = describeRow({ kind: 'device-diagnosis', row: r });
-  }
+/** The text of every row a finding cites, written only now: most rows are never cited. */
+function describeCited(row: Row): void {
+  const { ad, reports } = row.g;
+  if (ad && !ad.ref.text) ad.ref.text = describeRow({ kind: 'ad-computers', row: ad });
+  for (const d of row.all) if (!d.ref.text) d.ref.text = describeRow({ kind: 'entra-devices', row: d });
+  for (const r of reports) if (!r.ref.text) r.ref.text = describeRow({ kind: 'device-diagnosis', row: r });
+}
+
+function deviceOf(row: Row, states: Set<State>, findings: ReconcileFinding[]): ReconciledDevice {
+  const { g, cloud, all } = row;
+  const { ad } = g;
+  const report = g.reports[0];
   const device: ReconciledDevice = {
-    name,
+    name: row.name,
     matchedBy: g.matchedBy,
-    states: STATES.filter((s) => states.has(s)),
-    lastSignIn,
-    lastLogon,
+    states: states.size === 1 ? [...states] : STATES.filter((s) => states.has(s)),
+    lastSignIn: row.lastSignIn,
+    lastLogon: row.lastLogon,
     findings,
   };
   if (ad?.objectGuid) device.objectGuid = ad.objectGuid;
   if (ad?.distinguishedName) device.distinguishedName = ad.distinguishedName;
   const deviceId = cloud.find((d) => d.deviceId)?.deviceId ?? report?.deviceId;
   if (deviceId) device.deviceId = deviceId;
-  const ids = all.map((d) => d.objectId).filter((x): x is string => Boolean(x));
+  const ids: string[] = [];
+  for (const d of all) if (d.objectId) ids.push(d.objectId);
   if (ids.length > 0) device.entraObjectIds = ids;
   if (cloud.length > 0) device.trustType = cloud[0]!.trustType;
   if (report) {
@@ -376,40 +476,52 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
       findings: report.findingIds,
     };
   }
-  if (ad?.distinguishedName && states.has('not-synced') && findings.some((f) => f.severity === 'error')) {
+  return device;
+}
+
+/** The computer's DN in the list to check: not synced for an error, or stale hybrid (disable in AD first). */
+function recordDnActions(
+  row: Row,
+  device: ReconciledDevice,
+  staleDn: string | undefined,
+  ctx: Context,
+): void {
+  const dn = row.g.ad?.distinguishedName;
+  if (!dn) return;
+  const error = device.states.includes('not-synced')
+    ? device.findings.find((x) => x.severity === 'error')
+    : undefined;
+  if (error) {
     ctx.actions.dnsToCheck.push({
-      distinguishedName: ad.distinguishedName,
-      name,
+      distinguishedName: dn,
+      name: row.name,
       states: device.states.join(' '),
-      reason: findings.find((f) => f.severity === 'error')!.title,
+      reason: error.title,
     });
   }
-  if (staleDn && ad?.distinguishedName) {
+  if (staleDn) {
     ctx.actions.dnsToCheck.push({
-      distinguishedName: ad.distinguishedName,
-      name,
+      distinguishedName: dn,
+      name: row.name,
       states: device.states.join(' '),
       reason: staleDn,
     });
   }
-  return device;
 }
 
-type Add = (id: FindingId, evidence: Evidence[], extra?: string) => void;
-
-function notSynced(ad: AdComputer, ctx: Context, add: Add): void {
+function notSynced(ad: AdComputer, ctx: Context, f: Findings): void {
   const ref = [ad.ref];
   if (ad.whenCreated && ctx.nowMs - Date.parse(ad.whenCreated) < RECENT_HOURS * 3_600_000) {
-    add('not-synced-recently-created', ref);
+    f.add('not-synced-recently-created', ref);
     return;
   }
   if (ad.operatingSystem && !/windows/i.test(ad.operatingSystem)) {
-    add('not-synced-not-windows', ref, `Its operating system is "${ad.operatingSystem}".`);
+    f.add('not-synced-not-windows', ref, `Its operating system is "${ad.operatingSystem}".`);
     return;
   }
   const certs = ad.certificates;
   if (certs.length === 0) {
-    add('not-synced-no-certificate', ref);
+    f.add('not-synced-no-certificate', ref);
     return;
   }
   const hybridCerts = certs.filter(
@@ -421,20 +533,20 @@ function notSynced(ad: AdComputer, ctx: Context, add: Add): void {
         ? `an unreadable value (${c.error})`
         : `CN=${c.subjectCN ?? '?'} issued by CN=${c.issuerCN ?? '?'}`,
     );
-    add('not-synced-no-hybrid-certificate', ref, `Found: ${subjects.join('; ')}.`);
+    f.add('not-synced-no-hybrid-certificate', ref, `Found: ${subjects.join('; ')}.`);
     return;
   }
-  const now = new Date(ctx.nowMs).toISOString();
+  const now = ctx.now;
   if (hybridCerts.every((c) => c.notAfter !== undefined && c.notAfter < now)) {
     const last = latest(hybridCerts.map((c) => c.notAfter));
-    add('not-synced-certificate-expired', ref, `The latest one expired on ${last}.`);
+    f.add('not-synced-certificate-expired', ref, `The latest one expired on ${last}.`);
     return;
   }
-  if (ctx.entraGiven) add('not-synced-out-of-scope', ref);
-  else add('not-synced-out-of-scope', ref, 'No Microsoft Entra export was given, so the object may exist.');
+  if (ctx.entraGiven) f.add('not-synced-out-of-scope', ref);
+  else f.add('not-synced-out-of-scope', ref, 'No Microsoft Entra export was given, so the object may exist.');
 }
 
-function contradictions(r: DeviceReport, g: Group, ctx: Context, add: Add): void {
+function contradictions(r: DeviceReport, g: Group, ctx: Context, f: Findings): void {
   const refs = [r.ref];
   const joined = r.azureAdJoined === true || r.joinType === 'hybrid' || r.joinType === 'entra-joined';
   const own = [...g.hybrid, ...(g.primary ? [g.primary] : [])].filter(
@@ -442,7 +554,7 @@ function contradictions(r: DeviceReport, g: Group, ctx: Context, add: Add): void
   );
   const all = [...refs, ...own.map((d) => d.ref), ...(g.ad ? [g.ad.ref] : [])];
   if (joined && r.deviceId && ctx.entraGiven && own.length === 0) {
-    add('contradiction-deleted-while-joined', all);
+    f.add('contradiction-deleted-while-joined', all);
     if (ctx.leaving.has(r.deviceId)) return;
     ctx.leaving.add(r.deviceId);
     ctx.actions.devicesToLeave.push({
@@ -455,21 +567,21 @@ function contradictions(r: DeviceReport, g: Group, ctx: Context, add: Add): void
     return;
   }
   if (joined && own.length > 0 && own.every((d) => !completed(d)))
-    add('contradiction-pending-while-joined', all);
+    f.add('contradiction-pending-while-joined', all);
   if (joined && (own.some((d) => d.enabled === false) || g.ad?.enabled === false)) {
-    add('contradiction-disabled-while-joined', all);
+    f.add('contradiction-disabled-while-joined', all);
   }
   if (
     r.findingIds.includes('device-disabled-or-deleted') &&
     own.some((d) => d.enabled !== false && completed(d))
   ) {
-    add('contradiction-auth-failed-while-registered', all);
+    f.add('contradiction-auth-failed-while-registered', all);
   }
   if (
     !joined &&
     r.joinType === 'domain-joined' &&
     g.hybrid.some((d) => completed(d) && d.enabled !== false)
   ) {
-    add('contradiction-not-joined-while-registered', [...refs, ...g.hybrid.map((d) => d.ref)]);
+    f.add('contradiction-not-joined-while-registered', [...refs, ...g.hybrid.map((d) => d.ref)]);
   }
 }

@@ -34,43 +34,31 @@ export interface ExportReader {
   readonly kind: ExportKind | undefined;
 }
 
+/** One row in a few words, for the evidence of a finding (written for the rows findings cite). */
 export function describeRow(r: ExportRow): string {
   if (r.kind === 'entra-devices') {
     const d = r.row;
-    return [
-      d.name || '(no name)',
-      d.trustType ?? 'no join type',
-      d.deviceId ? `deviceId ${d.deviceId}` : undefined,
-      d.objectId ? `objectId ${d.objectId}` : undefined,
-      d.enabled === false ? 'disabled' : d.enabled === true ? 'enabled' : undefined,
-      `registered ${d.registrationTime ?? 'Pending'}`,
-      `last sign-in ${d.lastSignIn ?? 'never'}`,
-    ]
-      .filter(Boolean)
-      .join(', ');
+    let s = `${d.name || '(no name)'}, ${d.trustType ?? 'no join type'}`;
+    if (d.deviceId) s += `, deviceId ${d.deviceId}`;
+    if (d.objectId) s += `, objectId ${d.objectId}`;
+    if (d.enabled !== undefined) s += d.enabled ? ', enabled' : ', disabled';
+    return `${s}, registered ${d.registrationTime ?? 'Pending'}, last sign-in ${d.lastSignIn ?? 'never'}`;
   }
   if (r.kind === 'ad-computers') {
     const c = r.row;
-    return [
-      c.name,
-      c.objectGuid ? `objectGUID ${c.objectGuid}` : undefined,
-      c.enabled === false ? 'disabled' : c.enabled === true ? 'enabled' : undefined,
-      c.whenCreated ? `created ${c.whenCreated}` : undefined,
-      `last logon ${c.lastLogon ?? 'never'}`,
-      `${c.certificates.length} userCertificate${c.certificates.length === 1 ? '' : 's'}`,
-    ]
-      .filter(Boolean)
-      .join(', ');
+    let s = c.name;
+    if (c.objectGuid) s += `, objectGUID ${c.objectGuid}`;
+    if (c.enabled !== undefined) s += c.enabled ? ', enabled' : ', disabled';
+    if (c.whenCreated) s += `, created ${c.whenCreated}`;
+    const n = c.certificates.length;
+    s += `, last logon ${c.lastLogon ?? 'never'}, ${n} userCertificate${n === 1 ? '' : 's'}`;
+    return c.name ? s : s.slice(2);
   }
   const d = r.row;
-  return [
-    d.name ?? '(no name)',
-    d.deviceId ? `DeviceId ${d.deviceId}` : undefined,
-    `join type ${d.joinType}`,
-    `verdict ${d.verdict}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
+  let s = d.name ?? '(no name)';
+  if (d.deviceId) s += `, DeviceId ${d.deviceId}`;
+  s += `, join type ${d.joinType}, verdict ${d.verdict}`;
+  return s.startsWith(', ') ? s.slice(2) : s;
 }
 
 export function createExportReader(source: string, onRow: (row: ExportRow) => void): ExportReader {

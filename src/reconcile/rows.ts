@@ -65,12 +65,32 @@ export function kindOf(f: Fields): ExportKind | undefined {
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? own(v.trim()) || undefined : typeof v === 'number' ? String(v) : undefined;
 
-function pick(f: Fields, ...keys: string[]): unknown {
-  for (const k of keys) {
-    const v = f.get(k);
-    if (v !== undefined && v !== null && v !== '') return v;
-  }
-  return undefined;
+const given = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/** The first of up to three fields with a value (fixed arity: no array per call, per row). */
+function pick(f: Fields, a: string, b?: string, c?: string): unknown {
+  let v = f.get(a);
+  if (given(v)) return v;
+  if (b === undefined) return undefined;
+  v = f.get(b);
+  if (given(v)) return v;
+  if (c === undefined) return undefined;
+  v = f.get(c);
+  return given(v) ? v : undefined;
+}
+
+/**
+ * Values that repeat from row to row (operating systems, profile types) kept once: 200,000 rows
+ * of "Windows 11 Enterprise" hold one string. Bounded, so a column of distinct values costs
+ * nothing more than without it.
+ */
+const common = new Map<string, string>();
+function intern(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const known = common.get(v);
+  if (known !== undefined) return known;
+  if (common.size < 256) common.set(v, v);
+  return v;
 }
 
 /** Display names of the admin center (current and older) and Graph's values. */
@@ -86,16 +106,19 @@ export function trustTypeOf(value: unknown): TrustType | null | undefined {
 
 export class RowError extends Error {}
 
-function timeField(f: Fields, what: string, ...keys: string[]): string | null {
-  const raw = pick(f, ...keys);
+function timeField(f: Fields, what: string, a: string, b?: string, c?: string): string | null {
+  const raw = pick(f, a, b, c);
   const t = timeOf(raw);
   if (t === undefined) throw new RowError(`${what} "${String(raw).slice(0, 40)}" is not a date`);
   return t;
 }
 
 /** Thumbprints in alternativeSecurityIds keys: "X509:<SHA1-TP-PUBKEY>{thumbprint}..." in UTF-16 or UTF-8. */
-function alternativeIds(value: unknown): { has?: boolean; thumbprints: string[] } {
-  if (!Array.isArray(value)) return { thumbprints: [] };
+/** The thumbprints of an object with none: one frozen list shared by every row. */
+const NO_THUMBPRINTS: readonly string[] = Object.freeze([]);
+
+function alternativeIds(value: unknown): { has?: boolean; thumbprints: readonly string[] } {
+  if (!Array.isArray(value)) return { thumbprints: NO_THUMBPRINTS };
   const thumbprints: string[] = [];
   for (const item of value) {
     if (!item || typeof item !== 'object') continue;
@@ -115,7 +138,7 @@ function alternativeIds(value: unknown): { has?: boolean; thumbprints: string[] 
       }
     }
   }
-  return { has: value.length > 0, thumbprints };
+  return { has: value.length > 0, thumbprints: thumbprints.length > 0 ? thumbprints : NO_THUMBPRINTS };
 }
 
 export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
@@ -153,9 +176,9 @@ export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
   const sid = sidOf(pick(f, 'onpremisessecurityidentifier'));
   if (sid) row.sid = sid;
   if (alt.has !== undefined) row.hasAlternativeSecurityIds = alt.has;
-  const profile = str(pick(f, 'profiletype'));
+  const profile = intern(str(pick(f, 'profiletype')));
   if (profile) row.profileType = profile;
-  const os = str(pick(f, 'operatingsystem'));
+  const os = intern(str(pick(f, 'operatingsystem')));
   if (os) row.operatingSystem = os;
   return row;
 }
@@ -172,7 +195,11 @@ function certificatesOf(value: unknown): CertificateInfo[] {
     value === undefined || value === null
       ? []
       : typeof value === 'string'
-        ? value.split(/[;\s]+/).filter((s) => s !== '')
+        ? /[;\s]/.test(value)
+          ? value.split(/[;\s]+/).filter((s) => s !== '')
+          : value === ''
+            ? []
+            : [value]
         : Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === 'number')
           ? [value]
           : Array.isArray(value)
@@ -212,7 +239,7 @@ export function adRow(f: Fields, ref: AdComputer['ref']): AdComputer {
   if (dn) row.distinguishedName = dn;
   const dns = str(pick(f, 'dnshostname'));
   if (dns) row.dnsHostName = dns;
-  const os = str(pick(f, 'operatingsystem'));
+  const os = intern(str(pick(f, 'operatingsystem')));
   if (os) row.operatingSystem = os;
   const enabled = boolOf(pick(f, 'enabled'));
   const uac = Number(str(pick(f, 'useraccountcontrol')));

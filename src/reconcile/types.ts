@@ -40,7 +40,7 @@ export interface EntraDevice {
   /** The synchronized computer's SID (Graph onPremisesSecurityIdentifier). */
   sid?: string;
   /** Certificate thumbprints named in alternativeSecurityIds (lower-case hex). */
-  thumbprints: string[];
+  thumbprints: readonly string[];
   /** false when the export lists alternativeSecurityIds and the list is empty; undefined when unknown. */
   hasAlternativeSecurityIds?: boolean;
   profileType?: string;

@@ -49,15 +49,66 @@ export function sidOf(value: unknown): string | undefined {
   return /^S-1-\d+(-\d+)+$/.test(v) ? own(v) : undefined;
 }
 
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The value of each base64 character (A-Z a-z 0-9 + /), -1 for the others. */
+const B64_VALUE = (() => {
+  const t = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) t[alphabet.charCodeAt(i)] = i;
+  return t;
+})();
 
+/**
+ * Base64 (with its = padding; white space between characters ignored) to bytes, in one pass
+ * over the text; undefined when it is not base64.
+ */
 export function base64ToBytes(text: string): Uint8Array | undefined {
-  const s = text.replace(/\s+/g, '');
-  if (s.length % 4 !== 0 || !B64.test(s)) return undefined;
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const n = text.length;
+  const out = new Uint8Array((n >> 2) * 3 + 3);
+  const T = B64_VALUE;
+  let o = 0;
+  let i = 0;
+  // Four characters to three bytes while the text is plain base64 (most of it, all of a DER).
+  for (; i + 4 <= n; i += 4) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 127) break;
+    const a = T[c0]!;
+    const b = T[c1]!;
+    const c = T[c2]!;
+    const d = T[c3]!;
+    if ((a | b | c | d) < 0) break;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o] = v >>> 16;
+    out[o + 1] = v >>> 8;
+    out[o + 2] = v;
+    o += 3;
+  }
+  // The rest one character at a time: white space, the = padding, and what is not base64.
+  let acc = 0;
+  let bits = 0;
+  let chars = 0;
+  let pad = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    chars++;
+    if (c === 61) {
+      pad++;
+      continue;
+    }
+    const v = c < 128 ? B64_VALUE[c]! : -1;
+    if (v < 0 || pad > 0) return undefined;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = acc >>> bits;
+    }
+  }
+  if (chars % 4 !== 0 || pad > 2) return undefined;
+  return out.subarray(0, o);
 }
 
 export function boolOf(value: unknown): boolean | undefined {
@@ -129,5 +180,8 @@ function iso(ms: number): string | undefined {
 
 /** The short computer name: lower case, no domain suffix, no trailing $. */
 export function nameKey(name: string): string {
-  return name.trim().toLowerCase().replace(/\$$/, '').split('.')[0]!;
+  let k = name.trim().toLowerCase();
+  if (k.endsWith('$')) k = k.slice(0, -1);
+  const dot = k.indexOf('.');
+  return dot < 0 ? k : k.slice(0, dot);
 }

@@ -2,7 +2,7 @@
 // samples, and the sources the diagnosis reads. The first paste is diagnosed at once; later edits
 // of the text wait for a pause in the typing.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { classifyBundle } from '../../src/input/bundle.js';
+import { intakeBundle } from '../../src/input/bundle.js';
 import {
   fileSource,
   isZip,
@@ -22,6 +22,8 @@ export function shownText(s: Source): string | undefined {
 
 /** Milliseconds of quiet typing before an edit is diagnosed again. */
 export const EDIT_PAUSE_MS = 200;
+
+export type InputState = ReturnType<typeof useInputs>;
 
 export function useInputs() {
   const [pasted, setPasted] = useState('');
@@ -61,28 +63,16 @@ export function useInputs() {
         added.push(fileSource(name, bytes));
         continue;
       }
-      // A log collection: its files are found by content, as the CLI does with a .zip.
+      // A log collection: its files are found by content, with the CLI's own intake of a bundle.
       try {
         const { readZipBytes } = await import('./zip.js');
-        const zip = await readZipBytes(name, bytes);
-        for (const x of zip.skipped)
-          left.push({ name: x.name, kind: 'skipped', used: false, reason: x.reason });
-        let found = 0;
-        for (const c of classifyBundle(zip.entries)) {
-          if (c.kind === 'ignored') {
-            left.push({ name: c.name, kind: 'other', used: false, reason: c.reason });
-            continue;
-          }
-          const entryName = uniqueName(c.name, taken);
+        const intake = intakeBundle(name, await readZipBytes(name, bytes));
+        left.push(...intake.leftOut);
+        for (const entry of intake.inputs) {
+          const entryName = uniqueName(entry.name, taken);
           taken.add(entryName);
-          added.push(fileSource(entryName, c.bytes));
-          found++;
+          added.push(fileSource(entryName, entry.bytes));
         }
-        if (found === 0)
-          bundleErrors.push([
-            name,
-            `${name}: no \`dsregcmd /status\` capture or event log export found in it`,
-          ]);
       } catch (err) {
         bundleErrors.push([name, err instanceof Error ? err.message : String(err)]);
       }

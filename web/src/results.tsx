@@ -1,7 +1,7 @@
 // The diagnosis side of the page: the reading under way (progress and Cancel), the verdict, sharing,
 // the findings and the timeline, or what to do first. The verdict and the findings are the HTML
 // report's own components (src/report/components/), so the page and the report cannot drift.
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Findings } from '../../src/report/components/findings.js';
 import { Verdict } from '../../src/report/components/verdict.js';
 import { LookupBox, type LookupRequest } from './lookup-box.js';
@@ -30,6 +30,10 @@ export function Results({ inputs, reading, evidence }: Props) {
   const diagnosis = reading.analysis.diagnosis;
   // Kept while the diagnosis comes and goes: the choice to redact stays as it was set.
   const sharing = useShare(inputs.sources, inputs.leftOut);
+  // For bench/page.mjs: the verdict of new inputs is drawn (paste-to-verdict ends here).
+  useLayoutEffect(() => {
+    if (diagnosis) performance.mark('dsreg-verdict');
+  }, [diagnosis]);
   const lookupCode = (query: string) => {
     seq.current += 1;
     setLookupRequest({ query, seq: seq.current });

@@ -69,7 +69,6 @@ export function FindingCard(props: FindingProps) {
   const canShow = props.canShow ?? (() => false);
   const titleId = page ? `finding-${index}-title` : undefined;
   const shown = props.onShow ? f.evidence.filter(canShow) : [];
-  const ruleDocs = f.rule ? RULE_DOCS.get(f.rule) : undefined;
   return (
     <section
       class={`finding finding-${f.severity}${selected ? ' finding-selected' : ''}`}
@@ -78,20 +77,7 @@ export function FindingCard(props: FindingProps) {
       data-rule={f.id}
       data-severity={f.severity}
     >
-      <p class="finding-meta">
-        <span class={`badge badge-${f.severity}`}>{SEVERITY_LABEL[f.severity]}</span>
-        {f.phase && <span class="phase-tag">{PHASE_LABEL[f.phase] ?? f.phase}</span>}
-        <span class="rule-id">
-          {f.rule && f.rule !== f.id && (
-            <>
-              {ruleDocs ? <DocLink url={ruleDocs}>{f.rule}</DocLink> : f.rule}
-              {': '}
-            </>
-          )}
-          {f.rule === f.id && ruleDocs ? <DocLink url={ruleDocs}>{f.id}</DocLink> : f.id}
-        </span>
-        <CopyButton text={renderFindingText(f)} label={`Copy the finding "${f.title}" as text`} />
-      </p>
+      <Meta finding={f} />
       <h3 id={titleId} class="finding-title">
         {shown.length > 0 && props.onShow ? (
           <button type="button" class="linklike" aria-pressed={selected} onClick={() => props.onShow?.()}>
@@ -101,36 +87,7 @@ export function FindingCard(props: FindingProps) {
           <Text text={f.title} />
         )}
       </h3>
-      {(f.codes.length > 0 || f.serverErrorCode) && (
-        <ul class="codes" aria-label="Codes">
-          {f.codes.map((c) => (
-            <li key={c.hex} class="code" data-code={c.hex}>
-              {onLookup ? (
-                <button
-                  type="button"
-                  class="code-button"
-                  title="Look this code up"
-                  onClick={() => onLookup(c.hex)}
-                >
-                  <code>{codeText(c)}</code>
-                </button>
-              ) : (
-                <code>{codeText(c)}</code>
-              )}
-              {c.name && <span class="code-name">{c.name}</span>}
-              <CopyButton text={c.hex} label={`Copy ${c.hex}`} />
-            </li>
-          ))}
-          {f.serverErrorCode && (
-            <li class="code" data-server={f.serverErrorCode}>
-              <span class="code-name">server: </span>
-              <code>
-                <Text text={f.serverErrorCode} />
-              </code>
-            </li>
-          )}
-        </ul>
-      )}
+      {(f.codes.length > 0 || f.serverErrorCode) && <Codes finding={f} onLookup={onLookup} />}
       {f.cause && (
         <div class="cause">
           <h4>Cause</h4>
@@ -139,23 +96,7 @@ export function FindingCard(props: FindingProps) {
           </p>
         </div>
       )}
-      {(fix.steps.length > 0 || fix.sameAs !== undefined) && (
-        <div class="fix">
-          <h4>Fix</h4>
-          {fix.sameAs !== undefined && (
-            <p>
-              As for “<Text text={fix.sameAs} />” above.
-            </p>
-          )}
-          {fix.steps.length > 0 && (
-            <ol>
-              {fix.steps.map((s) => (
-                <StepItem key={s} step={s} />
-              ))}
-            </ol>
-          )}
-        </div>
-      )}
+      <Fix fix={fix} />
       {f.evidence.length > 0 && (
         <div class="evidence">
           <h4>Evidence</h4>
@@ -187,6 +128,89 @@ export function FindingCard(props: FindingProps) {
         </div>
       )}
     </section>
+  );
+}
+
+/** Severity, phase and rule: the rule's id links to the documentation its metadata names. */
+function Meta({ finding: f }: { finding: Finding }) {
+  const ruleDocs = f.rule ? RULE_DOCS.get(f.rule) : undefined;
+  return (
+    <p class="finding-meta">
+      <span class={`badge badge-${f.severity}`}>{SEVERITY_LABEL[f.severity]}</span>
+      {f.phase && <span class="phase-tag">{PHASE_LABEL[f.phase] ?? f.phase}</span>}
+      <span class="rule-id">
+        {f.rule && f.rule !== f.id && (
+          <>
+            {ruleDocs ? <DocLink url={ruleDocs}>{f.rule}</DocLink> : f.rule}
+            {': '}
+          </>
+        )}
+        {f.rule === f.id && ruleDocs ? <DocLink url={ruleDocs}>{f.id}</DocLink> : f.id}
+      </span>
+      <CopyButton text={renderFindingText(f)} label={`Copy the finding "${f.title}" as text`} />
+    </p>
+  );
+}
+
+/** The codes of a finding (in the page, a button looks each up) and the server's error code. */
+function Codes({
+  finding: f,
+  onLookup,
+}: {
+  finding: Finding;
+  onLookup: ((query: string) => void) | undefined;
+}) {
+  return (
+    <ul class="codes" aria-label="Codes">
+      {f.codes.map((c) => (
+        <li key={c.hex} class="code" data-code={c.hex}>
+          {onLookup ? (
+            <button
+              type="button"
+              class="code-button"
+              title="Look this code up"
+              onClick={() => onLookup(c.hex)}
+            >
+              <code>{codeText(c)}</code>
+            </button>
+          ) : (
+            <code>{codeText(c)}</code>
+          )}
+          {c.name && <span class="code-name">{c.name}</span>}
+          <CopyButton text={c.hex} label={`Copy ${c.hex}`} />
+        </li>
+      ))}
+      {f.serverErrorCode && (
+        <li class="code" data-server={f.serverErrorCode}>
+          <span class="code-name">server: </span>
+          <code>
+            <Text text={f.serverErrorCode} />
+          </code>
+        </li>
+      )}
+    </ul>
+  );
+}
+
+/** The steps of the fix, or the earlier finding that gave the same ones. */
+function Fix({ fix }: { fix: FixShown }) {
+  if (fix.steps.length === 0 && fix.sameAs === undefined) return null;
+  return (
+    <div class="fix">
+      <h4>Fix</h4>
+      {fix.sameAs !== undefined && (
+        <p>
+          As for “<Text text={fix.sameAs} />” above.
+        </p>
+      )}
+      {fix.steps.length > 0 && (
+        <ol>
+          {fix.steps.map((s) => (
+            <StepItem key={s} step={s} />
+          ))}
+        </ol>
+      )}
+    </div>
   );
 }
 

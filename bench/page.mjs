@@ -2,9 +2,10 @@
 // 50 ms at the first paste). The built page (web/dist: `npm run build:web`) is served on loopback and
 // opened in Debian's chromium through playwright-core; each example capture is pasted into an empty
 // page, and the page's own marks (performance.mark, made by the page) time it: from the paste to the
-// verdict drawn. The reference, measured in the same run on the same pastes, is the time the reading
-// and the diagnosis take inside the page's worker: the ratio says what the page adds around the
-// library (messages, rendering), whatever the machine's load.
+// verdict drawn. The reference, measured in the same run on the same pastes, is the time the library's
+// reading and diagnosis take inside the page (a small paste is read on the page's thread, a large input
+// in its worker): the ratio says what the page adds around the library (rendering, scheduling),
+// whatever the machine's load.
 //   node bench/page.mjs [--rounds N]    (default 7 rounds of every capture)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -54,12 +55,14 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
 await page.goto(url, { waitUntil: 'networkidle' });
 await page.waitForSelector('#input-text');
+// The page reads a small paste on its own thread once it has loaded the Windows names (when idle).
+await page.waitForFunction(() => performance.getEntriesByName('dsreg-names').length > 0);
 
 const captures = readdirSync(CAPTURES)
   .filter((f) => f.endsWith('.txt'))
   .map((f) => ({ name: f, text: readFileSync(join(CAPTURES, f), 'utf8') }));
 
-/** One first paste into an empty page: [paste-to-verdict, worker] in ms. */
+/** One first paste into an empty page, in ms: [paste-to-verdict, reading and diagnosis]. */
 async function once(text) {
   if (await page.$('#clear')) {
     await page.click('#clear');
@@ -69,7 +72,7 @@ async function once(text) {
   await page.fill('#input-text', text);
   await page.waitForSelector('#results:not([aria-busy]) .verdict');
   return page.evaluate(() => {
-    const paste = performance.getEntriesByName('dsreg-paste').at(-1);
+    const paste = performance.getEntriesByName('dsreg-paste')[0];
     const verdict = performance.getEntriesByName('dsreg-verdict').find((m) => m.startTime >= paste.startTime);
     const analysed = performance.getEntriesByName('dsreg-analysed').at(-1);
     return [verdict.startTime - paste.startTime, analysed.detail.ms];
@@ -97,13 +100,15 @@ for (const c of captures) {
   all.push(...times);
   allWorker.push(...worker);
   console.log(
-    `  ${c.name.padEnd(44)} ${median(times).toFixed(1).padStart(6)} ms   (worker ${median(worker).toFixed(1)} ms)`,
+    `  ${c.name.padEnd(44)} ${median(times).toFixed(1).padStart(6)} ms   (diagnosis ${median(worker).toFixed(1)} ms)`,
   );
 }
 const m = median(all);
 const w = median(allWorker);
-console.log(`all captures: median ${m.toFixed(1)} ms, worker (reference) ${w.toFixed(1)} ms`);
-console.log(`ratio paste-to-verdict / worker: ${(m / w).toFixed(2)}`);
+console.log(
+  `all captures: median ${m.toFixed(1)} ms, the library's reading and diagnosis in the page (reference) ${w.toFixed(1)} ms`,
+);
+console.log(`ratio paste-to-verdict / reading and diagnosis: ${(m / w).toFixed(2)}`);
 console.log(
   `goal: under ${GOAL_MS} ms: ${m < GOAL_MS ? 'met' : 'NOT met'} (${(m / GOAL_MS).toFixed(2)} of the goal)`,
 );

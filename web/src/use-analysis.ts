@@ -1,7 +1,8 @@
 // The diagnosis of the page's inputs, computed in a Web Worker (analysis.worker.ts) so that the page
-// never freezes: while it runs, the page shows a progress bar and a Cancel button. Without Worker
-// support it runs here, as before.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// never freezes: while it runs, the page shows a progress bar and a Cancel button. A small input (a
+// pasted capture) is read here at once, and so is everything without Worker support.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { CodeNames } from '../../src/kb/names.js';
 import type { AnalysisReply, AnalysisRequest } from './analysis.worker.js';
 import { analyze, type PageAnalysis, type Source } from './inputs.js';
 
@@ -14,6 +15,20 @@ export interface AnalysisState {
   namesFailed: boolean;
   /** Stops the reading under way; `onCancel` is told which sources it was reading. */
   cancel(): void;
+}
+
+/**
+ * Inputs up to this size are read on the page's own thread once the Windows names are there: a
+ * capture takes a few milliseconds, and the first paste is spared the round trip to the worker.
+ */
+export const IN_PAGE_BYTES = 256 * 1024;
+
+let pageNames: CodeNames | undefined;
+
+/** The Windows names, loaded by the page (main.tsx, when idle): small inputs are read here then. */
+export function setPageNames(names: CodeNames): void {
+  pageNames = names;
+  performance.mark('dsreg-names');
 }
 
 const EMPTY: PageAnalysis = { diagnosis: null, reports: new Map(), problems: new Map(), warnings: [] };
@@ -62,7 +77,9 @@ export function useAnalysis(
     };
   };
 
-  useEffect(() => {
+  // Sent as soon as the sources are rendered (a layout effect, not one frame later): the first paste
+  // reaches the worker at once.
+  useLayoutEffect(() => {
     seq.current += 1;
     pending.current = sources;
     if (sources.length === 0) {
@@ -76,8 +93,12 @@ export function useAnalysis(
     }
     // Inputs refused from their first bytes (a binary file) are never handed to the reader.
     const usable = sources.filter((s) => !s.error);
-    if (!worker.current || usable.length === 0) {
-      setAnalysis(analyze(sources));
+    const total = usable.reduce((n, s) => n + s.bytes.length, 0);
+    if (!worker.current || usable.length === 0 || (pageNames && total <= IN_PAGE_BYTES)) {
+      const start = performance.now();
+      setAnalysis(analyze(sources, pageNames ? { names: pageNames } : {}));
+      performance.mark('dsreg-analysed', { detail: { ms: performance.now() - start } });
+      if (pageNames) setNamesFailed(false);
       setRunning(false);
       return;
     }

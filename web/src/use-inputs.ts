@@ -27,10 +27,15 @@ export type InputState = ReturnType<typeof useInputs>;
 
 export function useInputs() {
   const [pasted, setPastedState] = useState('');
+  // The text the diagnosis reads: the pasted text once the typing pauses.
+  const [settled, setSettled] = useState('');
   const setPasted = (text: string) => {
     // For bench/page.mjs: paste-to-verdict runs from here to the verdict drawn (results.tsx).
     performance.mark('dsreg-paste');
     setPastedState(text);
+    // A paste into an empty box (and clearing it) is diagnosed at once: in this same render, not
+    // one frame later from an effect.
+    setSettled((prev) => (prev.trim() === '' || text.trim() === '' ? text : prev));
   };
   const [files, setFiles] = useState<Source[]>([]);
   const [current, setCurrent] = useState(PASTED);
@@ -38,9 +43,10 @@ export function useInputs() {
   const [leftOut, setLeftOut] = useState<ReportFile[]>([]);
   const [bundleProblems, setBundleProblems] = useState<ReadonlyMap<string, string>>(new Map());
 
-  // A paste into an empty box (and clearing it) is diagnosed at once; edits after a pause.
-  const [settled, setSettled] = useState(pasted);
+  // A paste into an empty box (and clearing it) is diagnosed at once (see setPasted); edits after a
+  // pause in the typing.
   useEffect(() => {
+    if (settled === pasted) return;
     if (settled.trim() === '' || pasted.trim() === '') {
       setSettled(pasted);
       return;

@@ -24,4 +24,7 @@ await build({
   },
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
+  // The HTML report is drawn by the page's Preact components (src/report/components/*.tsx).
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
 });

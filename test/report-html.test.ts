@@ -140,6 +140,37 @@ describe('the HTML report in a real browser', () => {
     ['example-healthy', ['diagnose', 'examples/dsregcmd/hybrid-healthy.txt']],
   ];
 
+  it('follows prefers-color-scheme: light on a light system, dark on a dark one (screenshots for a person)', async () => {
+    const out = join(tmp, 'scheme.html');
+    const path = 'examples/dsregcmd/join-fail-device-not-synced.txt';
+    const m = memoryIO({ [path]: new Uint8Array(readFileSync(path)) });
+    await main(['diagnose', path, '--format', 'html', '--out', out], m.io);
+    const colours: Record<string, { body: string; text: string; badge: string }> = {};
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, colorScheme });
+      const page = await context.newPage();
+      await page.goto(`file://${resolve(out)}`);
+      colours[colorScheme] = await page.evaluate(() => ({
+        body: getComputedStyle(document.body).backgroundColor,
+        text: getComputedStyle(document.body).color,
+        badge: getComputedStyle(document.querySelector('.badge-error')!).color,
+      }));
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `report-${colorScheme}.png`) });
+      await context.close();
+    }
+    expect(colours.light).toEqual({
+      body: 'rgb(255, 255, 255)',
+      text: 'rgb(27, 31, 36)',
+      badge: 'rgb(180, 35, 24)',
+    });
+    expect(colours.dark).toEqual({
+      body: 'rgb(15, 19, 24)',
+      text: 'rgb(230, 232, 235)',
+      badge: 'rgb(255, 138, 128)',
+    });
+  }, 60_000);
+
   for (const [name, argv] of reports) {
     it(`${name}: renders, prints to PDF, and makes no request outside the file`, async () => {
       const out = join(tmp, `${name}.html`);

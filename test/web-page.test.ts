@@ -74,7 +74,7 @@ async function readView(page: Page): Promise<PageView> {
       verdict: verdict?.getAttribute('data-verdict') ?? null,
       phase: verdict?.getAttribute('data-phase') ?? null,
       joinType: document.querySelector('[data-join-type]')?.getAttribute('data-join-type') ?? null,
-      findings: Array.from(document.querySelectorAll('article.finding')).map((a) => ({
+      findings: Array.from(document.querySelectorAll('section.finding')).map((a) => ({
         id: a.getAttribute('data-rule') ?? '',
         severity: a.getAttribute('data-severity') ?? '',
         codes: Array.from(a.querySelectorAll('.code[data-code]')).map(
@@ -93,6 +93,39 @@ function expectedView(d: Diagnosis): PageView {
     findings: d.findings.map((f) => ({ id: f.id, severity: f.severity, codes: f.codes.map((c) => c.hex) })),
   };
 }
+
+/**
+ * What the shared components draw, read from the DOM (in the page, or in the HTML report): the
+ * verdict's facts and flow, and for each finding its badge, meta line, title, codes, section
+ * headings, fix steps and links (href and label); buttons of the page (copy, look up) left out.
+ */
+const DRAWN = () => {
+  const text = (e: Element | null | undefined) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const verdict = document.querySelector('.verdict')!;
+  return {
+    verdict: text(verdict.querySelector('.verdict-line')),
+    facts: Array.from(verdict.querySelectorAll('.facts > div')).map(
+      (d) => `${text(d.querySelector('dt'))}: ${text(d.querySelector('dd'))}`,
+    ),
+    flow: Array.from(verdict.querySelectorAll('.flow .step')).map((s) => `${text(s)}`),
+    findings: Array.from(document.querySelectorAll('.findings .finding')).map((f) => ({
+      rule: f.getAttribute('data-rule'),
+      severity: f.getAttribute('data-severity'),
+      meta: Array.from(f.querySelector('.finding-meta')!.children)
+        .filter((c) => c.tagName !== 'BUTTON')
+        .map(text),
+      title: text(f.querySelector('.finding-title')),
+      codes: Array.from(f.querySelectorAll('.code')).map((c) =>
+        Array.from(c.querySelectorAll('code, .code-name')).map(text).join(' '),
+      ),
+      sections: Array.from(f.querySelectorAll('h4')).map(text),
+      cause: text(f.querySelector('.cause p')),
+      fix: Array.from(f.querySelectorAll('.fix li')).map(text),
+      links: Array.from(f.querySelectorAll('a')).map((a) => `${a.getAttribute('href')} ${text(a)}`),
+    })),
+    next: Array.from(document.querySelectorAll('.next-steps li')).map(text),
+  };
+};
 
 let server: WebServer;
 let context: BrowserContext;
@@ -236,7 +269,7 @@ describe('the browser page', () => {
       t.dispatchEvent(new Event('scroll'));
     });
     expect(await page.$eval('#input-text', (t) => t.scrollTop)).toBe(0);
-    await page.locator('article.finding').nth(index).locator('.finding-title button').click();
+    await page.locator('section.finding').nth(index).locator('.finding-title button').click();
     expect(await countOf('.mark-active')).toBe(new Set(lines).size);
     const { scrollTop, clientHeight, lineHeight } = await page.$eval('#input-text', (t) => ({
       scrollTop: t.scrollTop,
@@ -247,7 +280,7 @@ describe('the browser page', () => {
     // The first evidence line is inside the visible part of the text area.
     expect((first - 1) * lineHeight).toBeGreaterThanOrEqual(scrollTop);
     expect(first * lineHeight).toBeLessThanOrEqual(scrollTop + clientHeight);
-    expect(await page.locator('article.finding').nth(index).getAttribute('class')).toMatch(
+    expect(await page.locator('section.finding').nth(index).getAttribute('class')).toMatch(
       /finding-selected/,
     );
   });
@@ -537,7 +570,7 @@ describe('the browser page', () => {
     // The parts that load on demand are fetched while the page is idle.
     await page.waitForFunction(() => {
       const loaded = performance.getEntriesByType('resource').map((e) => e.name);
-      return ['generic-codes', 'prepare', 'markdown', 'html', 'zip'].every((part) =>
+      return ['generic-codes', 'prepare', 'build', 'zip'].every((part) =>
         loaded.some((url) => new RegExp(`/assets/${part}-[^/]+\\.js$`).test(url)),
       );
     });
@@ -648,8 +681,8 @@ describe('the browser page', () => {
     await page.click('.code[data-code="0x801c03f2"] .copy-button');
     await page.waitForSelector('.code[data-code="0x801c03f2"] .copy-button:text("Copied")');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('0x801c03f2');
-    await page.click('article.finding .finding-meta .copy-button');
-    await page.waitForSelector('article.finding .finding-meta .copy-button:text("Copied")');
+    await page.click('section.finding .finding-meta .copy-button');
+    await page.waitForSelector('section.finding .finding-meta .copy-button:text("Copied")');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toMatch(
       /^ERROR \[join\] The computer is not yet synchronized to Microsoft Entra ID\n {2}rule join-failure: drs-device-not-found\n/,
@@ -704,6 +737,58 @@ describe('the browser page', () => {
       await page.locator('.flow').screenshot({ path: join(SHOTS, 'flow-phone.png') });
     } finally {
       await page.setViewportSize({ width: 1366, height: 900 });
+    }
+  });
+
+  it('refuses a 50 MB random file from its first bytes: nothing is handed to the reader', async () => {
+    await openPage();
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const results = document.querySelector('#results')!;
+      new MutationObserver(() => seen.push(results.getAttribute('data-busy') ?? '')).observe(results, {
+        attributes: true,
+        attributeFilter: ['data-busy'],
+      });
+    });
+    // 50 MB of random bytes, made in the page and dropped as a file.
+    const data = await page.evaluateHandle(() => {
+      const bytes = new Uint8Array(50 * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'random.bin', { type: 'application/octet-stream' }));
+      return dt;
+    });
+    await page.dispatchEvent('[data-testid="drop-zone"]', 'drop', { dataTransfer: data });
+    await page.waitForSelector('.problem');
+    expect(await textOf('.problem')).toBe(
+      'random.bin: a binary file, neither `dsregcmd /status` text nor an event log (.evtx, XML, CSV or JSON)',
+    );
+    expect(await textOf('.binary-note')).toMatch(/^random\.bin: 52,428,800 bytes\.$/);
+    // The worker was never asked to read it.
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).not.toContain(
+      'reading',
+    );
+    expect(await countOf('.reading')).toBe(0);
+  }, 60_000);
+
+  it("draws the verdict and the findings with the HTML report's own components: the same sections, words and links", async () => {
+    await openPage();
+    // A sample with several findings, codes, fixes and documentation links.
+    const path = join(SAMPLES, '003-domain-joined-ws2022-scp-missing-0x801c001d.txt');
+    await pasteText(readFileSync(path, 'utf8'));
+    const inPage = await page.evaluate(DRAWN);
+    const m = memoryIO({ [path]: new Uint8Array(readFileSync(path)) });
+    await main(['diagnose', path, '--format', 'html', '--fail-on', 'never'], m.io);
+    const report = await context.newPage();
+    try {
+      await report.setContent(m.out());
+      const inReport = await report.evaluate(DRAWN);
+      expect(inPage.findings.length).toBeGreaterThan(1);
+      expect(inPage.findings.flatMap((f) => f.links).length).toBeGreaterThan(2);
+      expect(inReport).toEqual(inPage);
+    } finally {
+      await report.close();
     }
   });
 

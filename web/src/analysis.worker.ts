@@ -14,6 +14,8 @@ export interface AnalysisReply {
   analysis: PageAnalysis;
   /** The names from the Windows headers could not be loaded: codes outside the guide go unnamed. */
   namesFailed: boolean;
+  /** Milliseconds the reading and the diagnosis took here (bench/page.mjs reads it). */
+  ms: number;
 }
 
 // Codes outside the guide are named from the Windows headers, as in the CLI. The page starts this
@@ -26,7 +28,13 @@ const names: Promise<CodeNames | undefined> = loadCodeNames().then(
 self.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
   const table = await names;
   const { id, sources } = e.data;
+  const start = performance.now();
   const analysis = analyze(sources, table ? { names: table } : {});
-  const reply: AnalysisReply = { id, analysis, namesFailed: table === undefined };
+  const reply: AnalysisReply = {
+    id,
+    analysis,
+    namesFailed: table === undefined,
+    ms: performance.now() - start,
+  };
   (self as unknown as Worker).postMessage(reply);
 };

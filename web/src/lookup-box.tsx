@@ -3,7 +3,7 @@
 // load on first use (their own chunk), so the page starts without them.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type LookupMatch, type LookupResult, loadCodeNames, lookup } from '../../src/kb/lookup.js';
-import { docsLabel } from './findings.js';
+import { DocsItem } from '../../src/report/components/rich-text.js';
 import { FixSteps, RichText } from './rich-text.js';
 
 export interface LookupRequest {
@@ -67,9 +67,7 @@ function Match({ m, onLookup }: { m: LookupMatch; onLookup: (q: string) => void 
         <ul class="docs">
           {m.docs.map((u) => (
             <li key={u}>
-              <a href={u} target="_blank" rel="noopener noreferrer">
-                {docsLabel(u)}
-              </a>
+              <DocsItem url={u} />
             </li>
           ))}
         </ul>

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { loadCodeNames } from '../../src/kb/lookup.js';
 import { App } from './app.js';
 import { preloadReports } from './report.js';
+import { setPageNames } from './use-analysis.js';
 import './styles.css';
 
 render(<App />, document.getElementById('app')!);
@@ -12,7 +13,7 @@ render(<App />, document.getElementById('app')!);
 const idle = (fn: () => void) =>
   'requestIdleCallback' in window ? window.requestIdleCallback(fn, { timeout: 5000 }) : setTimeout(fn, 2000);
 idle(() => {
-  void loadCodeNames().catch(() => {});
+  void loadCodeNames().then(setPageNames, () => {});
   void preloadReports().catch(() => {});
   void import('./zip.js').catch(() => {});
 });

@@ -6,16 +6,12 @@
 import { version } from '../../package.json';
 import { analyzeInputs, type TextInput } from '../../src/diagnose.js';
 import type { CodeNames } from '../../src/kb/names.js';
+import type { ReportFile } from '../../src/report/markdown.js';
 
 export type ReportFormat = 'md' | 'html';
 
 /** A file that was looked at and what became of it, as the reports list them. */
-export interface ReportFile {
-  name: string;
-  kind: string;
-  used: boolean;
-  reason: string;
-}
+export type { ReportFile } from '../../src/report/markdown.js';
 
 export const GENERATOR = `dsreg-doctor ${version}`;
 
@@ -45,15 +41,14 @@ export async function buildReport(
     })),
     ...ignored.map((f) => ({ ...f, name: clean(f.name), reason: clean(f.reason) })),
   ];
-  const d = analysis.diagnosis;
-  let output: string;
-  if (format === 'md') {
-    const { renderMarkdown } = await import('../../src/report/markdown.js');
-    output = renderMarkdown(d, { files, redacted: redact, generator: GENERATOR });
-  } else {
-    const { renderHtml } = await import('../../src/report/html.js');
-    output = renderHtml(d, { inputs: texts, files, redacted: redact, generator: GENERATOR });
-  }
+  // The CLI's own report builder, for the one device the page diagnoses.
+  const { buildReport: build } = await import('../../src/report/build.js');
+  const output = build([{ diagnosis: analysis.diagnosis, files }], {
+    format,
+    inputs: texts,
+    redacted: redact,
+    generator: GENERATOR,
+  });
   const left = leaks(output);
   if (left.length > 0) {
     throw new Error(
@@ -65,11 +60,7 @@ export async function buildReport(
 
 /** Loads the report modules ahead of use (so that sharing works offline once the page is loaded). */
 export function preloadReports(): Promise<unknown> {
-  return Promise.all([
-    import('../../src/redact/prepare.js'),
-    import('../../src/report/markdown.js'),
-    import('../../src/report/html.js'),
-  ]);
+  return Promise.all([import('../../src/redact/prepare.js'), import('../../src/report/build.js')]);
 }
 
 /** Copies text to the clipboard; where the Clipboard API is missing (plain http), the older way. */

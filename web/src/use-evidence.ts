@@ -10,6 +10,8 @@ import { shownText } from './use-inputs.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+export type EvidenceState = ReturnType<typeof useEvidence>;
+
 export function useEvidence(
   diagnosis: Diagnosis | null,
   sources: readonly Source[],

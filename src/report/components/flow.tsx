@@ -1,6 +1,7 @@
 // The join flow as a picture: precheck, discover, auth, join, then the PRT after the join. The
-// failing phase is marked; the phases before it passed, the ones after it were not reached.
-import type { Diagnosis, Phase } from '../../src/types.js';
+// failing phase is marked; the phases before it passed, the ones after it were not reached. The same
+// in the page and the HTML report.
+import type { Diagnosis, Phase } from '../../types.js';
 
 const STEPS: { phase: Phase; label: string; what: string }[] = [
   { phase: 'precheck', label: 'Precheck', what: 'a domain controller in reach' },
@@ -30,11 +31,6 @@ export function stepStates(d: Diagnosis): StepState[] {
   const joined = d.joinType === 'hybrid' || d.joinType === 'entra-joined';
   if (d.verdict === 'healthy' && joined) return STEPS.map(() => 'passed');
   return STEPS.map(() => 'unknown');
-}
-
-/** Join types the join flow does not apply to. */
-export function flowApplies(d: Diagnosis): boolean {
-  return d.joinType !== 'not-joined' && d.joinType !== 'entra-registered';
 }
 
 export function Flow({ diagnosis }: { diagnosis: Diagnosis }) {

@@ -67,7 +67,7 @@ export async function readInputs(paths: string[], io: CliIO): Promise<TextInput[
     try {
       inputs.push({ name: path, bytes: await io.read(path) });
     } catch (err) {
-      io.stderr(`dsreg-doctor: ${describeReadError(path, err)}\n`);
+      io.stderr(`dsreg-doctor diagnose: ${describeReadError(path, err)}\n`);
       return undefined;
     }
   }
@@ -158,7 +158,9 @@ async function collectInputs(
       ignored.push(...intake.leftOut);
       inputs.push(...intake.inputs);
     } catch (err) {
-      io.stderr(`dsreg-doctor: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`);
+      io.stderr(
+        `dsreg-doctor diagnose: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`,
+      );
       return undefined;
     }
   }
@@ -194,7 +196,7 @@ function describeInputs(files: FileReport[], bundles: string[]): string {
     const rel = (f: FileReport) => (root ? f.name.slice(root.length + 1) : f.name);
     const used = list.filter((f) => f.used).length;
     out.push(
-      `dsreg-doctor: ${root || 'files given'}: ${used} of ${list.length} file${list.length === 1 ? '' : 's'} used`,
+      `dsreg-doctor diagnose: ${root || 'files given'}: ${used} of ${list.length} file${list.length === 1 ? '' : 's'} used`,
     );
     const width = Math.min(40, Math.max(...list.map((f) => rel(f).length)));
     for (const f of [...list.filter((x) => x.used), ...list.filter((x) => !x.used)]) {
@@ -298,7 +300,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     analysis = analyze(prepared.inputs);
   } catch (err) {
     if (err instanceof InputError) {
-      io.stderr(`dsreg-doctor: ${clean(err.message)}\n`);
+      io.stderr(`dsreg-doctor diagnose: ${clean(err.message)}\n`);
       return 2;
     }
     throw err;
@@ -306,7 +308,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   // Problems met while a large log was read record by record come first, as they were met.
   const streamed = collected.inputs.flatMap((i) => i.warnings ?? []);
   for (const w of [...streamed, ...prepared.warnings, ...analysis.warnings]) {
-    io.stderr(`dsreg-doctor: warning: ${clean(formatWarning(w))}\n`);
+    io.stderr(`dsreg-doctor diagnose: warning: ${clean(formatWarning(w))}\n`);
   }
   const files = await fileReports(analysis, prepared, collected, clean);
   if (collected.bundles.length > 0 && opts.format !== 'json') {
@@ -350,7 +352,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     const leaks = prepared.redactor.leaks(output);
     if (leaks.length > 0) {
       io.stderr(
-        `dsreg-doctor: redaction left ${leaks.length} identifier${leaks.length === 1 ? '' : 's'} in the report: nothing written (please report this as a bug)\n`,
+        `dsreg-doctor diagnose: redaction left ${leaks.length} identifier${leaks.length === 1 ? '' : 's'} in the report: nothing written (please report this as a bug)\n`,
       );
       return 2;
     }
@@ -448,7 +450,7 @@ async function writeOutput(output: string, out: string | undefined, io: CliIO): 
     await writeFile(out, output);
     return true;
   } catch (err) {
-    io.stderr(`dsreg-doctor: ${describeWriteError(out, err)}\n`);
+    io.stderr(`dsreg-doctor diagnose: ${describeWriteError(out, err)}\n`);
     return false;
   }
 }

@@ -140,7 +140,7 @@ async function runEvents(files: string[], opts: EventsOptions, io: CliIO): Promi
     let input: OpenedInput;
     try {
       // An .evtx on disk is read one chunk at a time, an export 64 KiB at a time: never whole.
-      input = await openInput(path, io, { limits, onWarning });
+      input = await openInput(path, io, { limits, onWarning, command: 'events' });
     } catch (err) {
       await flush();
       io.stderr(

@@ -229,12 +229,12 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         progress.clear();
         if (!(err instanceof InputError || err instanceof ReadFailure)) throw err;
         const msg = err.message;
-        io.stderr(`dsreg-doctor: ${msg}\n`);
+        io.stderr(`dsreg-doctor reconcile: ${msg}\n`);
         state.code = 2;
         return;
       }
       for (const i of collected.inputs)
-        for (const w of i.warnings) io.stderr(`dsreg-doctor: warning: ${i.source}: ${w}\n`);
+        for (const w of i.warnings) io.stderr(`dsreg-doctor reconcile: warning: ${i.source}: ${w}\n`);
       const result = reconcile(collected, { now, staleDays: opts.staleDays });
       const render = await import('../../reconcile/render.js');
       const generator = `dsreg-doctor ${VERSION}`;
@@ -272,7 +272,7 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         }
       } catch (err) {
         const code = (err as { code?: string }).code ?? (err as Error).message;
-        io.stderr(`dsreg-doctor: ${opts.out ?? opts.lists}: cannot write (${code})\n`);
+        io.stderr(`dsreg-doctor reconcile: ${opts.out ?? opts.lists}: cannot write (${code})\n`);
         state.code = 2;
         return;
       }

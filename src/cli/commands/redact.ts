@@ -77,7 +77,7 @@ export function registerRedact(program: Command, io: CliIO, state: CommandState)
 }
 
 function fail(io: CliIO, message: string): number {
-  io.stderr(`dsreg-doctor: ${message}\n`);
+  io.stderr(`dsreg-doctor redact: ${message}\n`);
   return 2;
 }
 
@@ -153,7 +153,7 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
         .map((rec) => `${JSON.stringify(rec)}\n`)
         .join('');
       io.stderr(
-        `dsreg-doctor: ${r.text(path)}: an .evtx is binary; its ${records.length} records are written as JSON lines (dsreg-doctor reads them back)\n`,
+        `dsreg-doctor redact: ${r.text(path)}: an .evtx is binary; its ${records.length} records are written as JSON lines (dsreg-doctor reads them back)\n`,
       );
     } else {
       const { text } = decodeText(bytes);
@@ -188,7 +188,7 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
   } else {
     await outputWriter(io)(output);
   }
-  io.stderr(`dsreg-doctor: replaced ${summary(r)}\n`);
+  io.stderr(`dsreg-doctor redact: replaced ${summary(r)}\n`);
   return 0;
 }
 
@@ -206,7 +206,7 @@ function progress(io: CliIO, what: string): { tick(done: number, total: number):
       const pct = Math.floor((done / Math.max(total, 1)) * 100);
       if (pct === shown) return;
       shown = pct;
-      io.stderr(`\rdsreg-doctor: redacting ${what}: ${pct}%`);
+      io.stderr(`\rdsreg-doctor redact: redacting ${what}: ${pct}%`);
     },
     end() {
       if (shown >= 0) io.stderr('\r\u001b[K');
@@ -255,11 +255,12 @@ async function redactBundleTo(
     if (err instanceof InputError) return fail(io, err.message);
     return fail(io, cannotWrite(out, err));
   }
-  for (const w of result.warnings) io.stderr(`dsreg-doctor: warning: ${w.source ?? path}: ${w.message}\n`);
+  for (const w of result.warnings)
+    io.stderr(`dsreg-doctor redact: warning: ${w.source ?? path}: ${w.message}\n`);
   const left = [...result.left, ...[...skipped].map((name) => ({ name: r.text(name), reason: 'not read' }))];
-  for (const l of left) io.stderr(`dsreg-doctor: left out ${l.name}: ${l.reason}\n`);
+  for (const l of left) io.stderr(`dsreg-doctor redact: left out ${l.name}: ${l.reason}\n`);
   io.stderr(
-    `dsreg-doctor: replaced ${summary(r)}; wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${out}${left.length ? ` (${left.length} left out)` : ''}\n`,
+    `dsreg-doctor redact: replaced ${summary(r)}; wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${out}${left.length ? ` (${left.length} left out)` : ''}\n`,
   );
   return 0;
 }

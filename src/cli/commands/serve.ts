@@ -101,7 +101,7 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
     )
     .action(async (opts: ServeOpts) => {
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
-        io.stderr('dsreg-doctor: give both --tls-cert and --tls-key, or neither\n');
+        io.stderr('dsreg-doctor serve: give both --tls-cert and --tls-key, or neither\n');
         state.code = 2;
         return;
       }
@@ -111,7 +111,7 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
           tls = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
         } catch (err) {
           io.stderr(
-            `dsreg-doctor: cannot read the TLS files (${(err as { code?: string }).code ?? String(err)})\n`,
+            `dsreg-doctor serve: cannot read the TLS files (${(err as { code?: string }).code ?? String(err)})\n`,
           );
           state.code = 2;
           return;
@@ -137,8 +137,8 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
         const code = (err as { code?: string }).code;
         io.stderr(
           code === 'EADDRINUSE'
-            ? `dsreg-doctor: port ${opts.port} is busy on ${opts.host}: pick another with --port\n`
-            : `dsreg-doctor: cannot start the server on ${where(io, opts.data)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
+            ? `dsreg-doctor serve: port ${opts.port} is busy on ${opts.host}: pick another with --port\n`
+            : `dsreg-doctor serve: cannot start the server on ${where(io, opts.data)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
         );
         state.code = 2;
         return;
@@ -150,14 +150,14 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           void fleet.close().then(done, (err: unknown) => {
-            io.stderr(`dsreg-doctor: stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+            io.stderr(`dsreg-doctor serve: stopping: ${err instanceof Error ? err.message : String(err)}\n`);
             done();
           });
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      io.stderr('dsreg-doctor: stopped\n');
+      io.stderr('dsreg-doctor serve: stopped\n');
     });
 
   serve
@@ -185,7 +185,7 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
         }
       } catch (err) {
         io.stderr(
-          `dsreg-doctor: cannot rotate the tokens on ${where(io, opts.data)}: ${err instanceof Error ? err.message : String(err)}\n`,
+          `dsreg-doctor serve: cannot rotate the tokens on ${where(io, opts.data)}: ${err instanceof Error ? err.message : String(err)}\n`,
         );
         state.code = 2;
       }

@@ -80,20 +80,22 @@ describe('events: the table', () => {
     expect(r.out).toMatch(/\n3 of 15 records shown; 2 warnings on standard error\n$/);
   });
 
-  it('names each file before its records when there are several', async () => {
+  it('merges several logs into one time order, naming a log before each run of its records', async () => {
     const r = await run(['a.xml', 'b.json', '--level', 'error', '--id', '304,305'], {
       'a.xml': fixture('federated-fail.de-DE.eventviewer.xml'),
       'b.json': fixture('join-fail.getwinevent.json'),
     });
     expect(r.code).toBe(0);
     const heads = r.out.split('\n').filter((l) => /^(==|\d{4}-)/.test(l));
+    // b.json (Get-WinEvent) lists the newest first: it is put in time order too.
     expect(heads.map((l) => l.slice(0, 47).trimEnd())).toEqual([
+      '== b.json ==',
+      '2026-10-03 07:58:12  Error   304  UserDeviceReg',
       '== a.xml ==',
       '2026-10-03 07:58:31  Error   305  UserDeviceReg',
       '2026-10-03 07:58:31  Error   304  UserDeviceReg',
       '== b.json ==',
       '2026-10-03 08:58:32  Error   304  UserDeviceReg',
-      '2026-10-03 07:58:12  Error   304  UserDeviceReg',
     ]);
   });
 });
@@ -206,7 +208,8 @@ describe('events: filters', () => {
     );
 
   it('--id takes lists and ranges', async () => {
-    expect(await ids('--id', '1006-1007,304')).toEqual([2001, 2005, 2006, 2010, 43, 48]);
+    // The two logs merged in time order: the join attempts of 07:58 and 08:58 before the PRT's of 09:12 on.
+    expect(await ids('--id', '1006-1007,304')).toEqual([43, 48, 2001, 2005, 2006, 2010]);
   });
 
   it('--provider and --channel match with or without "Microsoft-Windows-", any case, * as a wildcard', async () => {
@@ -255,7 +258,7 @@ describe('events: filters', () => {
     }
     const bad = await run(['join.xml', '--format', 'yaml'], files);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/argument 'yaml' is invalid. Allowed choices are table, jsonl/);
+    expect(bad.err).toMatch(/argument 'yaml' is invalid. Allowed choices are table, json, jsonl/);
   });
 });
 

@@ -116,17 +116,33 @@ export async function emit(
   }
 }
 
+/** A titled list in the help, "Environment:" and its variables, laid out as commander lays out options. */
+export interface HelpSection {
+  title: string;
+  rows: [term: string, description: string][];
+}
+
 /**
- * The end of a command's help: notes (wrapped by commander to the help width, like the rest of the
- * help) and then the examples, always last, one command a line as it would be typed.
+ * The end of a command's help: sections and notes (wrapped by commander to the help width, like the
+ * rest of the help) and then the examples, always last, one command a line as it would be typed
+ * (a long one split with ` \` and an indented next line, so that no line passes 80 columns).
  */
-export function addHelpFooter(cmd: Command, footer: { notes?: string[]; examples: string[] }): Command {
+export function addHelpFooter(
+  cmd: Command,
+  footer: { sections?: HelpSection[]; notes?: string[]; examples: string[] },
+): Command {
   return cmd.addHelpText('after', (context) => {
     const helper = context.command.createHelp();
     const config = context.command.configureOutput();
     const width =
       (context.error ? config.getErrHelpWidth?.() : config.getOutHelpWidth?.()) ?? helper.helpWidth ?? 80;
+    helper.helpWidth = width;
     const parts: string[] = [];
+    for (const section of footer.sections ?? []) {
+      const termWidth = Math.max(...section.rows.map(([term]) => term.length));
+      parts.push('', `${section.title}:`);
+      for (const [term, text] of section.rows) parts.push(helper.formatItem(term, termWidth, text, helper));
+    }
     for (const note of footer.notes ?? []) parts.push('', helper.boxWrap(note, width));
     parts.push('', 'Examples:', ...footer.examples.map((e) => `  ${e}`));
     return parts.join('\n');

@@ -18,7 +18,7 @@ import {
 import { InputError } from '../../types.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
-import { parseNow } from './diagnose.js';
+import { parseNow } from '../options.js';
 
 interface ReconcileOpts {
   format: 'text' | 'json' | 'csv' | 'md' | 'html';

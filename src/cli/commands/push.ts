@@ -10,6 +10,7 @@ import { isZip } from '../../input/zip.js';
 import { readFolder } from '../../node/bundle-reader.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
+import { helpFooter } from '../options.js';
 
 interface Push {
   /** What the summary and errors call it. */
@@ -139,9 +140,17 @@ export function registerPush(program: Command, io: CliIO, state: CommandState): 
     )
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  DSREG_DOCTOR_INGEST_TOKEN=… dsreg-doctor push captures/ --server http://127.0.0.1:8080\n' +
-        '  dsreg-doctor push authlogs-wks0417.zip status.txt --server https://fleet.corp.example\n',
+      helpFooter({
+        notes: [
+          'Exit codes: 0 every check-in was stored, 1 a device stored as failed, 2 bad usage, an unreadable input, nothing to send, or a check-in the server did not store.',
+        ],
+        examples: [
+          'DSREG_DOCTOR_INGEST_TOKEN=… dsreg-doctor push captures/ \\',
+          '    --server http://127.0.0.1:8080',
+          'dsreg-doctor push authlogs-wks0417.zip status.txt \\',
+          '    --server https://fleet.corp.example',
+        ],
+      }),
     )
     .action(async (paths: string[], opts: PushOpts) => {
       const token = io.env.DSREG_DOCTOR_INGEST_TOKEN;

@@ -9,6 +9,7 @@ import type { Redactor } from '../../redact/index.js';
 import { InputError } from '../../types.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import type { CommandState } from '../main.js';
+import { addHelpFooter } from '../options.js';
 
 interface RedactOpts {
   out?: string;
@@ -38,7 +39,7 @@ const KIND_WORDS: Record<string, [string, string]> = {
 };
 
 export function registerRedact(program: Command, io: CliIO, state: CommandState): void {
-  program
+  const cmd = program
     .command('redact')
     .summary('write a copy of a capture, an event export or a log collection with identifiers replaced')
     .description(
@@ -60,20 +61,20 @@ export function registerRedact(program: Command, io: CliIO, state: CommandState)
     )
     .addOption(
       new Option('--times', 'replace times and dates too (certificate validity, PRT and event times)'),
-    )
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 written, 2 unreadable input, or an identifier would have survived.\n\n' +
-        'Examples:\n' +
-        '  dsreg-doctor redact status.txt > status-redacted.txt\n' +
-        '  dsregcmd /status | dsreg-doctor redact -\n' +
-        '  dsreg-doctor redact aad-operational.xml --times --out aad-redacted.xml\n' +
-        '  dsreg-doctor redact authlogs.zip --out authlogs-redacted.zip\n' +
-        '  dsreg-doctor redact collected-logs/ --out collected-logs-redacted',
-    )
-    .action(async (path: string, opts: RedactOpts) => {
-      state.code = await runRedact(path, opts, io);
-    });
+    );
+  addHelpFooter(cmd, {
+    notes: ['Exit codes: 0 written, 2 unreadable input, or an identifier would have survived.'],
+    examples: [
+      'dsreg-doctor redact status.txt > status-redacted.txt',
+      'dsregcmd /status | dsreg-doctor redact -',
+      'dsreg-doctor redact aad-operational.xml --times --out aad-redacted.xml',
+      'dsreg-doctor redact authlogs.zip --out authlogs-redacted.zip',
+      'dsreg-doctor redact collected-logs/ --out collected-logs-redacted',
+    ],
+  });
+  cmd.action(async (path: string, opts: RedactOpts) => {
+    state.code = await runRedact(path, opts, io);
+  });
 }
 
 function fail(io: CliIO, message: string): number {

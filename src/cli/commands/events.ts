@@ -357,9 +357,14 @@ async function* safely(source: Source, run: Run): AsyncGenerator<EventRecord> {
   }
 }
 
-/** A record's time as a number to order by; NaN when it has none that can be read. */
+/**
+ * A record's time as a number to order by, in milliseconds with the fraction the log keeps (event
+ * times have seven digits: two records of one millisecond stay apart); NaN when it has none.
+ */
 function timeOf(r: EventRecord): number {
-  return Date.parse(r.time);
+  const ms = Date.parse(r.time);
+  const fraction = /:\d\d\.(\d{4,})/.exec(r.time)?.[1];
+  return fraction === undefined ? ms : Math.floor(ms / 1000) * 1000 + Number(`0.${fraction}`) * 1000;
 }
 
 /**

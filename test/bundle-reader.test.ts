@@ -247,7 +247,7 @@ describe('diagnose on a log collection', () => {
     expect(m.out()).toContain('Timeline (event logs)');
     expect(m.err()).toBe(
       [
-        `dsreg-doctor: ${FOLDER}: 3 of 8 files used`,
+        `dsreg-doctor diagnose: ${FOLDER}: 3 of 8 files used`,
         '  used     dsregcmd_status_system.txt                dsregcmd /status output',
         '  used     dsregcmd_status_user.txt                  dsregcmd /status output',
         '  used     Events/Microsoft-Windows-User Device Registration%4Admin.xml  event log export (XML), 8 event records',
@@ -303,7 +303,9 @@ describe('diagnose on a log collection', () => {
     const bomb = handZip([{ name: 'z.txt', data, method: 8, crc: crc32(zeros), size: zeros.length }]);
     const b = memoryIO({ '-': bomb });
     expect(await main(['diagnose', '-'], b.io)).toBe(2);
-    expect(b.err()).toBe('dsreg-doctor: -: compressed more than 200 to 1: not read (is it a zip bomb?)\n');
+    expect(b.err()).toBe(
+      'dsreg-doctor diagnose: -: compressed more than 200 to 1: not read (is it a zip bomb?)\n',
+    );
     expect(b.out()).toBe('');
   });
 
@@ -314,12 +316,12 @@ describe('diagnose on a log collection', () => {
     const m = memoryIO();
     expect(await main(['diagnose', empty], m.io)).toBe(2);
     expect(m.err()).toBe(
-      `dsreg-doctor: ${empty}: no \`dsregcmd /status\` capture or event log export found in it\n`,
+      `dsreg-doctor diagnose: ${empty}: no \`dsregcmd /status\` capture or event log export found in it\n`,
     );
     const n = memoryIO({ 'notes.txt': 'eggs\n' });
     expect(await main(['diagnose', FOLDER, 'notes.txt'], n.io)).toBe(2);
     expect(n.err()).toMatch(
-      /dsreg-doctor: notes\.txt: neither `dsregcmd \/status` output nor an event log export/,
+      /dsreg-doctor diagnose: notes\.txt: neither `dsregcmd \/status` output nor an event log export/,
     );
     expect(n.out()).toBe('');
   });

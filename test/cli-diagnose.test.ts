@@ -98,11 +98,11 @@ describe('dsreg-doctor diagnose', () => {
 
   it('bad input: one line on stderr, exit 2, no stack trace', async () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
-      [['diagnose', 'missing.txt'], {}, /^dsreg-doctor: missing\.txt: no such file\n$/],
+      [['diagnose', 'missing.txt'], {}, /^dsreg-doctor diagnose: missing\.txt: no such file\n$/],
       [
         ['diagnose', 'list.txt'],
         { 'list.txt': 'eggs\nmilk: 2\n' },
-        /^dsreg-doctor: list\.txt: neither `dsregcmd \/status` output nor an event log export/,
+        /^dsreg-doctor diagnose: list\.txt: neither `dsregcmd \/status` output nor an event log export/,
       ],
       [['diagnose', 'x.txt', '--now', 'yesterday'], { 'x.txt': 'AzureAdJoined : YES\n' }, /--now/],
       [

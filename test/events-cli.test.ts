@@ -1,5 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodeIO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { bytesSource, readEvtx } from '../src/evtx/index.js';
 import { memoryIO } from './helpers.js';
@@ -80,20 +83,22 @@ describe('events: the table', () => {
     expect(r.out).toMatch(/\n3 of 15 records shown; 2 warnings on standard error\n$/);
   });
 
-  it('names each file before its records when there are several', async () => {
+  it('merges several logs into one time order, naming a log before each run of its records', async () => {
     const r = await run(['a.xml', 'b.json', '--level', 'error', '--id', '304,305'], {
       'a.xml': fixture('federated-fail.de-DE.eventviewer.xml'),
       'b.json': fixture('join-fail.getwinevent.json'),
     });
     expect(r.code).toBe(0);
     const heads = r.out.split('\n').filter((l) => /^(==|\d{4}-)/.test(l));
+    // b.json (Get-WinEvent) lists the newest first: it is put in time order too.
     expect(heads.map((l) => l.slice(0, 47).trimEnd())).toEqual([
+      '== b.json ==',
+      '2026-10-03 07:58:12  Error   304  UserDeviceReg',
       '== a.xml ==',
       '2026-10-03 07:58:31  Error   305  UserDeviceReg',
       '2026-10-03 07:58:31  Error   304  UserDeviceReg',
       '== b.json ==',
       '2026-10-03 08:58:32  Error   304  UserDeviceReg',
-      '2026-10-03 07:58:12  Error   304  UserDeviceReg',
     ]);
   });
 });
@@ -206,7 +211,8 @@ describe('events: filters', () => {
     );
 
   it('--id takes lists and ranges', async () => {
-    expect(await ids('--id', '1006-1007,304')).toEqual([2001, 2005, 2006, 2010, 43, 48]);
+    // The two logs merged in time order: the join attempts of 07:58 and 08:58 before the PRT's of 09:12 on.
+    expect(await ids('--id', '1006-1007,304')).toEqual([43, 48, 2001, 2005, 2006, 2010]);
   });
 
   it('--provider and --channel match with or without "Microsoft-Windows-", any case, * as a wildcard', async () => {
@@ -255,7 +261,7 @@ describe('events: filters', () => {
     }
     const bad = await run(['join.xml', '--format', 'yaml'], files);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/argument 'yaml' is invalid. Allowed choices are table, jsonl/);
+    expect(bad.err).toMatch(/argument 'yaml' is invalid. Allowed choices are table, json, jsonl/);
   });
 });
 
@@ -325,5 +331,122 @@ describe('events: bad and damaged input', () => {
     expect(lines).toHaveLength(21);
     expect(lines[20]).toBe('many.xml: 10 more warnings not shown');
     expect(r.out).toBe('0 records; 30 warnings on standard error\n');
+  });
+});
+
+describe('events: several logs, folders and zips, and the options every command shares', () => {
+  const diskIO = () => {
+    let out = '';
+    let err = '';
+    const io = {
+      ...nodeIO(),
+      isTTY: false,
+      stderrIsTTY: false,
+      columns: 80,
+      env: {},
+      stdout: (t: string) => {
+        out += t;
+      },
+      stderr: (t: string) => {
+        err += t;
+      },
+    };
+    return { io, out: () => out, err: () => err };
+  };
+  const times = (out: string) => jsonLines(out).map((l) => `${l.time} ${String(l.source).split('/').pop()}`);
+
+  it('merges logs into one time order; a tie goes to the log given first', async () => {
+    const r = await run(['a.xml', 'b.json', '-f', 'json'], {
+      'a.xml': fixture('join-fail.wevtutil.xml'),
+      'b.json': fixture('join-fail.getwinevent.json'),
+    });
+    expect(r.code).toBe(0);
+    const lines = times(r.out);
+    expect(lines).toHaveLength(16);
+    // The same eight records in both: each time twice, a.xml's first, though b.json lists the newest first.
+    expect(lines.slice(0, 4)).toEqual([
+      '2026-10-03T07:58:11.2034561Z a.xml',
+      '2026-10-03T07:58:11.2034561Z b.json',
+      '2026-10-03T07:58:12.8830127Z a.xml',
+      '2026-10-03T07:58:12.8830127Z b.json',
+    ]);
+    expect([...lines].sort()).toEqual(lines);
+    // One log alone keeps its own order (Get-WinEvent: newest first).
+    const one = await run(['b.json', '-f', 'json'], { 'b.json': fixture('join-fail.getwinevent.json') });
+    expect(times(one.out)[0]).toBe('2026-10-03T08:58:32.4413302Z b.json');
+  });
+
+  it('reads a folder (also as "dir/") and a zip, finding the event logs by content', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsreg-events-'));
+    try {
+      mkdirSync(join(dir, 'logs', 'Events'), { recursive: true });
+      writeFileSync(join(dir, 'logs', 'Events', 'udr.dat'), fixture('join-fail.wevtutil.xml'));
+      writeFileSync(join(dir, 'logs', 'aad.json'), fixture('prt-fail.getwinevent.json'));
+      writeFileSync(join(dir, 'logs', 'notes.txt'), 'nothing to see\n');
+      for (const given of [join(dir, 'logs'), `${join(dir, 'logs')}/`]) {
+        const m = diskIO();
+        expect(await main(['events', given, '-f', 'json'], m.io)).toBe(0);
+        const lines = jsonLines(m.out());
+        expect(lines).toHaveLength(8 + 15);
+        expect(new Set(lines.map((l) => l.source))).toEqual(
+          new Set([join(dir, 'logs', 'Events', 'udr.dat'), join(dir, 'logs', 'aad.json')]),
+        );
+        expect(times(m.out())).toEqual([...times(m.out())].sort());
+        expect(m.err()).toBe(
+          `dsreg-doctor events: ${join(dir, 'logs')}: 2 event logs read; 1 other file left out\n`,
+        );
+      }
+      const z = diskIO();
+      expect(await main(['events', 'examples/bundles/authlogs-wks0417.zip', '--id', '304'], z.io)).toBe(0);
+      expect(z.out()).toMatch(/^TIME \(UTC\) .*\n2026-10-03 \d\d:\d\d:\d\d {2}Error {3}304 /);
+      expect(z.err()).toMatch(
+        /^dsreg-doctor events: examples\/bundles\/authlogs-wks0417\.zip: 1 event log read; \d+ other files left out\n$/,
+      );
+      const empty = diskIO();
+      mkdirSync(join(dir, 'empty'));
+      writeFileSync(join(dir, 'empty', 'notes.txt'), 'nothing\n');
+      expect(await main(['events', join(dir, 'empty')], empty.io)).toBe(2);
+      expect(empty.err()).toBe(
+        `dsreg-doctor events: ${join(dir, 'empty')}: no event log export found in it\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--wide prints every value whole; the table without it cuts them', async () => {
+    const files = { 'join.xml': fixture('join-fail.wevtutil.xml') };
+    const cut = await run(['join.xml', '--id', '304'], files);
+    const wide = await run(['join.xml', '--id', '304', '--wide'], files);
+    expect(cut.out).toContain('…');
+    expect(wide.out).not.toContain('…');
+    const debug = /DebugOutput=([^\n]*)/.exec(wide.out)![1]!;
+    const record = jsonLines((await run(['join.xml', '--id', '304', '-f', 'json'], files)).out)[0]!;
+    expect(debug).toBe((record.data as Record<string, string>).DebugOutput!.replace(/\s+/g, ' ').trim());
+    // Values that fit share a line, as in the table; the first columns are the same.
+    expect(wide.out.split('\n')[1]!.slice(0, 52)).toBe(cut.out.split('\n')[1]!.slice(0, 52));
+  });
+
+  it('-o writes the records to a file; --color and --no-color as everywhere', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsreg-events-'));
+    try {
+      const files = { 'join.xml': fixture('join-fail.wevtutil.xml') };
+      const file = join(dir, 'records.jsonl');
+      const a = memoryIO(files);
+      expect(await main(['events', 'join.xml', '-f', 'json', '-o', file], a.io)).toBe(0);
+      expect(a.out()).toBe('');
+      expect(jsonLines(readFileSync(file, 'utf8'))).toHaveLength(8);
+      const bad = memoryIO(files);
+      expect(await main(['events', 'join.xml', '-o', join(dir, 'no', 'x')], bad.io)).toBe(2);
+      expect(bad.err()).toMatch(/^dsreg-doctor events: .*x: cannot write \(no such folder\)\n$/);
+      const colored = await run(['join.xml', '--color'], files);
+      expect(colored.out).toContain('\u001b[31mError');
+      const tty = memoryIO(files);
+      tty.io.isTTY = true;
+      expect(await main(['events', 'join.xml', '--no-color'], tty.io)).toBe(0);
+      expect(tty.out()).not.toContain('\u001b[');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -147,7 +147,9 @@ describe('endless and binary inputs', () => {
       stderr = err.stderr;
     }
     expect(status).toBe(2);
-    expect(stderr).toBe('dsreg-doctor: -: binary data, neither text nor an .evtx event log: not read\n');
+    expect(stderr).toBe(
+      'dsreg-doctor diagnose: -: binary data, neither text nor an .evtx event log: not read\n',
+    );
   });
 
   it('diagnose - on a terminal says it reads standard input and how to end it', async () => {
@@ -160,8 +162,8 @@ describe('endless and binary inputs', () => {
     });
     expect(await main(['diagnose', '-'], m.io)).toBe(2);
     expect(m.err()).toBe(
-      'dsreg-doctor: reading standard input (end it with Ctrl+D, or Ctrl+Z and Enter on Windows)\n' +
-        'dsreg-doctor: -: standard input is empty\n',
+      'dsreg-doctor diagnose: reading standard input (end it with Ctrl+D, or Ctrl+Z and Enter on Windows)\n' +
+        'dsreg-doctor diagnose: -: standard input is empty\n',
     );
   });
 });

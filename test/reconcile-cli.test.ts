@@ -34,7 +34,7 @@ describe('reconcile command', () => {
   it('prints JSON that holds to the contract, and exits 1 for the findings', async () => {
     const r = await run([...FILES, ...NOW, '--format', 'json']);
     expect(r.err).toBe(
-      `dsreg-doctor: warning: ${DIR}ad-computers.ldif: 1 entry that is not a computer skipped\n`,
+      `dsreg-doctor reconcile: warning: ${DIR}ad-computers.ldif: 1 entry that is not a computer skipped\n`,
     );
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
@@ -144,13 +144,16 @@ describe('reconcile command', () => {
   });
   it('says in one line what is wrong with an input, and exits 2', async () => {
     const r = await run([`${DIR}ad-computers.csv`, 'nope.csv']);
-    expect(r).toMatchObject({ code: 2, out: '', err: 'dsreg-doctor: nope.csv: no such file\n' });
+    expect(r).toMatchObject({ code: 2, out: '', err: 'dsreg-doctor reconcile: nope.csv: no such file\n' });
     const bad = await run(['x.csv'], { 'x.csv': 'Name,ObjectGUID\n"WKS-1,\n' });
-    expect(bad).toMatchObject({ code: 2, err: 'dsreg-doctor: x.csv: the file ends inside a quoted field\n' });
+    expect(bad).toMatchObject({
+      code: 2,
+      err: 'dsreg-doctor reconcile: x.csv: the file ends inside a quoted field\n',
+    });
     const junk = await run(['junk.txt'], { 'junk.txt': 'hello world\n' });
     expect(junk.code).toBe(2);
     expect(junk.err.trimEnd().split('\n')).toHaveLength(1);
-    expect(junk.err).toMatch(/^dsreg-doctor: junk\.txt: not an export reconcile reads/);
+    expect(junk.err).toMatch(/^dsreg-doctor reconcile: junk\.txt: not an export reconcile reads/);
   });
   it('refuses a staleness threshold under 21 days', async () => {
     const r = await run([`${DIR}ad-computers.csv`, '--stale-days', '14']);

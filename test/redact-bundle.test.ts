@@ -87,7 +87,7 @@ describe('redact a folder', () => {
   it('shows progress on a terminal only, on standard error', async () => {
     const tty = captured(true);
     expect(await main(['redact', BUNDLE, '--out', join(tmp, 'p1')], tty.io)).toBe(0);
-    expect(tty.err()).toMatch(/\rdsreg-doctor: redacting .*: 100%\r\u001b\[K/);
+    expect(tty.err()).toMatch(/\rdsreg-doctor redact: redacting .*: 100%\r\u001b\[K/);
     expect(tty.out()).toBe('');
     const piped = captured(false);
     expect(await main(['redact', BUNDLE, '--out', join(tmp, 'p2')], piped.io)).toBe(0);
@@ -98,7 +98,7 @@ describe('redact a folder', () => {
     const m = captured();
     expect(await main(['redact', BUNDLE], m.io)).toBe(2);
     expect(m.err()).toMatch(
-      /^dsreg-doctor: .*authlogs-wks0417: a folder or a \.zip is redacted into a copy: give --out FOLDER or --out FILE\.zip\n$/,
+      /^dsreg-doctor redact: .*authlogs-wks0417: a folder or a \.zip is redacted into a copy: give --out FOLDER or --out FILE\.zip\n$/,
     );
     expect(m.out()).toBe('');
     const full = join(tmp, 'full');

@@ -22,7 +22,7 @@ describe('dsreg-doctor redact', () => {
     expect(m.out()).toContain('                  DeviceId : <device-1>\n');
     expect(m.out()).not.toMatch(/4785a6bd|98BAF54E|a4f1c767|corppc01/i);
     expect(m.err()).toBe(
-      'dsreg-doctor: replaced 1 domain, 1 computer name, 1 device ID, 1 thumbprint, 1 key ID\n',
+      'dsreg-doctor redact: replaced 1 domain, 1 computer name, 1 device ID, 1 thumbprint, 1 key ID\n',
     );
   });
 
@@ -46,7 +46,7 @@ describe('dsreg-doctor redact', () => {
     const written = readFileSync(out, 'utf8');
     expect(written).toContain('DeviceCertificateValidity : [ <time-1> -- <time-2> ]');
     expect(written).toContain('AzureAdPrtUpdateTime : <time-3>');
-    expect(m.err()).toMatch(/^dsreg-doctor: replaced .*4 times/);
+    expect(m.err()).toMatch(/^dsreg-doctor redact: replaced .*4 times/);
   });
 
   it('keeps an XML export well-formed and readable as the same records', async () => {
@@ -72,9 +72,17 @@ describe('dsreg-doctor redact', () => {
 
   it('bad input: one line on standard error, exit 2, nothing on standard output', async () => {
     const cases: [string[], Record<string, Uint8Array | string>, RegExp][] = [
-      [['redact', 'missing.txt'], {}, /^dsreg-doctor: missing\.txt: no such file\n$/],
-      [['redact', 'e.txt'], { 'e.txt': '' }, /^dsreg-doctor: e\.txt: empty file: nothing to redact\n$/],
-      [['redact', 'a.zip'], { 'a.zip': new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]) }, /^dsreg-doctor: a\.zip: /],
+      [['redact', 'missing.txt'], {}, /^dsreg-doctor redact: missing\.txt: no such file\n$/],
+      [
+        ['redact', 'e.txt'],
+        { 'e.txt': '' },
+        /^dsreg-doctor redact: e\.txt: empty file: nothing to redact\n$/,
+      ],
+      [
+        ['redact', 'a.zip'],
+        { 'a.zip': new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]) },
+        /^dsreg-doctor redact: a\.zip: /,
+      ],
       [
         ['redact', 'b.bin'],
         { 'b.bin': new Uint8Array([1, 0, 2, 0, 3, 0, 0, 0, 9]) },

@@ -69,7 +69,7 @@ describe('dsreg-doctor serve', () => {
     expect((await post(url, tokens.ingest!)).status).toBe(202);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
-    expect(first.err()).toMatch(/^(\{"time".*\n)*dsreg-doctor: stopped\n$/);
+    expect(first.err()).toMatch(/^(\{"time".*\n)*dsreg-doctor serve: stopped\n$/);
 
     const second = serve(['--port', '0', '--data', data]);
     const url2 = await second.ready;
@@ -111,7 +111,7 @@ describe('dsreg-doctor serve', () => {
     ]) {
       const r = spawnSync(process.execPath, ['bin/dsreg-doctor.js', 'serve', ...args], { encoding: 'utf8' });
       expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n')[0]).toMatch(/^(error: |dsreg-doctor( serve)?: )/);
+      expect(r.stderr.trim().split('\n')[0]).toMatch(/^dsreg-doctor serve: /);
     }
   });
 });
@@ -175,7 +175,7 @@ describe('dsreg-doctor push', () => {
     });
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(
-      /^dsreg-doctor: not stored: examples\/dsregcmd\/hybrid-healthy\.txt: 401: a valid ingest token/,
+      /^dsreg-doctor push: not stored: examples\/dsregcmd\/hybrid-healthy\.txt: 401: a valid ingest token/,
     );
   });
 });

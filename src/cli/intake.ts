@@ -85,6 +85,8 @@ export interface OpenOptions {
   wholeUpTo?: number;
   /** Where the reading problems of a streamed event log go (an .evtx on disk: see recordsOf). */
   onWarning?: (w: ReadWarning) => void;
+  /** The command reading, for the lines it prints ("dsreg-doctor events: reading standard input"). */
+  command?: string;
 }
 
 const HEAD = 65536;
@@ -149,7 +151,7 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
       throw tooLarge(name, limits.maxInput, false);
     if (path === '-' && stream.isTTY) {
       io.stderr(
-        'dsreg-doctor: reading standard input (end it with Ctrl+D, or Ctrl+Z and Enter on Windows)\n',
+        `dsreg-doctor${options.command ? ` ${options.command}` : ''}: reading standard input (end it with Ctrl+D, or Ctrl+Z and Enter on Windows)\n`,
       );
     }
     const chunks = bounded(stream.chunks, name, limits.maxInput, false);
@@ -250,10 +252,11 @@ export const STREAM_ABOVE = 8 * MIB;
 export async function readForDiagnosis(
   path: string,
   io: CliIO,
-  options: { limits?: InputLimits; streamAbove?: number; maxRecords?: number } = {},
+  options: { limits?: InputLimits; streamAbove?: number; maxRecords?: number; command?: string } = {},
 ): Promise<DiagnosisInput> {
   const warnings: ReadWarning[] = [];
   const opened = await openInput(path, io, {
+    command: options.command ?? 'diagnose',
     ...(options.limits ? { limits: options.limits } : {}),
     wholeUpTo: options.streamAbove ?? STREAM_ABOVE,
     onWarning: (w) => warnings.push(w),

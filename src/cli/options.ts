@@ -5,7 +5,7 @@
 //   --now <time>            where time matters: the time to judge against, never the clock
 // and errors as one line, `dsreg-doctor <command>: ...`, commander's own included.
 import { writeFile } from 'node:fs/promises';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type AddHelpTextContext, type Command, InvalidArgumentError, Option } from 'commander';
 import { parseDsregTime } from '../facts.js';
 import { type CliIO, outputWriter } from './io.js';
 
@@ -116,19 +116,43 @@ export async function emit(
   }
 }
 
+/** A titled list in the help, "Environment:" and its variables, laid out as commander lays out options. */
+export interface HelpSection {
+  title: string;
+  rows: [term: string, description: string][];
+}
+
+export interface HelpFooter {
+  sections?: HelpSection[];
+  notes?: string[];
+  examples: string[];
+}
+
 /**
- * The end of a command's help: notes (wrapped by commander to the help width, like the rest of the
- * help) and then the examples, always last, one command a line as it would be typed.
+ * The end of a command's help: sections and notes (wrapped by commander to the help width, like the
+ * rest of the help) and then the examples, always last, one command a line as it would be typed
+ * (a long one split with ` \` and an indented next line, so that no line passes 80 columns).
  */
-export function addHelpFooter(cmd: Command, footer: { notes?: string[]; examples: string[] }): Command {
-  return cmd.addHelpText('after', (context) => {
+export function addHelpFooter(cmd: Command, footer: HelpFooter): Command {
+  return cmd.addHelpText('after', helpFooter(footer));
+}
+
+/** The text of addHelpFooter, for `.addHelpText('after', helpFooter({...}))` in a chain. */
+export function helpFooter(footer: HelpFooter): (context: AddHelpTextContext) => string {
+  return (context) => {
     const helper = context.command.createHelp();
     const config = context.command.configureOutput();
     const width =
       (context.error ? config.getErrHelpWidth?.() : config.getOutHelpWidth?.()) ?? helper.helpWidth ?? 80;
+    helper.helpWidth = width;
     const parts: string[] = [];
+    for (const section of footer.sections ?? []) {
+      const termWidth = Math.max(...section.rows.map(([term]) => term.length));
+      parts.push('', `${section.title}:`);
+      for (const [term, text] of section.rows) parts.push(helper.formatItem(term, termWidth, text, helper));
+    }
     for (const note of footer.notes ?? []) parts.push('', helper.boxWrap(note, width));
     parts.push('', 'Examples:', ...footer.examples.map((e) => `  ${e}`));
     return parts.join('\n');
-  });
+  };
 }

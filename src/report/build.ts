@@ -27,6 +27,9 @@ export interface BuildOptions {
   /** Text: the width to wrap at, and the colours. */
   width?: number;
   colors?: Palette;
+  /** Every attempt of the timeline, not only the last 20; and how to ask for that, where some are left out. */
+  allAttempts?: boolean;
+  allAttemptsHint?: string;
 }
 
 const VERDICT_RANK: Record<Verdict, number> = { failed: 0, warning: 1, unknown: 2, healthy: 3 };
@@ -74,6 +77,8 @@ function single(device: DeviceReport, options: BuildOptions, heading?: string[])
     files: device.files,
     ...(options.redacted !== undefined ? { redacted: options.redacted } : {}),
     ...(options.generator !== undefined ? { generator: options.generator } : {}),
+    ...(options.allAttempts !== undefined ? { allAttempts: options.allAttempts } : {}),
+    ...(options.allAttemptsHint !== undefined ? { allAttemptsHint: options.allAttemptsHint } : {}),
   };
   switch (options.format) {
     case 'json':
@@ -84,6 +89,7 @@ function single(device: DeviceReport, options: BuildOptions, heading?: string[])
       return renderHtml(d, { ...common, inputs: options.inputs ?? [] });
     default:
       return renderText(d, {
+        ...common,
         width: options.width ?? 80,
         ...(options.colors ? { colors: options.colors } : {}),
         ...(heading ? { heading } : {}),

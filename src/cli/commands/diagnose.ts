@@ -1,16 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createColors } from 'picocolors';
-import {
-  type Analysis,
-  type AnalyzeInput,
-  analyze,
-  type DeviceGroup,
-  type TextInput,
-} from '../../analyze.js';
+import { type Analysis, type AnalyzeInput, analyze, type DeviceGroup } from '../../analyze.js';
 import { addProbeFindings, type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
 import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
-import { parseDsregTime } from '../../facts.js';
 import { sniff } from '../../input/sniff.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import type { PreparedInputs } from '../../redact/prepare.js';
@@ -25,7 +18,15 @@ import {
 } from '../intake.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
-import { describeWriteError } from '../options.js';
+import {
+  addColorOptions,
+  addHelpFooter,
+  describeWriteError,
+  formatOption,
+  nowOption,
+  outOption,
+  useColor,
+} from '../options.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
 
@@ -41,39 +42,6 @@ export function exitCodeFor(d: Diagnosis, failOn: FailOn): number {
   return worst === 'warning' && failOn === 'warning' ? 1 : 0;
 }
 
-/** --now: ISO 8601 or the "2019-01-31 09:16:43.000 UTC" form dsregcmd prints. */
-export function parseNow(value: string): string {
-  const ms = parseDsregTime(value) ?? (/\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN);
-  if (Number.isNaN(ms)) {
-    throw new InvalidArgumentError(
-      'give a date and time such as 2024-05-01T10:00:00Z or "2024-05-01 10:00:00.000 UTC"',
-    );
-  }
-  return new Date(ms).toISOString();
-}
-
-/** Whether to colour standard output: a terminal, NO_COLOR unset, --no-color not given (FORCE_COLOR forces). */
-export function useColor(io: CliIO, flag: boolean | undefined): boolean {
-  if (flag === false) return false;
-  if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0') return true;
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  return flag === true || io.isTTY;
-}
-
-/** Reads every input, or prints a one-line error and returns undefined. */
-export async function readInputs(paths: string[], io: CliIO): Promise<TextInput[] | undefined> {
-  const inputs: TextInput[] = [];
-  for (const path of paths) {
-    try {
-      inputs.push({ name: path, bytes: await io.read(path) });
-    } catch (err) {
-      io.stderr(`dsreg-doctor: ${describeReadError(path, err)}\n`);
-      return undefined;
-    }
-  }
-  return inputs;
-}
-
 interface DiagnoseOpts {
   format: 'text' | 'json' | 'md' | 'html';
   now?: string;
@@ -86,6 +54,7 @@ interface DiagnoseOpts {
   cloud: string;
   probeTimeout: number;
   maxInput?: number;
+  all?: boolean;
 }
 
 function parseSeconds(value: string): number {
@@ -158,7 +127,9 @@ async function collectInputs(
       ignored.push(...intake.leftOut);
       inputs.push(...intake.inputs);
     } catch (err) {
-      io.stderr(`dsreg-doctor: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`);
+      io.stderr(
+        `dsreg-doctor diagnose: ${err instanceof InputError ? err.message : describeReadError(path, err)}\n`,
+      );
       return undefined;
     }
   }
@@ -194,7 +165,7 @@ function describeInputs(files: FileReport[], bundles: string[]): string {
     const rel = (f: FileReport) => (root ? f.name.slice(root.length + 1) : f.name);
     const used = list.filter((f) => f.used).length;
     out.push(
-      `dsreg-doctor: ${root || 'files given'}: ${used} of ${list.length} file${list.length === 1 ? '' : 's'} used`,
+      `dsreg-doctor diagnose: ${root || 'files given'}: ${used} of ${list.length} file${list.length === 1 ? '' : 's'} used`,
     );
     const width = Math.min(40, Math.max(...list.map((f) => rel(f).length)));
     for (const f of [...list.filter((x) => x.used), ...list.filter((x) => !x.used)]) {
@@ -205,39 +176,41 @@ function describeInputs(files: FileReport[], bundles: string[]): string {
   return out.join('\n');
 }
 
-const DESCRIPTION =
-  'Read `dsregcmd /status` output and event logs (files, or - for standard input)\n' +
-  'and say whether the device is healthy, which phase of Microsoft Entra hybrid\n' +
-  'join (or of getting a Primary Refresh Token) failed, what each error code\n' +
-  'means, and what to do about it.\n\n' +
-  'The files of one call may describe one device or several, in any mix: captures\n' +
-  'of `dsregcmd /status` (one elevated, one as the user), and the User Device\n' +
-  'Registration/Admin and Microsoft-Windows-AAD logs as .evtx, XML (wevtutil,\n' +
-  'Event Viewer), CSV or JSON (Get-WinEvent). Inputs are grouped by device\n' +
-  '(DeviceId, else Device Name, else the Computer of the event records) and each\n' +
-  'device is diagnosed on its own. UTF-8 and UTF-16 are both read; prompts,\n' +
-  'banners and forum formatting are ignored.';
+// Paragraphs without hard line breaks: commander wraps them to the width of the help.
+const DESCRIPTION = [
+  'Read `dsregcmd /status` output and event logs (files, or - for standard input) and say whether ' +
+    'the device is healthy, which phase of Microsoft Entra hybrid join (or of getting a Primary ' +
+    'Refresh Token) failed, what each error code means, and what to do about it.',
+  'The files of one call may describe one device or several, in any mix: captures of ' +
+    '`dsregcmd /status` (one elevated, one as the user), and the User Device Registration/Admin and ' +
+    'Microsoft-Windows-AAD logs as .evtx, XML (wevtutil, Event Viewer), CSV or JSON (Get-WinEvent). ' +
+    'Inputs are grouped by device (DeviceId, else Device Name, else the Computer of the event ' +
+    'records) and each device is diagnosed on its own. UTF-8 and UTF-16 are both read; prompts, ' +
+    'banners and forum formatting are ignored.',
+].join('\n\n');
 
-const AFTER_HELP =
-  '\nA folder or a .zip (a log collection) is searched for `dsregcmd /status`\n' +
-  'captures and event log exports by content, not by name; the files used and\n' +
-  'left out are listed on standard error (and under "inputs" in the JSON). Zips\n' +
-  'are read with limits on the number of files, their total size and the\n' +
-  'compression ratio.\n\n' +
-  'Several devices: one report per device, most severe first, each headed by the\n' +
-  'device; with --format json one object per device, one per line (JSON Lines).\n\n' +
-  'Exit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on (on\n' +
-  'any device), 2 bad usage or unreadable input.\n\n' +
-  'Examples:\n' +
-  '  dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt\n' +
-  '  dsregcmd /status | dsreg-doctor diagnose -\n' +
-  '  dsreg-doctor diagnose status.txt --format json --fail-on error\n' +
-  '  dsreg-doctor diagnose status.txt --now "2024-05-01 10:00:00 UTC"\n' +
-  '  dsreg-doctor diagnose authlogs.zip --format html --redact --out report.html\n' +
-  '  dsreg-doctor diagnose collected-logs/ --format md --redact';
+const HELP_NOTES = [
+  'A folder or a .zip (a log collection) is searched for `dsregcmd /status` captures and event log ' +
+    'exports by content, not by name; the files used and left out are listed on standard error (and ' +
+    'under "inputs" in the JSON). Zips are read with limits on the number of files, their total size ' +
+    'and the compression ratio.',
+  'Several devices: one report per device, most severe first, each headed by the device; with ' +
+    '--format json one object per device, one per line (JSON Lines).',
+  'Exit codes: 0 healthy (or only notes), 1 a finding at or above --fail-on (on any device), 2 bad ' +
+    'usage or unreadable input.',
+];
+
+const HELP_EXAMPLES = [
+  'dsreg-doctor diagnose examples/dsregcmd/join-fail-device-not-synced.txt',
+  'dsregcmd /status | dsreg-doctor diagnose -',
+  'dsreg-doctor diagnose status.txt --format json --fail-on error',
+  'dsreg-doctor diagnose status.txt --now "2024-05-01 10:00:00 UTC"',
+  'dsreg-doctor diagnose authlogs.zip --format html --redact --out report.html',
+  'dsreg-doctor diagnose collected-logs/ --format md --redact --all',
+];
 
 export function registerDiagnose(program: Command, io: CliIO, state: CommandState): void {
-  program
+  const cmd = program
     .command('diagnose')
     .summary('diagnose a device from `dsregcmd /status` output and event logs')
     .description(DESCRIPTION)
@@ -246,26 +219,44 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
       'dsregcmd /status output, an event log export, or a folder or .zip of a log collection; - reads standard input',
     )
     .addOption(
-      new Option('-f, --format <format>', 'output format: text, json, md (Markdown) or html')
-        .choices(['text', 'json', 'md', 'html'])
-        .default('text'),
+      formatOption(['text', 'json', 'md', 'html'], 'output format: text, json, md (Markdown) or html'),
     )
-    .option('-o, --out <file>', 'write the report to this file instead of standard output')
+    .addOption(outOption('the report'));
+  addReadingOptions(cmd);
+  addProbeOptions(cmd);
+  addColorOptions(cmd);
+  cmd
+    .option('--all', 'every attempt in the timeline of the text and Markdown reports, not only the last 20')
+    .addOption(maxInputOption());
+  addHelpFooter(cmd, { notes: HELP_NOTES, examples: HELP_EXAMPLES });
+  cmd.action(async (paths: string[], opts: DiagnoseOpts) => {
+    state.code = await runDiagnose(paths, opts, io);
+  });
+}
+
+/** --redact, --redact-times, --now and --fail-on: how the inputs are read and judged. */
+function addReadingOptions(cmd: Command): void {
+  cmd
     .option(
       '--redact',
       'replace tenant, device, user, domain and computer names and IDs, thumbprints, key and request IDs with stable pseudonyms before anything is read',
     )
     .option('--redact-times', 'with --redact, replace times and dates too (certificate validity, PRT times)')
-    .option(
-      '--now <time>',
-      'when the capture was taken (ISO 8601): checks the PRT age and certificate dates against it; without it only the Client Time printed in the capture is used, never the clock',
-      parseNow,
+    .addOption(
+      nowOption(
+        'when the capture was taken (ISO 8601): checks the PRT age and certificate dates against it; without it only the Client Time printed in the capture is used, never the clock',
+      ),
     )
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1')
         .choices(['error', 'warning', 'never'])
         .default('warning'),
-    )
+    );
+}
+
+/** --probe and what it takes: the live checks merged into the diagnosis. */
+function addProbeOptions(cmd: Command): void {
+  cmd
     .option(
       '--probe',
       'also run the live network and directory checks that the failing phase calls for (as `dsreg-doctor probe` does), for the user, domain and tenant the inputs name, and merge their findings',
@@ -275,14 +266,7 @@ export function registerDiagnose(program: Command, io: CliIO, state: CommandStat
         .choices(['public', 'usgov'])
         .default('public'),
     )
-    .option('--probe-timeout <seconds>', 'with --probe: time allowed for each check', parseSeconds, 10)
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .addOption(maxInputOption())
-    .addHelpText('after', AFTER_HELP)
-    .action(async (paths: string[], opts: DiagnoseOpts) => {
-      state.code = await runDiagnose(paths, opts, io);
-    });
+    .option('--probe-timeout <seconds>', 'with --probe: time allowed for each check', parseSeconds, 10);
 }
 
 /** The whole command: read, analyse once, probe, diagnose each device once, report. Returns the exit code. */
@@ -298,7 +282,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     analysis = analyze(prepared.inputs);
   } catch (err) {
     if (err instanceof InputError) {
-      io.stderr(`dsreg-doctor: ${clean(err.message)}\n`);
+      io.stderr(`dsreg-doctor diagnose: ${clean(err.message)}\n`);
       return 2;
     }
     throw err;
@@ -306,7 +290,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   // Problems met while a large log was read record by record come first, as they were met.
   const streamed = collected.inputs.flatMap((i) => i.warnings ?? []);
   for (const w of [...streamed, ...prepared.warnings, ...analysis.warnings]) {
-    io.stderr(`dsreg-doctor: warning: ${clean(formatWarning(w))}\n`);
+    io.stderr(`dsreg-doctor diagnose: warning: ${clean(formatWarning(w))}\n`);
   }
   const files = await fileReports(analysis, prepared, collected, clean);
   if (collected.bundles.length > 0 && opts.format !== 'json') {
@@ -342,14 +326,16 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     redacted: redact,
     generator: `dsreg-doctor ${VERSION}`,
     width: opts.out === undefined ? Math.min(io.isTTY ? io.columns : 80, 100) : 80,
-    colors: createColors(opts.format === 'text' && opts.out === undefined && useColor(io, opts.color)),
+    colors: createColors(opts.format === 'text' && useColor(io, opts.color, opts.out)),
+    allAttempts: Boolean(opts.all),
+    allAttemptsHint: '--all shows every attempt',
   });
   if (prepared.redactor) {
     // Fail closed: a report that still holds a learned identifier is not printed.
     const leaks = prepared.redactor.leaks(output);
     if (leaks.length > 0) {
       io.stderr(
-        `dsreg-doctor: redaction left ${leaks.length} identifier${leaks.length === 1 ? '' : 's'} in the report: nothing written (please report this as a bug)\n`,
+        `dsreg-doctor diagnose: redaction left ${leaks.length} identifier${leaks.length === 1 ? '' : 's'} in the report: nothing written (please report this as a bug)\n`,
       );
       return 2;
     }
@@ -448,7 +434,7 @@ async function writeOutput(output: string, out: string | undefined, io: CliIO): 
     await writeFile(out, output);
     return true;
   } catch (err) {
-    io.stderr(`dsreg-doctor: ${describeWriteError(out, err)}\n`);
+    io.stderr(`dsreg-doctor diagnose: ${describeWriteError(out, err)}\n`);
     return false;
   }
 }

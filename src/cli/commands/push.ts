@@ -10,6 +10,7 @@ import { isZip } from '../../input/zip.js';
 import { readFolder } from '../../node/bundle-reader.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
+import { helpFooter } from '../options.js';
 
 interface Push {
   /** What the summary and errors call it. */
@@ -139,19 +140,27 @@ export function registerPush(program: Command, io: CliIO, state: CommandState): 
     )
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  DSREG_DOCTOR_INGEST_TOKEN=… dsreg-doctor push captures/ --server http://127.0.0.1:8080\n' +
-        '  dsreg-doctor push authlogs-wks0417.zip status.txt --server https://fleet.corp.example\n',
+      helpFooter({
+        notes: [
+          'Exit codes: 0 every check-in was stored, 1 a device stored as failed, 2 bad usage, an unreadable input, nothing to send, or a check-in the server did not store.',
+        ],
+        examples: [
+          'DSREG_DOCTOR_INGEST_TOKEN=… dsreg-doctor push captures/ \\',
+          '    --server http://127.0.0.1:8080',
+          'dsreg-doctor push authlogs-wks0417.zip status.txt \\',
+          '    --server https://fleet.corp.example',
+        ],
+      }),
     )
     .action(async (paths: string[], opts: PushOpts) => {
       const token = io.env.DSREG_DOCTOR_INGEST_TOKEN;
       if (!opts.server || !/^https?:\/\//i.test(opts.server)) {
-        io.stderr('dsreg-doctor: give the server with --server http(s)://HOST:PORT\n');
+        io.stderr('dsreg-doctor push: give the server with --server http(s)://HOST:PORT\n');
         state.code = 2;
         return;
       }
       if (!token) {
-        io.stderr('dsreg-doctor: set DSREG_DOCTOR_INGEST_TOKEN to the server’s ingest token\n');
+        io.stderr('dsreg-doctor push: set DSREG_DOCTOR_INGEST_TOKEN to the server’s ingest token\n');
         state.code = 2;
         return;
       }
@@ -161,12 +170,12 @@ export function registerPush(program: Command, io: CliIO, state: CommandState): 
       } catch (err) {
         const path = paths.find((p) => String((err as Error).message).includes(p)) ?? paths[0]!;
         io.stderr(
-          `dsreg-doctor: ${err instanceof Error && err.name === 'InputError' ? err.message : describeReadError(path, err)}\n`,
+          `dsreg-doctor push: ${err instanceof Error && err.name === 'InputError' ? err.message : describeReadError(path, err)}\n`,
         );
         state.code = 2;
         return;
       }
-      for (const s of plan.skipped) io.stderr(`dsreg-doctor: not sent: ${s}\n`);
+      for (const s of plan.skipped) io.stderr(`dsreg-doctor push: not sent: ${s}\n`);
       const progress = io.isTTY && Boolean(process.stderr.isTTY);
       const verdicts: Record<string, number> = {};
       const errors: string[] = [];
@@ -200,7 +209,7 @@ export function registerPush(program: Command, io: CliIO, state: CommandState): 
       };
       await Promise.all(Array.from({ length: Math.min(opts.concurrency, total) }, worker));
       if (progress) io.stderr('\n');
-      for (const e of errors) io.stderr(`dsreg-doctor: not stored: ${e}\n`);
+      for (const e of errors) io.stderr(`dsreg-doctor push: not stored: ${e}\n`);
       const order = ['failed', 'warning', 'healthy', 'unknown'];
       const parts = order.filter((v) => verdicts[v]).map((v) => `${verdicts[v]} ${v}`);
       io.stdout(

@@ -2,6 +2,7 @@
 // device by device and say what state each is in. Exports are streamed from disk in chunks into the
 // core's readers (memory grows with the rows, not the file), with a progress line on a terminal.
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { createColors } from 'picocolors';
 import type { TextInput } from '../../diagnose.js';
 import {
   type AdComputer,
@@ -15,10 +16,11 @@ import {
   reconcile,
   sniffExport,
 } from '../../reconcile/index.js';
+import type { Palette } from '../../report/text.js';
 import { InputError } from '../../types.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
-import { parseNow } from './diagnose.js';
+import { helpFooter, parseNow, useColor } from '../options.js';
 
 interface ReconcileOpts {
   format: 'text' | 'json' | 'csv' | 'md' | 'html';
@@ -28,6 +30,30 @@ interface ReconcileOpts {
   lists?: string;
   failOn: 'error' | 'warning' | 'never';
   progress: boolean;
+  color?: boolean;
+}
+
+/** States that need no action, and those that are broken; the rest need a look. */
+const GOOD_STATES = new Set(['registered', 'entra-joined']);
+const BAD_STATES = new Set(['not-synced', 'orphaned', 'dual-state', 'duplicate', 'contradiction']);
+
+/**
+ * Colour for the text report on a terminal, added after it is laid out (widths are unchanged): the
+ * headings bold, each state's heading in the colour of how bad it is, the fixes' "Do:" bold.
+ */
+export function colorReconcileText(text: string, c: Palette): string {
+  const paint = (state: string, s: string) =>
+    GOOD_STATES.has(state) ? c.green(s) : BAD_STATES.has(state) ? c.red(s) : c.yellow(s);
+  return text
+    .split('\n')
+    .map((line, i) => {
+      if (i === 0 || /^(State {2,}Devices|Actions:)/.test(line)) return c.bold(line);
+      const heading = /^([A-Z][A-Z-]+) (\(\d+\):)(.*)$/.exec(line);
+      if (heading)
+        return `${c.bold(paint(heading[1]!.toLowerCase(), heading[1]!))} ${heading[2]}${heading[3]}`;
+      return line.replace(/^( {4})Do: /, `$1${c.bold('Do:')} `);
+    })
+    .join('\n');
 }
 
 function parseStaleDays(value: string): number {
@@ -210,14 +236,20 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         .default('warning'),
     )
     .option('--no-progress', 'no progress line on standard error')
+    .option('--color', 'force colour, even when the output is not a terminal')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or an\n' +
-        'unreadable input.\n\n' +
-        'Examples:\n' +
-        '  dsreg-doctor reconcile ad-computers.csv entra-devices.csv\n' +
-        '  dsreg-doctor reconcile ad.ldif devices.json status.txt --format html -o r.html\n' +
-        '  dsreg-doctor reconcile ad.csv entra.csv --stale-days 120 --lists out/',
+      helpFooter({
+        notes: [
+          'Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or an unreadable input.',
+        ],
+        examples: [
+          'dsreg-doctor reconcile ad-computers.csv entra-devices.csv',
+          'dsreg-doctor reconcile ad.ldif devices.json status.txt --format html -o r.html',
+          'dsreg-doctor reconcile ad.csv entra.csv --stale-days 120 --lists out/',
+        ],
+      }),
     )
     .action(async (paths: string[], opts: ReconcileOpts) => {
       const now = opts.now ?? io.now().toISOString();
@@ -229,12 +261,12 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         progress.clear();
         if (!(err instanceof InputError || err instanceof ReadFailure)) throw err;
         const msg = err.message;
-        io.stderr(`dsreg-doctor: ${msg}\n`);
+        io.stderr(`dsreg-doctor reconcile: ${msg}\n`);
         state.code = 2;
         return;
       }
       for (const i of collected.inputs)
-        for (const w of i.warnings) io.stderr(`dsreg-doctor: warning: ${i.source}: ${w}\n`);
+        for (const w of i.warnings) io.stderr(`dsreg-doctor reconcile: warning: ${i.source}: ${w}\n`);
       const result = reconcile(collected, { now, staleDays: opts.staleDays });
       const render = await import('../../reconcile/render.js');
       const generator = `dsreg-doctor ${VERSION}`;
@@ -249,7 +281,12 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
               ? [render.renderReconcileMarkdown(result, { generator })]
               : opts.format === 'html'
                 ? render.renderReconcileHtmlParts(result, { generator })
-                : [render.renderReconcileText(result, { width: 80 })];
+                : [
+                    colorReconcileText(
+                      render.renderReconcileText(result, { width: 80 }),
+                      createColors(useColor(io, opts.color, opts.out)),
+                    ),
+                  ];
       const { mkdir, writeFile } = await import('node:fs/promises');
       try {
         if (opts.lists !== undefined) {
@@ -272,7 +309,7 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         }
       } catch (err) {
         const code = (err as { code?: string }).code ?? (err as Error).message;
-        io.stderr(`dsreg-doctor: ${opts.out ?? opts.lists}: cannot write (${code})\n`);
+        io.stderr(`dsreg-doctor reconcile: ${opts.out ?? opts.lists}: cannot write (${code})\n`);
         state.code = 2;
         return;
       }

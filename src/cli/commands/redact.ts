@@ -9,6 +9,7 @@ import type { Redactor } from '../../redact/index.js';
 import { InputError } from '../../types.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import type { CommandState } from '../main.js';
+import { addHelpFooter } from '../options.js';
 
 interface RedactOpts {
   out?: string;
@@ -38,7 +39,7 @@ const KIND_WORDS: Record<string, [string, string]> = {
 };
 
 export function registerRedact(program: Command, io: CliIO, state: CommandState): void {
-  program
+  const cmd = program
     .command('redact')
     .summary('write a copy of a capture, an event export or a log collection with identifiers replaced')
     .description(
@@ -60,24 +61,24 @@ export function registerRedact(program: Command, io: CliIO, state: CommandState)
     )
     .addOption(
       new Option('--times', 'replace times and dates too (certificate validity, PRT and event times)'),
-    )
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 written, 2 unreadable input, or an identifier would have survived.\n\n' +
-        'Examples:\n' +
-        '  dsreg-doctor redact status.txt > status-redacted.txt\n' +
-        '  dsregcmd /status | dsreg-doctor redact -\n' +
-        '  dsreg-doctor redact aad-operational.xml --times --out aad-redacted.xml\n' +
-        '  dsreg-doctor redact authlogs.zip --out authlogs-redacted.zip\n' +
-        '  dsreg-doctor redact collected-logs/ --out collected-logs-redacted',
-    )
-    .action(async (path: string, opts: RedactOpts) => {
-      state.code = await runRedact(path, opts, io);
-    });
+    );
+  addHelpFooter(cmd, {
+    notes: ['Exit codes: 0 written, 2 unreadable input, or an identifier would have survived.'],
+    examples: [
+      'dsreg-doctor redact status.txt > status-redacted.txt',
+      'dsregcmd /status | dsreg-doctor redact -',
+      'dsreg-doctor redact aad-operational.xml --times --out aad-redacted.xml',
+      'dsreg-doctor redact authlogs.zip --out authlogs-redacted.zip',
+      'dsreg-doctor redact collected-logs/ --out collected-logs-redacted',
+    ],
+  });
+  cmd.action(async (path: string, opts: RedactOpts) => {
+    state.code = await runRedact(path, opts, io);
+  });
 }
 
 function fail(io: CliIO, message: string): number {
-  io.stderr(`dsreg-doctor: ${message}\n`);
+  io.stderr(`dsreg-doctor redact: ${message}\n`);
   return 2;
 }
 
@@ -153,7 +154,7 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
         .map((rec) => `${JSON.stringify(rec)}\n`)
         .join('');
       io.stderr(
-        `dsreg-doctor: ${r.text(path)}: an .evtx is binary; its ${records.length} records are written as JSON lines (dsreg-doctor reads them back)\n`,
+        `dsreg-doctor redact: ${r.text(path)}: an .evtx is binary; its ${records.length} records are written as JSON lines (dsreg-doctor reads them back)\n`,
       );
     } else {
       const { text } = decodeText(bytes);
@@ -188,7 +189,7 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
   } else {
     await outputWriter(io)(output);
   }
-  io.stderr(`dsreg-doctor: replaced ${summary(r)}\n`);
+  io.stderr(`dsreg-doctor redact: replaced ${summary(r)}\n`);
   return 0;
 }
 
@@ -206,7 +207,7 @@ function progress(io: CliIO, what: string): { tick(done: number, total: number):
       const pct = Math.floor((done / Math.max(total, 1)) * 100);
       if (pct === shown) return;
       shown = pct;
-      io.stderr(`\rdsreg-doctor: redacting ${what}: ${pct}%`);
+      io.stderr(`\rdsreg-doctor redact: redacting ${what}: ${pct}%`);
     },
     end() {
       if (shown >= 0) io.stderr('\r\u001b[K');
@@ -255,11 +256,12 @@ async function redactBundleTo(
     if (err instanceof InputError) return fail(io, err.message);
     return fail(io, cannotWrite(out, err));
   }
-  for (const w of result.warnings) io.stderr(`dsreg-doctor: warning: ${w.source ?? path}: ${w.message}\n`);
+  for (const w of result.warnings)
+    io.stderr(`dsreg-doctor redact: warning: ${w.source ?? path}: ${w.message}\n`);
   const left = [...result.left, ...[...skipped].map((name) => ({ name: r.text(name), reason: 'not read' }))];
-  for (const l of left) io.stderr(`dsreg-doctor: left out ${l.name}: ${l.reason}\n`);
+  for (const l of left) io.stderr(`dsreg-doctor redact: left out ${l.name}: ${l.reason}\n`);
   io.stderr(
-    `dsreg-doctor: replaced ${summary(r)}; wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${out}${left.length ? ` (${left.length} left out)` : ''}\n`,
+    `dsreg-doctor redact: replaced ${summary(r)}; wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${out}${left.length ? ` (${left.length} left out)` : ''}\n`,
   );
   return 0;
 }

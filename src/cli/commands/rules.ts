@@ -1,11 +1,13 @@
 // `dsreg-doctor rules`: every check the diagnosis runs, with the step of the guide it follows and
 // the findings it can report. The README's list of checks is this list (a test holds them equal).
-import { type Command, Option } from 'commander';
-import { wrap } from '../../report/text.js';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { type Palette, wrap } from '../../report/text.js';
 import { RULES, type Rule } from '../../rules/index.js';
 import { SEVERITIES, type Severity } from '../../types.js';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
+import { addColorOptions, addHelpFooter, emit, formatOption, outOption, useColor } from '../options.js';
 
 /** One rule as `rules --format json` prints it. */
 export interface RuleListing {
@@ -43,37 +45,56 @@ export function rulesMarkdown(rules: readonly RuleListing[] = ruleListing()): st
 const SEVERITY_LABELS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Notes' };
 
 export function registerRules(program: Command, io: CliIO, state: CommandState): void {
-  program
+  const cmd = program
     .command('rules')
     .description('list the checks `diagnose` runs, each with the step of the guide it follows')
-    .addOption(
-      new Option('-f, --format <format>', 'text, json, or md (the table of the README)')
-        .choices(['text', 'json', 'md'])
-        .default('text'),
-    )
-    .action((opts: { format: 'text' | 'json' | 'md' }) => {
-      const rules = ruleListing();
-      if (opts.format === 'json') {
-        io.stdout(`${JSON.stringify(rules, null, 2)}\n`);
-      } else if (opts.format === 'md') {
-        io.stdout(rulesMarkdown(rules));
-      } else {
-        const lines: string[] = [];
-        for (const r of rules) {
-          lines.push(`${r.id}${r.phase ? `  [${r.phase}]` : ''}`);
-          lines.push(...wrap(r.description, 80, '    ', '    '));
-          lines.push(...wrap(`Guide: ${r.step}`, 80, '    ', '    '));
-          for (const severity of SEVERITIES) {
-            const ids = r.findings.filter((f) => f.severity === severity).map((f) => f.id);
-            const label = SEVERITY_LABELS[severity];
-            if (ids.length > 0) lines.push(...wrap(`${label}: ${ids.join(', ')}`, 80, '      ', '    '));
-          }
-          lines.push('');
-        }
-        const count = rules.reduce((n, r) => n + r.findings.length, 0);
-        lines.push(`${rules.length} rules, ${count} findings; each finding names the rule that produced it.`);
-        io.stdout(`${lines.join('\n')}\n`);
-      }
-      state.code = 0;
-    });
+    .addOption(formatOption(['text', 'json', 'md'], 'text, json, or md (the table of the README)'))
+    .addOption(outOption('the list'));
+  addColorOptions(cmd);
+  addHelpFooter(cmd, {
+    examples: [
+      'dsreg-doctor rules',
+      'dsreg-doctor rules --format json',
+      'dsreg-doctor rules -f md -o rules.md',
+    ],
+  });
+  cmd.action(async (opts: RulesOpts) => {
+    const rules = ruleListing();
+    const text =
+      opts.format === 'json'
+        ? `${JSON.stringify(rules, null, 2)}\n`
+        : opts.format === 'md'
+          ? rulesMarkdown(rules)
+          : rulesText(rules, pc.createColors(useColor(io, opts.color, opts.out)));
+    state.code = (await emit(io, 'rules', opts.out, text)) ? 0 : 2;
+  });
+}
+
+interface RulesOpts {
+  format: 'text' | 'json' | 'md';
+  out?: string;
+  color?: boolean;
+}
+
+/** The rules for people: each rule's id (bold), what it checks, its step of the guide, its findings. */
+export function rulesText(rules: readonly RuleListing[], c: Palette): string {
+  const lines: string[] = [];
+  const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.cyan };
+  for (const r of rules) {
+    lines.push(`${c.bold(r.id)}${r.phase ? c.dim(`  [${r.phase}]`) : ''}`);
+    lines.push(...wrap(r.description, 80, '    ', '    '));
+    lines.push(...wrap(`Guide: ${r.step}`, 80, '    ', '    ').map((l) => c.dim(l)));
+    for (const severity of SEVERITIES) {
+      const ids = r.findings.filter((f) => f.severity === severity).map((f) => f.id);
+      const label = `${SEVERITY_LABELS[severity]}:`;
+      if (ids.length === 0) continue;
+      const wrapped = wrap(`${label} ${ids.join(', ')}`, 80, '      ', '    ');
+      // The label coloured by its severity; the wrapping is measured on the plain text.
+      lines.push(wrapped[0]!.replace(label, paint[severity](label)), ...wrapped.slice(1));
+    }
+    lines.push('');
+  }
+  const count = rules.reduce((n, r) => n + r.findings.length, 0);
+  lines.push(`${rules.length} rules, ${count} findings; each finding names the rule that produced it.`);
+  return `${lines.join('\n')}\n`;
 }

@@ -9,6 +9,7 @@ import { migrate } from '../../server/migrations.js';
 import { rotateTokens, TOKEN_ENV, TOKEN_KINDS, type TokenKind } from '../../server/tokens.js';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
+import { helpFooter } from '../options.js';
 import { findWebRoot } from './web.js';
 
 export const DEFAULT_DATA = './dsreg-doctor-data';
@@ -90,18 +91,28 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
     .option('--max-concurrent <n>', 'check-ins handled at once; past this, 429', wholeNumber(1, 10000), 32)
     .addHelpText(
       'after',
-      '\nEnvironment:\n' +
-        '  DATABASE_URL               postgres://… to use PostgreSQL instead of the embedded database\n' +
-        `  ${TOKEN_ENV.ingest}  the token devices post with (else made at first start)\n` +
-        `  ${TOKEN_ENV.admin}   the token of the read API and dashboard (else made at first start)\n` +
-        '\nExamples:\n' +
-        '  dsreg-doctor serve --data /var/lib/dsreg-doctor\n' +
-        '  DATABASE_URL=postgres://dsreg@db/fleet dsreg-doctor serve --host 0.0.0.0 --tls-cert c.pem --tls-key k.pem\n' +
-        '  dsreg-doctor serve tokens rotate\n',
+      helpFooter({
+        sections: [
+          {
+            title: 'Environment',
+            rows: [
+              ['DATABASE_URL', 'postgres://… to use PostgreSQL instead of the embedded database'],
+              [TOKEN_ENV.ingest, 'the token devices post with (else made at first start)'],
+              [TOKEN_ENV.admin, 'the token of the read API and dashboard (else made at first start)'],
+            ],
+          },
+        ],
+        examples: [
+          'dsreg-doctor serve --data /var/lib/dsreg-doctor',
+          'DATABASE_URL=postgres://dsreg@db/fleet dsreg-doctor serve --host 0.0.0.0 \\',
+          '    --tls-cert c.pem --tls-key k.pem',
+          'dsreg-doctor serve tokens rotate',
+        ],
+      }),
     )
     .action(async (opts: ServeOpts) => {
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
-        io.stderr('dsreg-doctor: give both --tls-cert and --tls-key, or neither\n');
+        io.stderr('dsreg-doctor serve: give both --tls-cert and --tls-key, or neither\n');
         state.code = 2;
         return;
       }
@@ -111,7 +122,7 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
           tls = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
         } catch (err) {
           io.stderr(
-            `dsreg-doctor: cannot read the TLS files (${(err as { code?: string }).code ?? String(err)})\n`,
+            `dsreg-doctor serve: cannot read the TLS files (${(err as { code?: string }).code ?? String(err)})\n`,
           );
           state.code = 2;
           return;
@@ -137,8 +148,8 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
         const code = (err as { code?: string }).code;
         io.stderr(
           code === 'EADDRINUSE'
-            ? `dsreg-doctor: port ${opts.port} is busy on ${opts.host}: pick another with --port\n`
-            : `dsreg-doctor: cannot start the server on ${where(io, opts.data)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
+            ? `dsreg-doctor serve: port ${opts.port} is busy on ${opts.host}: pick another with --port\n`
+            : `dsreg-doctor serve: cannot start the server on ${where(io, opts.data)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
         );
         state.code = 2;
         return;
@@ -150,23 +161,33 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           void fleet.close().then(done, (err: unknown) => {
-            io.stderr(`dsreg-doctor: stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+            io.stderr(`dsreg-doctor serve: stopping: ${err instanceof Error ? err.message : String(err)}\n`);
             done();
           });
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      io.stderr('dsreg-doctor: stopped\n');
+      io.stderr('dsreg-doctor serve: stopped\n');
     });
 
   serve
     .command('tokens')
     .description('manage the ingest and admin tokens')
+    .addHelpText('after', helpFooter({ examples: ['dsreg-doctor serve tokens rotate --only ingest'] }))
     .command('rotate')
     .description(
       'Replace the tokens with new ones (printed once; servers sharing the database take them within ' +
         'seconds). A token set in the environment still wins over the stored one at the next start.',
+    )
+    .addHelpText(
+      'after',
+      helpFooter({
+        examples: [
+          'dsreg-doctor serve tokens rotate',
+          'dsreg-doctor serve tokens rotate --only admin --data /var/lib/dsreg-doctor',
+        ],
+      }),
     )
     .option('--only <kind>', 'rotate only the ingest or the admin token', (v: string) => {
       if (v !== 'ingest' && v !== 'admin') throw new InvalidArgumentError('give ingest or admin');
@@ -185,7 +206,7 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
         }
       } catch (err) {
         io.stderr(
-          `dsreg-doctor: cannot rotate the tokens on ${where(io, opts.data)}: ${err instanceof Error ? err.message : String(err)}\n`,
+          `dsreg-doctor serve: cannot rotate the tokens on ${where(io, opts.data)}: ${err instanceof Error ? err.message : String(err)}\n`,
         );
         state.code = 2;
       }

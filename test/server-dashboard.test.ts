@@ -12,6 +12,7 @@ import { ADMIN, freshDb, type Running, startFleet } from './server-helpers.js';
 
 const SAMPLES = '../shared/samples/dsregcmd';
 const EXAMPLES = 'examples/dsregcmd';
+const RECONCILE = 'test/fixtures/reconcile';
 const DIST = resolve('web/dist');
 
 function build(): void {
@@ -162,4 +163,78 @@ describe('the fleet dashboard', () => {
     expect(existsSync('docs/dashboard-laptop.png')).toBe(true);
     expect(foreign).toEqual([]);
   });
+
+  it('shows the reconciliation: instructions and an import form first, then states, devices, filters and CSV', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    // A device that checks in while Entra ID no longer has its object: the view links it to its page.
+    const left = await s.checkin(readFileSync(`${RECONCILE}/wks-left-status.txt`), 'text/plain');
+    expect(left.status).toBe(202);
+    const leftKey = ((await left.json()) as { device: string }).device;
+    await page.goto(`${s.url}/#/reconciliation`);
+    await page.waitForSelector('.recon-empty');
+    expect(await page.textContent('.recon-empty')).toContain('Download devices');
+    // Both exports through the page's own form: the first one turns the instructions into the view.
+    const upload = async (kind: string, file: string) => {
+      await page.selectOption('.import-form select[name=kind]', kind);
+      await page.setInputFiles('.import-form input[name=file]', `${RECONCILE}/${file}`);
+      await page.click('.import-form button[type=submit]');
+    };
+    await upload('entra', 'entra-admin-center.csv');
+    await page.waitForSelector('section[aria-label=States]');
+    await upload('ad', 'ad-computers.csv');
+    await page.waitForFunction(() =>
+      document
+        .querySelector('.import-form [role=status]')
+        ?.textContent?.includes('ad-computers.csv imported'),
+    );
+    const api = (await (await s.admin('/api/v1/reconciliation')).json()) as {
+      summary: Record<string, number>;
+      devices: { name: string; states: string[]; deviceId?: string }[];
+      inputs: { source: string }[];
+    };
+    expect(api.inputs.map((i) => i.source).sort()).toEqual(['ad-computers.csv', 'entra-admin-center.csv']);
+    for (const [state, n] of Object.entries(api.summary)) {
+      expect(await page.textContent(`section[aria-label=States] li[data-key="${state}"] .bar-n`), state).toBe(
+        String(n),
+      );
+    }
+    expect(await page.locator('.recon-device').count()).toBe(api.devices.length);
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.screenshot({ path: 'docs/dashboard-reconciliation-laptop.png', fullPage: false });
+    // Filter by state, from the chart and from the select.
+    await page.click('section[aria-label=States] li[data-key="not-synced"] button');
+    const notSynced = api.devices.filter((d) => d.states.includes('not-synced'));
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.recon-device').length === n,
+      notSynced.length,
+    );
+    const shown = await page.$$eval('.recon-device', (a) => a.map((x) => x.getAttribute('data-states')));
+    expect(shown.every((x) => x!.split(' ').includes('not-synced'))).toBe(true);
+    // Each finding shows its cause, its fix and the rows it rests on.
+    const finding = page.locator('.recon-device .recon-finding').first();
+    await finding.locator('summary').click();
+    expect(await finding.locator('.rows li').count()).toBeGreaterThan(0);
+    const rows = (await page.locator('.recon-device .rows li').allTextContents()).join('\n');
+    expect(rows).toMatch(/ad-computers\.csv:\d+ WKS-/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split(/\r?\n/);
+    expect(csv[0]).toMatch(/^name,states,/);
+    expect(csv).toHaveLength(notSynced.length + 1);
+    await page.selectOption('select[name=state]', 'contradiction');
+    const wksLeft = api.devices.find((d) => d.deviceId === leftKey);
+    expect(wksLeft?.states).toContain('contradiction');
+    await page.waitForSelector('.recon-device[data-states~="contradiction"]');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: 'docs/dashboard-reconciliation-phone.png', fullPage: false });
+    // The device the directories contradict opens on its own page.
+    await page
+      .locator('.recon-device[data-states~="contradiction"]', { hasText: wksLeft!.name })
+      .locator('h3 a')
+      .click();
+    await page.waitForSelector('.verdict');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/device/${leftKey}`);
+    expect(foreign).toEqual([]);
+  }, 120_000);
 });

@@ -233,7 +233,12 @@ export function csvFlavour(text: string): CsvFlavour | undefined {
   // has: no need to read the rows of a text that is not CSV (a dsregcmd capture is sniffed here too).
   if (!/[,;\t"]/.test(firstLine)) return undefined;
   const delimiter = detectDelimiter(firstLine);
-  const rows = parseCsvRows(body, delimiter).slice(0, 3);
+  // Only the first rows decide: read piece by piece and stop there, not through the whole head.
+  const reader = new CsvRowReader(delimiter);
+  const rows: PlacedRow[] = [];
+  for (let at = 0; at < body.length && rows.length < 3; at += 512)
+    reader.push(body.slice(at, at + 512), rows);
+  if (rows.length < 3) reader.end(rows);
   const header = rows[0]?.fields.map((f) => f.trim().toLowerCase());
   if (!header) return undefined;
   if (header.includes('id') && header.some((h) => POWERSHELL_COLUMNS.includes(h))) return 'powershell';

@@ -52,6 +52,7 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
     throw new HttpError(415, `Content-Encoding ${encoding} is not accepted (gzip is)`);
   }
+  if (encoding === 'identity') return readPlain(req, limits.maxBody);
   const chunks: Buffer[] = [];
   let size = 0;
   const sink = new Writable({
@@ -65,10 +66,11 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   // destroying the socket: the client still reads its 413.
   const source = new PassThrough();
   req.pipe(source);
-  const stages: NodeJS.ReadWriteStream[] = [cap(limits.maxBody, 'the body')];
-  if (encoding !== 'identity') {
-    stages.push(createGunzip(), cap(limits.maxInflated, 'the body once decompressed'));
-  }
+  const stages: NodeJS.ReadWriteStream[] = [
+    cap(limits.maxBody, 'the body'),
+    createGunzip(),
+    cap(limits.maxInflated, 'the body once decompressed'),
+  ];
   try {
     await pipeline(source, ...(stages as [Transform]), sink);
   } catch (err) {
@@ -79,6 +81,39 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
     throw new HttpError(400, 'the body could not be read to its end');
   }
   return new Uint8Array(Buffer.concat(chunks, size));
+}
+
+/**
+ * A body without Content-Encoding, read straight from the request (no stream stages: this is every
+ * collector's check-in). Past the limit it stops reading and answers 413; the socket is left for
+ * the error answer (which closes it, the rest of the body unread).
+ */
+function readPlain(req: IncomingMessage, max: number): Promise<Uint8Array> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err?: HttpError) => {
+      req.off('data', data);
+      req.off('end', end);
+      req.off('error', broken);
+      req.off('aborted', broken);
+      if (err) {
+        req.pause();
+        fail(err);
+      } else ok(Buffer.concat(chunks, size));
+    };
+    const data = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) done(new HttpError(413, `the body is larger than ${mib(max)}`));
+      else chunks.push(chunk);
+    };
+    const end = () => done();
+    const broken = () => done(new HttpError(400, 'the body could not be read to its end'));
+    req.on('data', data);
+    req.on('end', end);
+    req.on('error', broken);
+    req.on('aborted', broken);
+  });
 }
 
 /** What a check-in body holds: the core's inputs and what the envelope says around them. */

@@ -2,11 +2,9 @@
 // device out. The server judges nothing itself; when the core groups inputs by device on its own,
 // this module is what changes.
 import { createHash } from 'node:crypto';
-import { analyzeInputs, type TextInput } from '../diagnose.js';
-import { parseDsregcmd } from '../dsregcmd/parse.js';
-import { sniffEvents } from '../events/read.js';
+import { type AnalyzeInput, analyzeInputs, type TextInput } from '../diagnose.js';
 import { reader } from '../evidence.js';
-import { decodeText } from '../input/decode.js';
+import { sniff } from '../input/sniff.js';
 import type { Diagnosis } from '../types.js';
 
 /** What the envelope or the headers say of the device, for a capture that does not name it. */
@@ -26,7 +24,8 @@ export interface DeviceCheckin {
   deviceId?: string;
   unidentified: boolean;
   diagnosis: Diagnosis;
-  inputs: TextInput[];
+  /** With what sniff said of each (its decoded text, for storing). */
+  inputs: AnalyzeInput[];
   /** SHA-256 (hex) of the bytes of the device's inputs: the same capture, whatever its name, gives the same hash. */
   contentHash: string;
 }
@@ -35,8 +34,11 @@ interface Group {
   id?: string;
   name?: string;
   domain?: string;
-  inputs: TextInput[];
+  inputs: AnalyzeInput[];
 }
+
+/** What sniff calls an event log (the rest is text: a capture, or something unreadable). */
+const EVENT_KINDS: ReadonlySet<string> = new Set(['evtx', 'xml', 'csv', 'json']);
 
 const folderOf = (name: string) => name.slice(0, Math.max(0, name.lastIndexOf('/')));
 
@@ -46,31 +48,30 @@ const folderOf = (name: string) => name.slice(0, Math.max(0, name.lastIndexOf('/
  * InputError for an input that is neither a capture nor an event log.
  */
 export function diagnoseCheckin(inputs: readonly TextInput[], hints: DeviceHints = {}): DeviceCheckin[] {
-  const groups = new Map<string, Group>();
-  const kinds = inputs.map((i) => (sniffEvents(i.bytes) === 'none' ? 'text' : 'events'));
+  // Each input is sniffed once here; the analysis reuses the decision (and the parsed captures).
+  const sniffed: AnalyzeInput[] = inputs.map((i) => ({ ...i, sniffed: sniff(i.bytes, i.name) }));
+  const isEvents = (i: AnalyzeInput) => EVENT_KINDS.has(i.sniffed!.kind);
   // One capture at most (a plain-text check-in, the collector's envelope): one device, no grouping.
-  if (kinds.filter((k) => k === 'text').length <= 1) return [diagnoseGroup({ inputs: [...inputs] }, hints)];
+  if (sniffed.filter((i) => !isEvents(i)).length <= 1) return [diagnoseGroup({ inputs: sniffed }, hints)];
+  const groups = new Map<string, Group>();
   /** Inputs that name no device: event logs, and captures without a DeviceId or a name. */
-  const events: TextInput[] = [];
-  const unread: TextInput[] = [];
-  for (const [i, input] of inputs.entries()) {
-    if (kinds[i] === 'events') {
+  const events: AnalyzeInput[] = [];
+  const unread: AnalyzeInput[] = [];
+  for (const input of sniffed) {
+    if (isEvents(input)) {
       events.push(input);
       continue;
     }
-    let id: string | undefined;
-    let name: string | undefined;
-    let domain: string | undefined;
-    try {
-      const r = reader({ captures: [parseDsregcmd(decodeText(input.bytes).text, input.name)], events: [] });
-      id = r.value('DeviceId')?.trim().toLowerCase() || undefined;
-      name = r.value('Device Name')?.trim() || undefined;
-      domain = r.value('DomainName')?.trim() || undefined;
-    } catch {
+    const capture = input.sniffed!.captures?.[0];
+    if (!capture) {
       // Not a capture: analyzeInputs below says so in its own words.
       unread.push(input);
       continue;
     }
+    const r = reader({ captures: [capture], events: [] });
+    const id = r.value('DeviceId')?.trim().toLowerCase() || undefined;
+    const name = r.value('Device Name')?.trim() || undefined;
+    const domain = r.value('DomainName')?.trim() || undefined;
     if (!id && !name) {
       // A capture that names no device (a fragment) goes with the device beside it, as event logs do.
       events.push(input);
@@ -94,7 +95,7 @@ export function diagnoseCheckin(inputs: readonly TextInput[], hints: DeviceHints
         : (list.find((g) => g.inputs.some((i) => folderOf(i.name) === folderOf(e.name))) ?? list[0]!);
     target.inputs.push(e);
   }
-  const order = new Map(inputs.map((input, i) => [input, i]));
+  const order = new Map(sniffed.map((input, i) => [input, i]));
   return list.map((g) => {
     // In the order they were sent, as `diagnose` reads its arguments.
     g.inputs.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));

@@ -80,44 +80,109 @@ export class Partitions {
   }
 }
 
-/** Stores one device's check-in: history row, latest state, counters; once per (device, content). */
-export async function storeCheckin(
-  db: Db,
-  partitions: Partitions,
-  c: DeviceCheckin,
-  meta: CheckinMeta,
-): Promise<StoredCheckin> {
-  const id = checkinId(c.key, c.contentHash);
-  await partitions.ensure(meta.receivedAt);
+/** One device's check-in as store_checkins reads it (one element of its JSON array). */
+function batchItem(c: DeviceCheckin, meta: CheckinMeta, id: string) {
   const d = c.diagnosis;
   const codes = codesOf(d);
   const codeList = [...codes.keys()];
-  const funnel = funnelStep(d) ?? null;
-  const rows = await db.query<{ stored: boolean }>(
-    `SELECT store_checkin($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14::text[], $15,
-                          $16::jsonb, $17::jsonb, $18::smallint) AS stored`,
-    [
-      c.key,
-      id,
-      meta.receivedAt,
-      meta.collectedAt ?? null,
-      meta.context ?? null,
-      c.name ?? null,
-      c.domain ?? null,
-      c.deviceId ?? null,
-      c.unidentified,
-      d.joinType,
-      d.verdict,
-      d.phase,
-      codeList,
-      codeList.map((code) => codes.get(code) ?? null),
-      funnel,
-      JSON.stringify(d),
-      JSON.stringify(meta.inputs),
-      randomInt(COUNTER_SHARDS),
-    ],
-  );
-  return { id, duplicate: rows[0]?.stored !== true };
+  return {
+    key: c.key,
+    id,
+    received: meta.receivedAt.toISOString(),
+    collected: meta.collectedAt ?? null,
+    context: meta.context ?? null,
+    name: c.name ?? null,
+    domain: c.domain ?? null,
+    device_id: c.deviceId ?? null,
+    unidentified: c.unidentified,
+    join_type: d.joinType,
+    verdict: d.verdict,
+    phase: d.phase,
+    codes: codeList,
+    code_names: codeList.map((code) => codes.get(code) ?? null),
+    funnel: funnelStep(d) ?? null,
+    diagnosis: d,
+    inputs: meta.inputs,
+  };
+}
+
+interface Pending {
+  item: ReturnType<typeof batchItem>;
+  day: Date;
+  done: (stored: StoredCheckin) => void;
+  failed: (err: unknown) => void;
+}
+
+/** PostgreSQL's code for a transaction it chose to end to break a deadlock. */
+const DEADLOCK = '40P01';
+
+/**
+ * Group commit: check-ins wait here for the next batch, and each batch is stored in one statement
+ * (store_checkins of migration 3) and one transaction. A batch starts as soon as one of
+ * `concurrency` slots is free, so a lone check-in waits for nothing, and under load the batches
+ * grow to what arrived meanwhile (at most `maxBatch`). Idempotency is the database's (checkin_ids),
+ * as for one check-in.
+ */
+export class CheckinWriter {
+  private queue: Pending[] = [];
+  private running = 0;
+  private scheduled = false;
+  private readonly concurrency: number;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly partitions: Partitions,
+    options: { concurrency?: number; maxBatch?: number } = {},
+  ) {
+    this.concurrency = options.concurrency ?? (db.kind === 'postgres' ? 2 : 1);
+    this.maxBatch = options.maxBatch ?? 256;
+  }
+
+  store(c: DeviceCheckin, meta: CheckinMeta): Promise<StoredCheckin> {
+    const id = checkinId(c.key, c.contentHash);
+    return new Promise((done, failed) => {
+      this.queue.push({ item: batchItem(c, meta, id), day: meta.receivedAt, done, failed });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.running >= this.concurrency || this.queue.length === 0) return;
+    this.scheduled = true;
+    // After the current turn of the event loop: the check-ins that arrived in it share the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.running >= this.concurrency || this.queue.length === 0) return;
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.running++;
+      void this.write(batch).finally(() => {
+        this.running--;
+        this.kick();
+      });
+      this.kick();
+    });
+  }
+
+  private async write(batch: Pending[], attempt = 0): Promise<void> {
+    try {
+      const days = new Map(batch.map((p) => [p.day.toISOString().slice(0, 10), p.day]));
+      for (const day of days.values()) await this.partitions.ensure(day);
+      const [row] = await this.db.query<{ stored: boolean[] }>(
+        'SELECT store_checkins($1::jsonb, $2::smallint) AS stored',
+        [JSON.stringify(batch.map((p) => p.item)), randomInt(COUNTER_SHARDS)],
+      );
+      for (const [i, p] of batch.entries()) p.done({ id: p.item.id, duplicate: row?.stored[i] !== true });
+    } catch (err) {
+      if ((err as { code?: string }).code === DEADLOCK && attempt < 3) return this.write(batch, attempt + 1);
+      // One bad check-in must not fail the others: store them one by one.
+      if (batch.length > 1) {
+        for (const p of batch) await this.write([p], attempt);
+        return;
+      }
+      for (const p of batch) p.failed(err);
+    }
+  }
 }
 
 // --- Reading --------------------------------------------------------------------------------

@@ -80,3 +80,28 @@ export interface Device extends DeviceRow {
   diagnosis: Diagnosis;
   history: { id: string; receivedAt: string; verdict: string; phase: string | null; context?: string }[];
 }
+
+/** POSTs a file as it is (an export for the reconciliation), with the admin token. */
+export async function postFile(path: string, file: Blob): Promise<unknown> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token.get() ?? ''}`,
+      'Content-Type': file.type || 'application/octet-stream',
+    },
+    body: file,
+  });
+  const body = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new ApiError(res.status, body.error ?? `the server answered ${res.status}`);
+  return body;
+}
+
+/** Offers a text made in the page (a CSV) as a download. */
+export function saveText(text: string, fileName: string, type = 'text/csv'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

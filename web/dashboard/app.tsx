@@ -3,6 +3,7 @@ import { JOIN_TYPE_TEXT } from '../../src/report/text.js';
 import type { JoinType } from '../../src/types.js';
 import { Findings, Verdict } from '../src/findings.js';
 import { ApiError, type Device, type DevicePage, download, getJson, type Summary, token } from './api.js';
+import { ReconcileView } from './reconcile.js';
 
 const VERDICTS = ['failed', 'warning', 'healthy', 'unknown'] as const;
 const PHASES = ['precheck', 'discover', 'auth', 'join', 'post-join'] as const;
@@ -14,9 +15,12 @@ const FUNNEL_LABEL: Record<string, string> = {
   prt: 'Holds a PRT',
 };
 
-const route = () => {
+type Route = { view: 'fleet' } | { view: 'device'; key: string } | { view: 'reconciliation' };
+
+const route = (): Route => {
   const m = /^#\/device\/(.+)$/.exec(location.hash);
-  return m ? decodeURIComponent(m[1]!) : null;
+  if (m) return { view: 'device', key: decodeURIComponent(m[1]!) };
+  return location.hash === '#/reconciliation' ? { view: 'reconciliation' } : { view: 'fleet' };
 };
 
 function TokenForm({ onDone, problem }: { onDone: () => void; problem?: string }) {
@@ -199,10 +203,110 @@ const query = (f: Filters) =>
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
     .join('&');
 
+function FilterForm({ filters, setFilters }: { filters: Filters; setFilters: (f: Filters) => void }) {
+  const [search, setSearch] = useState(filters.q);
+  const select = (name: keyof Filters, label: string, values: readonly string[]) => (
+    <label>
+      {label}
+      <select
+        value={filters[name]}
+        onChange={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
+        name={name}
+      >
+        <option value="">any</option>
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <form
+      class="filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setFilters({ ...filters, q: search.trim() });
+      }}
+    >
+      {select('verdict', 'Verdict', VERDICTS)}
+      {select('phase', 'Phase', PHASES)}
+      {select('joinType', 'Join type', JOIN_TYPES)}
+      <label>
+        Code
+        <input
+          name="code"
+          value={filters.code}
+          placeholder="0x801c03f2"
+          onChange={(e) => setFilters({ ...filters, code: e.currentTarget.value.trim() })}
+        />
+      </label>
+      <label class="search">
+        Search
+        <input
+          name="q"
+          type="search"
+          value={search}
+          placeholder="name or DeviceId"
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit">Search</button>
+      <button
+        type="button"
+        class="quiet"
+        onClick={() => void download(`/api/v1/devices.csv?${query(filters)}`, 'devices.csv')}
+      >
+        Export CSV
+      </button>
+    </form>
+  );
+}
+
+function DeviceTable({ rows }: { rows: DevicePage['devices'] }) {
+  return (
+    <div class="table-wrap">
+      <table class="device-table">
+        <thead>
+          <tr>
+            <th>Device</th>
+            <th>Verdict</th>
+            <th>Phase</th>
+            <th>Join type</th>
+            <th>Codes</th>
+            <th>Last check-in</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((d) => (
+            <tr key={d.key} data-verdict={d.verdict}>
+              <td>
+                <a href={`#/device/${encodeURIComponent(d.key)}`}>{d.name ?? d.key}</a>
+                {d.unidentified && <span class="muted small"> (unidentified)</span>}
+              </td>
+              <td>
+                <span class={`pill pill-${d.verdict}`}>{d.verdict}</span>
+              </td>
+              <td>{d.phase ?? ''}</td>
+              <td>{d.joinType}</td>
+              <td>
+                {d.codes.map((c) => (
+                  <code key={c}>{c} </code>
+                ))}
+              </td>
+              <td>{d.lastCheckin.replace('T', ' ').slice(0, 16)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function DeviceList({ filters, setFilters }: { filters: Filters; setFilters: (f: Filters) => void }) {
   const [pages, setPages] = useState<DevicePage[]>([]);
   const [error, setError] = useState<string>();
-  const [search, setSearch] = useState(filters.q);
   const load = useCallback(
     async (cursor?: string) => {
       try {
@@ -222,104 +326,16 @@ function DeviceList({ filters, setFilters }: { filters: Filters; setFilters: (f:
   }, [load]);
   const rows = pages.flatMap((p) => p.devices);
   const next = pages[pages.length - 1]?.next;
-  const select = (name: keyof Filters, label: string, values: readonly string[]) => (
-    <label>
-      {label}
-      <select
-        value={filters[name]}
-        onChange={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}
-        name={name}
-      >
-        <option value="">any</option>
-        {values.map((v) => (
-          <option key={v} value={v}>
-            {v}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
   return (
     <section class="card devices" aria-label="Devices">
       <h2>Devices</h2>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilters({ ...filters, q: search.trim() });
-        }}
-      >
-        {select('verdict', 'Verdict', VERDICTS)}
-        {select('phase', 'Phase', PHASES)}
-        {select('joinType', 'Join type', JOIN_TYPES)}
-        <label>
-          Code
-          <input
-            name="code"
-            value={filters.code}
-            placeholder="0x801c03f2"
-            onChange={(e) => setFilters({ ...filters, code: e.currentTarget.value.trim() })}
-          />
-        </label>
-        <label class="search">
-          Search
-          <input
-            name="q"
-            type="search"
-            value={search}
-            placeholder="name or DeviceId"
-            onInput={(e) => setSearch(e.currentTarget.value)}
-          />
-        </label>
-        <button type="submit">Search</button>
-        <button
-          type="button"
-          class="quiet"
-          onClick={() => void download(`/api/v1/devices.csv?${query(filters)}`, 'devices.csv')}
-        >
-          Export CSV
-        </button>
-      </form>
+      <FilterForm filters={filters} setFilters={setFilters} />
       {error && (
         <p class="problem" role="alert">
           {error}
         </p>
       )}
-      <div class="table-wrap">
-        <table class="device-table">
-          <thead>
-            <tr>
-              <th>Device</th>
-              <th>Verdict</th>
-              <th>Phase</th>
-              <th>Join type</th>
-              <th>Codes</th>
-              <th>Last check-in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <tr key={d.key} data-verdict={d.verdict}>
-                <td>
-                  <a href={`#/device/${encodeURIComponent(d.key)}`}>{d.name ?? d.key}</a>
-                  {d.unidentified && <span class="muted small"> (unidentified)</span>}
-                </td>
-                <td>
-                  <span class={`pill pill-${d.verdict}`}>{d.verdict}</span>
-                </td>
-                <td>{d.phase ?? ''}</td>
-                <td>{d.joinType}</td>
-                <td>
-                  {d.codes.map((c) => (
-                    <code key={c}>{c} </code>
-                  ))}
-                </td>
-                <td>{d.lastCheckin.replace('T', ' ').slice(0, 16)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DeviceTable rows={rows} />
       {rows.length === 0 && !error && <p class="muted">No device matches.</p>}
       {next && (
         <button type="button" class="more" onClick={() => void load(next)}>
@@ -386,14 +402,77 @@ function DeviceView({ deviceKey }: { deviceKey: string }) {
   );
 }
 
+function FleetView({
+  summary,
+  filters,
+  setFilters,
+}: {
+  summary: Summary | undefined;
+  filters: Filters;
+  setFilters: (f: Filters) => void;
+}) {
+  return (
+    <>
+      {summary && (
+        <>
+          <p class="fleet-total">
+            <strong>{summary.devices.toLocaleString('en')}</strong> devices
+          </p>
+          <div class="grid">
+            <Counts title="Verdicts" counts={summary.verdicts} />
+            <Counts title="Join types" counts={summary.joinTypes} labels={JOIN_TYPE_TEXT} />
+            {summary.funnel && <Funnel funnel={summary.funnel} />}
+            <TopCodes codes={summary.topCodes} onPick={(hex) => setFilters({ ...filters, code: hex })} />
+            <DayChart days={summary.checkinsByDay} />
+          </div>
+        </>
+      )}
+      <DeviceList filters={filters} setFilters={setFilters} />
+    </>
+  );
+}
+
+function Header({
+  signedIn,
+  view,
+  onSignOut,
+}: {
+  signedIn: boolean;
+  view: Route['view'];
+  onSignOut: () => void;
+}) {
+  return (
+    <header class="top">
+      <div class="top-inner">
+        <h1>
+          dsreg-doctor <span class="subtitle">fleet</span>
+        </h1>
+        {signedIn && (
+          <nav class="views" aria-label="Views">
+            <a href="#/" aria-current={view === 'fleet' ? 'page' : undefined}>
+              Devices
+            </a>
+            <a href="#/reconciliation" aria-current={view === 'reconciliation' ? 'page' : undefined}>
+              Reconciliation
+            </a>
+            <button type="button" class="quiet" onClick={onSignOut}>
+              Sign out
+            </button>
+          </nav>
+        )}
+      </div>
+    </header>
+  );
+}
+
 export function App() {
   const [hasToken, setHasToken] = useState(Boolean(token.get()));
   const [problem, setProblem] = useState<string>();
   const [summary, setSummary] = useState<Summary>();
-  const [device, setDevice] = useState(route());
+  const [at, setAt] = useState(route());
   const [filters, setFilters] = useState<Filters>({ verdict: '', phase: '', joinType: '', code: '', q: '' });
   useEffect(() => {
-    const on = () => setDevice(route());
+    const on = () => setAt(route());
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
@@ -407,28 +486,14 @@ export function App() {
       } else setProblem(e instanceof Error ? e.message : String(e));
     });
   }, [hasToken]);
+  const signOut = () => {
+    token.clear();
+    setHasToken(false);
+    setSummary(undefined);
+  };
   return (
     <>
-      <header class="top">
-        <div class="top-inner">
-          <h1>
-            dsreg-doctor <span class="subtitle">fleet</span>
-          </h1>
-          {hasToken && (
-            <button
-              type="button"
-              class="quiet"
-              onClick={() => {
-                token.clear();
-                setHasToken(false);
-                setSummary(undefined);
-              }}
-            >
-              Sign out
-            </button>
-          )}
-        </div>
-      </header>
+      <Header signedIn={hasToken} view={at.view} onSignOut={signOut} />
       <main class="dash">
         {!hasToken ? (
           <TokenForm
@@ -438,29 +503,12 @@ export function App() {
             }}
             {...(problem ? { problem } : {})}
           />
-        ) : device ? (
-          <DeviceView deviceKey={device} />
+        ) : at.view === 'device' ? (
+          <DeviceView deviceKey={at.key} />
+        ) : at.view === 'reconciliation' ? (
+          <ReconcileView />
         ) : (
-          <>
-            {summary && (
-              <>
-                <p class="fleet-total">
-                  <strong>{summary.devices.toLocaleString('en')}</strong> devices
-                </p>
-                <div class="grid">
-                  <Counts title="Verdicts" counts={summary.verdicts} />
-                  <Counts title="Join types" counts={summary.joinTypes} labels={JOIN_TYPE_TEXT} />
-                  {summary.funnel && <Funnel funnel={summary.funnel} />}
-                  <TopCodes
-                    codes={summary.topCodes}
-                    onPick={(hex) => setFilters({ ...filters, code: hex })}
-                  />
-                  <DayChart days={summary.checkinsByDay} />
-                </div>
-              </>
-            )}
-            <DeviceList filters={filters} setFilters={setFilters} />
-          </>
+          <FleetView summary={summary} filters={filters} setFilters={setFilters} />
         )}
       </main>
     </>

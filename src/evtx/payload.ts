@@ -28,27 +28,28 @@ export function payloadData(containers: readonly XmlElement[]): Record<string, s
 /** Builds one event's `data` map: the rules above, for readers that see elements one by one. */
 export class DataBuilder {
   readonly data: Record<string, string> = {};
-  /** The keys set so far: a Set answers faster than `in` on an object that grows key by key. */
-  private readonly keys = new Set<string>();
   private repeats: Map<string, number> | undefined;
   private unnamed = 0;
 
   /** Sets a key; a key seen before gets the next free "#n" suffix. */
   put(key: string, value: string): void {
-    const keys = this.keys;
+    const out = this.data;
     let k = key;
-    if (keys.has(k)) {
-      this.repeats ??= new Map();
-      let n = this.repeats.get(key) ?? 1;
-      while (keys.has(`${key}#${n}`)) n++;
-      this.repeats.set(key, n + 1);
-      k = `${key}#${n}`;
+    // `in` also sees Object.prototype's names: those take the exact (slower) path below.
+    if (k in out) {
+      if (Object.hasOwn(out, k)) {
+        this.repeats ??= new Map();
+        let n = this.repeats.get(key) ?? 1;
+        while (Object.hasOwn(out, `${key}#${n}`)) n++;
+        this.repeats.set(key, n + 1);
+        k = `${key}#${n}`;
+      }
+      if (k === '__proto__') {
+        Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+        return;
+      }
     }
-    keys.add(k);
-    // An assignment to "__proto__" would set the prototype: define it as a plain key instead.
-    if (k === '__proto__')
-      Object.defineProperty(this.data, k, { value, enumerable: true, writable: true, configurable: true });
-    else this.data[k] = value;
+    out[k] = value;
   }
 
   /** One <Data> element of EventData: by its Name, or the next '#n' when it has none. */

@@ -26,7 +26,6 @@ import { EventSink } from './event.js';
 import { PlanReader } from './plan.js';
 import type { EventRecord, ReadWarning } from './record.js';
 import { Expander } from './render.js';
-import { filetime } from './values.js';
 
 export const CHUNK_SIZE = 65536;
 export const CHUNK_HEADER_SIZE = 512;
@@ -215,7 +214,7 @@ function readRecord(
     const expander = new Expander(ctx, sink, warn, pos);
     const nodes = parseStream(ctx, pos + RECORD_HEADER_SIZE, pos + size - 4, false, 0);
     expander.nodes(nodes, null, -1, 0);
-    return sink.finish(source, safeId(id) ?? 0, filetime(b, pos + 16));
+    return sink.finish(source, safeId(id) ?? 0, b, pos);
   } catch (err) {
     if (err instanceof EvtxFormatError)
       warn(`record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`, pos);

@@ -5,6 +5,7 @@
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import type { Sink } from './render.js';
+import { filetime } from './values.js';
 
 // Where the element being read sits.
 const NONE = 0;
@@ -165,18 +166,23 @@ export class EventSink implements Sink {
 
   /**
    * The EventRecord. The record header's identifier and written time stand in for EventRecordID
-   * and TimeCreated when the XML lacks them.
+   * and TimeCreated when the XML lacks them (`chunk` and `header`: the chunk's bytes and the
+   * record's offset in it).
    */
-  finish(source: string | undefined, headerId: number, writtenTime: string): EventRecord {
-    return makeRecord(source, headerId, writtenTime, this.texts, this.time, this.provider, this.data.data);
+  finish(source: string | undefined, headerId: number, chunk: Uint8Array, header: number): EventRecord {
+    return makeRecord(source, headerId, chunk, header, this.texts, this.time, this.provider, this.data.data);
   }
 }
 
-/** The EventRecord from what was read of it (EventSink's fields, or plan.ts's). */
+/**
+ * The EventRecord from what was read of it (EventSink's fields, or plan.ts's). The record header's
+ * written time (at `header + 16` in `chunk`) is rendered only when TimeCreated is missing.
+ */
 export function makeRecord(
   source: string | undefined,
   headerId: number,
-  writtenTime: string,
+  chunk: Uint8Array,
+  header: number,
   t: readonly string[],
   time: string | undefined,
   provider: string | undefined,
@@ -185,7 +191,7 @@ export function makeRecord(
   const record = {} as EventRecord;
   if (source !== undefined) record.source = source;
   record.recordId = toInt(t[F_RECORD_ID]!) ?? headerId;
-  record.time = time || writtenTime;
+  record.time = time || filetime(chunk, header + 16);
   record.provider = provider ?? '';
   if (t[F_CHANNEL]) record.channel = t[F_CHANNEL];
   record.eventId = toInt(t[F_EVENT_ID]!) ?? 0;

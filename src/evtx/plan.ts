@@ -30,7 +30,7 @@ import { makeRecord } from './event.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
-import { filetime, isKnownType, renderValue } from './values.js';
+import { isKnownType, renderValue } from './values.js';
 
 // Sections and System fields, as in event.ts.
 const NONE = 0;
@@ -367,15 +367,7 @@ export class PlanReader {
       if (err instanceof EvtxFormatError) return null;
       throw err;
     }
-    return makeRecord(
-      source,
-      headerId,
-      filetime(b, pos + 16),
-      this.texts,
-      this.time,
-      this.provider,
-      this.data.data,
-    );
+    return makeRecord(source, headerId, b, pos, this.texts, this.time, this.provider, this.data.data);
   }
 
   /** A stream that is one template instance: its plan run at `state`. False: use the generic path. */

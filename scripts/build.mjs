@@ -1,6 +1,8 @@
 // Bundles the CLI and the library into dist/ with esbuild: one file per entry point, so the bin
 // starts fast (no module graph to resolve at run time). Large data loads lazily through splitting.
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
@@ -59,7 +61,29 @@ const lazyLibraries = {
   },
 };
 
+/**
+ * commander requires node:child_process (for commands run as programs of their own, which ours are
+ * not): loading it costs every start-up child_process, net and dgram. Here it gets the module only
+ * if it ever uses it.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.namespace !== 'lazy-builtin' && /[/\\]node_modules[/\\]commander[/\\]/.test(args.importer)
+        ? { path: args.path, namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require(${JSON.stringify(args.path)}))[k] });`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+const external = ['@electric-sql/pglite', 'pg'];
 
 await build({
   entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', node: 'src/node/index.ts' },
@@ -73,8 +97,8 @@ await build({
   packages: 'bundle',
   // The databases of the fleet server load their own files at run time (PGlite its WebAssembly and
   // data, pg its optional native binding): they stay in node_modules, loaded only by `serve`.
-  external: ['@electric-sql/pglite', 'pg'],
-  plugins: [lazyLibraries],
+  external,
+  plugins: [lazyLibraries, lazyChildProcess],
   // Bundled CommonJS dependencies (commander ...) require Node's built-ins: give them a require.
   banner: {
     js: "import { createRequire as __dsregRequire } from 'node:module'; const require = __dsregRequire(import.meta.url);",
@@ -82,3 +106,102 @@ await build({
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+/**
+ * In the CommonJS bundle of the bin (see bin/dsreg-doctor.js), which runs as a vm.Script: an import()
+ * of a package left in node_modules goes through the bin's own import(), the one a script has.
+ */
+const hostImport = {
+  name: 'host-import',
+  setup(b) {
+    const calls = new RegExp(
+      `\\bimport\\((['"])(${external.join('|').replace(/[.*+?^${}()[\]\\/]/g, '\\$&')})\\1\\)`,
+      'g',
+    );
+    b.onLoad({ filter: /[/\\]src[/\\].*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!calls.test(text)) return undefined;
+      return { contents: text.replace(calls, '__dsregImport($1$2$1)'), loader: 'ts' };
+    });
+  },
+};
+
+/** The commands main.ts imports, each with import('./commands/<name>.js'). */
+const commands = [
+  ...readFileSync('src/cli/main.ts', 'utf8').matchAll(/import\('\.\/commands\/([a-z]+)\.js'\)/g),
+].map((m) => m[1]);
+
+/** In the bundle of one command, main.ts's import() of every other command gets an empty module. */
+const onlyCommand = (name) => ({
+  name: 'only-command',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[a-z]+\.js$/ }, (args) =>
+      /[/\\]src[/\\]cli[/\\]main\.ts$/.test(args.importer) && args.path !== `./commands/${name}.js`
+        ? { path: args.path, namespace: 'other-command' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'other-command' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+});
+
+// The bin's CLI as CommonJS, one file per command (dist/cli/<command>.cjs, and main.cjs for no
+// command or an unknown one), compiled from V8's code cache at start-up (bin/dsreg-doctor.js): each
+// holds main.ts and its one command, so that a start-up reads and deserialises only what it runs.
+// Splitting is for ES modules only: the modules a command imports with import() are in its file
+// but run only when they are needed.
+await Promise.all(
+  ['main', ...commands].map((name) =>
+    build({
+      entryPoints: ['src/cli/main.ts'],
+      outfile: `dist/cli/${name}.cjs`,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: false,
+      packages: 'bundle',
+      external,
+      plugins: [lazyLibraries, lazyChildProcess, hostImport, onlyCommand(name)],
+      // import() of Node's built-ins becomes require(): a vm.Script has no import() (see hostImport).
+      supported: { 'dynamic-import': false },
+      minifyWhitespace: true,
+      minifySyntax: true,
+      legalComments: 'none',
+      define: { 'import.meta.url': '__dsregMetaUrl' },
+      banner: {
+        js: [
+          "const __dsregImport = (s) => (globalThis[Symbol.for('dsreg-doctor.import')] ?? ((x) => import(x)))(s);",
+          "const __dsregMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+        ].join('\n'),
+      },
+      logLevel: 'warning',
+    }),
+  ),
+);
+
+/**
+ * The code cache of each command's bundle, made by running the bin once on an example (the cache
+ * then holds what that run compiled). Written by the bin itself (bin/dsreg-doctor.js): a failed run
+ * leaves no cache, and the bin still works without one.
+ */
+const WARM_UP = {
+  main: ['--help'],
+  diagnose: ['diagnose', 'examples/dsregcmd/join-fail-device-not-synced.txt'],
+  lookup: ['lookup', '0x801c03f2'],
+  redact: ['redact', 'examples/dsregcmd/join-fail-device-not-synced.txt'],
+  events: ['events', 'examples/events/aad-operational.evtx'],
+  reconcile: [
+    'reconcile',
+    'examples/reconcile/ad-computers.csv',
+    'examples/reconcile/entra-devices.csv',
+    'examples/reconcile/wks-left-status.txt',
+    '--now',
+    '2026-12-01T12:00:00Z',
+  ],
+  rules: ['rules'],
+};
+for (const name of ['main', ...commands]) {
+  const args = WARM_UP[name] ?? [name, '--help'];
+  const run = spawnSync(process.execPath, ['bin/dsreg-doctor.js', ...args], { stdio: 'ignore' });
+  if (run.status !== 0 && run.status !== 1) console.warn(`build: warming up ${args.join(' ')} failed`);
+}

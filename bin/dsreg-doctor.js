@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { Script } from 'node:vm';
 // Node 20 keeps no code cache for ES modules, so the build also writes the CLI as CommonJS, one
 // bundle a command (dist/cli/<command>.cjs: main.ts and that command; dist/cli/main.cjs for no
 // command or an unknown one) and, beside each, the code V8 compiled while the bin ran that command
-// once on an example (one cache per V8 version: dist/cli/<command>.cjs.v8-<version>.cache). The
+// once on an example (dist/cli/<command>.cjs.<size>-<time>.v8-<version>.cache). The
 // bundle is compiled with its cache: V8 checks that the cache was made for this source, this V8 and
 // these flags, and rejects it otherwise; the bundle is then compiled as usual and the cache written
 // again. With no cache for this V8 (Node was upgraded) the first run writes one if dist/ can be
@@ -34,11 +34,17 @@ const HOST_IMPORT = Symbol.for('dsreg-doctor.import');
 async function loadCli(argv) {
   try {
     const name = commandName(argv);
-    let bundle = `${BUNDLES}main.cjs`;
-    if (name !== undefined && /^[a-z]+$/.test(name) && existsSync(`${BUNDLES}${name}.cjs`)) {
-      bundle = `${BUNDLES}${name}.cjs`;
+    let bundle = `${BUNDLES}${name}.cjs`;
+    let found = name !== undefined && /^[a-z]+$/.test(name) && statSync(bundle, { throwIfNoEntry: false });
+    if (!found) {
+      bundle = `${BUNDLES}main.cjs`;
+      found = statSync(bundle);
     }
-    const cache = `${bundle}.v8-${process.versions.v8}.cache`;
+    // V8 checks a cache against the length of the source only: the name says which build of the
+    // bundle it was made from (its size and time), so that a bundle built again never meets the
+    // cache of another build.
+    const { size, mtimeMs } = found;
+    const cache = `${bundle}.${size}-${Math.round(mtimeMs)}.v8-${process.versions.v8}.cache`;
     let cachedData;
     try {
       cachedData = readFileSync(cache);

@@ -1,6 +1,6 @@
 // Benchmark: how many `dsregcmd /status` captures the library diagnoses per second, against a
 // reference measured in the same run (the floor any parser must pay: split into lines and match a
-// key/value regex on each), and the bin's start-up time against bare `node -e ''`.
+// key/value regex on each). The bin's start-up is measured by bench/startup.mjs.
 //
 // The library figure is the whole way from bytes to a diagnosis, as the CLI and the page go:
 // `analyze` (sniff the input's kind, decode the text, parse the capture, group by device) and then
@@ -10,7 +10,6 @@
 // Rates are taken in short slices that alternate between the candidates, and the best slice of
 // each counts: on a machine shared with other work, all see the same quiet moments.
 // Run: node scripts/build.mjs && node bench/diagnose.mjs
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyze, diagnose, parseDsregcmdAll } from '../dist/index.js';
@@ -70,29 +69,8 @@ console.log(
   `ratio: ${(reference / ours).toFixed(1)}x the floor for a whole diagnosis, no rendering (goal of issue 17: within 5x)`,
 );
 
-function median(cmd, args, runs = 15) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)];
-}
-const bare = median(process.execPath, ['-e', '']);
-const help = median(process.execPath, ['bin/dsreg-doctor.js', '--help']);
-const diag = median(process.execPath, [
-  'bin/dsreg-doctor.js',
-  'diagnose',
-  'examples/dsregcmd/hybrid-healthy.txt',
-]);
-
-console.log(`start-up: node -e ''                ${bare.toFixed(1)} ms (median of 15)`);
+// For bench/run.mjs: the library's rate over the floor's, in the summary of every ratio.
 console.log(
-  `start-up: dsreg-doctor --help       ${help.toFixed(1)} ms (+${(help - bare).toFixed(1)} ms, ${(help / bare).toFixed(2)}x)`,
-);
-console.log(
-  `start-up: dsreg-doctor diagnose ... ${diag.toFixed(1)} ms (+${(diag - bare).toFixed(1)} ms, ${(diag / bare).toFixed(2)}x)`,
+  `RATIO ${JSON.stringify({ name: 'diagnose (library) over the floor', value: Number((reference / ours).toFixed(2)), unit: 'x', goal: '<= 5', reference: 'split into lines + one key/value regex' })}`,
 );
 if (sink < 0) console.log(sink);

@@ -1,10 +1,9 @@
 // Benchmark: how many codes the library's lookup() explains per second, on the kind of codes a
 // 10,000-event log holds (the guide's codes, generic Windows codes, unknown ones, in hex, signed
 // and unsigned decimal and compound form), against a reference measured in the same run: a naive
-// lookup that parses the number and scans the whole name table linearly. Also the CLI's start-up
-// for `lookup` against `--help` and bare `node -e ''`.
+// lookup that parses the number and scans the whole name table linearly. The start-up of
+// `dsreg-doctor lookup` is measured by bench/startup.mjs.
 // Run: npm run build && node bench/lookup.mjs
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { loadCodeNames, lookup } from '../dist/index.js';
 
@@ -68,20 +67,6 @@ const t0 = performance.now();
 for (const q of queries) sink += lookup(q, names).matches.length;
 const logMs = performance.now() - t0;
 
-function median(args, runs = 15) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    execFileSync(process.execPath, args, { stdio: 'ignore' });
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)];
-}
-const bare = median(['-e', '']);
-const help = median(['bin/dsreg-doctor.js', '--help']);
-const one = median(['bin/dsreg-doctor.js', 'lookup', '0x80070005']);
-
 console.log(
   `table: ${table.length} names; queries: ${queries.length} (hex, signed, unsigned, bare hex, compound)`,
 );
@@ -93,9 +78,4 @@ console.log(
   `ratio ours/reference:      ${(ours / naive).toFixed(1)}x faster, with structure, notes and advice`,
 );
 console.log(`10,000-code log:           ${logMs.toFixed(1)} ms for every code, once`);
-console.log(`start-up: node -e ''                 ${bare.toFixed(1)} ms (median of 15)`);
-console.log(`start-up: dsreg-doctor --help        ${help.toFixed(1)} ms (+${(help - bare).toFixed(1)} ms)`);
-console.log(
-  `start-up: dsreg-doctor lookup CODE   ${one.toFixed(1)} ms (+${(one - help).toFixed(1)} ms over --help)`,
-);
 if (sink < 0) console.log(sink);

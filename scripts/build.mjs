@@ -1,9 +1,89 @@
 // Bundles the CLI and the library into dist/ with esbuild: one file per entry point, so the bin
 // starts fast (no module graph to resolve at run time). Large data loads lazily through splitting.
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+/**
+ * Libraries evaluated on first use instead of when the bundle loads. Importing wrap-ansi costs more
+ * than all the rest of `diagnose` (its string-width builds an Intl.Segmenter and an RGI_Emoji
+ * regex when it loads, though plain ASCII text never reaches it: src/report/wrap.ts wraps that
+ * itself); the XML parser, the zip library and the progress bar are needed only for an XML export,
+ * a zip or a terminal. Each import of these from our code resolves to a stand-in module whose
+ * exports forward to the library, which esbuild then bundles as a lazily initialised module
+ * (`require` of an ES module): the library's code is in the same chunk as before, but runs only
+ * when one of its exports is first called, constructed or read.
+ */
+const LAZY = ['wrap-ansi', 'fast-xml-parser', 'fflate', 'cli-progress'];
+
+/** A callable, constructible stand-in for an export that is there only once `load()` has run. */
+const FORWARD = `
+const forward = (get) =>
+  new Proxy(function () {}, {
+    apply: (_, self, args) => Reflect.apply(get(), self, args),
+    construct: (_, args, target) => Reflect.construct(get(), args),
+    get: (_, key) => Reflect.get(get(), key),
+    has: (_, key) => Reflect.has(get(), key),
+  });`;
+
+const lazyLibraries = {
+  name: 'lazy-libraries',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, async (args) => {
+      if (args.pluginData === LAZY) return undefined;
+      if (args.namespace !== 'lazy') return { path: args.path, namespace: 'lazy' };
+      // The stand-in's require() gets the library's ES module build, the one an import gets.
+      const { path, errors } = await b.resolve(args.path, {
+        kind: 'import-statement',
+        resolveDir: args.resolveDir,
+        pluginData: LAZY,
+      });
+      return errors.length > 0 ? { errors } : { path };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (args) => {
+      // The names to forward are the library's own, read from it here.
+      const names = Object.keys(await import(args.path));
+      const lines = [
+        `let lib;`,
+        `const load = () => (lib ??= require(${JSON.stringify(args.path)}));`,
+        FORWARD,
+      ];
+      for (const name of names) {
+        const get = `() => load()[${JSON.stringify(name)}]`;
+        lines.push(
+          name === 'default' ? `export default forward(${get});` : `export const ${name} = forward(${get});`,
+        );
+      }
+      return { contents: lines.join('\n'), resolveDir: process.cwd(), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * commander requires node:child_process (for commands run as programs of their own, which ours are
+ * not): loading it costs every start-up child_process, net and dgram. Here it gets the module only
+ * if it ever uses it.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.namespace !== 'lazy-builtin' && /[/\\]node_modules[/\\]commander[/\\]/.test(args.importer)
+        ? { path: args.path, namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require(${JSON.stringify(args.path)}))[k] });`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+const external = ['@electric-sql/pglite', 'pg'];
 
 await build({
   entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', node: 'src/node/index.ts' },
@@ -17,7 +97,8 @@ await build({
   packages: 'bundle',
   // The databases of the fleet server load their own files at run time (PGlite its WebAssembly and
   // data, pg its optional native binding): they stay in node_modules, loaded only by `serve`.
-  external: ['@electric-sql/pglite', 'pg'],
+  external,
+  plugins: [lazyLibraries, lazyChildProcess],
   // Bundled CommonJS dependencies (commander ...) require Node's built-ins: give them a require.
   banner: {
     js: "import { createRequire as __dsregRequire } from 'node:module'; const require = __dsregRequire(import.meta.url);",
@@ -28,3 +109,102 @@ await build({
   jsx: 'automatic',
   jsxImportSource: 'preact',
 });
+
+/**
+ * In the CommonJS bundle of the bin (see bin/dsreg-doctor.js), which runs as a vm.Script: an import()
+ * of a package left in node_modules goes through the bin's own import(), the one a script has.
+ */
+const hostImport = {
+  name: 'host-import',
+  setup(b) {
+    const calls = new RegExp(
+      `\\bimport\\((['"])(${external.join('|').replace(/[.*+?^${}()[\]\\/]/g, '\\$&')})\\1\\)`,
+      'g',
+    );
+    b.onLoad({ filter: /[/\\]src[/\\].*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!calls.test(text)) return undefined;
+      return { contents: text.replace(calls, '__dsregImport($1$2$1)'), loader: 'ts' };
+    });
+  },
+};
+
+/** The commands main.ts imports, each with import('./commands/<name>.js'). */
+const commands = [
+  ...readFileSync('src/cli/main.ts', 'utf8').matchAll(/import\('\.\/commands\/([a-z]+)\.js'\)/g),
+].map((m) => m[1]);
+
+/** In the bundle of one command, main.ts's import() of every other command gets an empty module. */
+const onlyCommand = (name) => ({
+  name: 'only-command',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[a-z]+\.js$/ }, (args) =>
+      /[/\\]src[/\\]cli[/\\]main\.ts$/.test(args.importer) && args.path !== `./commands/${name}.js`
+        ? { path: args.path, namespace: 'other-command' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'other-command' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+});
+
+// The bin's CLI as CommonJS, one file per command (dist/cli/<command>.cjs, and main.cjs for no
+// command or an unknown one), compiled from V8's code cache at start-up (bin/dsreg-doctor.js): each
+// holds main.ts and its one command, so that a start-up reads and deserialises only what it runs.
+// Splitting is for ES modules only: the modules a command imports with import() are in its file
+// but run only when they are needed.
+await Promise.all(
+  ['main', ...commands].map((name) =>
+    build({
+      entryPoints: ['src/cli/main.ts'],
+      outfile: `dist/cli/${name}.cjs`,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: false,
+      packages: 'bundle',
+      external,
+      plugins: [lazyLibraries, lazyChildProcess, hostImport, onlyCommand(name)],
+      // import() of Node's built-ins becomes require(): a vm.Script has no import() (see hostImport).
+      supported: { 'dynamic-import': false },
+      minifyWhitespace: true,
+      minifySyntax: true,
+      legalComments: 'none',
+      define: { 'import.meta.url': '__dsregMetaUrl' },
+      banner: {
+        js: [
+          "const __dsregImport = (s) => (globalThis[Symbol.for('dsreg-doctor.import')] ?? ((x) => import(x)))(s);",
+          "const __dsregMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+        ].join('\n'),
+      },
+      logLevel: 'warning',
+    }),
+  ),
+);
+
+/**
+ * The code cache of each command's bundle, made by running the bin once on an example (the cache
+ * then holds what that run compiled). Written by the bin itself (bin/dsreg-doctor.js): a failed run
+ * leaves no cache, and the bin still works without one.
+ */
+const WARM_UP = {
+  main: ['--help'],
+  diagnose: ['diagnose', 'examples/dsregcmd/join-fail-device-not-synced.txt'],
+  lookup: ['lookup', '0x801c03f2'],
+  redact: ['redact', 'examples/dsregcmd/join-fail-device-not-synced.txt'],
+  events: ['events', 'examples/events/aad-operational.evtx'],
+  reconcile: [
+    'reconcile',
+    'examples/reconcile/ad-computers.csv',
+    'examples/reconcile/entra-devices.csv',
+    'examples/reconcile/wks-left-status.txt',
+    '--now',
+    '2026-12-01T12:00:00Z',
+  ],
+  rules: ['rules'],
+};
+for (const name of ['main', ...commands]) {
+  const args = WARM_UP[name] ?? [name, '--help'];
+  const run = spawnSync(process.execPath, ['bin/dsreg-doctor.js', ...args], { stdio: 'ignore' });
+  if (run.status !== 0 && run.status !== 1) console.warn(`build: warming up ${args.join(' ')} failed`);
+}

@@ -1,0 +1,129 @@
+// Start-up of the bin: each command on a small real input against bare `node -e ''`, measured in
+// the same run, round by round (every command once a round, so that a change in the machine's load
+// falls on all of them alike). Goals (issue 17): every command within 1.3x bare node, `--help`
+// within 1.15x.
+//
+// Wall time is the median of the runs. On Linux the CPU time of each run (user + system, from the
+// children's times in /proc/self/stat, in clock ticks) is shown too, averaged over the runs: it is
+// what the command costs, less disturbed by other work on a loaded machine.
+//
+//   npm run build && node bench/startup.mjs [--runs 15]
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : 15;
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  console.error('bench/startup.mjs: --runs takes a whole number of runs, such as 15');
+  process.exit(2);
+}
+
+const BARE = { name: "node -e ''", argv: ['-e', ''] };
+const bin = (...argv) => ['bin/dsreg-doctor.js', ...argv];
+const COMMANDS = [
+  { name: '--help', argv: bin('--help'), goal: 1.15 },
+  { name: '--version', argv: bin('--version'), goal: 1.3 },
+  { name: 'diagnose <capture>', argv: bin('diagnose', 'examples/dsregcmd/hybrid-healthy.txt'), goal: 1.3 },
+  { name: 'lookup 0x801c03f2', argv: bin('lookup', '0x801c03f2'), goal: 1.3 },
+  { name: 'events <small .evtx>', argv: bin('events', 'examples/events/udr-admin.evtx'), goal: 1.3 },
+  { name: 'rules', argv: bin('rules'), goal: 1.3 },
+  {
+    name: 'redact <capture>',
+    argv: bin('redact', 'examples/dsregcmd/join-fail-device-not-synced.txt'),
+    goal: 1.3,
+  },
+  {
+    name: 'reconcile <examples>',
+    argv: bin(
+      'reconcile',
+      'examples/reconcile/ad-computers.csv',
+      'examples/reconcile/entra-devices.csv',
+      'examples/reconcile/wks-left-status.txt',
+      '--now',
+      '2026-12-01T12:00:00Z',
+    ),
+    goal: 1.3,
+  },
+  { name: 'probe --help', argv: bin('probe', '--help'), goal: 1.3 },
+];
+
+/** The CPU time of waited-for children so far, in ms (Linux), else undefined. */
+function childrenCpu() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // After the command name in parentheses: fields 3 ..., cutime and cstime are fields 16 and 17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function runOnce(cmd) {
+  const cpu0 = childrenCpu();
+  const t0 = process.hrtime.bigint();
+  // Output to /dev/null, as `> /dev/null` would.
+  const r = spawnSync(process.execPath, cmd.argv, { cwd: root, stdio: 'ignore' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1) {
+    console.error(`bench/startup.mjs: ${cmd.name} exited with ${r.status ?? r.signal}`);
+    process.exit(2);
+  }
+  const cpu1 = childrenCpu();
+  return { ms, cpu: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 };
+}
+
+const all = [BARE, ...COMMANDS];
+for (const c of all) runOnce(c); // warm the file cache; the bin's code cache is written by the build
+const results = new Map(all.map((c) => [c, { ms: [], cpu: 0 }]));
+for (let round = 0; round < RUNS; round++) {
+  for (const c of all) {
+    const { ms, cpu } = runOnce(c);
+    const r = results.get(c);
+    r.ms.push(ms);
+    r.cpu = cpu === undefined || r.cpu === undefined ? undefined : r.cpu + cpu;
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const bare = results.get(BARE);
+const bareMs = median(bare.ms);
+const bareCpu = bare.cpu === undefined ? undefined : bare.cpu / RUNS;
+
+const pad = (s, n) => String(s).padEnd(n);
+const num = (x, d = 1) => (x === undefined ? '-' : x.toFixed(d));
+console.log(`start-up, ${RUNS} rounds; wall: median ms; CPU: mean ms of user + system time`);
+console.log(
+  `${pad('command', 24)} ${pad('wall', 7)} ${pad('ratio', 6)} ${pad('CPU', 7)} ${pad('ratio', 6)} goal`,
+);
+console.log(
+  `${pad(BARE.name, 24)} ${pad(num(bareMs), 7)} ${pad('1.00', 6)} ${pad(num(bareCpu), 7)} ${pad('1.00', 6)}`,
+);
+const lines = [];
+for (const c of COMMANDS) {
+  const r = results.get(c);
+  const ms = median(r.ms);
+  const ratio = ms / bareMs;
+  const cpu = r.cpu === undefined ? undefined : r.cpu / RUNS;
+  const cpuRatio = cpu === undefined || !bareCpu ? undefined : cpu / bareCpu;
+  const met = ratio <= c.goal ? 'met' : 'not met';
+  console.log(
+    `${pad(c.name, 24)} ${pad(num(ms), 7)} ${pad(num(ratio, 2), 6)} ${pad(num(cpu), 7)} ${pad(num(cpuRatio, 2), 6)} ${c.goal}x (${met})`,
+  );
+  lines.push({
+    name: `start-up: ${c.name}`,
+    value: Number(ratio.toFixed(3)),
+    unit: 'x',
+    goal: `<= ${c.goal}`,
+    reference: BARE.name,
+    ...(cpuRatio === undefined ? {} : { cpu: Number(cpuRatio.toFixed(3)) }),
+  });
+}
+// For bench/run.mjs: one machine-readable line a ratio.
+for (const line of lines) console.log(`RATIO ${JSON.stringify(line)}`);

@@ -9,6 +9,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { diagnoseText } from '../src/diagnose.js';
+import { RULE_DOCS } from '../src/report/components/finding.js';
 import { renderHtml } from '../src/report/html.js';
 import type { Diagnosis } from '../src/types.js';
 import { memoryIO } from './helpers.js';
@@ -109,6 +110,26 @@ describe('renderHtml as text', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('<code>&lt;code&gt;</code>');
     expect(outsideReferences(html)).toEqual([]);
+  });
+});
+
+describe('rule links', () => {
+  it('link each finding to the documentation its rule declares, as `rules --format json` prints it', async () => {
+    const m = memoryIO();
+    await main(['rules', '--format', 'json'], m.io);
+    const listed = JSON.parse(m.out()) as { id: string; docs: string[] }[];
+    expect(listed.length).toBeGreaterThan(10);
+    expect(Object.fromEntries(RULE_DOCS)).toEqual(
+      Object.fromEntries(listed.filter((r) => r.docs.length > 0).map((r) => [r.id, r.docs[0]])),
+    );
+    // In the report (and so in the page, drawn by the same component): the rule's id is that link.
+    const f = '003-domain-joined-ws2022-scp-missing-0x801c001d.txt';
+    const d = diagnoseText(readFileSync(SAMPLES + f, 'utf8'), f);
+    const html = renderHtml(d);
+    for (const finding of d.findings) {
+      const docs = RULE_DOCS.get(finding.rule!)!;
+      expect(html).toContain(`<span class="rule-id"><a href="${docs}">${finding.rule}</a>`);
+    }
   });
 });
 

@@ -152,7 +152,7 @@ describe('the fleet dashboard', () => {
       history: unknown[];
     };
     expect(await page.getAttribute('.verdict', 'data-verdict')).toBe(device.diagnosis.verdict);
-    const rules = await page.$$eval('article.finding', (a) => a.map((x) => x.getAttribute('data-rule')));
+    const rules = await page.$$eval('section.finding', (a) => a.map((x) => x.getAttribute('data-rule')));
     expect(rules).toEqual(device.diagnosis.findings.map((f) => f.id));
     expect(await page.locator('table.history tbody tr').count()).toBe(device.history.length);
     await page.setViewportSize({ width: 390, height: 844 });

@@ -25,6 +25,11 @@ export const IN_PAGE_BYTES = 256 * 1024;
 
 let pageNames: CodeNames | undefined;
 
+/** The Windows names once the page has loaded them (the reports it shares name codes with them too). */
+export function pageCodeNames(): CodeNames | undefined {
+  return pageNames;
+}
+
 /** The Windows names, loaded by the page (main.tsx, when idle): small inputs are read here then. */
 export function setPageNames(names: CodeNames): void {
   pageNames = names;

@@ -23,6 +23,39 @@ export function shownText(s: Source): string | undefined {
 /** Milliseconds of quiet typing before an edit is diagnosed again. */
 export const EDIT_PAUSE_MS = 200;
 
+/**
+ * Files dropped or picked, read: each a source, except a .zip log collection, whose captures and
+ * event logs become sources through the CLI's own intake of a bundle. Names stay unique.
+ */
+async function readPicked(picked: readonly File[], taken: Set<string>) {
+  const added: Source[] = [];
+  const left: ReportFile[] = [];
+  const bundleErrors: [string, string][] = [];
+  for (const file of picked) {
+    const name = uniqueName(file.name || 'file', taken);
+    taken.add(name);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (!isZip(bytes)) {
+      added.push(fileSource(name, bytes));
+      continue;
+    }
+    // A log collection: its files are found by content, with the CLI's own intake of a bundle.
+    try {
+      const { readZipBytes } = await import('./zip.js');
+      const intake = intakeBundle(name, await readZipBytes(name, bytes));
+      left.push(...intake.leftOut);
+      for (const entry of intake.inputs) {
+        const entryName = uniqueName(entry.name, taken);
+        taken.add(entryName);
+        added.push(fileSource(entryName, entry.bytes));
+      }
+    } catch (err) {
+      bundleErrors.push([name, err instanceof Error ? err.message : String(err)]);
+    }
+  }
+  return { added, left, bundleErrors };
+}
+
 export type InputState = ReturnType<typeof useInputs>;
 
 export function useInputs() {
@@ -63,31 +96,7 @@ export function useInputs() {
     const picked = [...list];
     if (picked.length === 0) return;
     const taken = new Set([PASTED, ...files.map((f) => f.name)]);
-    const added: Source[] = [];
-    const left: ReportFile[] = [];
-    const bundleErrors: [string, string][] = [];
-    for (const file of picked) {
-      const name = uniqueName(file.name || 'file', taken);
-      taken.add(name);
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      if (!isZip(bytes)) {
-        added.push(fileSource(name, bytes));
-        continue;
-      }
-      // A log collection: its files are found by content, with the CLI's own intake of a bundle.
-      try {
-        const { readZipBytes } = await import('./zip.js');
-        const intake = intakeBundle(name, await readZipBytes(name, bytes));
-        left.push(...intake.leftOut);
-        for (const entry of intake.inputs) {
-          const entryName = uniqueName(entry.name, taken);
-          taken.add(entryName);
-          added.push(fileSource(entryName, entry.bytes));
-        }
-      } catch (err) {
-        bundleErrors.push([name, err instanceof Error ? err.message : String(err)]);
-      }
-    }
+    const { added, left, bundleErrors } = await readPicked(picked, taken);
     setFiles((prev) => [...prev, ...added]);
     setLeftOut((prev) => [...prev, ...left]);
     setBundleProblems((prev) => new Map([...prev, ...bundleErrors]));

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Source } from './inputs.js';
 import { buildReport, copyText, downloadText, type ReportFile, type ReportFormat } from './report.js';
+import { pageCodeNames } from './use-analysis.js';
 
 export function useShare(sources: readonly Source[], leftOut: readonly ReportFile[]) {
   const [redact, setRedact] = useState(true);
@@ -15,6 +16,8 @@ export function useShare(sources: readonly Source[], leftOut: readonly ReportFil
         [...leftOut],
         format,
         redact,
+        // Codes outside the guide named from the Windows headers, as the CLI's reports name them.
+        pageCodeNames(),
       );
       const how = redact ? 'identifiers replaced' : 'identifiers NOT replaced';
       if (format === 'md') {

@@ -101,7 +101,11 @@ export function startProgress(options: ProgressOptions): Progress {
     });
     bar.start(total ?? 0, done, payload());
   };
-  const timer = setTimeout(show, options.delayMs ?? 500);
+  // Shown by a timer when the work waits for input (a file read in pieces), and from update() when
+  // it does not (records parsed from memory never let a timer run).
+  const delay = options.delayMs ?? 500;
+  const started = Date.now();
+  const timer = setTimeout(show, delay);
   timer.unref?.();
   return {
     visible: true,
@@ -112,11 +116,15 @@ export function startProgress(options: ProgressOptions): Progress {
         bar?.setTotal(newTotal);
       }
       // Called once a record: the line is redrawn at most ten times a second, not once a record.
-      if (!bar) return;
       const now = Date.now();
+      if (!bar) {
+        if (now - started < delay) return;
+        clearTimeout(timer);
+        show();
+      }
       if (now - drawn < 100) return;
       drawn = now;
-      bar.update(done, payload());
+      bar!.update(done, payload());
     },
     increment(by = 1) {
       this.update(done + by);

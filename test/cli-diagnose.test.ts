@@ -138,4 +138,38 @@ describe('dsreg-doctor diagnose', () => {
     expect(m.out()).toMatch(/Exit codes/);
     expect(m.out()).toMatch(/--now/);
   });
+
+  it('the timeline shows the last 20 attempts and says how many more; --all shows every one, in text and Markdown', async () => {
+    // 25 failed join attempts, one a minute, as `events --format json` prints them.
+    const lines = Array.from({ length: 25 }, (_, i) =>
+      JSON.stringify({
+        source: 'udr.jsonl',
+        recordId: 100 + i,
+        time: new Date(Date.UTC(2026, 9, 3, 7, i)).toISOString(),
+        provider: 'Microsoft-Windows-User Device Registration',
+        channel: 'Microsoft-Windows-User Device Registration/Admin',
+        eventId: 304,
+        level: 2,
+        data: { ExitCode: '-2145648606', TenantType: 'Managed', JoinType: 'sync' },
+      }),
+    );
+    const files = { 'udr.jsonl': `${lines.join('\n')}\n` };
+    const attempts = (out: string) => out.split('\n').filter((l) => /2026-10-03 07:\d\d:00.*FAILED/.test(l));
+    const text = memoryIO(files);
+    await main(['diagnose', 'udr.jsonl'], text.io);
+    expect(attempts(text.out())).toHaveLength(20);
+    expect(attempts(text.out())[0]).toMatch(/07:05:00/);
+    expect(text.out()).toContain('  5 earlier attempts are not shown (--all shows every attempt).\n');
+    const all = memoryIO(files);
+    await main(['diagnose', 'udr.jsonl', '--all'], all.io);
+    expect(attempts(all.out())).toHaveLength(25);
+    expect(all.out()).not.toContain('earlier attempt');
+    const md = memoryIO(files);
+    await main(['diagnose', 'udr.jsonl', '-f', 'md'], md.io);
+    expect(md.out()).toContain('*5 earlier attempts are not shown (--all shows every attempt).*');
+    const mdAll = memoryIO(files);
+    await main(['diagnose', 'udr.jsonl', '-f', 'md', '--all'], mdAll.io);
+    expect(mdAll.out()).not.toContain('earlier attempt');
+    expect(mdAll.out().split('07:00:00').length).toBeGreaterThan(1);
+  });
 });

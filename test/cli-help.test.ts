@@ -183,3 +183,42 @@ describe('every error is one line, `dsreg-doctor <command>: ...`', () => {
     });
   }
 });
+
+describe('the README documents every option of every command', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  /** The README's text about a command: from its heading to the next heading of the same level. */
+  const section = (heading: string): string => {
+    const start = readme.indexOf(heading);
+    expect(start, heading).toBeGreaterThanOrEqual(0);
+    const level = /^#+/.exec(heading)![0];
+    const next = readme.slice(start + heading.length).search(new RegExp(`\\n${level} `));
+    return readme.slice(start, next < 0 ? undefined : start + heading.length + next);
+  };
+  const sections: [string[], string][] = [
+    [['diagnose'], '### `dsreg-doctor diagnose'],
+    [['lookup'], '### `dsreg-doctor lookup'],
+    [['events'], '### `dsreg-doctor events'],
+    [['redact'], '### `dsreg-doctor redact'],
+    [['probe'], '### `dsreg-doctor probe'],
+    [['rules'], '### `dsreg-doctor rules'],
+    [['web'], '## The browser page'],
+    [['reconcile'], '## Reconcile'],
+    [['serve'], '## Fleet server'],
+    [['serve', 'tokens', 'rotate'], '## Fleet server'],
+    [['push'], '## Fleet server'],
+  ];
+  for (const [words, heading] of sections) {
+    it(`${words.join(' ')}: every option of --help is in "${heading.replace(/^#+ /, '')}"`, async () => {
+      const text = section(heading);
+      const names = optionTerms(await help(words, 80, false))
+        .flatMap((t) => t.match(/--[\w-]+/g) ?? [])
+        .filter((n) => n !== '--help');
+      expect(names.length).toBeGreaterThan(0);
+      // --no-color beside --color is written `--color`, `--no-color` or `--[no-]color`.
+      const missing = names.filter(
+        (n) => !text.includes(`${n}`) && !(n.startsWith('--no-') && text.includes(`--[no-]${n.slice(5)}`)),
+      );
+      expect(missing).toEqual([]);
+    });
+  }
+});

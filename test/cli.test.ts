@@ -250,6 +250,24 @@ describe('progress on a terminal (src/cli/progress.ts)', () => {
     expect(t.writes.at(-1)).toMatch(/\u001b\[\?25h|\u001b\[2K|\r/);
     expect(all).not.toContain('\n');
   });
+  it('shows the line from update() in work that never lets a timer run (records parsed from memory)', async () => {
+    const { startProgress } = await import('../src/cli/progress.js');
+    const t = fake(true);
+    const p = startProgress({
+      label: 'Reading x.evtx',
+      unit: 'records',
+      stream: t.stream,
+      env: {},
+      delayMs: 5,
+    });
+    // No await: the timer cannot fire; the delay passes inside the loop.
+    const until = Date.now() + 10;
+    let n = 0;
+    while (Date.now() < until) p.update(++n);
+    p.update(++n);
+    expect(t.writes.join('')).toContain('Reading x.evtx: ');
+    p.stop();
+  });
   it('says nothing into a pipe or a file, in CI, or for quick work', async () => {
     const { startProgress } = await import('../src/cli/progress.js');
     for (const [isTTY, env, delayMs] of [

@@ -252,7 +252,14 @@ export const STREAM_ABOVE = 8 * MIB;
 export async function readForDiagnosis(
   path: string,
   io: CliIO,
-  options: { limits?: InputLimits; streamAbove?: number; maxRecords?: number; command?: string } = {},
+  options: {
+    limits?: InputLimits;
+    streamAbove?: number;
+    maxRecords?: number;
+    command?: string;
+    /** Called for each record of a large log read record by record (a progress line counts them). */
+    onRecord?: () => void;
+  } = {},
 ): Promise<DiagnosisInput> {
   const warnings: ReadWarning[] = [];
   const opened = await openInput(path, io, {
@@ -268,7 +275,10 @@ export async function readForDiagnosis(
     ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
   });
   try {
-    for await (const rec of recordsOf(opened, (w) => warnings.push(w))) collector.add(rec);
+    for await (const rec of recordsOf(opened, (w) => warnings.push(w))) {
+      collector.add(rec);
+      options.onRecord?.();
+    }
   } finally {
     if (opened.kind === 'evtx-file') opened.source.close();
   }

@@ -50,6 +50,27 @@ export function amount(n: number, unit: ProgressUnit): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
+/** A progress line on the standard error of a command's IO (a terminal only), as startProgress. */
+export function progressOn(
+  io: {
+    stderr(text: string): void;
+    stderrIsTTY?: boolean;
+    columns: number;
+    env: Record<string, string | undefined>;
+  },
+  label: string,
+  unit: ProgressUnit,
+  total?: number,
+): Progress {
+  return startProgress({
+    label,
+    unit,
+    ...(total !== undefined ? { total } : {}),
+    stream: { isTTY: Boolean(io.stderrIsTTY), columns: io.columns, write: (t) => io.stderr(t) },
+    env: io.env,
+  });
+}
+
 /** Starts a progress line; on anything but an interactive terminal it does nothing at all. */
 export function startProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
@@ -59,6 +80,7 @@ export function startProgress(options: ProgressOptions): Progress {
   let total = options.total;
   let done = 0;
   let bar: cliProgress.SingleBar | undefined;
+  let drawn = 0;
   const payload = () => ({
     done: amount(done, unit),
     all: total !== undefined ? amount(total, unit) : '',
@@ -79,7 +101,11 @@ export function startProgress(options: ProgressOptions): Progress {
     });
     bar.start(total ?? 0, done, payload());
   };
-  const timer = setTimeout(show, options.delayMs ?? 500);
+  // Shown by a timer when the work waits for input (a file read in pieces), and from update() when
+  // it does not (records parsed from memory never let a timer run).
+  const delay = options.delayMs ?? 500;
+  const started = Date.now();
+  const timer = setTimeout(show, delay);
   timer.unref?.();
   return {
     visible: true,
@@ -89,7 +115,16 @@ export function startProgress(options: ProgressOptions): Progress {
         total = newTotal;
         bar?.setTotal(newTotal);
       }
-      bar?.update(done, payload());
+      // Called once a record: the line is redrawn at most ten times a second, not once a record.
+      const now = Date.now();
+      if (!bar) {
+        if (now - started < delay) return;
+        clearTimeout(timer);
+        show();
+      }
+      if (now - drawn < 100) return;
+      drawn = now;
+      bar!.update(done, payload());
     },
     increment(by = 1) {
       this.update(done + by);

@@ -1,5 +1,6 @@
 // The reconciliation for people and spreadsheets: text (80 columns), Markdown, CSV (one row a
 // device), one self-contained HTML page with a chart of states, and the action lists.
+import { wrap } from '../report/wrap.js';
 import { FINDINGS, type FindingId } from './findings.js';
 import { type Actions, type ReconciledDevice, type Reconciliation, STATES, type State } from './types.js';
 
@@ -31,19 +32,6 @@ function whatToDo(devices: ReconciledDevice[], s: State): string[] {
     if (f && !seen.has(f.id)) seen.set(f.id, f.fix ?? []);
   }
   return [...seen.values()].flat().filter((x, i, a) => a.indexOf(x) === i);
-}
-
-function wrap(text: string, width: number, indent: string, first = indent): string[] {
-  const out: string[] = [];
-  let line = first;
-  for (const word of text.split(/\s+/)) {
-    if (line.trim() !== '' && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = indent + word;
-    } else line = line.trim() === '' ? line + word : `${line} ${word}`;
-  }
-  if (line.trim() !== '') out.push(line);
-  return out;
 }
 
 /** The devices of a state grouped by their main finding, with the rows each rests on (source:line). */

@@ -237,10 +237,15 @@ function renderFinding(f: Finding, n: number, ledger = new StepLedger()): string
   if (f.serverErrorCode) out.push(`- **Server error:** ${mdCode(f.serverErrorCode)}`);
   out.push('');
   if (f.cause) out.push(`**Cause.** ${mdInline(f.cause)}`, '');
-  const fix = ledger.take(f.fix, f.title);
-  if (fix.sameAs !== undefined) out.push(`**Fix.** As for “${mdInline(fix.sameAs)}” above.`, '');
+  const fix = ledger.takeNew(f.fix, f.title);
+  if (fix.sameAs !== undefined && fix.steps.length === 0) {
+    out.push(`**Fix.** As for “${mdInline(fix.sameAs)}” above.`, '');
+  }
   if (fix.steps.length) {
-    out.push('**Fix.**', '');
+    out.push(
+      fix.sameAs !== undefined ? `**Fix.** As for “${mdInline(fix.sameAs)}” above, and:` : '**Fix.**',
+      '',
+    );
     fix.steps.forEach((step, i) => {
       append(out, mdStep(step, `${i + 1}. `));
     });

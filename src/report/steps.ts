@@ -50,6 +50,27 @@ export class StepLedger {
     return { steps: unique };
   }
 
+  /**
+   * The steps of a finding that no earlier fix gave, and the title of the first earlier finding
+   * whose fix holds the others: a fix that repeats part of another prints only what it adds, after
+   * "as for ... above". (take() prints a partly repeated fix whole.)
+   */
+  takeNew(steps: readonly string[] | undefined, title: string): { steps: string[]; sameAs?: string } {
+    const fresh: string[] = [];
+    let sameAs: string | undefined;
+    const local = new Set<string>();
+    for (const s of steps ?? []) {
+      const k = key(s);
+      if (local.has(k)) continue;
+      local.add(k);
+      const earlier = this.seen.get(k);
+      if (earlier === undefined) fresh.push(s);
+      else if (earlier !== '' && sameAs === undefined) sameAs = earlier;
+    }
+    for (const s of fresh) this.seen.set(key(s), title);
+    return sameAs === undefined ? { steps: fresh } : { steps: fresh, sameAs };
+  }
+
   /** Next steps that no fix of the report has given already. */
   fresh(steps: readonly string[] | undefined): string[] {
     const out: string[] = [];

@@ -195,12 +195,13 @@ function renderFinding(f: Finding, width: number, c: Palette, ledger = new StepL
   }
   if (f.serverErrorCode) append(out, wrap(f.serverErrorCode, width, pad, label('Server')));
   if (f.cause) append(out, wrap(f.cause, width, pad, label('Cause')));
-  const fix = ledger.take(f.fix, f.title);
+  const fix = ledger.takeNew(f.fix, f.title);
   if (fix.sameAs !== undefined) {
-    append(out, wrap(`as for "${fix.sameAs}" above`, width, pad, label('Fix')));
+    const also = fix.steps.length > 0 ? ', and:' : '';
+    append(out, wrap(`as for "${fix.sameAs}" above${also}`, width, pad, label('Fix')));
   }
   fix.steps.forEach((step, i) => {
-    append(out, stepLines(step, width, pad, i === 0 ? label('Fix') : pad));
+    append(out, stepLines(step, width, pad, i === 0 && fix.sameAs === undefined ? label('Fix') : pad));
   });
   if (f.evidence.length) {
     out.push(`  ${c.bold('Evidence')}`);

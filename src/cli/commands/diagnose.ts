@@ -27,6 +27,7 @@ import {
   outOption,
   useColor,
 } from '../options.js';
+import { progressOn } from '../progress.js';
 
 export type FailOn = 'error' | 'warning' | 'never';
 
@@ -107,7 +108,12 @@ async function collectInputs(
       let bytes: Uint8Array | undefined;
       if (onDisk !== 'directory' && onDisk !== 'zip') {
         // With limits: never past --max-input, binary refused at once, a large log kept small.
-        const { zip, ...input } = await readForDiagnosis(path, io, { limits });
+        // A large log read record by record shows a progress line (a terminal, past half a second).
+        const progress = progressOn(io, `Reading ${path}`, 'records');
+        const { zip, ...input } = await readForDiagnosis(path, io, {
+          limits,
+          onRecord: () => progress.increment(),
+        }).finally(() => progress.stop());
         if (!zip) {
           inputs.push({ ...input, fromBundle: false });
           continue;

@@ -47,7 +47,7 @@ import {
   outOption,
   useColor,
 } from '../options.js';
-import { type Progress, startProgress } from '../progress.js';
+import { type Progress, progressOn } from '../progress.js';
 
 interface EventsOptions extends EventFilterOptions {
   format: 'table' | 'json' | 'jsonl';
@@ -220,16 +220,7 @@ async function openOutput(
 /** A progress line on standard error (a terminal only) while the records are read, when asked for. */
 function progressOf(io: CliIO, paths: string[], wanted: boolean): Progress {
   const label = paths.length === 1 ? `Reading ${paths[0]}` : `Reading ${paths.length} inputs`;
-  return startProgress({
-    label,
-    unit: 'records',
-    stream: {
-      isTTY: wanted && Boolean(io.stderrIsTTY),
-      columns: io.columns,
-      write: (t) => io.stderr(t),
-    },
-    env: io.env,
-  });
+  return progressOn({ ...io, stderrIsTTY: wanted && Boolean(io.stderrIsTTY) }, label, 'records');
 }
 
 /** One line on standard error, after what is printed so far (so the two streams stay in order). */
@@ -517,7 +508,8 @@ async function printTimeline(
   }
   const colors = pc.createColors(useColor(run.io, opts.color, opts.out));
   const width = opts.out !== undefined ? 80 : Math.max(60, Math.min(run.io.columns || 80, 100));
-  for (const line of timelineLines(d, width, colors)) await run.out.push(line);
+  // Every attempt: listing records is what `events` is for.
+  for (const line of timelineLines(d, width, colors, true)) await run.out.push(line);
   await run.out.push(colors.dim(`${story.length} record${story.length === 1 ? '' : 's'} read`));
 }
 

@@ -111,66 +111,13 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
       }),
     )
     .action(async (opts: ServeOpts) => {
-      if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
-        io.stderr('dsreg-doctor serve: give both --tls-cert and --tls-key, or neither\n');
-        state.code = 2;
-        return;
-      }
-      let tls: { cert: Buffer; key: Buffer } | undefined;
-      if (opts.tlsCert && opts.tlsKey) {
-        try {
-          tls = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
-        } catch (err) {
-          io.stderr(
-            `dsreg-doctor serve: cannot read the TLS files (${(err as { code?: string }).code ?? String(err)})\n`,
-          );
-          state.code = 2;
-          return;
-        }
-      }
-      const webRoot = findWebRoot();
-      let fleet: Fleet;
-      let url: string;
-      try {
-        const db = await openDatabase(io.env, opts.data);
-        fleet = await createFleet({
-          db,
-          env: io.env,
-          maxBody: opts.maxBody,
-          maxConcurrent: opts.maxConcurrent,
-          retentionDays: opts.retentionDays,
-          redactAtRest: opts.redactAtRest === true,
-          ...(webRoot && existsSync(join(webRoot, 'dashboard', 'index.html')) ? { webRoot } : {}),
-          ...(tls ? { tls } : {}),
-        });
-        url = await fleet.listen(opts.port, opts.host);
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        io.stderr(
-          code === 'EADDRINUSE'
-            ? `dsreg-doctor serve: port ${opts.port} is busy on ${opts.host}: pick another with --port\n`
-            : `dsreg-doctor serve: cannot start the server on ${where(io, opts.data)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
-        );
-        state.code = 2;
-        return;
-      }
-      printTokens(io, fleet.createdTokens, 'made now');
-      io.stdout(`listening on ${url}\n`);
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void fleet.close().then(done, (err: unknown) => {
-            io.stderr(`dsreg-doctor serve: stopping: ${err instanceof Error ? err.message : String(err)}\n`);
-            done();
-          });
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      io.stderr('dsreg-doctor serve: stopped\n');
+      state.code = await runServe(opts, io);
     });
+  registerTokens(serve, io, state);
+}
 
+/** `serve tokens rotate`. */
+function registerTokens(serve: Command, io: CliIO, state: CommandState): void {
   serve
     .command('tokens')
     .description('manage the ingest and admin tokens')
@@ -211,4 +158,64 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
         state.code = 2;
       }
     });
+}
+
+/** Runs the server until SIGINT or SIGTERM; the exit code. */
+async function runServe(opts: ServeOpts, io: CliIO): Promise<number> {
+  if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
+    io.stderr('dsreg-doctor serve: give both --tls-cert and --tls-key, or neither\n');
+    return 2;
+  }
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (opts.tlsCert && opts.tlsKey) {
+    try {
+      tls = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) };
+    } catch (err) {
+      io.stderr(
+        `dsreg-doctor serve: cannot read the TLS files (${(err as { code?: string }).code ?? String(err)})\n`,
+      );
+      return 2;
+    }
+  }
+  const webRoot = findWebRoot();
+  let fleet: Fleet;
+  let url: string;
+  try {
+    const db = await openDatabase(io.env, opts.data);
+    fleet = await createFleet({
+      db,
+      env: io.env,
+      maxBody: opts.maxBody,
+      maxConcurrent: opts.maxConcurrent,
+      retentionDays: opts.retentionDays,
+      redactAtRest: opts.redactAtRest === true,
+      ...(webRoot && existsSync(join(webRoot, 'dashboard', 'index.html')) ? { webRoot } : {}),
+      ...(tls ? { tls } : {}),
+    });
+    url = await fleet.listen(opts.port, opts.host);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    io.stderr(
+      code === 'EADDRINUSE'
+        ? `dsreg-doctor serve: port ${opts.port} is busy on ${opts.host}: pick another with --port\n`
+        : `dsreg-doctor serve: cannot start the server on ${where(io, opts.data)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
+    );
+    return 2;
+  }
+  printTokens(io, fleet.createdTokens, 'made now');
+  io.stdout(`listening on ${url}\n`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void fleet.close().then(done, (err: unknown) => {
+        io.stderr(`dsreg-doctor serve: stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+        done();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.stderr('dsreg-doctor serve: stopped\n');
+  return 0;
 }

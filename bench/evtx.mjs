@@ -1,13 +1,21 @@
-// The .evtx reader against libyal's C tool, `evtxexport -f xml` (Debian libevtx-utils), in one run:
+// The .evtx reader against the references issue 17 names, in one run: libyal's C tool
+// `evtxexport -f xml` (Debian libevtx-utils) and python-evtx's `evtx_dump.py` (Debian
+// python3-evtx).
 //  1. the public samples both read completely, one process per file each (start-up included):
 //     dsreg-doctor reads every record and writes it as a JSON line, evtxexport writes XML, both
 //     to /dev/null; then dsreg-doctor once for all the files (`events` takes several files);
-//  2. the same files read by the library in-process (no start-up, warm);
-//  3. a large file built from the chunks of security.evtx (default 128 MB): wall time and peak
-//     memory of both, and dsreg-doctor's peak memory with V8's heap capped, on a 2 MB file and on
-//     the large one, to show that memory does not grow with the file.
+//  2. python-evtx on one sample (it reads about 100 records/s: the LiveId log's 399 records),
+//     against dsreg-doctor's process and library on the same file;
+//  3. the library in-process (no start-up, warm) on the samples and on the large file below: the
+//     JSON record stream (every record through JSON.stringify, the work of `events --format
+//     jsonl`) and reading alone. The best of several rounds is taken, the figure least disturbed
+//     by other work on the machine; the goal of issue 17 is 200,000 records/s for the JSON stream;
+//  4. a large file built from the chunks of security.evtx (default 128 MB): wall time and peak
+//     memory of both tools' processes, and dsreg-doctor's peak memory with V8's heap capped, on a
+//     2 MB file and on the large one, to show that memory does not grow with the file.
+// The last lines, `RATIO {...}`, are the figures for bench/run.mjs's table.
 //
-//   npm run build && node bench/evtx.mjs [--big-mb N] [--keep]
+//   npm run build && node bench/evtx.mjs [--big-mb N] [--keep] [--rounds N]
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -36,6 +44,11 @@ const FILES = [
   'security_bad_string_cache.evtx',
 ];
 const EVTXEXPORT = '/usr/bin/evtxexport';
+const PYTHON_EVTX = '/usr/bin/evtx_dump.py';
+/** The sample python-evtx reads (the others take it minutes). */
+const PYTHON_FILE = '2-system-Microsoft-Windows-LiveId%4Operational.evtx';
+/** Records per second the issue asks of the in-process JSON record stream. */
+const GOAL_RATE = 200_000;
 const TIME = '/usr/bin/time';
 
 /** A ByteSource over a file descriptor (what src/node/file-source.ts does, inlined for dist). */
@@ -86,10 +99,17 @@ if (process.argv[2] === '--child') {
 }
 
 const args = process.argv.slice(2);
-const bigMb = Number(args[args.indexOf('--big-mb') + 1] ?? 128) || 128;
+const option = (name, fallback) =>
+  args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback;
+const bigMb = option('--big-mb', 128);
+const rounds = option('--rounds', 10);
 
 if (!existsSync(EVTXEXPORT)) {
   console.error('bench/evtx: /usr/bin/evtxexport is missing: apt-get install libevtx-utils');
+  process.exit(2);
+}
+if (!existsSync(PYTHON_EVTX)) {
+  console.error('bench/evtx: /usr/bin/evtx_dump.py is missing: apt-get install python3-evtx');
   process.exit(2);
 }
 
@@ -165,21 +185,46 @@ const together = timeProcess(process.execPath, [self, '--child', ...files, '--js
 console.log(`dsreg-doctor to JSON, one process:        ${f1(together)} ms  ${rate(totalRecords, together)}`);
 console.log(`ratio (one dsreg-doctor process for all):    ${speed(theirs / together)}`);
 
-/** Reads every record of every sample; returns how many. */
-function readAll() {
-  let n = 0;
-  for (const b of bytes) for (const _ of readEvtx(bytesSource(b))) n++;
-  return n;
+// 2: python-evtx on one sample, against dsreg-doctor on the same file.
+const pyFile = path.join(SAMPLES, PYTHON_FILE);
+const pyRecords = counts[FILES.indexOf(PYTHON_FILE)];
+const python = timeProcess(PYTHON_EVTX, [pyFile], 1);
+const pyOurs = timeProcess(process.execPath, [self, '--child', pyFile, '--json'], 5);
+console.log(`python-evtx (evtx_dump.py), ${PYTHON_FILE}: ${f1(python)} ms  ${rate(pyRecords, python)}`);
+console.log(`dsreg-doctor to JSON, the same file:      ${f1(pyOurs)} ms  ${rate(pyRecords, pyOurs)}`);
+console.log(`ratio (process, start-up included):       ${speed(python / pyOurs)}`);
+
+/**
+ * The library over `sources` (fresh ByteSources each round), every record counted and, with
+ * `json`, serialised as `events --format jsonl` does: the best round's time in ms.
+ */
+function inProcess(makeSources, json, n) {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const sources = makeSources();
+    const t = performance.now();
+    let chars = 0;
+    for (const source of sources) {
+      for (const record of readEvtx(source)) chars += json ? JSON.stringify(record).length + 1 : 1;
+      source.close?.();
+    }
+    const ms = performance.now() - t;
+    if (chars === 0) throw new Error('no records read');
+    best = Math.min(best, ms);
+  }
+  return best;
 }
-for (let i = 0; i < 3; i++) readAll(); // warm up
-const rounds = 10;
-const started = performance.now();
-for (let i = 0; i < rounds; i++) readAll();
-const lib = (performance.now() - started) / rounds;
+const sampleSources = () => bytes.map((b) => bytesSource(b));
+inProcess(sampleSources, true, 3); // warm up
+const libJson = inProcess(sampleSources, true, rounds);
+const libRead = inProcess(sampleSources, false, rounds);
 console.log(
-  `dsreg-doctor library, in-process:        ${f1(lib)} ms  ${rate(totalRecords, lib)}  ${f1(totalMb / (lib / 1000))} MB/s`,
+  `dsreg-doctor library, in-process, JSON:  ${f1(libJson)} ms  ${rate(totalRecords, libJson)}  ${f1(totalMb / (libJson / 1000))} MB/s (goal ${GOAL_RATE.toLocaleString('en')} records/s)`,
 );
-console.log(`ratio (library / evtxexport process):     ${speed(theirs / lib)}`);
+console.log(`dsreg-doctor library, in-process, read:  ${f1(libRead)} ms  ${rate(totalRecords, libRead)}`);
+console.log(`ratio (library JSON / evtxexport process): ${speed(theirs / libJson)}`);
+const pyLib = inProcess(() => [bytesSource(bytes[FILES.indexOf(PYTHON_FILE)])], true, rounds);
+console.log(`ratio (library JSON / python-evtx, ${PYTHON_FILE}): ${speed(python / pyLib)}`);
 
 // 3: a large file from security.evtx's 26 chunks, repeated.
 const big = path.join(tmpdir(), `dsreg-doctor-bench-${bigMb}mb.evtx`);
@@ -201,6 +246,10 @@ const big = path.join(tmpdir(), `dsreg-doctor-bench-${bigMb}mb.evtx`);
   closeSync(fd);
 }
 const bigRecords = child(big).records;
+const bigRounds = Math.max(1, Math.min(rounds, Math.round(256 / bigMb)));
+inProcess(() => [fdSource(big)], true, 1); // warm up
+const bigJson = inProcess(() => [fdSource(big)], true, bigRounds);
+const bigRead = inProcess(() => [fdSource(big)], false, bigRounds);
 const them = measured(EVTXEXPORT, ['-f', 'xml', big]);
 const usJson = measured(process.execPath, [self, '--child', big, '--json']);
 const usRead = measured(process.execPath, [self, '--child', big]);
@@ -221,6 +270,9 @@ console.log(
 );
 console.log(`dsreg-doctor, read only:  ${f1(usRead.ms / 1000)} s  ${rate(bigRecords, usRead.ms)}`);
 console.log(
+  `dsreg-doctor library, in-process, JSON / read: ${rate(bigRecords, bigJson)} / ${rate(bigRecords, bigRead)} (goal ${GOAL_RATE.toLocaleString('en')} records/s for JSON)`,
+);
+console.log(
   `ratio (large file, to JSON / read only): ${speed(them.ms / usJson.ms)} / ${speed(them.ms / usRead.ms)}`,
 );
 console.log(
@@ -228,3 +280,47 @@ console.log(
     `${f1(capBig.rssKb / 1024)} MB on ${bigMb} MB`,
 );
 if (!args.includes('--keep')) rmSync(big);
+
+// For bench/run.mjs: the figures of issue 17, one machine-readable line each.
+const ratio = (fields) => console.log(`RATIO ${JSON.stringify(fields)}`);
+const perSecond = (records, ms) => Math.round((records / ms) * 1000);
+ratio({
+  name: 'evtx in-process records/s',
+  value: perSecond(totalRecords, libJson),
+  unit: 'records/s',
+  goal: `>= ${GOAL_RATE}`,
+  reference: 'this machine: the JSON record stream over the samples',
+});
+ratio({
+  name: `evtx in-process records/s, ${bigMb} MB log`,
+  value: perSecond(bigRecords, bigJson),
+  unit: 'records/s',
+  goal: `>= ${GOAL_RATE}`,
+  reference: "this machine: the JSON record stream over security.evtx's chunks",
+});
+ratio({
+  name: 'evtx, a process per small file, over evtxexport',
+  value: Number((ours / theirs).toFixed(2)),
+  unit: 'x',
+  goal: '<= 1.5',
+  reference: 'evtxexport -f xml',
+});
+ratio({
+  name: 'evtx, a process per small file, over python-evtx',
+  value: Number((pyOurs / python).toFixed(3)),
+  unit: 'x',
+  goal: '<= 1',
+  reference: `evtx_dump.py on ${PYTHON_FILE}`,
+});
+ratio({
+  name: `evtx, ${bigMb} MB log, evtxexport over ours (to JSON)`,
+  value: Number((them.ms / usJson.ms).toFixed(2)),
+  unit: 'x',
+  reference: 'evtxexport -f xml',
+});
+ratio({
+  name: `evtx, peak memory with the heap capped, ${bigMb} MB over ${f1(bytes[0].length / 2 ** 20)} MB`,
+  value: Number((capBig.rssKb / capSmall.rssKb).toFixed(2)),
+  unit: 'x',
+  reference: 'the same reader on the small file',
+});

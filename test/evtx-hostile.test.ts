@@ -39,7 +39,11 @@ describe('not an event log, or too little of one', () => {
     const { records, warnings } = read(new Uint8Array(0));
     expect(records).toEqual([]);
     expect(warnings).toEqual([
-      { message: 'file is too short for an event log file header (0 bytes)', offset: 0 },
+      {
+        code: 'evtx-file-too-short',
+        message: 'file is too short for an event log file header (0 bytes)',
+        offset: 0,
+      },
     ]);
   });
 
@@ -58,7 +62,9 @@ describe('not an event log, or too little of one', () => {
   it('reports a file that ends in its header', () => {
     const { records, warnings } = read(security.slice(0, 3000));
     expect(records).toEqual([]);
-    expect(warnings).toEqual([{ message: 'file ends before its first chunk', offset: 3000 }]);
+    expect(warnings).toEqual([
+      { code: 'evtx-file-no-chunks', message: 'file ends before its first chunk', offset: 3000 },
+    ]);
   });
 
   it('reads the records before a cut and names the chunk that is cut short', () => {
@@ -67,7 +73,11 @@ describe('not an event log, or too little of one', () => {
     expect(records.length).toBeGreaterThan(91);
     expect(records.length).toBeLessThan(177);
     expect(records.slice(0, 91).map((r) => r.recordId)).toEqual(Array.from({ length: 91 }, (_, i) => i + 1));
-    expect(warnings[0]).toMatchObject({ chunk: 1, message: 'chunk cut short (30000 of 65536 bytes)' });
+    expect(warnings[0]).toMatchObject({
+      code: 'evtx-chunk-cut-short',
+      chunk: 1,
+      message: 'chunk cut short (30000 of 65536 bytes)',
+    });
   });
 
   it('survives a cut at every length around a chunk boundary and in the header', () => {
@@ -91,6 +101,7 @@ describe('damaged records', () => {
     expect(records.map((r) => r.recordId).slice(0, 3)).toEqual([1, 3, 4]);
     expect(records).toHaveLength(176);
     expect(warnings).toContainEqual({
+      code: 'evtx-record-header',
       message: expect.stringMatching(
         /^impossible record size \(4294967295\): skipped to the next record, at offset \d+$/,
       ),
@@ -264,6 +275,8 @@ describe('damaged records', () => {
     expect(Object.keys(records[0]!.data)).toHaveLength(30);
     expect(warnings).toHaveLength(11);
     expect(warnings[10]!.message).toBe('more problems in this record are not reported one by one');
+    expect(warnings.slice(0, 10).every((w) => w.code === 'evtx-value-missing')).toBe(true);
+    expect(warnings[10]!.code).toBe('evtx-record-more-problems');
   });
 
   it('does not loop on a template instance that points at itself', () => {
@@ -283,7 +296,7 @@ describe('damaged records', () => {
     new DataView(bytes.buffer).setUint32(4096 + 48, 0x12345678, true);
     const { records, warnings } = read(bytes);
     expect(records).toHaveLength(177);
-    expect(warnings[0]).toMatchObject({ chunk: 0, offset: 4096 + 48 });
+    expect(warnings[0]).toMatchObject({ code: 'evtx-chunk-free-space', chunk: 0, offset: 4096 + 48 });
     expect(warnings[0]!.message).toMatch(/impossible free space offset/);
   });
 
@@ -295,9 +308,32 @@ describe('damaged records', () => {
     const { records, warnings } = read(evtxFile([chunk.finish()]));
     expect(records.map((r) => r.data.V)).toEqual(['first', 'next']);
     expect(warnings[0]).toMatchObject({
+      code: 'evtx-record-copy',
       recordId: 10,
       message: 'second copy of a record already read in this chunk: skipped',
     });
+  });
+
+  it('types every warning with a code and the file offset, as the Rust crate types its errors', () => {
+    const codes = new Set<string>();
+    // Damage of each kind: header, chunk header, record headers and record contents.
+    const bytes = twoChunks.slice();
+    const view = new DataView(bytes.buffer);
+    view.setUint32(124, 0, true); // file header checksum
+    view.setUint32(4096 + 124, 0, true); // chunk header checksum
+    for (let at = 4096 + 65536 + 600; at < 4096 + 65536 + 20000; at += 997) bytes[at] = bytes[at]! ^ 0x5a;
+    const { warnings } = read(bytes);
+    for (const w of warnings) {
+      expect(w.code).toMatch(/^evtx-[a-z]+(-[a-z]+)*$/);
+      expect(typeof w.offset).toBe('number');
+      expect(w.offset!).toBeLessThan(bytes.length);
+      codes.add(w.code!);
+    }
+    expect(codes).toContain('evtx-file-checksum');
+    expect(codes).toContain('evtx-chunk-checksum');
+    expect(codes).toContain('evtx-records-checksum');
+    expect(codes).toContain('evtx-record-unreadable');
+    expect(read(new Uint8Array(100)).warnings.map((w) => w.code)).toEqual(['evtx-file-too-short']);
   });
 });
 

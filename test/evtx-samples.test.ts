@@ -144,6 +144,7 @@ describe('damaged samples', () => {
     expect(broken.warnings).toEqual([
       {
         source: 'security_bad_string_cache.evtx',
+        code: 'evtx-chunk-checksum',
         message: expect.stringMatching(/^chunk header checksum does not match/),
         chunk: 0,
         offset: 4096 + 124,
@@ -159,12 +160,14 @@ describe('damaged samples', () => {
     for (let id = 4; id <= 117; id++) expect(ids.has(id)).toBe(true);
     expect(warnings).toEqual([
       expect.objectContaining({
+        code: 'evtx-records-checksum',
         chunk: 0,
         offset: 4096 + 52,
         message: expect.stringMatching(/event records checksum/),
       }),
       {
         source: 'sample-with-zero-data-size-event.evtx',
+        code: 'evtx-record-header',
         message: 'impossible record size (0): skipped to the next record, at offset 6408',
         chunk: 0,
         offset: 0x1820,

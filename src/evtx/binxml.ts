@@ -196,169 +196,212 @@ export function parseStream(
     // Whatever follows an end-of-stream token is not read (writers pad records to 8 bytes).
     if (next === end || b[next] === 0x00) return [instance];
   }
-  const top: XNode[] = [];
-  const stack: XElement[] = [];
-  let open: XElement | null = null;
-  let attr: XAttribute | null = null;
-  let pos = start;
+  return new StreamParser(ctx, start, end, inTemplate).parse();
+}
 
-  const need = (n: number) => {
-    if (pos + n > end) fail('binary XML ends in the middle of a token', pos);
-  };
-  const emit = (node: XNode) => {
-    if (attr !== null) {
-      if (node.kind === NODE_ELEMENT || node.kind === NODE_INSTANCE)
-        fail('element inside an attribute value', pos);
-      attr.value.push(node);
-    } else if (open !== null) fail('content inside a start tag', pos);
-    else if (stack.length > 0) stack[stack.length - 1]!.children.push(node);
-    else top.push(node);
-  };
-  const noteSubstitution = (index: number) => {
-    const el = attr !== null ? open : stack[stack.length - 1];
-    if (el === undefined || el === null) return;
-    if (el.subs === null) el.subs = [index];
-    else if (!el.subs.includes(index)) el.subs.push(index);
-  };
-  // A name token: offset u32; when it points just past itself the name follows inline.
-  const name = (): string => {
-    need(4);
-    const off = u32(b, pos);
-    pos += 4;
-    const n = readName(ctx, off);
-    if (off === pos) {
-      pos += inlineNameSize(ctx, off);
-      if (pos > end) fail('inline name runs past the end of the binary XML', off);
-    }
-    return n;
-  };
-  const text = (): string => {
-    need(2);
-    const count = u16(b, pos);
-    need(2 + 2 * count);
-    const s = utf16(b, pos + 2, count);
-    pos += 2 + 2 * count;
-    return s;
-  };
+/** The general token loop of parseStream: one token at a time into a node tree. */
+class StreamParser {
+  private readonly b: Uint8Array;
+  private readonly top: XNode[] = [];
+  private readonly stack: XElement[] = [];
+  /** The element whose start tag is being read (its attributes), if any. */
+  private open: XElement | null = null;
+  /** The attribute whose value is being read, if any. */
+  private attr: XAttribute | null = null;
+  private pos: number;
 
-  while (pos < end) {
-    const token = b[pos]!;
+  constructor(
+    private readonly ctx: ChunkContext,
+    start: number,
+    private readonly end: number,
+    private readonly inTemplate: boolean,
+  ) {
+    this.b = ctx.data;
+    this.pos = start;
+  }
+
+  parse(): XNode[] {
+    while (this.pos < this.end) this.token();
+    if (this.open !== null || this.stack.length > 0) fail('binary XML ends inside an element', this.end);
+    return this.top;
+  }
+
+  /** One token at `pos`. */
+  private token(): void {
+    const b = this.b;
+    const token = b[this.pos]!;
     const type = token & 0x40 && (token & 0x0f) <= 0x09 ? token & 0xbf : token;
     switch (type) {
       case 0x00: // end of stream
-        pos = end;
-        break;
+        this.pos = this.end;
+        return;
       case 0x0f: // fragment header
-        need(4);
-        pos += 4;
-        break;
-      case 0x01: {
-        // element start
-        if (open !== null) fail('element start inside a start tag', pos);
-        if (stack.length >= MAX_DEPTH) fail('elements are nested too deeply', pos);
-        const at = pos;
-        pos += 1 + elementStartPrefix(ctx, pos + 1, end, inTemplate, at);
-        const el = new XElement(name());
-        if (token & 0x40) {
-          need(4);
-          pos += 4; // attribute list size
-        }
-        emit(el);
-        open = el;
-        attr = null;
-        break;
-      }
+        this.need(4);
+        this.pos += 4;
+        return;
+      case 0x01:
+        this.elementStart((token & 0x40) !== 0);
+        return;
       case 0x02: // close start tag: content follows
-        if (open === null) fail('close of a start tag that was not opened', pos);
-        stack.push(open);
-        open = null;
-        attr = null;
-        pos++;
-        break;
+        if (this.open === null) fail('close of a start tag that was not opened', this.pos);
+        this.stack.push(this.open);
+        this.closeTag();
+        return;
       case 0x03: // close empty element
-        if (open === null) fail('close of an empty element that was not opened', pos);
-        open = null;
-        attr = null;
-        pos++;
-        break;
+        if (this.open === null) fail('close of an empty element that was not opened', this.pos);
+        this.closeTag();
+        return;
       case 0x04: // end element
-        if (open !== null || stack.length === 0) fail('end of an element that was not opened', pos);
-        stack.pop();
-        pos++;
-        break;
-      case 0x05: {
-        // value text
-        pos++;
-        need(1);
-        const vt = b[pos++]!;
-        if (vt === 0x01) emit(new XText(text()));
-        else {
-          // Other types are allowed by the grammar though Windows writes strings: render them.
-          const size = fixedSize(vt);
-          if (size === 0) fail(`value of type 0x${vt.toString(16)} cannot be read inline`, pos - 1);
-          need(size);
-          emit(new XText(renderValue(b, vt, pos, size) ?? ''));
-          pos += size;
-        }
-        break;
-      }
+        if (this.open !== null || this.stack.length === 0)
+          fail('end of an element that was not opened', this.pos);
+        this.stack.pop();
+        this.pos++;
+        return;
+      case 0x05:
+        this.valueText();
+        return;
       case 0x06: // attribute
-        if (open === null) fail('attribute outside a start tag', pos);
-        pos++;
-        attr = new XAttribute(name());
-        open.attrs.push(attr);
-        break;
+        if (this.open === null) fail('attribute outside a start tag', this.pos);
+        this.pos++;
+        this.attr = new XAttribute(this.name());
+        this.open.attrs.push(this.attr);
+        return;
       case 0x07: // CDATA section
-        pos++;
-        emit(new XText(text()));
-        break;
+        this.pos++;
+        this.emit(new XText(this.text()));
+        return;
       case 0x08: // character reference
-        pos++;
-        need(2);
-        emit(new XText(String.fromCharCode(u16(b, pos))));
-        pos += 2;
-        break;
+        this.pos++;
+        this.need(2);
+        this.emit(new XText(String.fromCharCode(u16(b, this.pos))));
+        this.pos += 2;
+        return;
       case 0x09: {
         // entity reference
-        pos++;
-        const entity = name();
-        emit(new XText(ENTITIES[entity] ?? `&${entity};`));
-        break;
+        this.pos++;
+        const entity = this.name();
+        this.emit(new XText(ENTITIES[entity] ?? `&${entity};`));
+        return;
       }
       case 0x0a: // processing instruction target: not part of the event's data
-        pos++;
-        name();
-        break;
+        this.pos++;
+        this.name();
+        return;
       case 0x0b: // processing instruction data
-        pos++;
-        text();
-        break;
+        this.pos++;
+        this.text();
+        return;
       case 0x0c: {
         // template instance
-        if (inTemplate) fail('template instance inside a template definition', pos);
-        const [instance, next] = readInstance(ctx, pos, end);
-        emit(instance);
-        pos = next;
-        break;
+        if (this.inTemplate) fail('template instance inside a template definition', this.pos);
+        const [instance, next] = readInstance(this.ctx, this.pos, this.end);
+        this.emit(instance);
+        this.pos = next;
+        return;
       }
       case 0x0d:
-      case 0x0e: {
-        // substitution
-        if (!inTemplate) fail('substitution outside a template definition', pos);
-        need(4);
-        const index = u16(b, pos + 1);
-        const vt = b[pos + 3]!;
-        emit(new XSubstitution(index, vt, type === 0x0e));
-        noteSubstitution(index);
-        pos += 4;
-        break;
-      }
+      case 0x0e:
+        this.substitution(type === 0x0e);
+        return;
       default:
-        fail(`unknown binary XML token 0x${token.toString(16).padStart(2, '0')}`, pos);
+        fail(`unknown binary XML token 0x${token.toString(16).padStart(2, '0')}`, this.pos);
     }
   }
-  if (open !== null || stack.length > 0) fail('binary XML ends inside an element', end);
-  return top;
+
+  private need(n: number): void {
+    if (this.pos + n > this.end) fail('binary XML ends in the middle of a token', this.pos);
+  }
+
+  /** Ends the start tag being read (its 0x02 or 0x03 token). */
+  private closeTag(): void {
+    this.open = null;
+    this.attr = null;
+    this.pos++;
+  }
+
+  /** Adds a node where the stream stands: an attribute value, an element's content, or the top. */
+  private emit(node: XNode): void {
+    const attr = this.attr;
+    if (attr !== null) {
+      if (node.kind === NODE_ELEMENT || node.kind === NODE_INSTANCE)
+        fail('element inside an attribute value', this.pos);
+      attr.value.push(node);
+    } else if (this.open !== null) fail('content inside a start tag', this.pos);
+    else if (this.stack.length > 0) this.stack[this.stack.length - 1]!.children.push(node);
+    else this.top.push(node);
+  }
+
+  /** A name token: offset u32; when it points just past itself the name follows inline. */
+  private name(): string {
+    this.need(4);
+    const off = u32(this.b, this.pos);
+    this.pos += 4;
+    const n = readName(this.ctx, off);
+    if (off === this.pos) {
+      this.pos += inlineNameSize(this.ctx, off);
+      if (this.pos > this.end) fail('inline name runs past the end of the binary XML', off);
+    }
+    return n;
+  }
+
+  /** A UTF-16 string with a u16 character count. */
+  private text(): string {
+    this.need(2);
+    const count = u16(this.b, this.pos);
+    this.need(2 + 2 * count);
+    const s = utf16(this.b, this.pos + 2, count);
+    this.pos += 2 + 2 * count;
+    return s;
+  }
+
+  /** Element start (0x01, 0x41 with attributes). */
+  private elementStart(hasAttributes: boolean): void {
+    if (this.open !== null) fail('element start inside a start tag', this.pos);
+    if (this.stack.length >= MAX_DEPTH) fail('elements are nested too deeply', this.pos);
+    const at = this.pos;
+    this.pos += 1 + elementStartPrefix(this.ctx, this.pos + 1, this.end, this.inTemplate, at);
+    const el = new XElement(this.name());
+    if (hasAttributes) {
+      this.need(4);
+      this.pos += 4; // attribute list size
+    }
+    this.emit(el);
+    this.open = el;
+    this.attr = null;
+  }
+
+  /** Value text (0x05): a type byte, then a string or, though Windows writes strings, a fixed-size value. */
+  private valueText(): void {
+    const b = this.b;
+    this.pos++;
+    this.need(1);
+    const vt = b[this.pos++]!;
+    if (vt === 0x01) {
+      this.emit(new XText(this.text()));
+      return;
+    }
+    const size = fixedSize(vt);
+    if (size === 0) fail(`value of type 0x${vt.toString(16)} cannot be read inline`, this.pos - 1);
+    this.need(size);
+    this.emit(new XText(renderValue(b, vt, this.pos, size) ?? ''));
+    this.pos += size;
+  }
+
+  /** Substitution (0x0d normal, 0x0e optional): identifier u16, value type u8. */
+  private substitution(optional: boolean): void {
+    if (!this.inTemplate) fail('substitution outside a template definition', this.pos);
+    this.need(4);
+    const index = u16(this.b, this.pos + 1);
+    const vt = this.b[this.pos + 3]!;
+    this.emit(new XSubstitution(index, vt, optional));
+    // The element that holds it, for arrays (they repeat that element).
+    const el = this.attr !== null ? this.open : this.stack[this.stack.length - 1];
+    if (el !== undefined && el !== null) {
+      if (el.subs === null) el.subs = [index];
+      else if (!el.subs.includes(index)) el.subs.push(index);
+    }
+    this.pos += 4;
+  }
 }
 
 /**

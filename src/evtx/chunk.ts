@@ -21,7 +21,7 @@
 import { ChunkContext, parseStream } from './binxml.js';
 import { hasSignature, isZero, u32, u64 } from './bytes.js';
 import { crc32 } from './crc32.js';
-import { EvtxFormatError } from './errors.js';
+import { EvtxFormatError, type EvtxWarningCode } from './errors.js';
 import { EventSink } from './event.js';
 import { PlanReader } from './plan.js';
 import type { EventRecord, ReadWarning } from './record.js';
@@ -85,8 +85,8 @@ export interface ChunkReadOptions {
 /** The records of one chunk in the order they are stored. */
 export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<EventRecord, void, undefined> {
   const { index, fileOffset } = opts;
-  const warn = (message: string, offset: number, recordId?: number) => {
-    const w: ReadWarning = { message, chunk: index, offset: fileOffset + offset };
+  const warn = (code: EvtxWarningCode, message: string, offset: number, recordId?: number) => {
+    const w: ReadWarning = { code, message, chunk: index, offset: fileOffset + offset };
     if (recordId !== undefined) w.recordId = recordId;
     if (opts.source !== undefined) w.source = opts.source;
     opts.warn(w);
@@ -97,27 +97,34 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
   const short =
     b.length < CHUNK_SIZE ? `, and the chunk is cut short (${b.length} of ${CHUNK_SIZE} bytes)` : '';
   if (header === null) {
-    if (!isZero(b, 0, b.length)) warn(`chunk cut short (${b.length} of ${CHUNK_SIZE} bytes): skipped`, 0);
+    if (!isZero(b, 0, b.length))
+      warn('evtx-chunk-cut-short', `chunk cut short (${b.length} of ${CHUNK_SIZE} bytes): skipped`, 0);
     return;
   }
   let recovering = false;
   if (!header.signatureValid) {
     // Preallocated space past the last chunk is all zeros: not damage.
     if (isZero(b, 0, b.length)) return;
-    warn(`chunk signature missing${short}: scanning the chunk for records`, 0);
+    warn('evtx-chunk-signature', `chunk signature missing${short}: scanning the chunk for records`, 0);
     recovering = true;
-  } else if (short) warn(`chunk cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
+  } else if (short)
+    warn('evtx-chunk-cut-short', `chunk cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
 
   let end = b.length;
   if (!recovering) {
     const free = header.freeSpaceOffset;
     if (free >= CHUNK_HEADER_SIZE && free <= b.length) end = free;
     else if (free > CHUNK_SIZE || free < CHUNK_HEADER_SIZE)
-      warn(`impossible free space offset (${free}) in the chunk header: reading to the end of the chunk`, 48);
+      warn(
+        'evtx-chunk-free-space',
+        `impossible free space offset (${free}) in the chunk header: reading to the end of the chunk`,
+        48,
+      );
     if (opts.checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
       const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
       if (headerCrc !== header.checksum)
         warn(
+          'evtx-chunk-checksum',
           `chunk header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading the chunk anyway`,
           124,
         );
@@ -125,6 +132,7 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
         const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
         if (dataCrc !== header.eventRecordsChecksum)
           warn(
+            'evtx-records-checksum',
             `event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading the records anyway`,
             52,
           );
@@ -158,6 +166,7 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
             : `record size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
       const recordId = u32(b, pos) === RECORD_SIGNATURE ? safeId(u64(b, pos + 8)) : undefined;
       warn(
+        'evtx-record-header',
         `${what}: ${next < 0 ? 'the rest of the chunk is skipped' : `skipped to the next record, at ${at(next)}`}`,
         pos,
         recordId,
@@ -171,15 +180,25 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
     if (!seen.has(id)) {
       seen.add(id);
       let notes = 0;
-      const record = readRecord(ctx, plans, pos, size, opts.source, fileOffset, (message, offset) => {
+      const record = readRecord(ctx, plans, pos, size, opts.source, fileOffset, (code, message, offset) => {
         // A crafted record can hold thousands of the same small fault: report the first few.
-        if (++notes <= MAX_NOTES) warn(message, offset, safeId(id));
+        if (++notes <= MAX_NOTES) warn(code, message, offset, safeId(id));
         else if (notes === MAX_NOTES + 1)
-          warn('more problems in this record are not reported one by one', pos, safeId(id));
+          warn(
+            'evtx-record-more-problems',
+            'more problems in this record are not reported one by one',
+            pos,
+            safeId(id),
+          );
       });
       if (record !== null) yield record;
     } else if (!recovering) {
-      warn('second copy of a record already read in this chunk: skipped', pos, safeId(id));
+      warn(
+        'evtx-record-copy',
+        'second copy of a record already read in this chunk: skipped',
+        pos,
+        safeId(id),
+      );
     }
     pos += size;
   }
@@ -203,7 +222,7 @@ function readRecord(
   size: number,
   source: string | undefined,
   fileOffset: number,
-  warn: (message: string, offset: number) => void,
+  warn: (code: EvtxWarningCode, message: string, offset: number) => void,
 ): EventRecord | null {
   const b = ctx.data;
   const id = u64(b, pos + 8);
@@ -217,10 +236,15 @@ function readRecord(
     return sink.finish(source, safeId(id) ?? 0, b, pos);
   } catch (err) {
     if (err instanceof EvtxFormatError)
-      warn(`record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`, pos);
+      warn(
+        err.code,
+        `record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`,
+        pos,
+      );
     // Not expected on any input; reported rather than thrown so one record never stops the rest.
     else
       warn(
+        'evtx-record-unreadable',
         `record cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
         pos,
       );

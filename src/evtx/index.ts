@@ -3,11 +3,13 @@
 // file source is src/node/file-source.ts). Damage is reported through onWarning with the chunk,
 // record and file offset, never thrown; see chunk.ts for what is recovered and how.
 import { CHUNK_SIZE, readChunk } from './chunk.js';
+import type { EvtxWarningCode } from './errors.js';
 import { FILE_HEADER_SIZE, FILE_SIGNATURE, readFileHeader } from './file-header.js';
 import type { EventRecord, ReadWarning } from './record.js';
 
 export type { ChunkHeader } from './chunk.js';
 export { readChunkHeader } from './chunk.js';
+export type { EvtxWarningCode } from './errors.js';
 export type { FileHeader } from './file-header.js';
 export { readFileHeader } from './file-header.js';
 export type { XmlElement } from './payload.js';
@@ -50,8 +52,8 @@ export function* readEvtx(
 ): Generator<EventRecord, void, undefined> {
   const name = options.source;
   const onWarning = options.onWarning ?? (() => {});
-  const warn = (message: string, offset?: number) => {
-    const w: ReadWarning = { message };
+  const warn = (code: EvtxWarningCode, message: string, offset?: number) => {
+    const w: ReadWarning = { code, message };
     if (name !== undefined) w.source = name;
     if (offset !== undefined) w.offset = offset;
     onWarning(w);
@@ -59,21 +61,23 @@ export function* readEvtx(
   const size = source.size;
   const header = readFileHeader(source.read(0, 128));
   if (header === null) {
-    warn(`file is too short for an event log file header (${size} bytes)`, 0);
+    warn('evtx-file-too-short', `file is too short for an event log file header (${size} bytes)`, 0);
     return;
   }
-  if (!header.signatureValid) warn('file header has no "ElfFile" signature: looking for chunks anyway', 0);
+  if (!header.signatureValid)
+    warn('evtx-file-signature', 'file header has no "ElfFile" signature: looking for chunks anyway', 0);
   else {
     // Flag 0x4 (seen with a zero checksum) marks a file written without checksums, as in chunks.
     if (!header.checksumValid && (header.fileFlags & 0x4) === 0)
-      warn('file header checksum does not match: its counts are not used', 124);
+      warn('evtx-file-checksum', 'file header checksum does not match: its counts are not used', 124);
     if (header.majorVersion !== 3 || (header.minorVersion !== 1 && header.minorVersion !== 2))
       warn(
+        'evtx-file-version',
         `file format version ${header.majorVersion}.${header.minorVersion} is not 3.1 or 3.2: reading it anyway`,
         36,
       );
   }
-  if (size <= FILE_HEADER_SIZE) warn('file ends before its first chunk', size);
+  if (size <= FILE_HEADER_SIZE) warn('evtx-file-no-chunks', 'file ends before its first chunk', size);
   // The header's chunk count is stale in dirty files: every 64 KiB block after the header is tried.
   for (let offset = FILE_HEADER_SIZE, index = 0; offset < size; offset += CHUNK_SIZE, index++) {
     if (options.signal?.aborted) return;

@@ -89,9 +89,11 @@ interface State {
   inData: boolean;
   capture: boolean;
   stack: number;
+  /** The fields above as one string: the key of the plan compiled for this state (made once). */
+  key: string;
 }
 
-const keyOf = (s: State) =>
+const keyOf = (s: Omit<State, 'key'>) =>
   `${s.depth},${s.section},${s.field},${s.inData ? 1 : 0},${s.capture ? 1 : 0},${s.stack}`;
 
 export interface Plan {
@@ -103,7 +105,15 @@ export interface Plan {
   readonly maxOpen: number;
 }
 
-const ROOT: State = { depth: 0, section: NONE, field: F_OTHER, inData: false, capture: false, stack: 0 };
+const ROOT: State = {
+  depth: 0,
+  section: NONE,
+  field: F_OTHER,
+  inData: false,
+  capture: false,
+  stack: 0,
+  key: 'root',
+};
 
 class Unplannable extends Error {}
 
@@ -161,7 +171,7 @@ class Compiler {
   }
 
   private state(): State {
-    return {
+    const s = {
       depth: this.depth,
       section: this.section,
       field: this.field,
@@ -169,6 +179,7 @@ class Compiler {
       capture: this.capture,
       stack: this.stack,
     };
+    return { ...s, key: keyOf(s) };
   }
 
   private element(el: XElement): void {
@@ -304,7 +315,7 @@ class Compiler {
 
 /** The template's plan for the given place in the event (compiled on first use); null: none. */
 function planFor(template: TemplateDefinition, state: State): Plan | null {
-  const key = state === ROOT ? 'root' : keyOf(state);
+  const key = state.key;
   template.plans ??= new Map();
   const cached = template.plans.get(key);
   if (cached !== undefined) return cached;

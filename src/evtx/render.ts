@@ -22,7 +22,7 @@ import {
   type XElement,
   type XNode,
 } from './binxml.js';
-import { fail } from './errors.js';
+import { type EvtxWarningCode, fail } from './errors.js';
 import { renderArray, renderValue } from './values.js';
 
 export interface Sink {
@@ -51,7 +51,7 @@ export class Expander {
     private readonly ctx: ChunkContext,
     private readonly sink: Sink,
     /** Damage that does not stop the record (reported as warnings with the record). */
-    private readonly note: (message: string, offset: number) => void,
+    private readonly note: (code: EvtxWarningCode, message: string, offset: number) => void,
     /** Where the record starts in the chunk, for positions in errors. */
     private readonly at: number,
   ) {}
@@ -90,8 +90,10 @@ export class Expander {
   }
 
   private emit(el: XElement, values: TemplateInstanceData | null, item: number, depth: number): void {
-    if (++this.elements > MAX_ELEMENTS) fail(`record expands to more than ${MAX_ELEMENTS} elements`, this.at);
-    if (++this.open > MAX_OPEN) fail(`elements are nested more than ${MAX_OPEN} deep`, this.at);
+    if (++this.elements > MAX_ELEMENTS)
+      fail(`record expands to more than ${MAX_ELEMENTS} elements`, this.at, 'evtx-record-too-large');
+    if (++this.open > MAX_OPEN)
+      fail(`elements are nested more than ${MAX_OPEN} deep`, this.at, 'evtx-record-too-large');
     const sink = this.sink;
     sink.open(el.name);
     if (sink.capture) {
@@ -154,6 +156,7 @@ export class Expander {
   ): string | null {
     if (index >= values.types.length) {
       this.note(
+        'evtx-value-missing',
         `substitution ${index} refers past the ${values.types.length} values of the template instance`,
         this.at,
       );
@@ -169,6 +172,7 @@ export class Expander {
     const s = renderValue(this.ctx.data, type, values.offsets[index]!, values.sizes[index]!);
     if (s === null) {
       this.note(
+        'evtx-value-too-small',
         `value ${index} of type 0x${type.toString(16)} has a size of ${values.sizes[index]} bytes, too small for its type`,
         values.offsets[index]!,
       );
@@ -184,6 +188,7 @@ export class Expander {
       items = renderArray(this.ctx.data, values.types[index]!, values.offsets[index]!, values.sizes[index]!);
       if (items === null)
         this.note(
+          'evtx-array-items',
           `array value ${index} of type 0x${values.types[index]!.toString(16)} does not divide into whole items`,
           values.offsets[index]!,
         );
@@ -199,6 +204,7 @@ export class Expander {
 
   private count(s: string): void {
     this.chars += s.length;
-    if (this.chars > MAX_CHARS) fail(`record expands to more than ${MAX_CHARS} characters of text`, this.at);
+    if (this.chars > MAX_CHARS)
+      fail(`record expands to more than ${MAX_CHARS} characters of text`, this.at, 'evtx-record-too-large');
   }
 }

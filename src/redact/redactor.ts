@@ -75,6 +75,52 @@ export interface Redactor {
 
 const KEY_PREFIX = /^(\s{0,80}(?:\|\s{0,80})?)([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)(\s{0,80}:(?:\s{0,8}:)?)/;
 const LINE_SPLIT = /(\r\n|\n|\r)/;
+/** Splits at line breaks, maps each line, and keeps the breaks as they were. */
+function lines(s: string, f: (line: string) => string): string {
+  const parts = s.split(LINE_SPLIT);
+  for (let i = 0; i < parts.length; i += 2) if (parts[i] !== '') parts[i] = f(parts[i]!);
+  return parts.join('');
+}
+
+/**
+ * A raw input read by the real readers, for learning: an event export's records (each learned as
+ * it is read), else a capture, else undefined (free text).
+ */
+function readToLearn(
+  text: string,
+  learnEvents: (records: Iterable<EventRecord>) => void,
+): DsregStatus | 'events' | undefined {
+  if (sniffEventText(text) !== 'none') {
+    try {
+      learnEvents(readEvents(new TextEncoder().encode(text)));
+      return 'events';
+    } catch {
+      // Not readable as events after all: read as a capture below.
+    }
+  }
+  try {
+    return parseDsregcmd(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A redacted copy of an event record: its time stays (records are ordered by it). */
+function redactRecord(
+  r: EventRecord,
+  text: (s: string) => string,
+  field: (value: string, flags: { field?: boolean; ip?: boolean }) => string,
+): EventRecord {
+  const out: EventRecord = { ...r, data: {} };
+  if (r.source !== undefined) out.source = text(r.source);
+  if (r.computer !== undefined) out.computer = field(r.computer, { field: true });
+  if (r.message !== undefined) out.message = text(r.message);
+  for (const [k, v] of Object.entries(r.data)) {
+    out.data[k] = field(v, { field: eventFieldKind(k) !== undefined, ip: !/version/i.test(k) });
+  }
+  return out;
+}
+
 export function createRedactor(options: RedactOptions = {}): Redactor {
   const opts: Readonly<RedactOptions> = { ...options };
   const ids = opts.identifiers !== false;
@@ -93,22 +139,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 
   function learn(text: string): void {
     if (!ids) return;
-    if (sniffEventText(text) !== 'none') {
-      try {
-        learnEvents(readEvents(new TextEncoder().encode(text)));
-        return;
-      } catch {
-        // Not readable as events after all: read as a capture below.
-      }
-    }
-    let status: DsregStatus | undefined;
-    try {
-      status = parseDsregcmd(text);
-    } catch {
-      status = undefined;
-    }
-    if (status) learnStatus(status);
-    else learner.freeText(text);
+    const read = readToLearn(text, learnEvents);
+    if (read === undefined) learner.freeText(text);
+    else if (read !== 'events') learnStatus(read);
   }
 
   function learnValue(kind: FieldKind, value: string | undefined): void {
@@ -164,12 +197,6 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return segment(l, masks, lit, { prose });
   }
 
-  function lines(s: string, f: (line: string) => string): string {
-    const parts = s.split(LINE_SPLIT);
-    for (let i = 0; i < parts.length; i += 2) if (parts[i] !== '') parts[i] = f(parts[i]!);
-    return parts.join('');
-  }
-
   /**
    * An XML export: only text and attribute values are redacted, never element or attribute names
    * (a computer named "EventID" must not rename the <EventID> elements), and the text of an
@@ -221,16 +248,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return masks.unmask(sweep(parts.join(''), masks, false), false);
   }
 
-  function eventRecord(r: EventRecord): EventRecord {
-    const out: EventRecord = { ...r, data: {} };
-    if (r.source !== undefined) out.source = text(r.source);
-    if (r.computer !== undefined) out.computer = field(r.computer, { field: true });
-    if (r.message !== undefined) out.message = text(r.message);
-    for (const [k, v] of Object.entries(r.data)) {
-      out.data[k] = field(v, { field: eventFieldKind(k) !== undefined, ip: !/version/i.test(k) });
-    }
-    return out;
-  }
+  const eventRecord = (r: EventRecord) => redactRecord(r, text, field);
 
   function eventRecords(records: readonly EventRecord[]): EventRecord[] {
     const before = table.revision;

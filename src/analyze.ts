@@ -5,7 +5,7 @@
 import type { DsregStatus } from './dsregcmd/parse.js';
 import { type EventExportKind, readEvents } from './events/read.js';
 import type { EventRecord, ReadWarning } from './events/types.js';
-import { type DeviceEvidence, reader } from './evidence.js';
+import type { DeviceEvidence } from './evidence.js';
 import { type Sniffed, sniff } from './input/sniff.js';
 import { InputError } from './types.js';
 

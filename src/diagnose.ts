@@ -51,7 +51,8 @@ function runRules(
         findings.push(f);
         continue;
       }
-      const known = (existing.evidence ??= new Set(existing.finding.evidence.map(evidenceKey)));
+      existing.evidence ??= new Set(existing.finding.evidence.map(evidenceKey));
+      const known = existing.evidence;
       const added = f.evidence.filter((e) => !known.has(evidenceKey(e)));
       for (const e of added) {
         known.add(evidenceKey(e));

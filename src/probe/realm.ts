@@ -2,7 +2,7 @@
 // <login>/common/userrealm/?user=<upn or domain>&api-version=1.0. It says whether the domain is
 // managed or federated and, when federated, which protocol and where the metadata (MEX) lives.
 import { DOCS } from '../kb/docs.js';
-import type { Finding } from '../types.js';
+import type { Evidence, Finding } from '../types.js';
 import { resultOf } from './checks.js';
 import { hostOf, type ProbeContext } from './context.js';
 import { codeRef, type Target, transportFindings } from './network-findings.js';
@@ -76,7 +76,7 @@ async function askRealm(ctx: ProbeContext, user: string): Promise<CheckResult<Re
     ...(doc.federation_metadata_url && { metadataUrl: doc.federation_metadata_url }),
     ...(doc.cloud_instance_name && { cloudInstance: doc.cloud_instance_name }),
   };
-  const evidence = [
+  const evidence: Evidence[] = [
     {
       source: PROBE,
       text:
@@ -86,7 +86,18 @@ async function askRealm(ctx: ProbeContext, user: string): Promise<CheckResult<Re
         (doc.federation_metadata_url ? `, federation_metadata_url ${doc.federation_metadata_url}` : ''),
     },
   ];
+  findings.push(...realmFindings(user, { ...doc, account_type: doc.account_type }, evidence));
+  return { findings, facts };
+}
+
+/** What the answer means for a join: a domain nobody verified, federation (WS-Trust or not), or managed. */
+function realmFindings(
+  user: string,
+  doc: UserRealmV1 & { account_type: string },
+  evidence: Evidence[],
+): Finding[] {
   const type = doc.account_type.toLowerCase();
+  const findings: Finding[] = [];
   if (type === 'unknown') {
     findings.push({
       id: 'probe-realm-unknown-domain',
@@ -149,5 +160,5 @@ async function askRealm(ctx: ProbeContext, user: string): Promise<CheckResult<Re
       evidence,
     });
   }
-  return { findings, facts };
+  return findings;
 }

@@ -13,22 +13,15 @@ import { KNOWN_KEYS, normalizeKey } from '../dsregcmd/keys.js';
 import { type DsregStatus, parseDsregcmd } from '../dsregcmd/parse.js';
 import { readEvents, sniffEventText } from '../events/read.js';
 import type { EventRecord } from '../events/types.js';
-import { SERVER_ERRORS } from '../kb/guide-codes.js';
 import type { Diagnosis } from '../types.js';
 import { eventFieldKind, FIELD_KINDS, type FieldKind } from './kinds.js';
 import { createLearner } from './learn.js';
-import { escapeXml, Masks } from './mask.js';
-import { type Literal, LONG_RUN, redactSegment } from './patterns.js';
-import {
-  type IdentifierKind,
-  isGuidLike,
-  isHexId,
-  lookupKey,
-  type Pseudonym,
-  PseudonymTable,
-} from './pseudonyms.js';
-import { ORDINARY_WORDS } from './vocabulary.js';
+import { countKinds, createLiterals, findLeaks, type Literals } from './literals.js';
+import { Masks } from './mask.js';
+import { type Literal, redactSegment } from './patterns.js';
+import { type IdentifierKind, PseudonymTable } from './pseudonyms.js';
 import { walkDiagnosis } from './walk.js';
+import { mapXml } from './xml.js';
 
 export type { IdentifierKind } from './pseudonyms.js';
 
@@ -80,82 +73,52 @@ export interface Redactor {
   leaks(text: string, format?: 'text' | 'xml'): string[];
 }
 
-interface Literals {
-  all?: Literal;
-  running?: Literal;
-}
-
 const KEY_PREFIX = /^(\s{0,80}(?:\|\s{0,80})?)([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)(\s{0,80}:(?:\s{0,8}:)?)/;
 const LINE_SPLIT = /(\r\n|\n|\r)/;
-const START_TAG = /^<([A-Za-z_][\w:.-]*)([^>]*?)\/?>$/;
-const ATTRIBUTE = /(\s([\w:.-]+)\s*=\s*)(['"])([^'"<>]*)\3/g;
-
-/**
- * Maps the text and the attribute values of an XML document (a `Name` attribute, which names a field,
- * stays), telling `f` which identifier field a text is the content of. Element and attribute names,
- * comments and declarations pass as they are. A scan, not a pattern: linear on any input.
- */
-function mapXml(input: string, f: (text: string, field?: string) => string): string {
-  const out: string[] = [];
-  let field: string | undefined;
-  let i = 0;
-  while (i < input.length) {
-    const lt = input.indexOf('<', i);
-    if (lt < 0) {
-      out.push(f(input.slice(i), field));
-      break;
-    }
-    if (lt > i) out.push(f(input.slice(i, lt), field));
-    const gt = input.indexOf('>', lt);
-    if (gt < 0) {
-      out.push(f(input.slice(lt)));
-      break;
-    }
-    const tag = input.slice(lt, gt + 1);
-    const m = tag.length < 4096 ? START_TAG.exec(tag) : null;
-    field = undefined;
-    if (m) {
-      out.push(
-        tag.replace(ATTRIBUTE, (a, pre: string, attr: string, q: string, v: string) =>
-          attr === 'Name' || v === '' ? a : `${pre}${q}${f(v)}${q}`,
-        ),
-      );
-      const element = m[1]!;
-      const named = element === 'Data' ? /\sName=['"]([^'"]{1,100})['"]/.exec(m[2]!)?.[1] : undefined;
-      if (!tag.endsWith('/>')) {
-        if (element === 'Computer') field = 'computer';
-        else if (named !== undefined) field = eventFieldKind(named) ? named : undefined;
-        else if (element !== 'Data' && eventFieldKind(element)) field = element;
-      }
-    } else out.push(tag);
-    i = gt + 1;
-  }
-  return out.join('');
+/** Splits at line breaks, maps each line, and keeps the breaks as they were. */
+function lines(s: string, f: (line: string) => string): string {
+  const parts = s.split(LINE_SPLIT);
+  for (let i = 0; i < parts.length; i += 2) if (parts[i] !== '') parts[i] = f(parts[i]!);
+  return parts.join('');
 }
 
-const LABELS = /(?:<|&lt;)[a-z]+(?:-[a-z]+)*-\d+(?:>|&gt;)(?:\.[A-Za-z0-9-]+)*|\buser\d+\b/g;
 /**
- * The words the knowledge base reads in server replies: error codes (DirectoryError) and the words
- * of the messages it recognises ("public key"). A value made of them is never chased through text.
+ * A raw input read by the real readers, for learning: an event export's records (each learned as
+ * it is read), else a capture, else undefined (free text).
  */
-let kbWords: Set<string> | undefined;
-function knowledgeWords(): Set<string> {
-  if (!kbWords) {
-    kbWords = new Set();
-    for (const e of SERVER_ERRORS) {
-      kbWords.add(e.code.toLowerCase());
-      for (const w of e.messagePattern?.source.match(/[A-Za-z]{2,}/g) ?? []) kbWords.add(w.toLowerCase());
+function readToLearn(
+  text: string,
+  learnEvents: (records: Iterable<EventRecord>) => void,
+): DsregStatus | 'events' | undefined {
+  if (sniffEventText(text) !== 'none') {
+    try {
+      learnEvents(readEvents(new TextEncoder().encode(text)));
+      return 'events';
+    } catch {
+      // Not readable as events after all: read as a capture below.
     }
   }
-  return kbWords;
+  try {
+    return parseDsregcmd(text);
+  } catch {
+    return undefined;
+  }
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Whether a word could be a user name that the literal pass should chase through free text. */
-function distinctiveUser(v: string): boolean {
-  return v.length >= 4 && (/[\d_.-]/.test(v) || /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(v) || /[^\x00-\x7f]/.test(v));
+/** A redacted copy of an event record: its time stays (records are ordered by it). */
+function redactRecord(
+  r: EventRecord,
+  text: (s: string) => string,
+  field: (value: string, flags: { field?: boolean; ip?: boolean }) => string,
+): EventRecord {
+  const out: EventRecord = { ...r, data: {} };
+  if (r.source !== undefined) out.source = text(r.source);
+  if (r.computer !== undefined) out.computer = field(r.computer, { field: true });
+  if (r.message !== undefined) out.message = text(r.message);
+  for (const [k, v] of Object.entries(r.data)) {
+    out.data[k] = field(v, { field: eventFieldKind(k) !== undefined, ip: !/version/i.test(k) });
+  }
+  return out;
 }
 
 export function createRedactor(options: RedactOptions = {}): Redactor {
@@ -163,62 +126,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const ids = opts.identifiers !== false;
   const table = new PseudonymTable();
   const learner = createLearner(table, { times: Boolean(opts.times) });
-  const cache: { revision: number; words: number; all?: Literal; running?: Literal } = {
-    revision: -1,
-    words: -1,
-  };
-
-  /** A value made of words only, each a state or an ordinary word of the inputs or the tool. */
-  function ordinary(v: string): boolean {
-    if (/[^A-Za-z \-']/.test(v)) return false;
-    const words = v
-      .toLowerCase()
-      .split(/[ \-']+/)
-      .filter(Boolean);
-    const kb = knowledgeWords();
-    return words.length > 0 && words.every((w) => ORDINARY_WORDS.has(w) || learner.words.has(w) || kb.has(w));
-  }
-
-  /** Whether a learned value is chased through running text (and checked for by `leaks`). */
-  function chased(p: Pseudonym): boolean {
-    const v = p.original;
-    if (v.length < 3 || v.length >= LONG_RUN || isGuidLike(v) || isHexId(v)) return false;
-    if (p.kind === 'user' && !distinctiveUser(v)) return false;
-    return !ordinary(v);
-  }
-
-  /** The learned values to look for: every one (`all`), or those chased through running text. */
-  function literals(): Literals {
-    if (cache.revision === table.revision && cache.words === learner.words.size) return cache;
-    const build = (keep: (p: Pseudonym) => boolean): Literal | undefined => {
-      const labels = new Map<string, string>();
-      const values: string[] = [];
-      for (const p of table.entries()) {
-        const v = p.original;
-        if (v.length < 2 || v.length >= LONG_RUN || isGuidLike(v) || isHexId(v) || !keep(p)) continue;
-        // The XML-escaped form too (a tenant named "Smith & Co" reads "Smith &amp; Co" in an export).
-        for (const form of new Set([v, escapeXml(v)])) {
-          const key = form.toLowerCase();
-          if (labels.has(key)) continue;
-          labels.set(key, p.label);
-          values.push(form);
-        }
-      }
-      if (values.length === 0) return undefined;
-      values.sort((a, b) => b.length - a.length);
-      // Not the kept suffix of a pseudonym (<domain-1>.local), whatever was learned.
-      const re = new RegExp(
-        `(?<![\\p{L}\\p{N}])(?<!\\uE001\\.)(?:${values.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`,
-        'giu',
-      );
-      return { re, labels };
-    };
-    cache.all = build(() => true);
-    cache.running = build(chased);
-    cache.revision = table.revision;
-    cache.words = learner.words.size;
-    return cache;
-  }
+  const { literals, ordinary } = createLiterals(table, learner);
 
   function learnStatus(status: DsregStatus): void {
     if (ids || opts.times) learner.status(status);
@@ -231,22 +139,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 
   function learn(text: string): void {
     if (!ids) return;
-    if (sniffEventText(text) !== 'none') {
-      try {
-        learnEvents(readEvents(new TextEncoder().encode(text)));
-        return;
-      } catch {
-        // Not readable as events after all: read as a capture below.
-      }
-    }
-    let status: DsregStatus | undefined;
-    try {
-      status = parseDsregcmd(text);
-    } catch {
-      status = undefined;
-    }
-    if (status) learnStatus(status);
-    else learner.freeText(text);
+    const read = readToLearn(text, learnEvents);
+    if (read === undefined) learner.freeText(text);
+    else if (read !== 'events') learnStatus(read);
   }
 
   function learnValue(kind: FieldKind, value: string | undefined): void {
@@ -302,12 +197,6 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return segment(l, masks, lit, { prose });
   }
 
-  function lines(s: string, f: (line: string) => string): string {
-    const parts = s.split(LINE_SPLIT);
-    for (let i = 0; i < parts.length; i += 2) if (parts[i] !== '') parts[i] = f(parts[i]!);
-    return parts.join('');
-  }
-
   /**
    * An XML export: only text and attribute values are redacted, never element or attribute names
    * (a computer named "EventID" must not rename the <EventID> elements), and the text of an
@@ -359,16 +248,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return masks.unmask(sweep(parts.join(''), masks, false), false);
   }
 
-  function eventRecord(r: EventRecord): EventRecord {
-    const out: EventRecord = { ...r, data: {} };
-    if (r.source !== undefined) out.source = text(r.source);
-    if (r.computer !== undefined) out.computer = field(r.computer, { field: true });
-    if (r.message !== undefined) out.message = text(r.message);
-    for (const [k, v] of Object.entries(r.data)) {
-      out.data[k] = field(v, { field: eventFieldKind(k) !== undefined, ip: !/version/i.test(k) });
-    }
-    return out;
-  }
+  const eventRecord = (r: EventRecord) => redactRecord(r, text, field);
 
   function eventRecords(records: readonly EventRecord[]): EventRecord[] {
     const before = table.revision;
@@ -388,49 +268,6 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return walkDiagnosis(d, (v, prose) => redact(v, false, prose), Boolean(opts.times));
   }
 
-  function counts(): Partial<Record<IdentifierKind, number>> {
-    const out: Partial<Record<IdentifierKind, number>> = {};
-    const seen = new Set<string>();
-    for (const p of table.entries()) {
-      if (seen.has(p.label)) continue;
-      seen.add(p.label);
-      if (/^<[a-z-]+-\d+>\./.test(p.label)) continue;
-      out[p.kind] = (out[p.kind] ?? 0) + 1;
-    }
-    return out;
-  }
-
-  function leaks(t: string, format: 'text' | 'xml' = 'text'): string[] {
-    const found: string[] = [];
-    let values = t;
-    if (format === 'xml') {
-      const parts: string[] = [];
-      mapXml(t, (v) => {
-        parts.push(v);
-        return v;
-      });
-      values = parts.join('\n');
-    }
-    // The pseudonyms themselves (<computer-1>, user2) name no one, whatever a value is called.
-    const lower = values.replace(LABELS, ' ').toLowerCase();
-    for (const p of table.entries()) {
-      const v = p.original;
-      if (v.length < 3 || (p.kind === 'user' && !distinctiveUser(v)) || ordinary(v)) continue;
-      const needle = isGuidLike(v) ? lookupKey(v) : v.toLowerCase();
-      let i = lower.indexOf(needle);
-      while (i >= 0) {
-        const before = lower[i - 1] ?? ' ';
-        const after = lower[i + needle.length] ?? ' ';
-        if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) {
-          found.push(v);
-          break;
-        }
-        i = lower.indexOf(needle, i + 1);
-      }
-    }
-    return found;
-  }
-
   return {
     options: opts,
     learn,
@@ -441,8 +278,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     diagnosis,
     eventRecord,
     eventRecords,
-    counts,
-    leaks,
+    counts: () => countKinds(table),
+    leaks: (t, format) => findLeaks(table, ordinary, t, format),
     get revision() {
       return table.revision;
     },

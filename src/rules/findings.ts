@@ -7,6 +7,7 @@ import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
 import { matchServerError } from '../kb/guide-codes.js';
 import type { CodeNames } from '../kb/names.js';
+import { DC_LINE_OF_SIGHT_FIX } from '../kb/pre-join-tests.js';
 import {
   isRenewOfMissingDevice,
   RENEW_DEVICE_MISSING,
@@ -143,9 +144,7 @@ export function reportJoinFailure(
   fixes.push(...(f.fixes ?? []));
   if (!specific) for (const s of server) fixes.push(...s.fix);
   if (f.phase === 'precheck') {
-    fixes.push(
-      'Put the device on the corporate network, or on a VPN with line of sight to a domain controller, and let the join run again.',
-    );
+    fixes.push(DC_LINE_OF_SIGHT_FIX);
   }
 
   // Keep the guide's section for this phase; drop the other phase sections a shared code links to.

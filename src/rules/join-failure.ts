@@ -7,62 +7,12 @@ import type { Reader } from '../evidence.js';
 import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
 import type { CodeNames } from '../kb/names.js';
+import { PRE_JOIN_TESTS } from '../kb/pre-join-tests.js';
 import { isRenewOfMissingDevice } from '../kb/registration-records.js';
 import { PHASES, type Phase } from '../types.js';
 import { JOIN_FAILURE_FINDINGS, type JoinFailureId, reportJoinFailure } from './findings.js';
 import { defineRule, type Report } from './rule.js';
 import { cite, phaseOf, unique } from './util.js';
-
-/** The pre-join tests, the phase a failure of each belongs to, and what a failure says. */
-const TESTS: { key: string; phase: Phase | null; meaning: string; fix: string[] }[] = [
-  {
-    key: 'AD Connectivity Test',
-    phase: 'precheck',
-    meaning: 'The device could not reach a domain controller.',
-    fix: [
-      'Put the device on the corporate network, or on a VPN with line of sight to a domain controller, and let the join run again.',
-    ],
-  },
-  {
-    key: 'AD Configuration Test',
-    phase: 'discover',
-    meaning:
-      'The service connection point (SCP) could not be read from Active Directory, or it names no valid tenant.',
-    fix: [
-      'Check the SCP in the configuration partition of the forest (keywords azureADId and azureADName), or the CDJ\\AAD registry values where the SCP is deployed by policy.',
-    ],
-  },
-  {
-    key: 'DRS Discovery Test',
-    phase: 'discover',
-    meaning:
-      'The device could not fetch the discovery metadata of the registration service, or could not do realm discovery.',
-    fix: [],
-  },
-  {
-    key: 'DRS Connectivity Test',
-    phase: 'discover',
-    meaning: 'The device could not connect to the device registration service.',
-    fix: [
-      'From the device, as SYSTEM, confirm that https://enterpriseregistration.windows.net answers; configure the proxy for the computer account if one is needed.',
-    ],
-  },
-  {
-    key: 'Token acquisition Test',
-    phase: 'auth',
-    meaning:
-      'The device could not get a token for the registration service from the federation service (federated domains only).',
-    fix: [
-      'Check that the federation service publishes WS-Trust windowstransport endpoints and issues the claims that hybrid join needs for computers.',
-    ],
-  },
-  {
-    key: 'Kerberos Ticket Test',
-    phase: null,
-    meaning: 'The device could not get the Kerberos ticket that the newest Windows builds test for.',
-    fix: ['Check that the device can reach a domain controller and that its computer account is healthy.'],
-  },
-];
 
 interface Failure {
   phase: Phase | null;
@@ -123,7 +73,7 @@ export const joinFailure = defineRule({
     }
 
     // Each failed test, grouped with the registration failure of the same phase.
-    for (const test of TESTS) {
+    for (const test of PRE_JOIN_TESTS) {
       const field = r.field(test.key);
       if (!field || !/^FAIL/i.test(field.value)) continue;
       // Beside a renewal whose device object is gone, the Kerberos test is not the cause to chase first.

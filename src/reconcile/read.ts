@@ -55,7 +55,7 @@ export function describeRow(r: ExportRow): string {
     if (c.objectGuid) p.push(`objectGUID ${c.objectGuid}`);
     if (c.enabled !== undefined) p.push(c.enabled ? 'enabled' : 'disabled');
     if (c.whenCreated) p.push(`created ${c.whenCreated}`);
-    const n = c.certificates.length;
+    const n = c.certificates.length + (c.unreadCertificates ?? 0);
     p.push(`last logon ${c.lastLogon ?? 'never'}`, `${n} userCertificate${n === 1 ? '' : 's'}`);
   } else {
     const d = r.row;
@@ -84,6 +84,7 @@ class ReadState {
   constructor(
     readonly source: string,
     private readonly onRow: (row: ExportRow) => void,
+    readonly options: ReaderOptions,
   ) {}
 
   fail = (message: string, line?: number): never => {
@@ -128,7 +129,7 @@ class ReadState {
       k === 'entra-devices'
         ? { kind: k, row: entraRow(f, this.ref(line)) }
         : k === 'ad-computers'
-          ? { kind: k, row: adRow(f, this.ref(line)) }
+          ? { kind: k, row: adRow(f, this.ref(line), this.options.skipCertificates) }
           : { kind: k, row: diagnosisRow(raw ?? {}, this.ref(line)) },
     );
   }
@@ -211,7 +212,10 @@ function ldifSink(st: ReadState): Sink {
       return;
     }
     st.settle('ad-computers', e.line);
-    st.accept(e.line, () => ({ kind: 'ad-computers', row: adRow(f, st.ref(e.line)) }));
+    st.accept(e.line, () => ({
+      kind: 'ad-computers',
+      row: adRow(f, st.ref(e.line), st.options.skipCertificates),
+    }));
   }, st.fail);
   return { push: (t: string) => reader.push(t), end: () => reader.end() };
 }
@@ -236,9 +240,40 @@ function chooseSink(st: ReadState, text: string, final: boolean): Sink | undefin
   return lines.some((l) => l.startsWith('#TYPE')) ? csvSink(st) : undefined;
 }
 
-export function createExportReader(source: string, onRow: (row: ExportRow) => void): ExportReader {
+export interface ReaderOptions {
+  /**
+   * For an AD export: true for a computer whose userCertificate values need not be read, because
+   * its device object is already known (the CLI reads the Entra exports first and says so for the
+   * first computer of each hybrid deviceId when no Entra object carries a SID or thumbprint, so
+   * that nothing but the deviceId can match it). Reading certificates is most of the cost of an
+   * AD row. The values are still counted.
+   */
+  skipCertificates?: (objectGuid: string) => boolean;
+}
+
+/**
+ * Options for reading the AD exports once the Entra exports are read: the certificates a
+ * reconciliation needs are none of the first computer of each hybrid deviceId,
+ * when no Entra object carries a SID or a thumbprint (nothing else can then claim that object,
+ * so the computer is matched and no state looks at its certificates). The others are all read.
+ */
+export function readerOptionsAfter(entra: readonly EntraDevice[]): ReaderOptions {
+  const hybrid = new Set<string>();
+  for (const d of entra) {
+    if (d.sid || d.thumbprints.length > 0) return {};
+    if (d.trustType === 'ServerAd' && d.deviceId) hybrid.add(d.deviceId);
+  }
+  if (hybrid.size === 0) return {};
+  return { skipCertificates: (objectGuid) => hybrid.delete(objectGuid) };
+}
+
+export function createExportReader(
+  source: string,
+  onRow: (row: ExportRow) => void,
+  options: ReaderOptions = {},
+): ExportReader {
   const decoder = new ChunkDecoder();
-  const st = new ReadState(source, onRow);
+  const st = new ReadState(source, onRow, options);
   let sink: Sink | undefined;
   let head = '';
 

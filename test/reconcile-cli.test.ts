@@ -155,6 +155,33 @@ describe('reconcile command', () => {
     expect(junk.err.trimEnd().split('\n')).toHaveLength(1);
     expect(junk.err).toMatch(/^dsreg-doctor reconcile: junk\.txt: not an export reconcile reads/);
   });
+  it('moves a device into stale with --stale-days and --now', async () => {
+    const stale = async (args: string[]) => {
+      const r = await run([`${DIR}ad-computers.csv`, `${DIR}entra-graph.json`, ...args, '--format', 'json']);
+      const j = JSON.parse(r.out) as {
+        asOf: string;
+        staleDays: number;
+        devices: { name: string; states: string[] }[];
+      };
+      return {
+        asOf: j.asOf,
+        staleDays: j.staleDays,
+        names: j.devices.filter((d) => d.states.includes('stale')).map((d) => d.name),
+      };
+    };
+    // WKS-OFF was last seen on 2026-11-20.
+    expect(await stale([...NOW])).toEqual({
+      asOf: '2026-12-01T12:00:00.000Z',
+      staleDays: 90,
+      names: ['WKS-OLD'],
+    });
+    expect(await stale([...NOW, '--stale-days', '21'])).toMatchObject({ staleDays: 21, names: ['WKS-OLD'] });
+    expect(await stale(['--now', '2026-12-20T00:00:00Z', '--stale-days', '21'])).toEqual({
+      asOf: '2026-12-20T00:00:00.000Z',
+      staleDays: 21,
+      names: expect.arrayContaining(['WKS-OFF', 'WKS-OLD']),
+    });
+  });
   it('refuses a staleness threshold under 21 days', async () => {
     const r = await run([`${DIR}ad-computers.csv`, '--stale-days', '14']);
     expect(r.code).toBe(2);

@@ -4,8 +4,15 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import type { DeviceReport, ReconcileInput } from '../src/reconcile/index.js';
-import { diagnoseDevice, readExport, reconcile, STATES } from '../src/reconcile/index.js';
+import type { AdComputer, DeviceReport, ReconcileInput } from '../src/reconcile/index.js';
+import {
+  createExportReader,
+  diagnoseDevice,
+  readExport,
+  readerOptionsAfter,
+  reconcile,
+  STATES,
+} from '../src/reconcile/index.js';
 
 const DIR = 'test/fixtures/reconcile/';
 const NOW = '2026-12-01T12:00:00Z';
@@ -184,6 +191,43 @@ describe('matching', () => {
     expect(stale(21)).not.toContain('WKS-OFF');
     expect(stale(21, '2026-12-20T00:00:00Z')).toContain('WKS-OFF');
     expect(() => reconcile(base, { now: NOW, staleDays: 14 })).toThrow(/at least 21 days/);
+  });
+});
+
+describe('certificates read only where a state needs them', () => {
+  const readAd = (name: string, options: Parameters<typeof createExportReader>[2]) => {
+    const ad: AdComputer[] = [];
+    const reader = createExportReader(
+      name,
+      (r) => {
+        if (r.kind === 'ad-computers') ad.push(r.row);
+      },
+      options,
+    );
+    reader.push(bytes(name));
+    return { ad, summary: reader.end() };
+  };
+  for (const ad of AD) {
+    it(`gives the same result for ${ad} after an admin center export, reading fewer certificates`, () => {
+      const entra = readExport(bytes('entra-admin-center.csv'), 'entra-admin-center.csv');
+      const options = readerOptionsAfter(entra.entra);
+      expect(options.skipCertificates).toBeDefined();
+      const lazy = readAd(ad, options);
+      const full = readAd(ad, {});
+      // The computers whose device object is known by objectGUID: certificates counted, not read.
+      const unread = lazy.ad.filter((c) => c.unreadCertificates).map((c) => c.name);
+      expect(unread).toEqual(expect.arrayContaining(['WKS-REG', 'WKS-PEND', 'WKS-TWIN']));
+      expect(unread).not.toContain('WKS-EXPIRED');
+      expect(unread).not.toContain('WKS-OTHER');
+      const run = (rows: AdComputer[], summary: typeof lazy.summary) =>
+        reconcile({ ad: rows, entra: entra.entra, inputs: [summary, entra.summary] }, { now: NOW });
+      expect(run(lazy.ad, lazy.summary)).toEqual(run(full.ad, full.summary));
+    });
+  }
+  it('reads every certificate when an Entra export carries SIDs or thumbprints', () => {
+    for (const e of ['entra-graph.json', 'entra-mgdevice.json', 'entra-mgdevice.csv']) {
+      expect(readerOptionsAfter(readExport(bytes(e), e).entra)).toEqual({});
+    }
   });
 });
 

@@ -47,11 +47,14 @@ function children(b: Uint8Array, parent: Tlv): Tlv[] {
 
 const CN_OID = [0x55, 0x04, 0x03];
 
-/** Bytes as one character each (PrintableString, IA5String, TeletexString as Latin-1). */
+/**
+ * Bytes as one character each (PrintableString, IA5String, TeletexString as Latin-1), as one flat
+ * string: adding characters one by one would leave a tree of pieces for every name kept.
+ */
 function latin1(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
-  return s;
+  const codes: number[] = [];
+  for (let i = from; i < to; i++) codes.push(b[i]!);
+  return String.fromCharCode(...codes);
 }
 
 function commonName(b: Uint8Array, name: Tlv): string | undefined {
@@ -76,11 +79,9 @@ function commonName(b: Uint8Array, name: Tlv): string | undefined {
   return undefined;
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-
 /**
  * UTCTime (YYMMDDHHMM[SS]Z) or GeneralizedTime (YYYYMMDDHHMM[SS][.f]Z) as ISO 8601, read from
- * the digits (one per certificate date, so no pattern or Date object for the usual form).
+ * the digits (no pattern per certificate date).
  */
 function timeOf(b: Uint8Array, t: Tlv): string | undefined {
   const at = t.body;
@@ -106,13 +107,11 @@ function timeOf(b: Uint8Array, t: Tlv): string | undefined {
   let year = num(0, yearDigits);
   if (t.tag === 0x17) year += year < 50 ? 2000 : 1900;
   const y = yearDigits;
-  const [mo, d, h, mi] = [num(y, 2), num(y + 2, 2), num(y + 4, 2), num(y + 6, 2)];
   const se = digits === y + 10 ? num(y + 8, 2) : 0;
-  if (mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h < 24 && mi < 60 && se < 60) {
-    return `${year}-${pad2(mo)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(se)}.000Z`;
-  }
-  // Days past the 28th, and out-of-range values, as Date.UTC reads them (it rolls over).
-  return new Date(Date.UTC(year, mo - 1, d, h, mi, se)).toISOString();
+  // As Date.UTC reads them (out-of-range values roll over), written as one flat string.
+  return new Date(
+    Date.UTC(year, num(y, 2) - 1, num(y + 2, 2), num(y + 4, 2), num(y + 6, 2), se),
+  ).toISOString();
 }
 
 function sameBytes(b: Uint8Array, x: Tlv, y: Tlv): boolean {

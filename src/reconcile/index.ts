@@ -3,7 +3,15 @@
 export { diagnoseDevice, reportOf } from './devices.js';
 export { FINDINGS, MIN_STALE_DAYS, RECENT_HOURS } from './findings.js';
 export { type ReconcileInput, type ReconcileOptions, reconcile } from './match.js';
-export { createExportReader, type ExportReader, type ExportRows, readExport, sniffExport } from './read.js';
+export {
+  createExportReader,
+  type ExportReader,
+  type ExportRows,
+  type ReaderOptions,
+  readExport,
+  readerOptionsAfter,
+  sniffExport,
+} from './read.js';
 export {
   renderActionLists,
   renderReconcileCsv,

@@ -519,6 +519,11 @@ function notSynced(ad: AdComputer, ctx: Context, f: Findings): void {
     f.add('not-synced-not-windows', ref, `Its operating system is "${ad.operatingSystem}".`);
     return;
   }
+  if (ad.unreadCertificates) {
+    // Only when a reader was told wrongly that the device object is known.
+    f.add('not-synced-out-of-scope', ref, 'Its userCertificate values were not read.');
+    return;
+  }
   const certs = ad.certificates;
   if (certs.length === 0) {
     f.add('not-synced-no-certificate', ref);

@@ -1,6 +1,8 @@
 // Export readers: bytes in chunks to rows, the kind (Entra devices, AD computers, diagnoses) told
 // from the content. The format (CSV, JSON, LDIF) is settled from the first line; each record is
 // turned into a row as soon as it is complete, so memory holds the rows, never the whole file.
+
+import type { Evidence } from '../types.js';
 import { InputError } from '../types.js';
 import { CsvTokenizer, CsvTooLong } from './csv.js';
 import { JsonRecordScanner } from './json.js';
@@ -34,169 +36,246 @@ export interface ExportReader {
   readonly kind: ExportKind | undefined;
 }
 
-/** One row in a few words, for the evidence of a finding (written for the rows findings cite). */
+/**
+ * One row in a few words, for the evidence of a finding (written for the rows findings cite).
+ * Joined from a list, so the text is one flat string (not a tree of the pieces added).
+ */
 export function describeRow(r: ExportRow): string {
+  const p: string[] = [];
   if (r.kind === 'entra-devices') {
     const d = r.row;
-    let s = `${d.name || '(no name)'}, ${d.trustType ?? 'no join type'}`;
-    if (d.deviceId) s += `, deviceId ${d.deviceId}`;
-    if (d.objectId) s += `, objectId ${d.objectId}`;
-    if (d.enabled !== undefined) s += d.enabled ? ', enabled' : ', disabled';
-    return `${s}, registered ${d.registrationTime ?? 'Pending'}, last sign-in ${d.lastSignIn ?? 'never'}`;
-  }
-  if (r.kind === 'ad-computers') {
+    p.push(d.name || '(no name)', d.trustType ?? 'no join type');
+    if (d.deviceId) p.push(`deviceId ${d.deviceId}`);
+    if (d.objectId) p.push(`objectId ${d.objectId}`);
+    if (d.enabled !== undefined) p.push(d.enabled ? 'enabled' : 'disabled');
+    p.push(`registered ${d.registrationTime ?? 'Pending'}`, `last sign-in ${d.lastSignIn ?? 'never'}`);
+  } else if (r.kind === 'ad-computers') {
     const c = r.row;
-    let s = c.name;
-    if (c.objectGuid) s += `, objectGUID ${c.objectGuid}`;
-    if (c.enabled !== undefined) s += c.enabled ? ', enabled' : ', disabled';
-    if (c.whenCreated) s += `, created ${c.whenCreated}`;
-    const n = c.certificates.length;
-    s += `, last logon ${c.lastLogon ?? 'never'}, ${n} userCertificate${n === 1 ? '' : 's'}`;
-    return c.name ? s : s.slice(2);
+    if (c.name) p.push(c.name);
+    if (c.objectGuid) p.push(`objectGUID ${c.objectGuid}`);
+    if (c.enabled !== undefined) p.push(c.enabled ? 'enabled' : 'disabled');
+    if (c.whenCreated) p.push(`created ${c.whenCreated}`);
+    const n = c.certificates.length + (c.unreadCertificates ?? 0);
+    p.push(`last logon ${c.lastLogon ?? 'never'}`, `${n} userCertificate${n === 1 ? '' : 's'}`);
+  } else {
+    const d = r.row;
+    const name = d.name ?? '(no name)';
+    if (name) p.push(name);
+    if (d.deviceId) p.push(`DeviceId ${d.deviceId}`);
+    p.push(`join type ${d.joinType}`, `verdict ${d.verdict}`);
   }
-  const d = r.row;
-  let s = d.name ?? '(no name)';
-  if (d.deviceId) s += `, DeviceId ${d.deviceId}`;
-  s += `, join type ${d.joinType}, verdict ${d.verdict}`;
-  return s.startsWith(', ') ? s.slice(2) : s;
+  return p.join(', ');
 }
 
-export function createExportReader(source: string, onRow: (row: ExportRow) => void): ExportReader {
-  const decoder = new ChunkDecoder();
-  const warnings: string[] = [];
-  let skipped = 0;
-  let others = 0;
-  let rows = 0;
-  let kind: ExportKind | undefined;
-  let sink: { push(t: string): void; end(): void } | undefined;
-  let head = '';
+interface Sink {
+  push(t: string): void;
+  end(): void;
+}
 
-  const fail = (message: string, line?: number): never => {
-    throw new InputError(source, message, line !== undefined ? { line } : undefined);
+/** What one input's reader shares between its format readers: counts, warnings, the kind. */
+class ReadState {
+  readonly warnings: string[] = [];
+  skipped = 0;
+  /** Skipped LDIF entries that are not computers (OUs of a subtree search). */
+  others = 0;
+  rows = 0;
+  kind: ExportKind | undefined;
+
+  constructor(
+    readonly source: string,
+    private readonly onRow: (row: ExportRow) => void,
+    readonly options: ReaderOptions,
+  ) {}
+
+  fail = (message: string, line?: number): never => {
+    throw new InputError(this.source, message, line !== undefined ? { line } : undefined);
   };
-  const skip = (line: number, why: string) => {
-    skipped++;
-    if (warnings.length < MAX_WARNINGS) warnings.push(`line ${line}: ${why}: row skipped`);
-  };
-  const settle = (k: ExportKind | undefined, line: number) => {
-    if (!k) fail(KIND_TEXT, line);
-    if (kind && k !== kind) fail(`a ${k} record among ${kind} records`, line);
-    kind = k;
-  };
-  const accept = (line: number, make: () => ExportRow) => {
+
+  skip(line: number, why: string): void {
+    this.skipped++;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(`line ${line}: ${why}: row skipped`);
+  }
+
+  settle(k: ExportKind | undefined, line: number): void {
+    if (!k) this.fail(KIND_TEXT, line);
+    if (this.kind && k !== this.kind) this.fail(`a ${k} record among ${this.kind} records`, line);
+    this.kind = k;
+  }
+
+  /** The evidence of a row; its text is written when a finding cites it (match.ts): most never are. */
+  ref(line: number): Evidence {
+    return { source: this.source, line, text: '' };
+  }
+
+  accept(line: number, make: () => ExportRow): void {
+    let row: ExportRow;
     try {
-      // The row's text is written when a finding cites it (match.ts): most rows are never cited.
-      const row = make();
-      rows++;
-      onRow(row);
+      row = make();
     } catch (err) {
-      if (err instanceof RowError) skip(line, err.message);
-      else throw err;
+      if (err instanceof RowError) {
+        this.skip(line, err.message);
+        return;
+      }
+      throw err;
     }
-  };
-  const ref = (line: number) => ({ source, line, text: '' });
-  const fromFields = (f: Fields, line: number, raw?: Record<string, unknown>) => {
-    if (!kind) settle(kindOf(f), line);
-    const k = kind!;
-    accept(line, () =>
+    this.rows++;
+    this.onRow(row);
+  }
+
+  fromFields(f: Fields, line: number, raw?: Record<string, unknown>): void {
+    if (!this.kind) this.settle(kindOf(f), line);
+    const k = this.kind!;
+    this.accept(line, () =>
       k === 'entra-devices'
-        ? { kind: k, row: entraRow(f, ref(line)) as EntraDevice }
+        ? { kind: k, row: entraRow(f, this.ref(line)) }
         : k === 'ad-computers'
-          ? { kind: k, row: adRow(f, ref(line)) as AdComputer }
-          : { kind: k, row: diagnosisRow(raw ?? {}, ref(line)) as DeviceReport },
+          ? { kind: k, row: adRow(f, this.ref(line), this.options.skipCertificates) }
+          : { kind: k, row: diagnosisRow(raw ?? {}, this.ref(line)) },
     );
-  };
+  }
 
-  const csvSink = () => {
-    let header: string[] | undefined;
-    let index = new Map<string, number>();
-    const tok = new CsvTokenizer(({ line, fields }) => {
-      if (!header) {
-        if (fields[0]?.startsWith('#TYPE') || fields[0]?.startsWith('#')) return;
-        header = fields.map(normKey);
-        index = new Map(header.map((h, i) => [h, i]));
-        settle(kindOf(index), line);
-        return;
-      }
-      if (fields.length !== header.length) {
-        skip(line, `${fields.length} fields where the header has ${header.length}`);
-        return;
-      }
-      fromFields(new CsvFields(index, fields), line);
-    });
-    return {
-      push: (t: string) => {
-        try {
-          tok.push(t);
-        } catch (err) {
-          if (err instanceof CsvTooLong) fail(err.message, err.line);
-          throw err;
-        }
-      },
-      end: () => {
-        if (tok.unterminated) fail('the file ends inside a quoted field');
-        tok.end();
-      },
-    };
-  };
-  const jsonSink = () => {
-    const scan = new JsonRecordScanner(({ line, text }) => {
-      let value: unknown;
+  summary(): InputSummary {
+    const { source, kind, rows, skipped, warnings, others } = this;
+    const told = warnings.length;
+    if (skipped - others > told) warnings.push(`${skipped - others - told} more rows skipped`);
+    if (others > 0)
+      warnings.push(
+        `${others} ${others === 1 ? 'entry that is not a computer' : 'entries that are not computers'} skipped`,
+      );
+    return { source, kind: kind!, rows, skipped, warnings };
+  }
+}
+
+/** CSV: the header (after any `#TYPE` line of Export-Csv) names the fields of every row. */
+function csvSink(st: ReadState): Sink {
+  let header: string[] | undefined;
+  let index = new Map<string, number>();
+  const tok = new CsvTokenizer(({ line, fields }) => {
+    if (!header) {
+      if (fields[0]?.startsWith('#')) return;
+      header = fields.map(normKey);
+      index = new Map(header.map((h, i) => [h, i]));
+      st.settle(kindOf(index), line);
+      return;
+    }
+    if (fields.length !== header.length) {
+      st.skip(line, `${fields.length} fields where the header has ${header.length}`);
+      return;
+    }
+    st.fromFields(new CsvFields(index, fields), line);
+  });
+  return {
+    push: (t: string) => {
       try {
-        value = JSON.parse(text);
+        tok.push(t);
       } catch (err) {
-        fail(`the record is not valid JSON (${(err as Error).message.split('\n')[0]})`, line);
+        if (err instanceof CsvTooLong) st.fail(err.message, err.line);
+        throw err;
       }
-      const obj = value as Record<string, unknown>;
-      fromFields(fieldsOf(obj), line, obj);
-    }, fail);
-    return { push: (t: string) => scan.push(t), end: () => scan.end() };
+    },
+    end: () => {
+      if (tok.unterminated) st.fail('the file ends inside a quoted field');
+      tok.end();
+    },
   };
-  const ldifSink = () => {
-    const reader = new LdifReader((e) => {
-      const classes = (e.attrs.get('objectclass') ?? []).map((c) => String(c).toLowerCase());
-      if (classes.length > 0 && !classes.includes('computer')) {
-        // Containers (OUs) come with a subtree search: counted, told once at the end.
-        skipped++;
-        others++;
-        return;
-      }
-      const f = new Map<string, unknown>();
-      f.set('distinguishedname', e.dn);
-      for (const [k, v] of e.attrs) {
-        f.set(k, k === 'usercertificate' ? v : typeof v[0] === 'string' ? v[0] : v[0]);
-      }
-      if (!f.has('objectguid')) {
-        skip(e.line, `${e.dn} has no objectGUID`);
-        return;
-      }
-      settle('ad-computers', e.line);
-      accept(e.line, () => ({ kind: 'ad-computers', row: adRow(f, ref(e.line)) }));
-    }, fail);
-    return { push: (t: string) => reader.push(t), end: () => reader.end() };
-  };
+}
 
-  const choose = (text: string, final: boolean): boolean => {
-    const t = text.replace(/^\s+/, '');
-    if (t === '') return false;
-    if (t[0] === '[' || t[0] === '{') {
-      sink = jsonSink();
-      return true;
+/** JSON: each record's text parsed on its own. */
+function jsonSink(st: ReadState): Sink {
+  const scan = new JsonRecordScanner(({ line, text }) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      st.fail(`the record is not valid JSON (${(err as Error).message.split('\n')[0]})`, line);
     }
-    // The first line that is not a comment decides between LDIF and CSV.
-    const lines = t.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!.replace(/\r$/, '');
-      const complete = i < lines.length - 1 || final;
-      if (!complete) return false;
-      if (l.startsWith('#TYPE')) break;
-      if (l.trim() === '' || l.startsWith('#')) continue;
-      sink = /^(version|dn)::? /i.test(l) ? ldifSink() : csvSink();
-      return true;
+    const obj = value as Record<string, unknown>;
+    st.fromFields(fieldsOf(obj), line, obj);
+  }, st.fail);
+  return { push: (t: string) => scan.push(t), end: () => scan.end() };
+}
+
+/** LDIF: computer entries; containers (OUs) of a subtree search are counted and told once. */
+function ldifSink(st: ReadState): Sink {
+  const reader = new LdifReader((e) => {
+    const classes = (e.attrs.get('objectclass') ?? []).map((c) => String(c).toLowerCase());
+    if (classes.length > 0 && !classes.includes('computer')) {
+      st.skipped++;
+      st.others++;
+      return;
     }
-    if (!sink && lines.some((l) => l.startsWith('#TYPE'))) sink = csvSink();
-    return sink !== undefined;
-  };
+    const f = new Map<string, unknown>();
+    f.set('distinguishedname', e.dn);
+    for (const [k, v] of e.attrs) f.set(k, k === 'usercertificate' ? v : v[0]);
+    if (!f.has('objectguid')) {
+      st.skip(e.line, `${e.dn} has no objectGUID`);
+      return;
+    }
+    st.settle('ad-computers', e.line);
+    st.accept(e.line, () => ({
+      kind: 'ad-computers',
+      row: adRow(f, st.ref(e.line), st.options.skipCertificates),
+    }));
+  }, st.fail);
+  return { push: (t: string) => reader.push(t), end: () => reader.end() };
+}
+
+/**
+ * The format from the first text: JSON from its first character, else the first line that is not
+ * a comment decides between LDIF and CSV. Undefined while that line is not complete.
+ */
+function chooseSink(st: ReadState, text: string, final: boolean): Sink | undefined {
+  const t = text.replace(/^\s+/, '');
+  if (t === '') return undefined;
+  if (t[0] === '[' || t[0] === '{') return jsonSink(st);
+  const lines = t.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!.replace(/\r$/, '');
+    const complete = i < lines.length - 1 || final;
+    if (!complete) return undefined;
+    if (l.startsWith('#TYPE')) break;
+    if (l.trim() === '' || l.startsWith('#')) continue;
+    return /^(version|dn)::? /i.test(l) ? ldifSink(st) : csvSink(st);
+  }
+  return lines.some((l) => l.startsWith('#TYPE')) ? csvSink(st) : undefined;
+}
+
+export interface ReaderOptions {
+  /**
+   * For an AD export: true for a computer whose userCertificate values need not be read, because
+   * its device object is already known (the CLI reads the Entra exports first and says so for the
+   * first computer of each hybrid deviceId when no Entra object carries a SID or thumbprint, so
+   * that nothing but the deviceId can match it). Reading certificates is most of the cost of an
+   * AD row. The values are still counted.
+   */
+  skipCertificates?: (objectGuid: string) => boolean;
+}
+
+/**
+ * Options for reading the AD exports once the Entra exports are read: the certificates a
+ * reconciliation needs are none of the first computer of each hybrid deviceId,
+ * when no Entra object carries a SID or a thumbprint (nothing else can then claim that object,
+ * so the computer is matched and no state looks at its certificates). The others are all read.
+ */
+export function readerOptionsAfter(entra: readonly EntraDevice[]): ReaderOptions {
+  const hybrid = new Set<string>();
+  for (const d of entra) {
+    if (d.sid || d.thumbprints.length > 0) return {};
+    if (d.trustType === 'ServerAd' && d.deviceId) hybrid.add(d.deviceId);
+  }
+  if (hybrid.size === 0) return {};
+  return { skipCertificates: (objectGuid) => hybrid.delete(objectGuid) };
+}
+
+export function createExportReader(
+  source: string,
+  onRow: (row: ExportRow) => void,
+  options: ReaderOptions = {},
+): ExportReader {
+  const decoder = new ChunkDecoder();
+  const st = new ReadState(source, onRow, options);
+  let sink: Sink | undefined;
+  let head = '';
 
   const feed = (text: string, final: boolean) => {
     if (sink) {
@@ -204,8 +283,9 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
       return;
     }
     head += text;
-    if (choose(head, final) || head.length > SNIFF_LIMIT) {
-      if (!sink) fail(KIND_TEXT);
+    sink = chooseSink(st, head, final);
+    if (sink || head.length > SNIFF_LIMIT) {
+      if (!sink) st.fail(KIND_TEXT);
       const h = head;
       head = '';
       sink!.push(h);
@@ -219,20 +299,13 @@ export function createExportReader(source: string, onRow: (row: ExportRow) => vo
     },
     end() {
       feed(decoder.end(), true);
-      if (!sink) fail('empty: no rows');
+      if (!sink) st.fail('empty: no rows');
       sink!.end();
-      if (!kind) fail(KIND_TEXT);
-      const summary: InputSummary = { source, kind: kind!, rows, skipped, warnings };
-      const told = warnings.length;
-      if (skipped - others > told) warnings.push(`${skipped - others - told} more rows skipped`);
-      if (others > 0)
-        warnings.push(
-          `${others} ${others === 1 ? 'entry that is not a computer' : 'entries that are not computers'} skipped`,
-        );
-      return summary;
+      if (!st.kind) st.fail(KIND_TEXT);
+      return st.summary();
     },
     get kind() {
-      return kind;
+      return st.kind;
     },
   };
 }

@@ -114,6 +114,9 @@ function timeField(f: Fields, what: string, a: string, b?: string, c?: string): 
 }
 
 /** Thumbprints in alternativeSecurityIds keys: "X509:<SHA1-TP-PUBKEY>{thumbprint}..." in UTF-16 or UTF-8. */
+/** The certificates of a computer with none read. */
+const NO_CERTIFICATES: readonly CertificateInfo[] = Object.freeze([]);
+
 /** The thumbprints of an object with none: one frozen list shared by every row. */
 const NO_THUMBPRINTS: readonly string[] = Object.freeze([]);
 
@@ -211,7 +214,24 @@ function certificatesOf(value: unknown): CertificateInfo[] {
   });
 }
 
-export function adRow(f: Fields, ref: AdComputer['ref']): AdComputer {
+/** How many values a userCertificate field holds, without reading them. */
+function certificateCount(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'string') return value.split(/[;\s]+/).filter((s) => s !== '').length;
+  if (Array.isArray(value))
+    return value.length > 0 && value.every((x) => typeof x === 'number') ? 1 : value.length;
+  return 1;
+}
+
+/**
+ * `skipCertificates(objectGuid)` true: the computer's certificates are counted, not read (their
+ * device object is already known, so no state needs them; see createExportReader).
+ */
+export function adRow(
+  f: Fields,
+  ref: AdComputer['ref'],
+  skipCertificates?: (objectGuid: string) => boolean,
+): AdComputer {
   const rawGuid = pick(f, 'objectguid');
   const objectGuid =
     rawGuid instanceof Uint8Array
@@ -232,8 +252,13 @@ export function adRow(f: Fields, ref: AdComputer['ref']): AdComputer {
     name,
     whenCreated: timeField(f, 'whenCreated', 'whencreated', 'created'),
     lastLogon: timeField(f, 'lastLogonTimestamp', 'lastlogontimestamp', 'lastlogondate'),
-    certificates: certificatesOf(pick(f, 'usercertificate')),
+    certificates: NO_CERTIFICATES,
   };
+  const rawCerts = pick(f, 'usercertificate');
+  if (objectGuid && skipCertificates?.(objectGuid)) {
+    const n = certificateCount(rawCerts);
+    if (n > 0) row.unreadCertificates = n;
+  } else row.certificates = certificatesOf(rawCerts);
   if (objectGuid) row.objectGuid = objectGuid;
   if (sid) row.sid = sid;
   if (dn) row.distinguishedName = dn;

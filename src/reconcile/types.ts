@@ -60,7 +60,12 @@ export interface AdComputer {
   operatingSystem?: string;
   whenCreated: string | null;
   lastLogon: string | null;
-  certificates: CertificateInfo[];
+  certificates: readonly CertificateInfo[];
+  /**
+   * userCertificate values counted but not read: the reader was told the computer's device
+   * object is known (its objectGUID is a hybrid deviceId), so no state needs them.
+   */
+  unreadCertificates?: number;
 }
 
 /** What a device says of itself: a diagnosis made here, or read from diagnose/fleet JSON. */

@@ -23,7 +23,7 @@ const hex = (b: number) => b.toString(16).padStart(2, '0');
 export function guidFromBytes(b: Uint8Array): string | undefined {
   if (b.length !== 16) return undefined;
   const h = (i: number[]) => i.map((x) => hex(b[x]!)).join('');
-  return `${h([3, 2, 1, 0])}-${h([5, 4])}-${h([7, 6])}-${h([8, 9])}-${h([10, 11, 12, 13, 14, 15])}`;
+  return own(`${h([3, 2, 1, 0])}-${h([5, 4])}-${h([7, 6])}-${h([8, 9])}-${h([10, 11, 12, 13, 14, 15])}`);
 }
 
 /** A binary SID (revision, count, 48-bit authority, 32-bit little-endian sub-authorities) as S-1-5-... */
@@ -162,7 +162,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?
 /** ISO 8601 text (no zone = UTC) as ISO UTC; the common form is returned without a Date. */
 function isoText(v: string): string | undefined {
   const plain = (v.length === 20 && v[19] === 'Z') || (v.length === 24 && v[19] === '.' && v[23] === 'Z');
-  if (plain && v[10] === 'T' && inRange(v)) return v.length === 20 ? `${v.slice(0, 19)}.000Z` : own(v);
+  if (plain && v[10] === 'T' && inRange(v)) return v.length === 20 ? own(`${v.slice(0, 19)}.000Z`) : own(v);
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(v) || !v.includes(':') ? v : `${v.replace(' ', 'T')}Z`;
   return iso(Date.parse(zoned.replace(' ', 'T')));
 }

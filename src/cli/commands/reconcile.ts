@@ -12,7 +12,9 @@ import {
   type EntraDevice,
   type InputSummary,
   MIN_STALE_DAYS,
+  type ReaderOptions,
   type Reconciliation,
+  readerOptionsAfter,
   reconcile,
   sniffExport,
 } from '../../reconcile/index.js';
@@ -108,17 +110,51 @@ async function readAll(
     else if (r.kind === 'ad-computers') out.ad.push(r.row);
     else out.diagnoses.push(r.row);
   };
-  for (const path of paths) {
+  // The Entra exports first: then a computer whose device object is already known by its
+  // objectGUID needs no certificate read (see skipCertificates). `inputs` keeps the given order.
+  const slots: InputSummary[][] = paths.map(() => []);
+  // Standard input and what is not a file on disk are only known once read: then every
+  // certificate is read.
+  let unsniffed = false;
+  const entraFirst = paths.map((path, i) => ({ path, i, entra: sniffFile(path) === 'entra-devices' }));
+  entraFirst.sort((a, b) => Number(b.entra) - Number(a.entra) || a.i - b.i);
+  let options: ReaderOptions = {};
+  for (const { path, i, entra } of entraFirst) {
+    if (!entra && i === entraFirst.find((x) => !x.entra)?.i && !unsniffed)
+      options = readerOptionsAfter(out.entra);
     try {
-      await readOne(path);
+      const before = out.inputs.length;
+      await readOne(path, options);
+      slots[i] = out.inputs.splice(before);
     } catch (err) {
       if (err instanceof InputError || !(err as { code?: string }).code) throw err;
       throw new ReadFailure(describeReadError(path, err));
     }
   }
+  out.inputs = slots.flat();
   return out;
 
-  async function readOne(path: string): Promise<void> {
+  /** The kind of a regular file from its first bytes (undefined for the rest: read as they come). */
+  function sniffFile(path: string): ReturnType<typeof sniffExport> {
+    try {
+      const st = path === '-' ? undefined : fs.statSync(path);
+      if (!st) unsniffed = true;
+      if (!st?.isFile() || path.toLowerCase().endsWith('.zip')) return undefined;
+      const fd = fs.openSync(path, 'r');
+      try {
+        const head = new Uint8Array(Math.min(HEAD, st.size));
+        fs.readSync(fd, head, 0, head.length, 0);
+        return sniffExport(head, path);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      unsniffed = true;
+      return undefined;
+    }
+  }
+
+  async function readOne(path: string, options: ReaderOptions): Promise<void> {
     let st: import('node:fs').Stats | undefined;
     try {
       st = path === '-' ? undefined : fs.statSync(path);
@@ -153,10 +189,14 @@ async function readAll(
       }
       if (kind) {
         let rows = 0;
-        const reader = createExportReader(path, (r) => {
-          rows++;
-          onRow(r);
-        });
+        const reader = createExportReader(
+          path,
+          (r) => {
+            rows++;
+            onRow(r);
+          },
+          options,
+        );
         let done = 0;
         for await (const chunk of fs.createReadStream(path, { highWaterMark: 256 * 1024 })) {
           const bytes = chunk as Buffer;
@@ -173,7 +213,7 @@ async function readAll(
     const bytes = await io.read(path);
     const kind = sniffExport(bytes.subarray(0, HEAD), path);
     if (kind) {
-      const reader = createExportReader(path, onRow);
+      const reader = createExportReader(path, onRow, options);
       reader.push(bytes);
       out.inputs.push(reader.end());
       return;

@@ -228,3 +228,32 @@ console.log(
     `${f1(capBig.rssKb / 1024)} MB on ${bigMb} MB`,
 );
 if (!args.includes('--keep')) rmSync(big);
+
+// For bench/run.mjs: the figures of issue 17, one machine-readable line each.
+const ratio = (fields) => console.log(`RATIO ${JSON.stringify(fields)}`);
+ratio({
+  name: 'evtx in-process records/s',
+  value: Math.round((totalRecords / lib) * 1000),
+  unit: 'records/s',
+  goal: '>= 200000',
+  reference: 'this machine',
+});
+ratio({
+  name: 'evtx, a process per small file, over evtxexport',
+  value: Number((ours / theirs).toFixed(2)),
+  unit: 'x',
+  goal: '<= 1.5',
+  reference: 'evtxexport -f xml',
+});
+ratio({
+  name: `evtx, ${bigMb} MB log, evtxexport over ours (to JSON)`,
+  value: Number((them.ms / usJson.ms).toFixed(2)),
+  unit: 'x',
+  reference: 'evtxexport -f xml',
+});
+ratio({
+  name: `evtx, peak memory with the heap capped, ${bigMb} MB over ${f1(bytes[0].length / 2 ** 20)} MB`,
+  value: Number((capBig.rssKb / capSmall.rssKb).toFixed(2)),
+  unit: 'x',
+  reference: 'the same reader on the small file',
+});

@@ -6,7 +6,6 @@
 // on standard error and exit code 2 (the other files are still read).
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { diagnose } from '../../diagnose.js';
 import {
   type EventFilter,
   type EventFilterOptions,
@@ -18,8 +17,6 @@ import { openEvents } from '../../events/read.js';
 import { detailItems, tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
-import { loadCodeNames } from '../../kb/names.js';
-import { timelineLines } from '../../report/text.js';
 import { InputError } from '../../types.js';
 import {
   type InputLimits,
@@ -501,6 +498,12 @@ async function printTimeline(
   for await (const r of records) if (!filtering || matchesEventFilter(r, filter)) story.push(r);
   run.progress.stop();
   if (story.length === 0 && run.completed === 0) return;
+  // The diagnosis, the names and the renderer load for --timeline only: listing records needs none.
+  const [{ diagnose }, { loadCodeNames }, { timelineLines }] = await Promise.all([
+    import('../../diagnose.js'),
+    import('../../kb/names.js'),
+    import('../../report/text.js'),
+  ]);
   const d = diagnose({ captures: [], events: story }, { names: await loadCodeNames() });
   if (json) {
     for (const t of d.timeline ?? []) await run.out.push(JSON.stringify(t));

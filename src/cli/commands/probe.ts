@@ -4,8 +4,7 @@ import { type Command, Option } from 'commander';
 import { createColors } from 'picocolors';
 import { verdictOf } from '../../diagnose.js';
 import { decodeText } from '../../input/decode.js';
-import { checkLocal } from '../../probe/local-proxy.js';
-import { type ProbeRequest, runProbes, sortFindings } from '../../probe/run.js';
+import type { ProbeRequest } from '../../probe/run.js';
 import type { LdapTarget } from '../../probe/scp-ldap.js';
 import type { Cloud, ProbeOptions, ServiceEndpoints } from '../../probe/types.js';
 import { renderText } from '../../report/text.js';
@@ -179,6 +178,11 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
     request.ldap = ldap;
   }
 
+  // The checks (and their LDAP and XML libraries) load when they run: `probe --help` needs none.
+  const [{ runProbes, sortFindings }, { checkLocal }] = await Promise.all([
+    import('../../probe/run.js'),
+    import('../../probe/local-proxy.js'),
+  ]);
   const started = performance.now();
   const work: Promise<Finding[]>[] = [runProbes(request, options)];
   if (opts.local)

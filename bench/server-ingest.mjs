@@ -93,7 +93,9 @@ if (ONLY !== 'embedded') {
   try {
     const workers = Number(process.env.BENCH_WORKERS ?? 1);
     const label = workers > 1 ? `pg ×${workers}` : 'postgresql';
-    await run(label, ['--workers', String(workers)], { DATABASE_URL: pg.url }, () => postgresCpuSeconds(join(pg.dir, 'data')));
+    await run(label, ['--workers', String(workers)], { DATABASE_URL: pg.url }, () =>
+      postgresCpuSeconds(join(pg.dir, 'data')),
+    );
   } finally {
     await pg.stop();
   }

@@ -47,21 +47,25 @@ export function cpuSeconds(pid, children = false) {
   }
 }
 
-/** CPU seconds of a PostgreSQL: the postmaster, its live backends and those that have exited. */
-export function postgresCpuSeconds(dataDir) {
-  const postmaster = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
-  let total = cpuSeconds(postmaster, true);
+/** CPU seconds of a process and its children (live ones, and those it has reaped). */
+export function familyCpuSeconds(pid) {
+  let total = cpuSeconds(pid, true);
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === postmaster) total += cpuSeconds(Number(name));
+      if (ppid === pid) total += cpuSeconds(Number(name));
     } catch {
       // gone meanwhile
     }
   }
   return total;
+}
+
+/** CPU seconds of a PostgreSQL: the postmaster and its backends. */
+export function postgresCpuSeconds(dataDir) {
+  return familyCpuSeconds(Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]));
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });

@@ -6,13 +6,14 @@
 // machine shared with other work the rates move with the load, the CPU per check-in much less.
 //
 // Run: node scripts/build.mjs && node bench/server-ingest.mjs
-//   BENCH_SECONDS (10), BENCH_CONCURRENCY (64), BENCH_ONLY=embedded|postgresql
+//   BENCH_SECONDS (10), BENCH_CONCURRENCY (64), BENCH_ONLY=embedded|postgresql,
+//   BENCH_WORKERS (1: serve --workers on PostgreSQL)
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../scripts/test-postgres.mjs';
-import { cpuSeconds, INGEST, postgresCpuSeconds, rawRate, startServe } from './server-common.mjs';
+import { familyCpuSeconds, INGEST, postgresCpuSeconds, rawRate, startServe } from './server-common.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -39,7 +40,7 @@ const HEALTH = 'GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n';
 
 /** Runs `fn` and returns its rate with the CPU seconds per request of each process. */
 async function measured(server, db, fn) {
-  const before = { server: cpuSeconds(server.pid), db: db(), client: process.cpuUsage() };
+  const before = { server: familyCpuSeconds(server.pid), db: db(), client: process.cpuUsage() };
   const r = await fn();
   const client = process.cpuUsage(before.client);
   const n = r.perSecond * SECONDS;
@@ -47,7 +48,7 @@ async function measured(server, db, fn) {
   return {
     ...r,
     cpu: {
-      server: per(cpuSeconds(server.pid) - before.server),
+      server: per(familyCpuSeconds(server.pid) - before.server),
       db: per(db() - before.db),
       client: per((client.user + client.system) / 1e6),
     },
@@ -90,7 +91,11 @@ if (ONLY !== 'postgresql') {
 if (ONLY !== 'embedded') {
   const pg = await startPostgres();
   try {
-    await run('postgresql', [], { DATABASE_URL: pg.url }, () => postgresCpuSeconds(join(pg.dir, 'data')));
+    const workers = Number(process.env.BENCH_WORKERS ?? 1);
+    const label = workers > 1 ? `pg ×${workers}` : 'postgresql';
+    await run(label, ['--workers', String(workers)], { DATABASE_URL: pg.url }, () =>
+      postgresCpuSeconds(join(pg.dir, 'data')),
+    );
   } finally {
     await pg.stop();
   }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeIO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
-import { freshDb, INGEST, type Running, startFleet } from './server-helpers.js';
+import { openPostgres } from '../src/server/db.js';
+import { freshDb, INGEST, postgres, type Running, startFleet, stopPostgres } from './server-helpers.js';
 
 function serve(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['bin/dsreg-doctor.js', 'serve', ...args], {
@@ -108,12 +109,54 @@ describe('dsreg-doctor serve', () => {
       ['--max-body', '5 apples'],
       ['--port', '99999'],
       ['--tls-cert', 'cert.pem'],
+      ['--workers', '2'],
     ]) {
       const r = spawnSync(process.execPath, ['bin/dsreg-doctor.js', 'serve', ...args], { encoding: 'utf8' });
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')[0]).toMatch(/^dsreg-doctor serve: /);
     }
   });
+});
+
+describe('dsreg-doctor serve --workers on PostgreSQL', () => {
+  afterAll(() => stopPostgres());
+
+  it('runs several processes on one port and database, prints one line when all listen, stops them all', async () => {
+    const { url: pgUrl } = await postgres();
+    const name = `fleet_workers_${process.pid}`;
+    const admin = await openPostgres(pgUrl, 1);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.close();
+    const env = { DATABASE_URL: pgUrl.replace(/\/postgres$/, `/${name}`) };
+    const s = serve(['--port', '0', '--workers', '2'], env);
+    const url = await s.ready;
+    const tokens = tokensIn(s.out());
+    expect(Object.keys(tokens).sort()).toEqual(['admin', 'ingest']);
+    expect(s.out().match(/listening on/g)).toHaveLength(1);
+    // Check-ins over separate connections (the processes take turns accepting them), each stored once.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        fetch(`${url}/api/v1/checkins`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${tokens.ingest}`,
+            'Content-Type': 'text/plain',
+            Connection: 'close',
+          },
+          body: `Device Name : PC-W-${i}\nAzureAdJoined : NO\nDomainJoined : YES\n`,
+        }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 202));
+    const sum = (await (
+      await fetch(`${url}/api/v1/summary`, { headers: { Authorization: `Bearer ${tokens.admin}` } })
+    ).json()) as { devices: number };
+    expect(sum.devices).toBe(8);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(s.err()).toMatch(/dsreg-doctor serve: stopped\n$/);
+    expect(s.err().match(/stopped/g)).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('dsreg-doctor push', () => {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, type Running, startFleet } from './server-helpers.js';
 
 const readme = readFileSync('README.md', 'utf8');
-const block = /A real check-in and what the server says[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+const block =
+  /A real check-in and what the server says[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 
 interface Call {
   command: string;
@@ -64,7 +65,7 @@ describe('the README check-in example', () => {
       const res = await fetch(`${s.url}${c.path}`, {
         method: c.body ? 'POST' : 'GET',
         headers: c.headers,
-        ...(c.body ? { body: c.body } : {}),
+        ...(c.body ? { body: new Uint8Array(c.body) } : {}),
       });
       expect(await res.text()).toBe(`${c.expected}\n`);
     });

@@ -1,12 +1,13 @@
 // `dsreg-doctor serve`: the fleet server (src/server) on the embedded database in --data, or on
 // PostgreSQL when DATABASE_URL is set; `serve tokens rotate` replaces the tokens.
+import cluster from 'node:cluster';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { openDatabase } from '../../server/db.js';
 import { createFleet, type Fleet } from '../../server/http.js';
 import { migrate } from '../../server/migrations.js';
-import { rotateTokens, TOKEN_ENV, TOKEN_KINDS, type TokenKind } from '../../server/tokens.js';
+import { ensureTokens, rotateTokens, TOKEN_ENV, TOKEN_KINDS, type TokenKind } from '../../server/tokens.js';
 import type { CliIO } from '../io.js';
 import type { CommandState } from '../main.js';
 import { helpFooter } from '../options.js';
@@ -58,6 +59,7 @@ interface ServeOpts {
   tlsCert?: string;
   tlsKey?: string;
   maxConcurrent: number;
+  workers: number;
 }
 
 const where = (io: CliIO, data: string) =>
@@ -68,6 +70,60 @@ function printTokens(io: CliIO, tokens: Partial<Record<TokenKind, string>>, why:
     const t = tokens[kind];
     if (t) io.stdout(`${kind} token (${why}; shown once, only its hash is stored): ${t}\n`);
   }
+}
+
+/**
+ * `--workers N`: this process migrates the database and makes the tokens, then runs N server
+ * processes (node:cluster) that share the port and the database, prints `listening on` once all
+ * listen, and stops them all on SIGTERM/SIGINT (each finishing its accepted check-ins).
+ */
+async function runWorkers(io: CliIO, opts: ServeOpts): Promise<number> {
+  if (!io.env.DATABASE_URL) {
+    io.stderr(
+      'dsreg-doctor serve: --workers needs PostgreSQL (DATABASE_URL): the embedded database is one process’s\n',
+    );
+    return 2;
+  }
+  try {
+    const db = await openDatabase(io.env, opts.data);
+    try {
+      await migrate(db);
+      printTokens(io, await ensureTokens(db, io.env), 'made now');
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    io.stderr(
+      `dsreg-doctor serve: cannot start the server on ${where(io, opts.data)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
+    );
+    return 2;
+  }
+  const workers = Array.from({ length: opts.workers }, () => cluster.fork());
+  let stopping = false;
+  const exited = Promise.all(
+    workers.map((w) => new Promise<number>((done) => w.once('exit', (c) => done(c ?? 0)))),
+  );
+  const stop = () => {
+    stopping = true;
+    for (const w of workers) w.process.kill('SIGTERM');
+  };
+  let listening = 0;
+  cluster.on('listening', (_w, address) => {
+    if (++listening !== workers.length) return;
+    const host = address.address?.includes(':') ? `[${address.address}]` : (address.address ?? opts.host);
+    io.stdout(`listening on ${opts.tlsCert ? 'https' : 'http'}://${host}:${address.port}\n`);
+  });
+  // A worker that cannot start (its own message said why) stops the others.
+  cluster.on('exit', () => {
+    if (!stopping) stop();
+  });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const codes = await exited;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  io.stderr('dsreg-doctor serve: stopped\n');
+  return Math.max(...codes);
 }
 
 export function registerServe(program: Command, io: CliIO, state: CommandState): void {
@@ -89,6 +145,12 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
     .option('--tls-key <file>', 'and this private key (PEM)')
     .option('--max-concurrent <n>', 'check-ins handled at once; past this, 429', wholeNumber(1, 10000), 32)
+    .option(
+      '--workers <n>',
+      'server processes sharing the port (PostgreSQL only; each takes --max-concurrent)',
+      wholeNumber(1, 64),
+      1,
+    )
     .addHelpText(
       'after',
       helpFooter({
@@ -177,6 +239,8 @@ async function runServe(opts: ServeOpts, io: CliIO): Promise<number> {
       return 2;
     }
   }
+  if (opts.workers > 1 && cluster.isPrimary) return runWorkers(io, opts);
+  const worker = cluster.isWorker;
   const webRoot = findWebRoot();
   let fleet: Fleet;
   let url: string;
@@ -203,7 +267,8 @@ async function runServe(opts: ServeOpts, io: CliIO): Promise<number> {
     return 2;
   }
   printTokens(io, fleet.createdTokens, 'made now');
-  io.stdout(`listening on ${url}\n`);
+  // A worker tells its primary, which prints the one line once every worker listens.
+  if (!worker) io.stdout(`listening on ${url}\n`);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -216,6 +281,6 @@ async function runServe(opts: ServeOpts, io: CliIO): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  io.stderr('dsreg-doctor serve: stopped\n');
+  if (!worker) io.stderr('dsreg-doctor serve: stopped\n');
   return 0;
 }

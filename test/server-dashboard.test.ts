@@ -1,7 +1,8 @@
 // The fleet dashboard in Debian's chromium, served by the fleet server over a fleet of the public
 // samples: the token prompt, the summary, the device list with its filters, a device's page drawn
 // with the page's own findings components; nothing requested from anywhere but the server, the
-// token in sessionStorage only. Screenshots at laptop and phone widths go to docs/.
+// token in sessionStorage only. Screenshots at laptop and phone widths go to
+// test-results/dashboard/, and to docs/ (the README's pictures) with UPDATE_SCREENSHOTS=1.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ const SAMPLES = '../shared/samples/dsregcmd';
 const EXAMPLES = 'examples/dsregcmd';
 const RECONCILE = 'test/fixtures/reconcile';
 const DIST = resolve('web/dist');
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-results/dashboard';
+mkdirSync(SHOTS, { recursive: true });
 
 function build(): void {
   const r = spawnSync(
@@ -142,7 +145,7 @@ describe('the fleet dashboard', () => {
     await page.waitForSelector('.device-table tbody tr[data-verdict=failed]');
     mkdirSync('docs', { recursive: true });
     await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: 'docs/dashboard-laptop.png', fullPage: false });
+    await page.screenshot({ path: `${SHOTS}/dashboard-laptop.png`, fullPage: false });
     const link = page.locator('.device-table tbody tr[data-verdict=failed] a').first();
     const key = decodeURIComponent((await link.getAttribute('href'))!.replace('#/device/', ''));
     await link.click();
@@ -156,11 +159,11 @@ describe('the fleet dashboard', () => {
     expect(rules).toEqual(device.diagnosis.findings.map((f) => f.id));
     expect(await page.locator('table.history tbody tr').count()).toBe(device.history.length);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: 'docs/dashboard-phone-device.png', fullPage: false });
+    await page.screenshot({ path: `${SHOTS}/dashboard-phone-device.png`, fullPage: false });
     await page.goto(`${s.url}/#/`);
     await page.waitForSelector('.fleet-total');
-    await page.screenshot({ path: 'docs/dashboard-phone.png', fullPage: false });
-    expect(existsSync('docs/dashboard-laptop.png')).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/dashboard-phone.png`, fullPage: false });
+    expect(existsSync(`${SHOTS}/dashboard-laptop.png`)).toBe(true);
     expect(foreign).toEqual([]);
   });
 
@@ -200,7 +203,7 @@ describe('the fleet dashboard', () => {
     }
     expect(await page.locator('.recon-device').count()).toBe(api.devices.length);
     await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: 'docs/dashboard-reconciliation-laptop.png', fullPage: false });
+    await page.screenshot({ path: `${SHOTS}/dashboard-reconciliation-laptop.png`, fullPage: false });
     // Filter by state, from the chart and from the select.
     await page.click('section[aria-label=States] li[data-key="not-synced"] button');
     const notSynced = api.devices.filter((d) => d.states.includes('not-synced'));
@@ -227,7 +230,7 @@ describe('the fleet dashboard', () => {
     expect(wksLeft?.states).toContain('contradiction');
     await page.waitForSelector('.recon-device[data-states~="contradiction"]');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: 'docs/dashboard-reconciliation-phone.png', fullPage: false });
+    await page.screenshot({ path: `${SHOTS}/dashboard-reconciliation-phone.png`, fullPage: false });
     // The device the directories contradict opens on its own page.
     await page
       .locator('.recon-device[data-states~="contradiction"]', { hasText: wksLeft!.name })

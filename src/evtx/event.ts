@@ -7,32 +7,40 @@ import type { EventRecord } from './record.js';
 import type { Sink } from './render.js';
 import { filetime } from './values.js';
 
-// Where the element being read sits.
-const NONE = 0;
-const SYSTEM = 1;
-const EVENT_DATA = 2;
-const PAYLOAD = 3;
-const SKIP = 4;
+// Where the element being read sits (plan.ts compiles templates into steps with the same sections).
+export const NONE = 0;
+export const SYSTEM = 1;
+export const EVENT_DATA = 2;
+export const PAYLOAD = 3;
+export const SKIP = 4;
+
+/** The section a child of <Event> opens; RenderingInfo is skipped, any other element is a payload. */
+export function sectionOf(name: string): number {
+  if (name === 'System') return SYSTEM;
+  if (name === 'EventData') return EVENT_DATA;
+  return name === 'RenderingInfo' ? SKIP : PAYLOAD;
+}
 
 // System children we read.
-const F_OTHER = 0;
-const F_PROVIDER = 1;
+export const F_OTHER = 0;
+export const F_PROVIDER = 1;
 const F_EVENT_ID = 2;
 const F_LEVEL = 3;
-const F_TIME = 4;
+export const F_TIME = 4;
 const F_RECORD_ID = 5;
 const F_CHANNEL = 6;
 const F_COMPUTER = 7;
 
-const SYSTEM_FIELDS: Record<string, number> = {
-  Provider: F_PROVIDER,
-  EventID: F_EVENT_ID,
-  Level: F_LEVEL,
-  TimeCreated: F_TIME,
-  EventRecordID: F_RECORD_ID,
-  Channel: F_CHANNEL,
-  Computer: F_COMPUTER,
-};
+/** The System children read, by element name (a Map: an element named `constructor` is no field). */
+export const SYSTEM_FIELDS: ReadonlyMap<string, number> = new Map([
+  ['Provider', F_PROVIDER],
+  ['EventID', F_EVENT_ID],
+  ['Level', F_LEVEL],
+  ['TimeCreated', F_TIME],
+  ['EventRecordID', F_RECORD_ID],
+  ['Channel', F_CHANNEL],
+  ['Computer', F_COMPUTER],
+]);
 
 export class EventSink implements Sink {
   capture = false;
@@ -59,23 +67,14 @@ export class EventSink implements Sink {
       return;
     }
     if (d === 2) {
-      this.capture = true;
-      if (name === 'System') {
-        this.section = SYSTEM;
-        this.capture = false;
-      } else if (name === 'EventData') this.section = EVENT_DATA;
-      else if (name === 'RenderingInfo') {
-        this.section = SKIP;
-        this.capture = false;
-      } else {
-        this.section = PAYLOAD;
-        this.stack.push({ name, attributes: [], children: [] });
-      }
+      this.section = sectionOf(name);
+      this.capture = this.section === EVENT_DATA || this.section === PAYLOAD;
+      if (this.section === PAYLOAD) this.stack.push({ name, attributes: [], children: [] });
       return;
     }
     switch (this.section) {
       case SYSTEM:
-        this.field = d === 3 ? (SYSTEM_FIELDS[name] ?? F_OTHER) : F_OTHER;
+        this.field = d === 3 ? (SYSTEM_FIELDS.get(name) ?? F_OTHER) : F_OTHER;
         this.capture = this.field !== F_OTHER;
         return;
       case EVENT_DATA:

@@ -26,30 +26,22 @@ import {
 } from './binxml.js';
 import { u16, u32 } from './bytes.js';
 import { EvtxFormatError } from './errors.js';
-import { makeRecord } from './event.js';
+import {
+  EVENT_DATA,
+  F_OTHER,
+  F_PROVIDER,
+  F_TIME,
+  makeRecord,
+  NONE,
+  PAYLOAD,
+  SYSTEM,
+  SYSTEM_FIELDS,
+  sectionOf,
+} from './event.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
 import { isKnownType, renderValue } from './values.js';
-
-// Sections and System fields, as in event.ts.
-const NONE = 0;
-const SYSTEM = 1;
-const EVENT_DATA = 2;
-const PAYLOAD = 3;
-const SKIP = 4;
-const F_OTHER = 0;
-const F_PROVIDER = 1;
-const F_TIME = 4;
-const SYSTEM_FIELDS = new Map<string, number>([
-  ['Provider', 1],
-  ['EventID', 2],
-  ['Level', 3],
-  ['TimeCreated', 4],
-  ['EventRecordID', 5],
-  ['Channel', 6],
-  ['Computer', 7],
-]);
 
 // Steps. A value is a list of parts: a string is constant text, a number n is substitution n >> 1
 // (optional when n & 1).
@@ -212,16 +204,9 @@ class Compiler {
       return;
     }
     if (d === 2) {
-      this.capture = true;
-      if (name === 'System') {
-        this.section = SYSTEM;
-        this.capture = false;
-      } else if (name === 'EventData') this.section = EVENT_DATA;
-      else if (name === 'RenderingInfo') {
-        this.section = SKIP;
-        this.capture = false;
-      } else {
-        this.section = PAYLOAD;
+      this.section = sectionOf(name);
+      this.capture = this.section === EVENT_DATA || this.section === PAYLOAD;
+      if (this.section === PAYLOAD) {
         this.stack++;
         this.steps.push(this.step(S_EL_OPEN, [], 0, name));
       }

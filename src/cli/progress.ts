@@ -27,6 +27,8 @@ export interface ProgressOptions {
   env?: Record<string, string | undefined>;
   /** Milliseconds before the line first shows (default 500): quick work shows nothing. */
   delayMs?: number;
+  /** The clock the delay and the redraw rate are counted on, in milliseconds (default Date.now; tests pass a fake). */
+  now?: () => number;
 }
 
 export interface Progress {
@@ -57,6 +59,7 @@ export function progressOn(
     stderrIsTTY?: boolean;
     columns: number;
     env: Record<string, string | undefined>;
+    clock?: () => number;
   },
   label: string,
   unit: ProgressUnit,
@@ -68,6 +71,7 @@ export function progressOn(
     ...(total !== undefined ? { total } : {}),
     stream: { isTTY: Boolean(io.stderrIsTTY), columns: io.columns, write: (t) => io.stderr(t) },
     env: io.env,
+    ...(io.clock ? { now: io.clock } : {}),
   });
 }
 
@@ -104,7 +108,8 @@ export function startProgress(options: ProgressOptions): Progress {
   // Shown by a timer when the work waits for input (a file read in pieces), and from update() when
   // it does not (records parsed from memory never let a timer run).
   const delay = options.delayMs ?? 500;
-  const started = Date.now();
+  const clock = options.now ?? Date.now;
+  const started = clock();
   const timer = setTimeout(show, delay);
   timer.unref?.();
   return {
@@ -116,7 +121,7 @@ export function startProgress(options: ProgressOptions): Progress {
         bar?.setTotal(newTotal);
       }
       // Called once a record: the line is redrawn at most ten times a second, not once a record.
-      const now = Date.now();
+      const now = clock();
       if (!bar) {
         if (now - started < delay) return;
         clearTimeout(timer);

@@ -23,6 +23,8 @@ export interface ProgressOptions {
   /** How much there is to do, when known (bytes of a file, files of a folder). */
   total?: number;
   unit?: ProgressUnit;
+  /** Show "2.0 MB of 4.0 MB" after the percent (default true); false for work counted in steps people do not see. */
+  amounts?: boolean;
   stream?: ProgressStream;
   env?: Record<string, string | undefined>;
   /** Milliseconds before the line first shows (default 500): quick work shows nothing. */
@@ -42,11 +44,16 @@ export interface Progress {
   readonly visible: boolean;
 }
 
-const NONE: Progress = { update() {}, increment() {}, stop() {}, visible: false };
+/** No line at all: what startProgress gives off a terminal. */
+export const NO_PROGRESS: Progress = { update() {}, increment() {}, stop() {}, visible: false };
+const NONE = NO_PROGRESS;
 
-/** "12.3 MB", "4,096 files". */
+/** "12.3 MB", "4,096 files", "1 file". */
 export function amount(n: number, unit: ProgressUnit): string {
-  if (unit !== 'bytes') return `${Math.round(n).toLocaleString('en-US')} ${unit}`;
+  if (unit !== 'bytes') {
+    const count = Math.round(n);
+    return `${count.toLocaleString('en-US')} ${count === 1 ? unit.slice(0, -1) : unit}`;
+  }
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
@@ -64,10 +71,12 @@ export function progressOn(
   label: string,
   unit: ProgressUnit,
   total?: number,
+  amounts = true,
 ): Progress {
   return startProgress({
     label,
     unit,
+    amounts,
     ...(total !== undefined ? { total } : {}),
     stream: { isTTY: Boolean(io.stderrIsTTY), columns: io.columns, write: (t) => io.stderr(t) },
     env: io.env,
@@ -92,9 +101,11 @@ export function startProgress(options: ProgressOptions): Progress {
   const show = () => {
     bar = new cliProgress.SingleBar({
       format:
-        total !== undefined
-          ? `${options.label} {bar} {percentage}% {done} of {all}`
-          : `${options.label}: {done}`,
+        total === undefined
+          ? `${options.label}: {done}`
+          : options.amounts === false
+            ? `${options.label} {bar} {percentage}%`
+            : `${options.label} {bar} {percentage}% {done} of {all}`,
       stream: stream as NodeJS.WritableStream,
       barsize: 20,
       hideCursor: true,

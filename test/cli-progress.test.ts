@@ -2,7 +2,8 @@
 // .zip show the shared progress line (src/cli/progress.ts) on standard error, and only there: never
 // in standard output, never when standard error is piped, never in CI. The commands run in process
 // with a clock that moves a second a call, so the line shows however quick the work is.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
@@ -113,4 +114,58 @@ describe('progress of a folder or a .zip', () => {
       expect(quiet.err()).toMatch(/wrote 3 files to .*\.zip\n$/);
     }
   });
+});
+
+/**
+ * Resolves once `test` holds of the file's text (true), or when `over()` says to stop looking or
+ * after `ms` milliseconds (false).
+ */
+async function until(path: string, test: (text: string) => boolean, over: () => boolean, ms: number) {
+  for (let waited = 0; waited < ms && !over(); waited += 50) {
+    if (existsSync(path) && test(readFileSync(path, 'latin1'))) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return existsSync(path) && test(readFileSync(path, 'latin1'));
+}
+
+describe('the built bin on a real pseudo-terminal (script(1))', () => {
+  it('draws the line on the terminal while it waits for input, and never in the output file', async () => {
+    // A FIFO fed in two parts: the bin reads the first, then waits, and its progress line shows
+    // (half a second on, by its timer); only once the line is seen does the rest come. No sleep.
+    const fifo = join(tmp, 'slow.xml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const out = join(tmp, 'records.jsonl');
+    const typescript = join(tmp, 'typescript');
+    const unit = readFileSync('examples/events/join-fail.wevtutil.xml', 'utf8');
+    const command = `${process.execPath} bin/dsreg-doctor.js events ${fifo} -f json > ${out}`;
+    const env = { PATH: process.env.PATH ?? '', TERM: 'xterm' };
+    const child = spawn('script', ['-qfec', command, typescript], { env, stdio: 'ignore' });
+    let over = false;
+    const exited = new Promise<number | null>((r) =>
+      child.on('exit', (code) => {
+        over = true;
+        r(code);
+      }),
+    );
+    const writer = createWriteStream(fifo);
+    // A bin that ended early (the bug this guards against) leaves the FIFO without a reader.
+    writer.on('error', () => {});
+    writer.write(unit.repeat(40));
+    const shown = await until(
+      typescript,
+      (t) => /Reading \S+slow\.xml: \d+ records/.test(t),
+      () => over,
+      60_000,
+    );
+    writer.end(unit.repeat(10));
+    expect(await exited).toBe(0);
+    const terminal = readFileSync(typescript, 'latin1');
+    expect(shown).toBe(true);
+    expect(terminal).not.toMatch(/TypeError|at .*\.cjs/);
+    // Erased at the end; the records went to the file, 8 a copy of the export, with no escape code.
+    expect(terminal).toContain('\u001b[2K');
+    const records = readFileSync(out, 'utf8');
+    expect(records.trim().split('\n')).toHaveLength(8 * 50);
+    expect(records).not.toMatch(ESC);
+  }, 120_000);
 });

@@ -6,7 +6,9 @@
 //   const progress = startProgress({ label: 'Reading big.evtx', total: size, unit: 'bytes' });
 //   for (...) progress.update(offset);
 //   progress.stop();
-import cliProgress from 'cli-progress';
+// The named export, not the default: the bin's bundle loads cli-progress lazily (scripts/build.mjs),
+// and its stand-in forwards the library's own exports; a CommonJS module has no `default` there.
+import { SingleBar } from 'cli-progress';
 
 export type ProgressUnit = 'bytes' | 'files' | 'records';
 
@@ -92,14 +94,14 @@ export function startProgress(options: ProgressOptions): Progress {
   const unit = options.unit ?? 'bytes';
   let total = options.total;
   let done = 0;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: SingleBar | undefined;
   let drawn = 0;
   const payload = () => ({
     done: amount(done, unit),
     all: total !== undefined ? amount(total, unit) : '',
   });
   const show = () => {
-    bar = new cliProgress.SingleBar({
+    bar = new SingleBar({
       format:
         total === undefined
           ? `${options.label}: {done}`
@@ -147,6 +149,8 @@ export function startProgress(options: ProgressOptions): Progress {
     },
     stop() {
       clearTimeout(timer);
+      // The last amount is drawn (a throttled update may have skipped it), then the line erased.
+      bar?.update(done, payload());
       bar?.stop();
       bar = undefined;
     },

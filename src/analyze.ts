@@ -60,6 +60,11 @@ export interface AnalyzeOptions {
   lenient?: boolean;
   /** Put every input into one device (the page, until it shows several devices). Default: group by device. */
   oneDevice?: boolean;
+  /**
+   * Told the bytes read of all the inputs' bytes as the reading goes (a progress bar): after each
+   * input, and inside an event log every 1 MiB or so (see ReadOptions.onProgress), never once a record.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const NOT_AN_INPUT = 'neither `dsregcmd /status` output nor an event log export (.evtx, XML, CSV or JSON)';
@@ -86,7 +91,9 @@ export function analyze(inputs: readonly AnalyzeInput[], options: AnalyzeOptions
   const reports: InputReport[] = [];
   const warnings: ReadWarning[] = [];
   const pieces: Piece[] = [];
+  const progress = progressOf(inputs, options.onProgress);
   inputs.forEach((input, index) => {
+    progress.next(input);
     const strict = !options.lenient && !input.fromBundle;
     if (input.events) {
       const records = [...input.events.records];
@@ -103,6 +110,7 @@ export function analyze(inputs: readonly AnalyzeInput[], options: AnalyzeOptions
         for (const rec of readEvents(input.bytes, {
           source: input.name,
           onWarning: (w) => warnings.push(w),
+          ...(options.onProgress ? { onProgress: progress.within } : {}),
         })) {
           records.push(rec);
         }
@@ -133,8 +141,38 @@ export function analyze(inputs: readonly AnalyzeInput[], options: AnalyzeOptions
     for (const capture of captures)
       pieces.push({ input: index, name: input.name, capture, ...captureIdentity(capture) });
   });
+  progress.next(undefined);
   const groups = options.oneDevice ? [pieces] : groupByDevice(pieces, warnings);
   return { devices: groups.map(toDevice), inputs: reports, warnings };
+}
+
+/**
+ * The bytes read of all inputs: those of the inputs before, and the share read of the current one
+ * (a reader counts in its own unit, characters or bytes: scaled to the input's bytes).
+ */
+function progressOf(inputs: readonly AnalyzeInput[], onProgress: AnalyzeOptions['onProgress']) {
+  const total = inputs.reduce((n, i) => n + i.bytes.length, 0);
+  let before = 0;
+  let current = 0;
+  // Told at the start, when a thousandth more is read, and at the end: at most 1,001 calls.
+  let told = -1;
+  const tell = (done: number) => {
+    const step = done >= total ? 1000 : Math.min(999, Math.floor((done * 1000) / total));
+    if (step <= told) return;
+    told = step;
+    onProgress?.(done, total);
+  };
+  return {
+    /** The input about to be read (undefined at the end): the one before is done. */
+    next(input: AnalyzeInput | undefined) {
+      before += current;
+      current = input?.bytes.length ?? 0;
+      tell(input ? before : total);
+    },
+    within(done: number, of: number) {
+      tell(before + Math.floor((current * done) / Math.max(of, 1)));
+    },
+  };
 }
 
 const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;

@@ -1,6 +1,6 @@
 // Evidence -> diagnosis: run the rules, order the findings, settle the verdict and the failing phase,
 // and say what to look at next when the inputs cannot settle the cause. Pure: `now` comes in.
-import { type AnalyzeInput, analyze, type InputReport } from './analyze.js';
+import { type AnalyzeInput, type AnalyzeOptions, analyze, type InputReport } from './analyze.js';
 import { parseDsregcmdAll } from './dsregcmd/parse.js';
 import type { ReadWarning } from './events/types.js';
 import type { DeviceEvidence, ProbeEvidence } from './evidence.js';
@@ -213,10 +213,14 @@ export interface OneDeviceAnalysis {
  */
 export function analyzeInputs(
   inputs: readonly AnalyzeInput[],
-  options: DiagnoseOptions & { lenient?: boolean } = {},
+  options: DiagnoseOptions & Pick<AnalyzeOptions, 'lenient' | 'onProgress'> = {},
 ): OneDeviceAnalysis {
-  const { lenient, ...diagnoseOptions } = options;
-  const a = analyze(inputs, { oneDevice: true, ...(lenient !== undefined ? { lenient } : {}) });
+  const { lenient, onProgress, ...diagnoseOptions } = options;
+  const a = analyze(inputs, {
+    oneDevice: true,
+    ...(lenient !== undefined ? { lenient } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
   const ev = a.devices[0]!.evidence;
   return {
     diagnosis: diagnose(ev, diagnoseOptions),

@@ -253,20 +253,29 @@ describe('progress on a terminal (src/cli/progress.ts)', () => {
   it('shows the line from update() in work that never lets a timer run (records parsed from memory)', async () => {
     const { startProgress } = await import('../src/cli/progress.js');
     const t = fake(true);
+    // A clock the test moves: 100 ms a record, so the delay passes at the sixth record.
+    let ms = 0;
     const p = startProgress({
       label: 'Reading x.evtx',
       unit: 'records',
       stream: t.stream,
       env: {},
-      delayMs: 5,
+      delayMs: 500,
+      now: () => ms,
     });
     // No await: the timer cannot fire; the delay passes inside the loop.
-    const until = Date.now() + 10;
-    let n = 0;
-    while (Date.now() < until) p.update(++n);
-    p.update(++n);
+    for (let n = 1; n <= 4; n++) {
+      ms += 100;
+      p.update(n);
+    }
+    expect(t.writes).toEqual([]);
+    for (let n = 5; n <= 8; n++) {
+      ms += 100;
+      p.update(n);
+    }
     expect(t.writes.join('')).toContain('Reading x.evtx: ');
     p.stop();
+    expect(t.writes.join('')).toContain('Reading x.evtx: 8 records');
   });
   it('says nothing into a pipe or a file, in CI, or for quick work', async () => {
     const { startProgress } = await import('../src/cli/progress.js');

@@ -622,6 +622,62 @@ describe('the browser page', () => {
     expect(await textOf('#status')).toBe('Reading cancelled: big.xml left out.');
   }, 60_000);
 
+  it('fills a determinate progress bar, with its percent, before the verdict of a large export', async () => {
+    await openPage();
+    // Every change under #results is noted with the bar's state then: the values the bar took, and
+    // whether the verdict was there yet (a MutationObserver, so no moment is missed by polling).
+    await page.evaluate(() => {
+      const seen: { value: number | null; percent: string | null; verdict: boolean }[] = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      const results = document.querySelector('#results')!;
+      new MutationObserver(() => {
+        const bar = document.querySelector('progress.reading-bar');
+        seen.push({
+          value: bar?.hasAttribute('value') ? Number(bar.getAttribute('value')) : null,
+          percent: document.querySelector('.reading-percent')?.textContent ?? null,
+          verdict: document.querySelector('#results .verdict') !== null,
+        });
+      }).observe(results, { attributes: true, childList: true, subtree: true, characterData: true });
+    });
+    const unit = readFileSync('examples/events/join-fail.wevtutil.xml', 'utf8');
+    // About 24 MB of XML export, made in the page and dropped as a file.
+    const data = await page.evaluateHandle(
+      ([text, n]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text.repeat(n)], 'big.xml', { type: 'text/xml' }));
+        return dt;
+      },
+      [unit, Math.ceil((24 * 1024 * 1024) / unit.length)] as const,
+    );
+    await page.dispatchEvent('[data-testid="drop-zone"]', 'drop', { dataTransfer: data });
+    // Midway: a bar with a value, and the same percent beside it (a picture for a person).
+    await page.waitForFunction(() => {
+      const bar = document.querySelector<HTMLProgressElement>('progress.reading-bar');
+      return bar?.hasAttribute('value') && bar.value >= 0.2 && bar.value < 0.9;
+    });
+    await page.locator('.results').screenshot({ path: join(SHOTS, 'reading-progress.png') });
+    await page.waitForSelector('#results:not([aria-busy]) .verdict', { timeout: 170_000 });
+    const seen = await page.evaluate(
+      () =>
+        (window as unknown as { seen: { value: number | null; percent: string | null; verdict: boolean }[] })
+          .seen,
+    );
+    const before = seen.slice(
+      0,
+      seen.findIndex((s) => s.verdict),
+    );
+    const values = before.flatMap((s) => (s.value === null ? [] : [s.value]));
+    // The bar rose through several values, never back, from under a tenth to over nine tenths.
+    expect(new Set(values).size).toBeGreaterThanOrEqual(5);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(values[0]!).toBeLessThan(0.1);
+    expect(values.at(-1)!).toBeGreaterThan(0.9);
+    for (const s of before) {
+      if (s.value !== null) expect(s.percent).toBe(`${Math.floor(s.value * 100)}%`);
+    }
+    expect(await countOf('.reading')).toBe(0);
+  }, 180_000);
+
   it('diagnoses the first paste at once and waits for a pause in later edits', async () => {
     await openPage();
     await page.evaluate(() => {

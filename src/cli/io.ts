@@ -41,6 +41,8 @@ export interface CliIO {
   stderrIsTTY?: boolean;
   columns: number;
   env: Record<string, string | undefined>;
+  /** The clock of progress lines (milliseconds, default Date.now): tests pass one that runs fast. */
+  clock?: () => number;
   /** The wall clock, used only where the user did not pass --now and the input has no time of its own. */
   now(): Date;
 }

@@ -6,7 +6,9 @@
 //   const progress = startProgress({ label: 'Reading big.evtx', total: size, unit: 'bytes' });
 //   for (...) progress.update(offset);
 //   progress.stop();
-import cliProgress from 'cli-progress';
+// The named export, not the default: the bin's bundle loads cli-progress lazily (scripts/build.mjs),
+// and its stand-in forwards the library's own exports; a CommonJS module has no `default` there.
+import { SingleBar } from 'cli-progress';
 
 export type ProgressUnit = 'bytes' | 'files' | 'records';
 
@@ -23,10 +25,14 @@ export interface ProgressOptions {
   /** How much there is to do, when known (bytes of a file, files of a folder). */
   total?: number;
   unit?: ProgressUnit;
+  /** Show "2.0 MB of 4.0 MB" after the percent (default true); false for work counted in steps people do not see. */
+  amounts?: boolean;
   stream?: ProgressStream;
   env?: Record<string, string | undefined>;
   /** Milliseconds before the line first shows (default 500): quick work shows nothing. */
   delayMs?: number;
+  /** The clock the delay and the redraw rate are counted on, in milliseconds (default Date.now; tests pass a fake). */
+  now?: () => number;
 }
 
 export interface Progress {
@@ -40,11 +46,16 @@ export interface Progress {
   readonly visible: boolean;
 }
 
-const NONE: Progress = { update() {}, increment() {}, stop() {}, visible: false };
+/** No line at all: what startProgress gives off a terminal. */
+export const NO_PROGRESS: Progress = { update() {}, increment() {}, stop() {}, visible: false };
+const NONE = NO_PROGRESS;
 
-/** "12.3 MB", "4,096 files". */
+/** "12.3 MB", "4,096 files", "1 file". */
 export function amount(n: number, unit: ProgressUnit): string {
-  if (unit !== 'bytes') return `${Math.round(n).toLocaleString('en-US')} ${unit}`;
+  if (unit !== 'bytes') {
+    const count = Math.round(n);
+    return `${count.toLocaleString('en-US')} ${count === 1 ? unit.slice(0, -1) : unit}`;
+  }
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
@@ -57,17 +68,21 @@ export function progressOn(
     stderrIsTTY?: boolean;
     columns: number;
     env: Record<string, string | undefined>;
+    clock?: () => number;
   },
   label: string,
   unit: ProgressUnit,
   total?: number,
+  amounts = true,
 ): Progress {
   return startProgress({
     label,
     unit,
+    amounts,
     ...(total !== undefined ? { total } : {}),
     stream: { isTTY: Boolean(io.stderrIsTTY), columns: io.columns, write: (t) => io.stderr(t) },
     env: io.env,
+    ...(io.clock ? { now: io.clock } : {}),
   });
 }
 
@@ -79,18 +94,20 @@ export function startProgress(options: ProgressOptions): Progress {
   const unit = options.unit ?? 'bytes';
   let total = options.total;
   let done = 0;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: SingleBar | undefined;
   let drawn = 0;
   const payload = () => ({
     done: amount(done, unit),
     all: total !== undefined ? amount(total, unit) : '',
   });
   const show = () => {
-    bar = new cliProgress.SingleBar({
+    bar = new SingleBar({
       format:
-        total !== undefined
-          ? `${options.label} {bar} {percentage}% {done} of {all}`
-          : `${options.label}: {done}`,
+        total === undefined
+          ? `${options.label}: {done}`
+          : options.amounts === false
+            ? `${options.label} {bar} {percentage}%`
+            : `${options.label} {bar} {percentage}% {done} of {all}`,
       stream: stream as NodeJS.WritableStream,
       barsize: 20,
       hideCursor: true,
@@ -104,7 +121,8 @@ export function startProgress(options: ProgressOptions): Progress {
   // Shown by a timer when the work waits for input (a file read in pieces), and from update() when
   // it does not (records parsed from memory never let a timer run).
   const delay = options.delayMs ?? 500;
-  const started = Date.now();
+  const clock = options.now ?? Date.now;
+  const started = clock();
   const timer = setTimeout(show, delay);
   timer.unref?.();
   return {
@@ -116,7 +134,7 @@ export function startProgress(options: ProgressOptions): Progress {
         bar?.setTotal(newTotal);
       }
       // Called once a record: the line is redrawn at most ten times a second, not once a record.
-      const now = Date.now();
+      const now = clock();
       if (!bar) {
         if (now - started < delay) return;
         clearTimeout(timer);
@@ -131,6 +149,8 @@ export function startProgress(options: ProgressOptions): Progress {
     },
     stop() {
       clearTimeout(timer);
+      // The last amount is drawn (a throttled update may have skipped it), then the line erased.
+      bar?.update(done, payload());
       bar?.stop();
       bar = undefined;
     },

@@ -262,7 +262,7 @@ const DATE_SAMPLE_ROWS = 10_000;
 export function parseEventCsv(text: string, options: CsvReadOptions = {}): Generator<EventRecord> {
   const source = options.source ?? '-';
   if (!csvFlavour(text)) throw notEventCsv(source);
-  return pushAll(csvReader(options), text);
+  return pushAll(csvReader(options), text, undefined, options.onProgress);
 }
 
 export interface CsvReadOptions extends ReadOptions {

@@ -24,7 +24,7 @@ export const MAX_JSON_VALUE = 16 << 20;
 
 /** Every readable record in a JSON export, in file order. Throws InputError when the text holds no JSON object. */
 export function parseEventJson(text: string, options: JsonReadOptions = {}): Generator<EventRecord> {
-  return pushAll(jsonReader(options), text);
+  return pushAll(jsonReader(options), text, undefined, options.onProgress);
 }
 
 /**

@@ -187,8 +187,19 @@ export class ChunkDecoder {
   }
 }
 
-/** A whole text fed to a push reader in pieces of 1 MiB, records yielded as they come. */
-export function* pushAll<T>(reader: PushReader<T>, text: string, piece = 1 << 20): Generator<T> {
-  for (let i = 0; i < text.length; i += piece) yield* reader.push(text.slice(i, i + piece));
+/**
+ * A whole text fed to a push reader in pieces of 1 MiB, records yielded as they come; `onProgress`
+ * is told the characters read of the text after each piece.
+ */
+export function* pushAll<T>(
+  reader: PushReader<T>,
+  text: string,
+  piece = 1 << 20,
+  onProgress?: (done: number, total: number) => void,
+): Generator<T> {
+  for (let i = 0; i < text.length; i += piece) {
+    yield* reader.push(text.slice(i, i + piece));
+    onProgress?.(Math.min(i + piece, text.length), text.length);
+  }
   yield* reader.end();
 }

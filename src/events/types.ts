@@ -8,4 +8,10 @@ export type { EventRecord, ReadWarning } from '../evtx/record.js';
 export interface ReadOptions {
   source?: string;
   onWarning?: (warning: ReadWarning) => void;
+  /**
+   * Told how far the reading is, at a bounded rate (a text export every 1 MiB of characters, an
+   * .evtx every 64 KiB chunk), never once a record: `done` of `total` in the reader's own unit
+   * (characters of the decoded text, bytes of an .evtx).
+   */
+  onProgress?: (done: number, total: number) => void;
 }

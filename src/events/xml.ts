@@ -52,7 +52,7 @@ export function parseEventXml(text: string, options: XmlReadOptions = {}): Gener
   const dtd = DTD.exec(text);
   if (dtd) throw dtdError(source, lineCounter(text)(dtd.index));
   if (!new RegExp(EVENT_START.source).test(text)) throw noEventError(source);
-  return pushAll(xmlReader(options), text);
+  return pushAll(xmlReader(options), text, undefined, options.onProgress);
 }
 
 function dtdError(source: string, line: number): InputError {

@@ -30,6 +30,8 @@ export interface EvtxReadOptions {
   checksums?: boolean;
   /** Stop between chunks once aborted. */
   signal?: AbortSignal;
+  /** Told the bytes read of the file's size after each chunk (see ReadOptions.onProgress). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export function bytesSource(bytes: Uint8Array): ByteSource {
@@ -92,5 +94,6 @@ export function* readEvtx(
       checksums: options.checksums ?? true,
       warn: onWarning,
     });
+    options.onProgress?.(Math.min(offset + CHUNK_SIZE, size), size);
   }
 }

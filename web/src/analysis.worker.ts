@@ -9,6 +9,12 @@ export interface AnalysisRequest {
   sources: Pick<Source, 'name' | 'bytes' | 'error'>[];
 }
 
+/** How far the reading of request `id` is (0 to 1), sent when the percent changes. */
+export interface AnalysisProgress {
+  id: number;
+  progress: number;
+}
+
 export interface AnalysisReply {
   id: number;
   analysis: PageAnalysis;
@@ -29,7 +35,16 @@ self.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
   const table = await names;
   const { id, sources } = e.data;
   const start = performance.now();
-  const analysis = analyze(sources, table ? { names: table } : {});
+  // The core tells how far it is at most a thousand times; the page hears of each percent once.
+  let percent = -1;
+  const onProgress = (done: number, total: number) => {
+    const now = Math.floor((done * 100) / Math.max(total, 1));
+    if (now === percent) return;
+    percent = now;
+    const message: AnalysisProgress = { id, progress: done / Math.max(total, 1) };
+    (self as unknown as Worker).postMessage(message);
+  };
+  const analysis = analyze(sources, { ...(table ? { names: table } : {}), onProgress });
   const reply: AnalysisReply = {
     id,
     analysis,

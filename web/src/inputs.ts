@@ -103,7 +103,10 @@ export interface PageAnalysis {
  * Diagnoses every source as one device, as `dsreg-doctor diagnose` does with the same files. An
  * input that is neither dsregcmd output nor an event log is left out and named in `problems`.
  */
-export function analyze(sources: readonly Source[], options: DiagnoseOptions = {}): PageAnalysis {
+export function analyze(
+  sources: readonly Source[],
+  options: DiagnoseOptions & { onProgress?: (done: number, total: number) => void } = {},
+): PageAnalysis {
   const problems = new Map<string, string>();
   for (const s of sources) if (s.error) problems.set(s.name, s.error);
   const usable = sources.filter((s) => !s.error);

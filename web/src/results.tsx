@@ -54,7 +54,21 @@ export function Results({ inputs, reading, evidence }: Props) {
           <p class="reading-line" role="status">
             Reading {size(reading.bytes)}…
           </p>
-          <progress class="reading-bar" aria-labelledby="reading-title" />
+          {reading.progress === undefined ? (
+            // Until the worker first says how far it is; then a bar that fills, with its percent.
+            <progress key="indeterminate" class="reading-bar" aria-labelledby="reading-title" />
+          ) : (
+            <>
+              <progress
+                key="determinate"
+                class="reading-bar"
+                aria-labelledby="reading-title"
+                max={1}
+                value={reading.progress}
+              />
+              <span class="reading-percent">{Math.floor(reading.progress * 100)}%</span>
+            </>
+          )}
           <button type="button" id="cancel-reading" onClick={reading.cancel}>
             Cancel
           </button>

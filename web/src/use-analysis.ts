@@ -3,7 +3,7 @@
 // pasted capture) is read here at once, and so is everything without Worker support.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { CodeNames } from '../../src/kb/names.js';
-import type { AnalysisReply, AnalysisRequest } from './analysis.worker.js';
+import type { AnalysisProgress, AnalysisReply, AnalysisRequest } from './analysis.worker.js';
 import { analyze, type PageAnalysis, type Source } from './inputs.js';
 
 export interface AnalysisState {
@@ -12,6 +12,8 @@ export interface AnalysisState {
   running: boolean;
   /** Bytes being read, for the progress line. */
   bytes: number;
+  /** How far the reading is, 0 to 1, once the worker has said (undefined before: the bar is indeterminate). */
+  progress: number | undefined;
   namesFailed: boolean;
   /** Stops the reading under way; `onCancel` is told which sources it was reading. */
   cancel(): void;
@@ -66,14 +68,19 @@ export function useAnalysis(
 ): AnalysisState {
   const [analysis, setAnalysis] = useState<PageAnalysis>(EMPTY);
   const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<number | undefined>(undefined);
   const [namesFailed, setNamesFailed] = useState(false);
   const worker = useRef<Worker | undefined>(undefined);
   const seq = useRef(0);
   const pending = useRef<readonly Source[]>([]);
 
   const listen = (w: Worker) => {
-    w.onmessage = (e: MessageEvent<AnalysisReply>) => {
+    w.onmessage = (e: MessageEvent<AnalysisReply | AnalysisProgress>) => {
       if (e.data.id !== seq.current) return; // an answer for inputs that changed since
+      if ('progress' in e.data) {
+        setProgress(Math.min(1, Math.max(0, e.data.progress)));
+        return;
+      }
       // For bench/page.mjs: how long the worker took, beside the page's own paste and verdict marks.
       performance.mark('dsreg-analysed', { detail: { ms: e.data.ms } });
       setAnalysis(withRefused(e.data.analysis, pending.current));
@@ -87,6 +94,7 @@ export function useAnalysis(
   useLayoutEffect(() => {
     seq.current += 1;
     pending.current = sources;
+    setProgress(undefined);
     if (sources.length === 0) {
       setAnalysis(EMPTY);
       setRunning(false);
@@ -135,5 +143,5 @@ export function useAnalysis(
   };
 
   const bytes = running ? pending.current.reduce((n, s) => n + s.bytes.length, 0) : 0;
-  return { analysis, running, bytes, namesFailed, cancel };
+  return { analysis, running, bytes, progress: running ? progress : undefined, namesFailed, cancel };
 }

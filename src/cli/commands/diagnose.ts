@@ -120,15 +120,8 @@ async function collectInputs(
         }
         bytes = input.bytes;
       }
-      const reader = await import('../../node/bundle-reader.js');
       const { intakeBundle } = await import('../../input/bundle.js');
-      const bundle =
-        onDisk === 'directory'
-          ? await reader.readFolder(path)
-          : onDisk === 'zip'
-            ? await reader.readZipFile(path)
-            : await reader.readZip(path, [bytes!]);
-      const intake = intakeBundle(path, bundle);
+      const intake = intakeBundle(path, await readBundle(path, onDisk, bytes, io));
       bundles.push(path);
       ignored.push(...intake.leftOut);
       inputs.push(...intake.inputs);
@@ -140,6 +133,29 @@ async function collectInputs(
     }
   }
   return { inputs, ignored, bundles };
+}
+
+/**
+ * A folder or a zip from disk, with a progress line of the bytes read (a terminal only, past half a
+ * second), or a zip already read (standard input).
+ */
+async function readBundle(
+  path: string,
+  onDisk: 'directory' | 'zip' | 'file' | undefined,
+  bytes: Uint8Array | undefined,
+  io: CliIO,
+): Promise<import('../../node/bundle-reader.js').Bundle> {
+  const reader = await import('../../node/bundle-reader.js');
+  if (onDisk !== 'directory' && onDisk !== 'zip') return reader.readZip(path, [bytes!]);
+  const progress = progressOn(io, `Reading ${path}`, 'bytes');
+  const tell = (done: number, total: number) => progress.update(done, total);
+  try {
+    return onDisk === 'directory'
+      ? await reader.readFolder(path, reader.DEFAULT_LIMITS, tell)
+      : await reader.readZipFile(path, reader.DEFAULT_LIMITS, tell);
+  } finally {
+    progress.stop();
+  }
 }
 
 /** Whether a path on disk is a folder, a zip archive or another file; undefined when it is not on disk. */
@@ -284,14 +300,22 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   const prepared = prepareInputs(collected.inputs, redact);
   const clean = (t: string) => (prepared.redactor ? prepared.redactor.text(t) : t);
   let analysis: Analysis;
+  // The event logs of a large folder take a while to read: a line of the bytes read so far.
+  const progress = progressOn(
+    io,
+    paths.length === 1 ? `Reading the logs of ${paths[0]}` : 'Reading the logs',
+    'bytes',
+  );
   try {
-    analysis = analyze(prepared.inputs);
+    analysis = analyze(prepared.inputs, { onProgress: (done, total) => progress.update(done, total) });
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr(`dsreg-doctor diagnose: ${clean(err.message)}\n`);
       return 2;
     }
     throw err;
+  } finally {
+    progress.stop();
   }
   // Problems met while a large log was read record by record come first, as they were met.
   const streamed = collected.inputs.flatMap((i) => i.warnings ?? []);

@@ -44,7 +44,7 @@ import {
   outOption,
   useColor,
 } from '../options.js';
-import { type Progress, progressOn } from '../progress.js';
+import { NO_PROGRESS, type Progress, progressOn } from '../progress.js';
 
 interface EventsOptions extends EventFilterOptions {
   format: 'table' | 'json' | 'jsonl';
@@ -181,10 +181,12 @@ async function runEvents(paths: string[], opts: EventsOptions, io: CliIO): Promi
     completed: 0,
     warnings: 0,
     warned: new Map(),
-    progress: progressOf(io, paths, deferred),
+    // Set once the logs are open: a folder or a zip read before shows its own line of bytes read.
+    progress: NO_PROGRESS,
   };
   try {
     const sources = await openSources(paths, io, inputLimits(opts.maxInput), run);
+    run.progress = progressOf(io, paths, deferred);
     const records = inTimeOrder(sources.map((s) => safely(s, run)));
     if (opts.timeline) await printTimeline(records, json, filter, opts, run);
     else await printRecords(records, sources.length, filter, opts, run);
@@ -299,12 +301,15 @@ async function isFolder(path: string): Promise<boolean> {
 async function bundleSources(path: string, bytes: Uint8Array | undefined, run: Run): Promise<Source[]> {
   const reader = await import('../../node/bundle-reader.js');
   const { classifyBundle } = await import('../../input/bundle.js');
-  const bundle =
-    bytes !== undefined
-      ? await reader.readZip(path, [bytes])
-      : (await isFolder(path))
-        ? await reader.readFolder(path)
-        : await reader.readZipFile(path);
+  // Read from disk with a line of the bytes read (a terminal only: nothing is printed yet).
+  const progress = bytes === undefined ? progressOn(run.io, `Reading ${path}`, 'bytes') : NO_PROGRESS;
+  const tell = (done: number, total: number) => progress.update(done, total);
+  const bundle = await (bytes !== undefined
+    ? reader.readZip(path, [bytes])
+    : (await isFolder(path))
+      ? reader.readFolder(path, reader.DEFAULT_LIMITS, tell)
+      : reader.readZipFile(path, reader.DEFAULT_LIMITS, tell)
+  ).finally(() => progress.stop());
   const logs = classifyBundle(bundle.entries).filter((e) => e.kind !== 'ignored' && e.kind !== 'dsregcmd');
   const others = bundle.entries.length + bundle.skipped.length - logs.length;
   if (logs.length === 0) throw new InputError(path, 'no event log export found in it');

@@ -10,6 +10,7 @@ import { InputError } from '../../types.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import type { CommandState } from '../main.js';
 import { addHelpFooter } from '../options.js';
+import { progressOn } from '../progress.js';
 
 interface RedactOpts {
   out?: string;
@@ -103,8 +104,12 @@ async function runRedact(path: string, opts: RedactOpts, io: CliIO): Promise<num
     const reader = await import('../../node/bundle-reader.js');
     let read: Awaited<ReturnType<typeof reader.readFolder>> | undefined;
     let label = path.replace(/[\\/]+$/, '') || path;
-    if (st?.isDirectory()) read = await reader.readFolder(path);
-    else {
+    if (st?.isDirectory()) {
+      const progress = progressOn(io, `Reading ${label}`, 'bytes');
+      read = await reader
+        .readFolder(path, reader.DEFAULT_LIMITS, (done, total) => progress.update(done, total))
+        .finally(() => progress.stop());
+    } else {
       bytes = await io.read(path);
       if (isZip(bytes)) {
         label = path === '-' ? 'stdin.zip' : path;
@@ -198,23 +203,6 @@ function cannotWrite(path: string, err: unknown): string {
   return `${path}: cannot write (${code ?? String(err)})`;
 }
 
-/** Progress on standard error while a bundle is redacted, on a terminal only; cleared at the end. */
-function progress(io: CliIO, what: string): { tick(done: number, total: number): void; end(): void } {
-  if (!io.stderrIsTTY) return { tick: () => {}, end: () => {} };
-  let shown = -1;
-  return {
-    tick(done, total) {
-      const pct = Math.floor((done / Math.max(total, 1)) * 100);
-      if (pct === shown) return;
-      shown = pct;
-      io.stderr(`\rdsreg-doctor redact: redacting ${what}: ${pct}%`);
-    },
-    end() {
-      if (shown >= 0) io.stderr('\r\u001b[K');
-    },
-  };
-}
-
 async function redactBundleTo(
   path: string,
   entries: BundleEntry[],
@@ -230,13 +218,19 @@ async function redactBundleTo(
   const out = opts.out;
   const { redactBundle } = await import('../../redact/bundle.js');
   const skipped = new Set(entries.filter((e) => e.bytes === SKIPPED).map((e) => e.name));
-  const bar = progress(io, path);
-  const result = redactBundle(
-    entries.filter((e) => e.bytes !== SKIPPED),
-    { times: Boolean(opts.times) },
-    (done, total) => bar.tick(done, total),
-  );
-  bar.end();
+  // The shared progress line (a terminal only, past half a second), in percent only: each file is
+  // gone through twice (its identifiers learned, then replaced), so a count of files would mislead.
+  const progress = progressOn(io, `Redacting ${path}`, 'files', undefined, false);
+  let result: ReturnType<typeof redactBundle>;
+  try {
+    result = redactBundle(
+      entries.filter((e) => e.bytes !== SKIPPED),
+      { times: Boolean(opts.times) },
+      (done, total) => progress.update(done, total),
+    );
+  } finally {
+    progress.stop();
+  }
   const r = result.redactor;
   const decoder = new TextDecoder();
   const leaky = result.files.filter(

@@ -67,8 +67,9 @@ export function computerName(name: Namer, value: string): void {
   const v = value.trim();
   if (!isIdentifier(v)) return;
   const dot = v.indexOf('.');
-  // An address where a name should be is an address (so its pseudonym says so), not a computer.
-  if (IPV4.test(v) || IPV6_LIKE.test(v)) {
+  // An address where a name should be is an address (so its pseudonym says so), not a computer;
+  // so is what the parser keeps of one (":1" of "Device Name : ::1"): no computer name holds a colon.
+  if (IPV4.test(v) || IPV6_LIKE.test(v) || v.includes(':')) {
     if (!isPublicAddress(v)) name('ip', v);
     return;
   }

@@ -56,7 +56,7 @@ const JWT_RE = /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Z
 const URL_RE =
   /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/?#"'<>\\|,;)\]\uE000-\uE1FF]+)((?:\/[^\s/?#"'<>\\|,;)\]]*)?)/gi;
 const EMAIL_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}._%+'$${NOT_MASK}-])([\\p{L}\\p{N}][\\p{L}\\p{N}._%+'$-]*)@([A-Za-z0-9.\\-${NOT_MASK}]+)`,
+  `(?<![\\p{L}\\p{N}._%+'$${NOT_MASK}-])([\\p{L}\\p{N}][\\p{L}\\p{N}._%+'$-]*)(@|%40)([A-Za-z0-9.\\-${NOT_MASK}]+)`,
   'gu',
 );
 const SID_RE = /\bS-1-\d+(?:-\d+){1,14}\b/gi;
@@ -153,7 +153,8 @@ function replaceUrls(s: string, pass: Pass): string {
 
 function replaceEmails(s: string, pass: Pass): string {
   const { name, mask } = pass;
-  return s.replace(EMAIL_RE, (m, local: string, domain: string) => {
+  // The at sign may be percent-encoded, as in a query string (?user=alice%40contoso.com).
+  return s.replace(EMAIL_RE, (m, local: string, at: string, domain: string) => {
     const d = domain.replace(/[.-]+$/, '');
     const rest = domain.slice(d.length);
     if (!d.includes('.') && !isMasked(d)) return m;
@@ -162,7 +163,7 @@ function replaceEmails(s: string, pass: Pass): string {
       : mask(name('user', local));
     let domainOut = d;
     if (!isMasked(d)) domainOut = isMicrosoftHost(d) ? microsoftHost(pass, d) : mask(name('domain', d));
-    return `${localOut}@${domainOut}${rest}`;
+    return `${localOut}${at}${domainOut}${rest}`;
   });
 }
 

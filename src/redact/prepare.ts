@@ -74,14 +74,19 @@ export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
         // Unreadable as events: redacted as text, for the analysis to report as it finds it.
       }
     }
-    const text = decodeText(input.bytes).text;
+    // Text that sniff read is not decoded or parsed a second time: its captures are learned as read.
+    const text = found.text ?? decodeText(input.bytes).text;
+    if (found.captures && found.captures.length > 0) {
+      for (const capture of found.captures) r.learnStatus(capture);
+      return { kind, text, captures: found.captures };
+    }
     try {
       r.learnStatus(parseDsregcmd(text, input.name));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       r.learn(text);
     }
-    return { kind, text, ...(found.captures && { captures: found.captures }) };
+    return { kind, text };
   });
   const encoder = new TextEncoder();
   const write = () => {

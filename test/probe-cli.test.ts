@@ -177,7 +177,11 @@ describe('probe command', () => {
     expect(await main(['probe', '--format', 'json'], bypass.io)).toBe(0);
   });
 
-  it('finishes fast with clear findings when nothing answers', async () => {
+  // With a time limit of 600 s per check, finishing within the test's own limit (15 s) shows that a
+  // refused connection is reported at once, never waited out.
+  it('finishes without waiting out the time limit, with clear findings, when nothing answers', {
+    timeout: 15_000,
+  }, async () => {
     const port = await closedPort();
     const m = cli();
     m.io.env[TEST_ENDPOINTS_ENV] = JSON.stringify({
@@ -186,10 +190,9 @@ describe('probe command', () => {
       deviceLogin: `https://127.0.0.1:${port}`,
       autologon: `https://127.0.0.1:${port}`,
     });
-    const t0 = Date.now();
-    expect(await main(['probe', '--upn', 'someone@contoso.com'], m.io)).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(await main(['probe', '--upn', 'someone@contoso.com', '--timeout', '600'], m.io)).toBe(1);
     expect(m.out()).toContain('the connection was refused or the network is unreachable');
+    expect(m.out()).not.toMatch(/timed out|time limit/i);
   });
 });
 

@@ -84,9 +84,12 @@ describe('runProbes', () => {
     expect(paths()).toEqual(['/contoso.com/discover']);
   });
 
-  it('reports an unreachable network in well under the time limit, once per host', async () => {
+  // With 600 s per check, finishing within the test's own limit (15 s) shows that refused
+  // connections are reported at once, never waited out.
+  it('reports an unreachable network without waiting out the time limit, once per host', {
+    timeout: 15_000,
+  }, async () => {
     const [a, b, c, d] = await Promise.all([closedPort(), closedPort(), closedPort(), closedPort()]);
-    const t0 = Date.now();
     const f = await runProbes(
       { upn: 'someone@contoso.com' },
       loopbackOptions(
@@ -97,10 +100,9 @@ describe('runProbes', () => {
           deviceLogin: `https://127.0.0.1:${c}`,
           autologon: `https://127.0.0.1:${d}`,
         },
-        { timeoutMs: 5000 },
+        { timeoutMs: 600_000 },
       ),
     );
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(f.map((x) => `${x.id} ${x.phase}`)).toEqual([
       'probe-endpoint-connect-failed discover',
       'probe-endpoint-connect-failed discover',

@@ -133,6 +133,23 @@ describe('diagnose --redact neither refuses nor changes the diagnosis', () => {
   }
 });
 
+describe('an address fragment where a name should be', () => {
+  // Found by `npm run fuzz:redact -- --seed 4242`: the parser keeps ":1" of "Device Name : ::1", and a
+  // computer pseudonym there would read as a bare computer name, which makes the join type inferable.
+  it('is not given a computer pseudonym, so the join type stays as the input has it', () => {
+    const text = [
+      '    AzureAdJoined : YES',
+      'Device Name : ::1',
+      '           MdmUrl : https://enrollment.manage.microsoft.com/EnrollmentServer/Discovery.svc',
+      '',
+    ].join('\n');
+    const out = redactText(text);
+    expect(out).not.toContain('<computer-');
+    expect(shape(diagnoseText(out, 's'))).toEqual(shape(diagnoseText(text, 's')));
+    expect(shape(diagnoseText(text, 's')).joinType).toBe('unknown');
+  });
+});
+
 describe('redaction keeps the diagnosis of every event export', () => {
   const recordsOf = (path: string) => [...readEvents(new Uint8Array(readFileSync(path)), { source: path })];
   const redactRecords = (records: EventRecord[]) => {

@@ -23,6 +23,16 @@ describe('redactor rules', () => {
     );
   });
 
+  it('replaces a UPN whose at sign is percent-encoded, as in the query string of a live check', () => {
+    // The user name is not distinctive enough to be chased as a word: the pattern must find it.
+    const out = redactText(
+      'GET https://login.microsoftonline.com/common/userrealm/?user=alice%40contoso.com&api-version=1.0: HTTP 200\n',
+    );
+    expect(out).toBe(
+      'GET https://login.microsoftonline.com/common/userrealm/?user=user1%40<domain-1>&api-version=1.0: HTTP 200\n',
+    );
+  });
+
   it('keeps the $ of a computer account and the AzureAD prefix, and splits an FQDN device name', () => {
     const text =
       'DomainName : RCMLAB\nDevice Name : rcmlab-ws2022-s.rcmlab.local\nExecuting Account Name : RCMLAB\\RCMLAB-WS2022-S$, RCMLAB-WS2022-S$@rcmlab.local\n';

@@ -11,6 +11,10 @@ export interface PreJoinTest {
   fix: string[];
 }
 
+/** What a precheck failure without a code the guide names means: no domain controller was found. */
+export const DC_LINE_OF_SIGHT_CAUSE =
+  'The device had no line of sight to a domain controller when it tried to join.';
+
 /** The fix for a join that found no domain controller (the precheck phase). */
 export const DC_LINE_OF_SIGHT_FIX =
   'Put the device on the corporate network, or on a VPN with line of sight to a domain controller, and let the join run again.';

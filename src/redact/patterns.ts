@@ -4,9 +4,10 @@
 // of the characters it matches, and every run longer than LONG_RUN characters is replaced whole
 // first, so each pass is linear in its input and no pattern can overflow the regular expression
 // stack on a huge line.
-import { IPV4, isIdentifier, isPublicAddress, splitHost } from './learn.js';
+
 import { isMasked, MASK, type Masks, NOT_MASK } from './mask.js';
 import { type IdentifierKind, isGuidLike, lookupKey, type PseudonymTable } from './pseudonyms.js';
+import { IPV4, isIdentifier, isPublicAddress, splitHost } from './values.js';
 import {
   hasSuffix,
   isMicrosoftHost,
@@ -55,7 +56,7 @@ const JWT_RE = /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Z
 const URL_RE =
   /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/?#"'<>\\|,;)\]\uE000-\uE1FF]+)((?:\/[^\s/?#"'<>\\|,;)\]]*)?)/gi;
 const EMAIL_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}._%+'$${NOT_MASK}-])([\\p{L}\\p{N}][\\p{L}\\p{N}._%+'$-]*)@([A-Za-z0-9.\\-${NOT_MASK}]+)`,
+  `(?<![\\p{L}\\p{N}._%+'$${NOT_MASK}-])([\\p{L}\\p{N}][\\p{L}\\p{N}._%+'$-]*)(@|%40)([A-Za-z0-9.\\-${NOT_MASK}]+)`,
   'gu',
 );
 const SID_RE = /\bS-1-\d+(?:-\d+){1,14}\b/gi;
@@ -84,17 +85,32 @@ const TRUNCATED_RE = new RegExp(`(?<![\\w${NOT_MASK}-])([A-Za-z0-9][\\w.@-]{3,80
 const USER_PATH_KEEP = new Set(['public', 'default', 'default user', 'all users', 'administrator']);
 const VERSION_BEFORE = /ver(?:sion)?\.?\s{0,3}$/i;
 
+/** What the passes over one piece of text share: its context, the pseudonyms, the text's masks. */
+interface Pass {
+  ctx: PatternContext;
+  name: (kind: IdentifierKind, value: string) => string;
+  mask: (label: string) => string;
+}
+
 /** One piece of text with every identifier shape replaced by a mask. */
 export function redactSegment(s: string, masks: Masks, ctx: PatternContext): string {
-  const { table } = ctx;
-  const name = (kind: IdentifierKind, value: string) => table.name(kind, value);
-  const mask = (label: string) => masks.mask(label);
+  const pass: Pass = {
+    ctx,
+    name: (kind, value) => ctx.table.name(kind, value),
+    mask: (label) => masks.mask(label),
+  };
   let out = s;
-
   if (ctx.times) {
-    for (const re of TIME_RES) out = out.replace(re, (m) => mask(name('time', m)));
+    for (const re of TIME_RES) out = out.replace(re, (m) => pass.mask(pass.name('time', m)));
   }
   if (!ctx.ids) return out;
+  for (const replace of ID_PASSES) out = replace(out, pass);
+  return out;
+}
+
+/** Blobs first (a run of LONG_RUN characters), then the learned values this text chases. */
+function replaceLearned(s: string, { ctx, name, mask }: Pass): string {
+  let out = s;
   if (out.length >= LONG_RUN && hasLongRun(out)) {
     out = out.replace(RUN, (m) => (m.length >= LONG_RUN ? mask(name('data', m)) : m));
   }
@@ -102,10 +118,17 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
     const { re, labels } = ctx.literal;
     out = out.replace(re, (m) => mask(labels.get(m.toLowerCase()) ?? name('data', m)));
   }
+  return out;
+}
 
-  out = out.replace(JWT_RE, (m) => mask(name('token', m)));
+function replaceTokens(s: string, { name, mask }: Pass): string {
+  return s.replace(JWT_RE, (m) => mask(name('token', m)));
+}
 
-  out = out.replace(URL_RE, (m, scheme: string, authority: string, firstSeg: string) => {
+/** URLs: the host unless it is Microsoft's, the user in front of it, the tenant in a sign-in path. */
+function replaceUrls(s: string, pass: Pass): string {
+  const { name, mask } = pass;
+  return s.replace(URL_RE, (m, scheme: string, authority: string, firstSeg: string) => {
     const at = authority.lastIndexOf('@');
     const userinfo = at >= 0 ? authority.slice(0, at) : '';
     const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
@@ -115,8 +138,8 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
     const host = hm[1]!;
     let hostOut: string;
     if (/^(?:localhost|127\.0\.0\.1)$/i.test(host)) hostOut = host;
-    else if (isMicrosoftHost(host)) hostOut = microsoftHost(host);
-    else hostOut = hostName(host);
+    else if (isMicrosoftHost(host)) hostOut = microsoftHost(pass, host);
+    else hostOut = hostName(pass, host);
     const userOut = userinfo ? `${mask(name('user', userinfo))}@` : '';
     let segOut = firstSeg;
     const seg = firstSeg.slice(1);
@@ -126,8 +149,12 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
     }
     return `${scheme}://${userOut}${hostOut}${hm[2] ?? ''}${segOut}`;
   });
+}
 
-  out = out.replace(EMAIL_RE, (m, local: string, domain: string) => {
+function replaceEmails(s: string, pass: Pass): string {
+  const { name, mask } = pass;
+  // The at sign may be percent-encoded, as in a query string (?user=alice%40contoso.com).
+  return s.replace(EMAIL_RE, (m, local: string, at: string, domain: string) => {
     const d = domain.replace(/[.-]+$/, '');
     const rest = domain.slice(d.length);
     if (!d.includes('.') && !isMasked(d)) return m;
@@ -135,29 +162,33 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
       ? `${mask(name('computer', local.slice(0, -1)))}$`
       : mask(name('user', local));
     let domainOut = d;
-    if (!isMasked(d)) domainOut = isMicrosoftHost(d) ? microsoftHost(d) : mask(name('domain', d));
-    return `${localOut}@${domainOut}${rest}`;
+    if (!isMasked(d)) domainOut = isMicrosoftHost(d) ? microsoftHost(pass, d) : mask(name('domain', d));
+    return `${localOut}${at}${domainOut}${rest}`;
   });
+}
 
-  out = out.replace(SID_RE, (m) => (isWellKnownSid(m) ? m : mask(name('sid', m))));
-
+/** SIDs, GUIDs, long hex (thumbprints), certificate serial numbers. */
+function replaceIds(s: string, { ctx, name, mask }: Pass): string {
+  const { table } = ctx;
+  let out = s.replace(SID_RE, (m) => (isWellKnownSid(m) ? m : mask(name('sid', m))));
   out = out.replace(GUID_RE, (m) => {
     const key = lookupKey(m);
     if (PUBLIC_GUIDS.has(key) || /^[x-]+$/.test(key)) return m;
     const known = table.get(m);
     return mask(known ? known.label : name('guid', m));
   });
-
   out = out.replace(HEX_RE, (m) => {
     const known = table.get(m);
     if (known) return mask(known.label);
     return mask(name(m.length === 40 || m.length === 64 ? 'thumbprint' : 'hex', m));
   });
-
-  out = out.replace(SERIAL_RE, (_m, prefix: string, serial: string) => {
+  return out.replace(SERIAL_RE, (_m, prefix: string, serial: string) => {
     return `${prefix}${mask(name('serial', serial.replace(/[ :]/g, '')))}`;
   });
+}
 
+function replaceAddresses(s: string, { ctx, name, mask }: Pass): string {
+  let out = s;
   if (ctx.ip) {
     out = out.replace(IPV4_RE, (m: string, offset: number, whole: string) => {
       if (!IPV4.test(m) || isPublicAddress(m)) return m;
@@ -168,7 +199,12 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
   if (out.includes('::') || out.length > 16) {
     out = out.replace(IPV6_RE, (m) => (isIpv6(m) && !isPublicAddress(m) ? mask(name('ip', m)) : m));
   }
+  return out;
+}
 
+/** `DOMAIN\user` accounts and the user's folder in a profile path. */
+function replaceAccounts(s: string, { ctx, name, mask }: Pass): string {
+  let out = s;
   // Not in the project's own prose, where `CDJ\AAD` is a registry key, not an account (account
   // names quoted from an input were learned and are replaced by the literal pass).
   if (!ctx.prose)
@@ -185,64 +221,81 @@ export function redactSegment(s: string, masks: Masks, ctx: PatternContext): str
       }
       return `${domOut}${sep}${userOut}`;
     });
-
-  out = out.replace(USER_PATH_RE, (m, prefix: string, user: string) =>
+  return out.replace(USER_PATH_RE, (m, prefix: string, user: string) =>
     USER_PATH_KEEP.has(user.toLowerCase()) ? m : `${prefix}${mask(name('user', user))}`,
   );
+}
 
-  out = out.replace(FQDN_RE, (m: string, _n: string, offset: number, whole: string) => {
+/** Dotted names ending in a TLD, and a host label left in front of an already masked domain. */
+function replaceHostNames(s: string, pass: Pass): string {
+  const { name, mask } = pass;
+  const out = s.replace(FQDN_RE, (m: string, _n: string, offset: number, whole: string) => {
     const labels = m.split('.');
     const tld = labels[labels.length - 1]!.toLowerCase();
     if (!TLDS.has(tld) || !/[A-Za-z]/.test(labels[0]!)) return m;
     if (labels.some((l) => l === '' || l.startsWith('-'))) return m;
-    if (isMicrosoftHost(m) || TENANT_PREFIXED_SUFFIXES.some((x) => hasSuffix(m, x))) return microsoftHost(m);
+    if (isMicrosoftHost(m) || TENANT_PREFIXED_SUFFIXES.some((x) => hasSuffix(m, x)))
+      return microsoftHost(pass, m);
     if (whole[offset - 1] === '@') return mask(name('domain', m));
-    return hostName(m);
+    return hostName(pass, m);
   });
-
-  out = out.replace(LABEL_BEFORE_MASK_RE, (m, label: string) =>
+  return out.replace(LABEL_BEFORE_MASK_RE, (m, label: string) =>
     ROLE_LABELS.has(label.toLowerCase()) || !/[A-Za-z]/.test(label) ? m : `${mask(name('host', label))}.`,
   );
+}
 
+/** Values cut short for display, and base64 blobs. */
+function replaceFragments(s: string, { ctx, name, mask }: Pass): string {
   // A value cut short for display ("tenantId: 5a8e2c4b-0d1f-4..."): the learned value it starts.
-  out = out.replace(TRUNCATED_RE, (m: string, token: string) => {
-    const known = prefixOf(token);
+  const out = s.replace(TRUNCATED_RE, (m: string, token: string) => {
+    const known = prefixOf(ctx.table, token);
     if (known) return mask(known);
     if (/^[0-9a-f]{4,}(?:-[0-9a-f]*)*$/i.test(token) && /\d/.test(token)) return mask(name('hex', token));
     return m;
   });
-
-  out = out.replace(BASE64_RE, (m) =>
+  return out.replace(BASE64_RE, (m) =>
     /[A-Z]/.test(m) && /[a-z]/.test(m) && /\d/.test(m) ? mask(name('data', m)) : m,
   );
-  return out;
+}
 
-  /** A host name as `<host-1>.<domain-1>.example` (or `sts.<domain-1>.example`); a bare domain as `<domain-1>`. */
-  function hostName(host: string): string {
-    if (IPV4.test(host)) return isPublicAddress(host) ? host : mask(name('ip', host));
-    const split = splitHost(host);
-    if (!split) return mask(name('domain', host));
-    const first = ROLE_LABELS.has(split.first.toLowerCase()) ? split.first : mask(name('host', split.first));
-    return `${first}.${mask(name('domain', split.rest))}`;
-  }
+/** The identifier passes, in the order they run: each sees the masks of those before it. */
+const ID_PASSES: readonly ((s: string, pass: Pass) => string)[] = [
+  replaceLearned,
+  replaceTokens,
+  replaceUrls,
+  replaceEmails,
+  replaceIds,
+  replaceAddresses,
+  replaceAccounts,
+  replaceHostNames,
+  replaceFragments,
+];
 
-  /** Microsoft hosts stay, except the tenant's own label in contoso.onmicrosoft.com and the like. */
-  function microsoftHost(host: string): string {
-    const suffix = TENANT_PREFIXED_SUFFIXES.find((x) => hasSuffix(host, x) && host.toLowerCase() !== x);
-    if (!suffix) return host;
-    return mask(name('domain', host));
-  }
+/** A host name as `<host-1>.<domain-1>.example` (or `sts.<domain-1>.example`); a bare domain as `<domain-1>`. */
+function hostName({ name, mask }: Pass, host: string): string {
+  if (IPV4.test(host)) return isPublicAddress(host) ? host : mask(name('ip', host));
+  const split = splitHost(host);
+  if (!split) return mask(name('domain', host));
+  const first = ROLE_LABELS.has(split.first.toLowerCase()) ? split.first : mask(name('host', split.first));
+  return `${first}.${mask(name('domain', split.rest))}`;
+}
 
-  /** The label of the learned value that a cut-short token begins (4 characters or more). */
-  function prefixOf(token: string): string | undefined {
-    const t = token.toLowerCase();
-    if (t.length < 4) return undefined;
-    for (const p of table.entries()) {
-      const key = lookupKey(p.original);
-      if (key.length > t.length && key.startsWith(t)) return p.label;
-    }
-    return undefined;
+/** Microsoft hosts stay, except the tenant's own label in contoso.onmicrosoft.com and the like. */
+function microsoftHost({ name, mask }: Pass, host: string): string {
+  const suffix = TENANT_PREFIXED_SUFFIXES.find((x) => hasSuffix(host, x) && host.toLowerCase() !== x);
+  if (!suffix) return host;
+  return mask(name('domain', host));
+}
+
+/** The label of the learned value that a cut-short token begins (4 characters or more). */
+function prefixOf(table: PseudonymTable, token: string): string | undefined {
+  const t = token.toLowerCase();
+  if (t.length < 4) return undefined;
+  for (const p of table.entries()) {
+    const key = lookupKey(p.original);
+    if (key.length > t.length && key.startsWith(t)) return p.label;
   }
+  return undefined;
 }
 
 /** Whether a text holds a run of LONG_RUN characters that RUN matches: a scan, with no allocation. */

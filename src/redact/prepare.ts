@@ -2,11 +2,14 @@
 // and the browser page. With redaction, identifiers are learned from every input first and replaced
 // before the diagnosis reads anything, so nothing downstream ever holds the real values. Event logs
 // are read once: their records are redacted and handed on as records, not as bytes to read again;
-// a capture is redacted as text, line for line, so that evidence keeps its line numbers. Pure.
+// a capture is redacted as text, line for line, so that evidence keeps its line numbers. The
+// redacted evidence remembers what it was read from (`original`), so that the live checks ask about
+// the real user, domain and tenant without a second analysis of the inputs. Pure.
 import type { InputReport, TextInput } from '../analyze.js';
-import { parseDsregcmd } from '../dsregcmd/parse.js';
+import { type DsregStatus, parseDsregcmd } from '../dsregcmd/parse.js';
 import { type EventExportKind, readEvents } from '../events/read.js';
 import type { EventRecord, ReadWarning } from '../events/types.js';
+import type { DeviceEvidence } from '../evidence.js';
 import { decodeText } from '../input/decode.js';
 import { isEventKind, KIND_TEXT } from '../input/kinds.js';
 import { type Sniffed, sniff } from '../input/sniff.js';
@@ -22,6 +25,12 @@ export interface PreparedInputs<T extends TextInput> {
   kinds: Map<number, string>;
   redactor?: Redactor;
   warnings: ReadWarning[];
+  /**
+   * The evidence that the analysis of `inputs` gives, as the inputs themselves gave it: each
+   * redacted capture and record replaced by the one it was made from. For the live checks, which
+   * must ask about the real user, domain and tenant. Without redaction, the evidence itself.
+   */
+  original(evidence: DeviceEvidence): DeviceEvidence;
 }
 
 /** What sniff says of an input, or said already (a bundle's classification). */
@@ -31,7 +40,7 @@ function kindOf(input: TextInput & { sniffed?: Sniffed }): Sniffed {
 
 type Read =
   | { kind: EventExportKind; records: EventRecord[] }
-  | { kind: 'none' | EventExportKind; text: string; records?: undefined };
+  | { kind: 'none' | EventExportKind; text: string; records?: undefined; captures?: DsregStatus[] };
 
 export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
   inputs: T[],
@@ -46,11 +55,12 @@ export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
       if (!isEventKind(found.kind))
         texts.push({ name: i.name, text: found.text ?? decodeText(i.bytes).text });
     }
-    return { inputs, texts, kinds, warnings };
+    return { inputs, texts, kinds, warnings, original: (evidence) => evidence };
   }
   const r = createRedactor();
   const read: Read[] = inputs.map((input) => {
-    const sniffed = kindOf(input).kind;
+    const found = kindOf(input);
+    const sniffed = found.kind;
     const kind: EventExportKind | 'none' = isEventKind(sniffed) ? sniffed : 'none';
     if (kind !== 'none') {
       const found: ReadWarning[] = [];
@@ -64,7 +74,12 @@ export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
         // Unreadable as events: redacted as text, for the analysis to report as it finds it.
       }
     }
-    const text = decodeText(input.bytes).text;
+    // Text that sniff read is not decoded or parsed a second time: its captures are learned as read.
+    const text = found.text ?? decodeText(input.bytes).text;
+    if (found.captures && found.captures.length > 0) {
+      for (const capture of found.captures) r.learnStatus(capture);
+      return { kind, text, captures: found.captures };
+    }
     try {
       r.learnStatus(parseDsregcmd(text, input.name));
     } catch (err) {
@@ -107,7 +122,39 @@ export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
     w.message = r.text(w.message);
     if (w.source) w.source = r.text(w.source);
   }
-  return { inputs: out, texts, kinds, redactor: r, warnings };
+  const originals = rememberOriginals(read, out);
+  const original = (evidence: DeviceEvidence): DeviceEvidence => ({
+    ...evidence,
+    captures: evidence.captures.map((c) => (originals.get(c) as DsregStatus | undefined) ?? c),
+    events: evidence.events.map((e) => (originals.get(e) as EventRecord | undefined) ?? e),
+  });
+  return { inputs: out, texts, kinds, redactor: r, warnings, original };
+}
+
+/**
+ * Each redacted record and capture, mapped to the one it was made from. The redacted records pass
+ * through the analysis as they are; a redacted text is sniffed here, and the analysis reads the
+ * captures that sniff parsed (the same lines, so the same captures in the same order).
+ */
+function rememberOriginals<T extends TextInput & { sniffed?: Sniffed }>(
+  read: Read[],
+  out: T[],
+): WeakMap<object, object> {
+  const originals = new WeakMap<object, object>();
+  read.forEach((x, i) => {
+    const input = out[i]!;
+    if (x.records) {
+      const records = input.events?.records ?? [];
+      for (const [k, rec] of records.entries()) originals.set(rec, x.records[k]!);
+      return;
+    }
+    if (!x.captures) return;
+    input.sniffed = sniff(input.bytes, input.name);
+    const copies = input.sniffed.captures ?? [];
+    if (copies.length !== x.captures.length) return;
+    for (const [k, c] of copies.entries()) originals.set(c, x.captures[k]!);
+  });
+  return originals;
 }
 
 /** What an input was read as, for the list of files a report gives: "event log export (XML), 8 event records". */

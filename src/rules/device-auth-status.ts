@@ -2,8 +2,9 @@
 // object fails it).
 import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
+import { reRegisterSteps } from '../kb/next-steps.js';
 import { defineRule } from './rule.js';
-import { cite, codeSet, reRegisterSteps } from './util.js';
+import { cite, codeSet } from './util.js';
 
 export const deviceAuthStatus = defineRule({
   id: 'device-auth-status',

@@ -2,8 +2,9 @@
 // wall clock).
 import { parseDsregTime } from '../facts.js';
 import { DOCS } from '../kb/docs.js';
+import { reRegisterSteps } from '../kb/next-steps.js';
 import { defineRule } from './rule.js';
-import { cite, reRegisterSteps } from './util.js';
+import { cite } from './util.js';
 
 export const deviceCertificate = defineRule({
   id: 'device-certificate-validity',

@@ -3,7 +3,7 @@
 import { DOCS } from '../kb/docs.js';
 import { PRT_ATTEMPT_KEYS, prtAttemptBlock } from './findings.js';
 import { defineRule } from './rule.js';
-import { cite, codeLabel, codeSet, lowerFirst, unique } from './util.js';
+import { cite, codeLabel, codeSet, lowerFirst, serverSaid, unique } from './util.js';
 
 export const enterprisePrt = defineRule({
   id: 'enterprise-prt-missing',
@@ -33,7 +33,7 @@ export const enterprisePrt = defineRule({
       const main = refs[0];
       const mainEntry = entries.find((e) => e.name === main?.name);
       if (main && mainEntry) cause.push(`${codeLabel(main)}: ${mainEntry.meaning}`);
-      if (block.description) cause.push(`The server said: "${block.description.value}"`);
+      if (block.description) cause.push(serverSaid(block.description.value));
       cause.push(
         'Without an enterprise PRT, sign-ins to resources that trust AD FS prompt, and features that rely on AD FS for the device (such as Windows Hello for Business certificate trust) fail.',
       );

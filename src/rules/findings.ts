@@ -7,7 +7,8 @@ import { DOCS } from '../kb/docs.js';
 import { findHexCodes } from '../kb/format.js';
 import { matchServerError } from '../kb/guide-codes.js';
 import type { CodeNames } from '../kb/names.js';
-import { DC_LINE_OF_SIGHT_FIX } from '../kb/pre-join-tests.js';
+import { READ_AAD_LOGS } from '../kb/next-steps.js';
+import { DC_LINE_OF_SIGHT_CAUSE, DC_LINE_OF_SIGHT_FIX } from '../kb/pre-join-tests.js';
 import {
   isRenewOfMissingDevice,
   RENEW_DEVICE_MISSING,
@@ -15,7 +16,7 @@ import {
 } from '../kb/registration-records.js';
 import { type Evidence, PHASES, type Phase } from '../types.js';
 import type { FindingMeta, Report } from './rule.js';
-import { cite, codeLabel, codeSet, lowerFirst, PHASE_NAMES, unique } from './util.js';
+import { cite, codeLabel, codeSet, lowerFirst, PHASE_NAMES, serverSaid, unique } from './util.js';
 
 /**
  * The findings a failed join attempt can be: one per phase, or, where the server's message names a
@@ -131,9 +132,9 @@ export function reportJoinFailure(
   );
   cause.push(...(f.meanings ?? []));
   if (!specific) for (const s of server) cause.push(`Server error ${s.code}: ${s.meaning}`);
-  if (f.serverMessage) cause.push(`The server said: "${f.serverMessage}"`);
+  if (f.serverMessage) cause.push(serverSaid(f.serverMessage));
   if (f.phase === 'precheck' && entries.length === 0) {
-    cause.unshift('The device had no line of sight to a domain controller when it tried to join.');
+    cause.unshift(DC_LINE_OF_SIGHT_CAUSE);
   }
 
   // Fixes: the most specific first (server message, then sub-errors, then the main code, then the test).
@@ -230,9 +231,6 @@ export function prtAttemptBlock(r: Reader): PrtAttemptBlock | undefined {
   };
 }
 
-export const READ_AAD_LOGS =
-  'Read the Microsoft-Windows-AAD logs: in the Analytic log, events 1006 and 1007 frame each PRT attempt (1007 holds the final code); the Operational log holds the errors (1081 server error, 1088 WS-Trust error, 1084 network error).';
-
 const NON_ROUTABLE_UPN = /@[^@\s]+\.(local|lan|corp|internal|intranet|localdomain|home|private)$/i;
 
 export interface PrtFailureFacts {
@@ -297,7 +295,7 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
       `The server answered${f.httpStatus ? ` with HTTP status ${f.httpStatus}` : ''}${f.serverCode ? `${f.httpStatus ? ' and' : ''} the error ${f.serverCode}` : ''}.`,
     );
   }
-  if (f.serverDescription && !aadsts) cause.push(`The server said: "${f.serverDescription}"`);
+  if (f.serverDescription && !aadsts) cause.push(serverSaid(f.serverDescription));
   report(aadsts && isPrtFailureId(aadsts.id) ? aadsts.id : 'prt-attempt-failed', {
     phase: 'post-join',
     title: aadsts

@@ -1,6 +1,7 @@
 // AzureAdPrt NO with no failed attempt recorded: an expected absence, or a real one.
 import { DOCS } from '../kb/docs.js';
-import { prtAttemptBlock, READ_AAD_LOGS } from './findings.js';
+import { READ_AAD_LOGS } from '../kb/next-steps.js';
+import { prtAttemptBlock } from './findings.js';
 import { defineRule } from './rule.js';
 import { cite } from './util.js';
 

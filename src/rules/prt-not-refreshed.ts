@@ -1,7 +1,7 @@
 // AzureAdPrt YES, but old: Windows refreshes the PRT every four hours, and it lives 14 days.
 import { parseDsregTime } from '../facts.js';
 import { DOCS } from '../kb/docs.js';
-import { READ_AAD_LOGS } from './findings.js';
+import { READ_AAD_LOGS } from '../kb/next-steps.js';
 import { defineRule } from './rule.js';
 import { cite } from './util.js';
 

@@ -4,7 +4,7 @@ import type { Reader } from '../evidence.js';
 import { describeCode } from '../kb/describe.js';
 import type { CodeNames } from '../kb/names.js';
 import type { CodeEntry } from '../kb/types.js';
-import type { CodeRef, Evidence, JoinType, Phase } from '../types.js';
+import type { CodeRef, Evidence, Phase } from '../types.js';
 
 /** The evidence lines of these fields (by key or as read), in the order of the input. */
 export function cite(r: Reader, ...keys: (DsregField | string | undefined)[]): Evidence[] {
@@ -68,17 +68,9 @@ export const PHASE_NAMES: Record<Phase, string> = {
   'post-join': 'post-join (PRT)',
 };
 
-/** How to re-register a device whose object was deleted, per join type (from the device FAQ). */
-export function reRegisterSteps(joinType: JoinType): string[] {
-  const hybrid =
-    'Hybrid joined: run `dsregcmd /debug /leave` from an elevated prompt, then sign out and in; the Automatic-Device-Join task registers the device again (a deleted hybrid device comes back through sync, so check the computer is in sync scope).';
-  const joined =
-    'Microsoft Entra joined: run `dsregcmd /forcerecovery` as a local administrator and sign in again with a Microsoft Entra account.';
-  const registered = 'Microsoft Entra registered: disconnect the work or school account and add it again.';
-  if (joinType === 'hybrid') return [hybrid];
-  if (joinType === 'entra-joined') return [joined];
-  if (joinType === 'entra-registered') return [registered];
-  return [hybrid, joined, registered];
+/** A server's reply quoted in a cause, as every rule quotes one. */
+export function serverSaid(message: string): string {
+  return `The server said: "${message}"`;
 }
 
 /** A title continued after a colon: "Tenant not found" -> "tenant not found", "AD FS ..." unchanged. */

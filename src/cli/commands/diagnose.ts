@@ -4,6 +4,7 @@ import { type Analysis, type AnalyzeInput, analyze, type DeviceGroup } from '../
 import { addProbeFindings, type DiagnoseOptions, diagnose, subjectOf } from '../../diagnose.js';
 import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
+import type { DeviceEvidence } from '../../evidence.js';
 import { sniff } from '../../input/sniff.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import type { PreparedInputs } from '../../redact/prepare.js';
@@ -334,7 +335,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   if (opts.now !== undefined) options.now = opts.now;
   const devices = analysis.devices;
   let diagnoses = devices.map((g) => diagnose(g.evidence, options));
-  if (opts.probe) diagnoses = await withProbes(devices, diagnoses, collected, redact, paths, opts, io);
+  if (opts.probe) diagnoses = await withProbes(devices, diagnoses, prepared.original, paths, opts, io);
   // The live checks' findings name real hosts and users: redacted like the rest.
   if (opts.probe && prepared.redactor) diagnoses = diagnoses.map((d) => prepared.redactor!.diagnosis(d));
   let texts = prepared.texts;
@@ -407,18 +408,17 @@ function filesOf(device: DeviceGroup, files: FileReport[]): FileReport[] {
 /**
  * Runs the live checks each device's failing phase calls for and merges their findings into its
  * diagnosis, as the evidence of one more input. The user, domain and tenant come from the inputs as
- * given: a redacted copy names nobody the checks could ask about.
+ * given (`original`, the evidence a redacted copy was made from): a redacted copy names nobody the
+ * checks could ask about.
  */
 async function withProbes(
   devices: DeviceGroup[],
   diagnoses: Diagnosis[],
-  collected: Collected,
-  redact: boolean,
+  original: (evidence: DeviceEvidence) => DeviceEvidence,
   paths: string[],
   opts: DiagnoseOpts,
   io: CliIO,
 ): Promise<Diagnosis[]> {
-  const real = redact ? analyze(collected.inputs, { lenient: true }).devices : devices;
   const [{ probeForDiagnosis }, { applyTestEndpoints }] = await Promise.all([
     import('../../probe/run.js'),
     import('./probe.js'),
@@ -435,7 +435,7 @@ async function withProbes(
   const runs = new Map<string, Promise<Finding[]>>();
   const out: Diagnosis[] = [];
   for (const [i, g] of devices.entries()) {
-    const subject = subjectOf((real[i] ?? g).evidence);
+    const subject = subjectOf(original(g.evidence));
     // The checks to run depend on the phase the inputs show failing.
     const diagnosis = diagnoses[i]!;
     const { phase } = diagnosis;

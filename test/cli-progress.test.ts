@@ -128,6 +128,59 @@ async function until(path: string, test: (text: string) => boolean, over: () => 
   return existsSync(path) && test(readFileSync(path, 'latin1'));
 }
 
+describe('progress of reconcile and push', () => {
+  it('reconcile: each export on disk read with the shared line, erased; piped shows none', async () => {
+    const files = [
+      'examples/reconcile/ad-computers.csv',
+      'examples/reconcile/entra-devices.csv',
+      '--now',
+      '2026-11-01T00:00:00Z',
+    ];
+    const exports = files.slice(0, 2);
+    const tty = run(true);
+    const code = await main(['reconcile', ...files], tty.io);
+    for (const f of exports) {
+      const kb = Math.round(readFileSync(f).length / 1024);
+      expect(tty.err()).toMatch(line(`Reading ${f}`, `100% ${kb} KB of ${kb} KB`));
+    }
+    const piped = run(false);
+    expect(await main(['reconcile', ...files], piped.io)).toBe(code);
+    expect(piped.err()).not.toMatch(ESC);
+    expect(tty.out()).toBe(piped.out());
+    expect(tty.out()).not.toMatch(ESC);
+    const quiet = run(true);
+    await main(['reconcile', '--no-progress', ...files], quiet.io);
+    expect(quiet.err()).not.toMatch(ESC);
+  });
+
+  it('push: the check-ins sent counted on the shared line, then the summary on standard output', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ device: 'd', verdict: 'healthy' }));
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const files = ['examples/dsregcmd/hybrid-healthy.txt', 'examples/reconcile/wks-left-status.txt'];
+      const args = ['push', ...files, '--server', `http://127.0.0.1:${port}`];
+      const tty = run(true, { DSREG_DOCTOR_INGEST_TOKEN: 't' });
+      expect(await main(args, tty.io)).toBe(0);
+      expect(tty.err()).toMatch(line('Sending check-ins', '100% 2 check-ins of 2 check-ins'));
+      expect(tty.out()).toBe('2 check-ins sent, 2 device check-ins stored (2 healthy)\n');
+      const piped = run(false, { DSREG_DOCTOR_INGEST_TOKEN: 't' });
+      expect(await main(args, piped.io)).toBe(0);
+      expect(piped.err()).not.toMatch(ESC);
+      expect(piped.out()).toBe(tty.out());
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('the built bin on a real pseudo-terminal (script(1))', () => {
   it('draws the line on the terminal while it waits for input, and never in the output file', async () => {
     // A FIFO fed in two parts: the bin reads the first, then waits, and its progress line shows

@@ -10,7 +10,7 @@
 // and its stand-in forwards the library's own exports; a CommonJS module has no `default` there.
 import { SingleBar } from 'cli-progress';
 
-export type ProgressUnit = 'bytes' | 'files' | 'records';
+export type ProgressUnit = 'bytes' | 'files' | 'records' | 'check-ins';
 
 /** Where the line goes: standard error by default; a test passes a fake terminal. */
 export interface ProgressStream {

@@ -11,6 +11,7 @@ import { readFolder } from '../../node/bundle-reader.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
 import { helpFooter } from '../options.js';
+import { progressOn } from '../progress.js';
 
 interface Push {
   /** What the summary and errors call it. */
@@ -94,15 +95,62 @@ async function send(server: string, token: string, p: Push, retries: number): Pr
   }
 }
 
-function bar(done: number, total: number, width = 30): string {
-  const fill = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total}`;
-}
-
 interface PushOpts {
   server?: string;
   concurrency: number;
   retries: number;
+}
+
+interface Tally {
+  verdicts: Record<string, number>;
+  errors: string[];
+  devices: number;
+  duplicates: number;
+}
+
+/** The check-ins sent `concurrency` at a time, with the shared progress line on a terminal. */
+async function sendAll(
+  pushes: Push[],
+  io: CliIO,
+  opts: PushOpts & { server: string; token: string },
+): Promise<Tally> {
+  const tally: Tally = { verdicts: {}, errors: [], devices: 0, duplicates: 0 };
+  const total = pushes.length;
+  const progress = progressOn(io, 'Sending check-ins', 'check-ins', total);
+  let done = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const p = pushes[next++]!;
+      try {
+        for (const a of await send(opts.server, opts.token, p, opts.retries)) {
+          tally.devices++;
+          if (a.duplicate) tally.duplicates++;
+          tally.verdicts[a.verdict] = (tally.verdicts[a.verdict] ?? 0) + 1;
+        }
+      } catch (err) {
+        const why =
+          err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        tally.errors.push(`${p.label}: ${why}`);
+      }
+      progress.update(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, total) }, worker));
+  progress.stop();
+  return tally;
+}
+
+/** "3 check-ins sent, 4 device check-ins stored (1 failed, 3 healthy), 1 already stored before". */
+function summaryLine(total: number, t: Tally): string {
+  const order = ['failed', 'warning', 'healthy', 'unknown'];
+  const parts = order.filter((v) => t.verdicts[v]).map((v) => `${t.verdicts[v]} ${v}`);
+  return (
+    `${total} check-in${total === 1 ? '' : 's'} sent, ${t.devices} device check-in${t.devices === 1 ? '' : 's'} stored` +
+    `${parts.length ? ` (${parts.join(', ')})` : ''}` +
+    `${t.duplicates ? `, ${t.duplicates} already stored before` : ''}` +
+    `${t.errors.length ? `, ${t.errors.length} not stored` : ''}`
+  );
 }
 
 export function registerPush(program: Command, io: CliIO, state: CommandState): void {
@@ -176,48 +224,9 @@ export function registerPush(program: Command, io: CliIO, state: CommandState): 
         return;
       }
       for (const s of plan.skipped) io.stderr(`dsreg-doctor push: not sent: ${s}\n`);
-      const progress = io.isTTY && Boolean(process.stderr.isTTY);
-      const verdicts: Record<string, number> = {};
-      const errors: string[] = [];
-      let devices = 0;
-      let duplicates = 0;
-      let done = 0;
-      let next = 0;
-      const total = plan.pushes.length;
-      if (progress) io.stderr(`\r${bar(0, total)}`);
-      const worker = async () => {
-        while (next < total) {
-          const p = plan.pushes[next++]!;
-          try {
-            for (const a of await send(opts.server!, token, p, opts.retries)) {
-              devices++;
-              if (a.duplicate) duplicates++;
-              verdicts[a.verdict] = (verdicts[a.verdict] ?? 0) + 1;
-            }
-          } catch (err) {
-            const why =
-              err instanceof Error
-                ? err.cause instanceof Error
-                  ? err.cause.message
-                  : err.message
-                : String(err);
-            errors.push(`${p.label}: ${why}`);
-          }
-          done++;
-          if (progress) io.stderr(`\r${bar(done, total)}`);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(opts.concurrency, total) }, worker));
-      if (progress) io.stderr('\n');
-      for (const e of errors) io.stderr(`dsreg-doctor push: not stored: ${e}\n`);
-      const order = ['failed', 'warning', 'healthy', 'unknown'];
-      const parts = order.filter((v) => verdicts[v]).map((v) => `${verdicts[v]} ${v}`);
-      io.stdout(
-        `${total} check-in${total === 1 ? '' : 's'} sent, ${devices} device check-in${devices === 1 ? '' : 's'} stored` +
-          `${parts.length ? ` (${parts.join(', ')})` : ''}` +
-          `${duplicates ? `, ${duplicates} already stored before` : ''}` +
-          `${errors.length ? `, ${errors.length} not stored` : ''}\n`,
-      );
-      state.code = errors.length > 0 || total === 0 ? 2 : verdicts.failed ? 1 : 0;
+      const tally = await sendAll(plan.pushes, io, { ...opts, server: opts.server, token });
+      for (const e of tally.errors) io.stderr(`dsreg-doctor push: not stored: ${e}\n`);
+      io.stdout(`${summaryLine(plan.pushes.length, tally)}\n`);
+      state.code = tally.errors.length > 0 || plan.pushes.length === 0 ? 2 : tally.verdicts.failed ? 1 : 0;
     });
 }

@@ -23,6 +23,7 @@ import { InputError } from '../../types.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 import { helpFooter, parseNow, useColor } from '../options.js';
+import { NO_PROGRESS, type Progress, progressOn } from '../progress.js';
 
 interface ReconcileOpts {
   format: 'text' | 'json' | 'csv' | 'md' | 'html';
@@ -77,31 +78,14 @@ interface Collected {
   inputs: InputSummary[];
 }
 
-/** A progress line on standard error when it is a terminal: bytes read of each file, rows so far. */
-function progressLine(enabled: boolean) {
-  let last = 0;
-  return {
-    show(name: string, done: number, total: number, rows: number) {
-      if (!enabled) return;
-      if (done < total && done - last < 4 * 1024 * 1024) return;
-      last = done;
-      const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-      const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
-      const label = name.length > 30 ? `...${name.slice(-27)}` : name;
-      process.stderr.write(`\r\x1b[K${label} [${bar}] ${pct}% ${rows.toLocaleString('en-US')} rows`);
-    },
-    clear() {
-      if (enabled) process.stderr.write('\r\x1b[K');
-      last = 0;
-    },
-  };
-}
+/** Makes the progress line of one export being read (the shared line; nothing off a terminal). */
+type ProgressFor = (path: string, size: number) => Progress;
 
 async function readAll(
   paths: string[],
   io: CliIO,
   now: string,
-  progress: ReturnType<typeof progressLine>,
+  progressFor: ProgressFor,
 ): Promise<Collected> {
   const fs = await import('node:fs');
   const out: Collected = { entra: [], ad: [], diagnoses: [], inputs: [] };
@@ -162,57 +146,19 @@ async function readAll(
       st = undefined;
     }
     if (st?.isDirectory() || (st?.isFile() && path.toLowerCase().endsWith('.zip'))) {
-      // A log collection: all its files describe one device.
-      const reader = await import('../../node/bundle-reader.js');
-      const { classifyBundle } = await import('../../input/bundle.js');
-      const bundle = st.isDirectory() ? await reader.readFolder(path) : await reader.readZipFile(path);
-      const inputs: TextInput[] = classifyBundle(bundle.entries)
-        .filter((c) => c.kind !== 'ignored')
-        .map((c) => ({ name: c.name, bytes: (c as { bytes: Uint8Array }).bytes }));
-      if (inputs.length === 0)
-        throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
-      const report = diagnoseDevice(inputs, { now });
-      report.ref.source = path;
-      out.diagnoses.push(report);
-      out.inputs.push({ source: path, kind: 'device-diagnosis', rows: 1, skipped: 0, warnings: [] });
+      addDiagnosis(path, await readCollection(path, st.isDirectory(), now));
       return;
     }
     if (st?.isFile()) {
-      const fd = fs.openSync(path, 'r');
-      let kind: ReturnType<typeof sniffExport>;
-      try {
-        const head = new Uint8Array(Math.min(HEAD, st.size));
-        fs.readSync(fd, head, 0, head.length, 0);
-        kind = sniffExport(head, path);
-      } finally {
-        fs.closeSync(fd);
-      }
-      if (kind) {
-        let rows = 0;
-        const reader = createExportReader(
-          path,
-          (r) => {
-            rows++;
-            onRow(r);
-          },
-          options,
-        );
-        let done = 0;
-        for await (const chunk of fs.createReadStream(path, { highWaterMark: 256 * 1024 })) {
-          const bytes = chunk as Buffer;
-          reader.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-          done += bytes.byteLength;
-          progress.show(path, done, st.size, rows);
-        }
-        progress.clear();
-        out.inputs.push(reader.end());
+      const summary = await readExportFile(fs, path, st.size, onRow, options, progressFor);
+      if (summary) {
+        out.inputs.push(summary);
         return;
       }
     }
     // Standard input, an in-memory file, or a device-side input (capture, event log).
     const bytes = await io.read(path);
-    const kind = sniffExport(bytes.subarray(0, HEAD), path);
-    if (kind) {
+    if (sniffExport(bytes.subarray(0, HEAD), path)) {
       const reader = createExportReader(path, onRow, options);
       reader.push(bytes);
       out.inputs.push(reader.end());
@@ -225,9 +171,63 @@ async function readAll(
         'not an export reconcile reads (Entra devices, AD computers, diagnoses) nor a device capture or event log',
       );
     }
+    addDiagnosis(path, report);
+  }
+
+  function addDiagnosis(path: string, report: DeviceReport): void {
     out.diagnoses.push(report);
     out.inputs.push({ source: path, kind: 'device-diagnosis', rows: 1, skipped: 0, warnings: [] });
   }
+}
+
+/** A log collection (a folder or a .zip): all its files describe one device. */
+async function readCollection(path: string, isFolder: boolean, now: string): Promise<DeviceReport> {
+  const reader = await import('../../node/bundle-reader.js');
+  const { classifyBundle } = await import('../../input/bundle.js');
+  const bundle = isFolder ? await reader.readFolder(path) : await reader.readZipFile(path);
+  const inputs: TextInput[] = classifyBundle(bundle.entries)
+    .filter((c) => c.kind !== 'ignored')
+    .map((c) => ({ name: c.name, bytes: (c as { bytes: Uint8Array }).bytes }));
+  if (inputs.length === 0)
+    throw new InputError(path, 'no `dsregcmd /status` capture or event log export found in it');
+  const report = diagnoseDevice(inputs, { now });
+  report.ref.source = path;
+  return report;
+}
+
+/** An export on disk streamed into its reader in chunks; undefined when the file is no export. */
+async function readExportFile(
+  fs: typeof import('node:fs'),
+  path: string,
+  size: number,
+  onRow: Parameters<typeof createExportReader>[1],
+  options: ReaderOptions,
+  progressFor: ProgressFor,
+): Promise<InputSummary | undefined> {
+  const fd = fs.openSync(path, 'r');
+  let kind: ReturnType<typeof sniffExport>;
+  try {
+    const head = new Uint8Array(Math.min(HEAD, size));
+    fs.readSync(fd, head, 0, head.length, 0);
+    kind = sniffExport(head, path);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (!kind) return undefined;
+  const reader = createExportReader(path, onRow, options);
+  const progress = progressFor(path, size);
+  let done = 0;
+  try {
+    for await (const chunk of fs.createReadStream(path, { highWaterMark: 256 * 1024 })) {
+      const bytes = chunk as Buffer;
+      reader.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      done += bytes.byteLength;
+      progress.update(done);
+    }
+  } finally {
+    progress.stop();
+  }
+  return reader.end();
 }
 
 /** A file that could not be read, as the one line to print. */
@@ -238,6 +238,65 @@ function exitCode(r: Reconciliation, failOn: ReconcileOpts['failOn']): number {
   const sev = r.devices.flatMap((d) => d.findings.map((f) => f.severity));
   if (sev.includes('error')) return 1;
   return failOn === 'warning' && sev.includes('warning') ? 1 : 0;
+}
+
+type Render = typeof import('../../reconcile/render.js');
+
+/** The report in the chosen format, in pieces: JSON and HTML one a device or line, so a
+ * 200,000-device report is written without ever being one string. */
+function reportParts(
+  result: Reconciliation,
+  render: Render,
+  io: CliIO,
+  opts: ReconcileOpts,
+): Iterable<string> {
+  const generator = `dsreg-doctor ${VERSION}`;
+  switch (opts.format) {
+    case 'json':
+      return render.reconcileJsonParts(result);
+    case 'csv':
+      return [render.renderReconcileCsv(result)];
+    case 'md':
+      return [render.renderReconcileMarkdown(result, { generator })];
+    case 'html':
+      return render.renderReconcileHtmlParts(result, { generator });
+    default:
+      return [
+        colorReconcileText(
+          render.renderReconcileText(result, { width: 80 }),
+          createColors(useColor(io, opts.color, opts.out)),
+        ),
+      ];
+  }
+}
+
+/** The action lists (--lists) and the report (--out, or standard output). */
+async function writeOutputs(
+  result: Reconciliation,
+  render: Render,
+  io: CliIO,
+  opts: ReconcileOpts,
+): Promise<void> {
+  const parts = reportParts(result, render, io, opts);
+  if (opts.lists !== undefined) {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(opts.lists, { recursive: true });
+    for (const [name, text] of Object.entries(render.renderActionLists(result.actions))) {
+      await writeFile(`${opts.lists}/${name}`, text);
+    }
+  }
+  if (opts.out !== undefined) {
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const fd = openSync(opts.out, 'w');
+    try {
+      for (const p of parts) writeSync(fd, p);
+    } finally {
+      closeSync(fd);
+    }
+  } else {
+    const write = outputWriter(io);
+    for (const p of parts) await write(p);
+  }
 }
 
 export function registerReconcile(program: Command, io: CliIO, state: CommandState): void {
@@ -293,15 +352,14 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
     )
     .action(async (paths: string[], opts: ReconcileOpts) => {
       const now = opts.now ?? io.now().toISOString();
-      const progress = progressLine(opts.progress && Boolean(process.stderr.isTTY) && opts.out !== '-');
+      const progressFor: ProgressFor = (path, size) =>
+        opts.progress && opts.out !== '-' ? progressOn(io, `Reading ${path}`, 'bytes', size) : NO_PROGRESS;
       let collected: Collected;
       try {
-        collected = await readAll(paths, io, now, progress);
+        collected = await readAll(paths, io, now, progressFor);
       } catch (err) {
-        progress.clear();
         if (!(err instanceof InputError || err instanceof ReadFailure)) throw err;
-        const msg = err.message;
-        io.stderr(`dsreg-doctor reconcile: ${msg}\n`);
+        io.stderr(`dsreg-doctor reconcile: ${err.message}\n`);
         state.code = 2;
         return;
       }
@@ -309,44 +367,8 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         for (const w of i.warnings) io.stderr(`dsreg-doctor reconcile: warning: ${i.source}: ${w}\n`);
       const result = reconcile(collected, { now, staleDays: opts.staleDays });
       const render = await import('../../reconcile/render.js');
-      const generator = `dsreg-doctor ${VERSION}`;
-      // JSON and HTML come in pieces (one per device or line): a 200,000-device report is written
-      // without ever being one string.
-      const parts =
-        opts.format === 'json'
-          ? render.reconcileJsonParts(result)
-          : opts.format === 'csv'
-            ? [render.renderReconcileCsv(result)]
-            : opts.format === 'md'
-              ? [render.renderReconcileMarkdown(result, { generator })]
-              : opts.format === 'html'
-                ? render.renderReconcileHtmlParts(result, { generator })
-                : [
-                    colorReconcileText(
-                      render.renderReconcileText(result, { width: 80 }),
-                      createColors(useColor(io, opts.color, opts.out)),
-                    ),
-                  ];
-      const { mkdir, writeFile } = await import('node:fs/promises');
       try {
-        if (opts.lists !== undefined) {
-          await mkdir(opts.lists, { recursive: true });
-          for (const [name, text] of Object.entries(render.renderActionLists(result.actions))) {
-            await writeFile(`${opts.lists}/${name}`, text);
-          }
-        }
-        if (opts.out !== undefined) {
-          const { openSync, writeSync, closeSync } = await import('node:fs');
-          const fd = openSync(opts.out, 'w');
-          try {
-            for (const p of parts) writeSync(fd, p);
-          } finally {
-            closeSync(fd);
-          }
-        } else {
-          const write = outputWriter(io);
-          for (const p of parts) await write(p);
-        }
+        await writeOutputs(result, render, io, opts);
       } catch (err) {
         const code = (err as { code?: string }).code ?? (err as Error).message;
         io.stderr(`dsreg-doctor reconcile: ${opts.out ?? opts.lists}: cannot write (${code})\n`);

@@ -1,0 +1,88 @@
+// The ingest path without HTTP: a check-in body read (body.ts), diagnosed (diagnose.ts) and turned
+// into what store_checkins takes (store.ts). Each input is sniffed once whatever the body (a zip's
+// entries by its classification, which the diagnosis reuses), and the batch carries the inputs'
+// values as bytes, each named by its place in them.
+import { readFileSync } from 'node:fs';
+import { zipSync } from 'fflate';
+import { describe, expect, it, vi } from 'vitest';
+import * as sniffModule from '../src/input/sniff.js';
+import { parseCheckin } from '../src/server/body.js';
+import { diagnoseCheckin } from '../src/server/diagnose.js';
+import { batchInputs } from '../src/server/store.js';
+
+vi.mock('../src/input/sniff.js', async (original) => {
+  const real = await original<typeof import('../src/input/sniff.js')>();
+  return { ...real, sniff: vi.fn(real.sniff) };
+});
+
+const SAMPLES = '../shared/samples/dsregcmd';
+const NOT_SYNCED = 'examples/dsregcmd/join-fail-device-not-synced.txt';
+const SCP_MISSING = `${SAMPLES}/003-domain-joined-ws2022-scp-missing-0x801c001d.txt`;
+const JOIN_XML = 'examples/events/join-fail.wevtutil.xml';
+const read = (p: string) => new Uint8Array(readFileSync(p));
+const LIMITS = { maxBody: 5 << 20, maxInflated: 20 << 20 };
+const sniffCalls = () => vi.mocked(sniffModule.sniff).mock.calls.map((c) => c[1]);
+
+describe('a check-in is sniffed once per input', () => {
+  it('zip: the entries the classification sniffed are not sniffed again by the diagnosis', async () => {
+    const zip = zipSync({
+      'a/status.txt': read(NOT_SYNCED),
+      'a/events.xml': read(JOIN_XML),
+      'b/status.txt': read(SCP_MISSING),
+      'b/notes.txt': new TextEncoder().encode('nothing to see'),
+    });
+    vi.mocked(sniffModule.sniff).mockClear();
+    const body = await parseCheckin('application/zip', zip, undefined, LIMITS);
+    const devices = diagnoseCheckin(body.inputs, body.hints);
+    expect(devices).toHaveLength(2);
+    // Four entries, four sniffs (the notes are sniffed to be left out), none twice.
+    const z = (name: string) => `checkin.zip/${name}`;
+    expect(sniffCalls().sort()).toEqual(
+      ['a/events.xml', 'a/status.txt', 'b/notes.txt', 'b/status.txt'].map(z),
+    );
+    expect(devices.map((d) => d.inputs.map((i) => i.name))).toEqual([
+      [z('a/events.xml'), z('a/status.txt')],
+      [z('b/status.txt')],
+    ]);
+  });
+
+  it('plain text: sniffed once, by the diagnosis', async () => {
+    vi.mocked(sniffModule.sniff).mockClear();
+    const body = await parseCheckin('text/plain; charset=utf-8', read(NOT_SYNCED), 'PC-1', LIMITS);
+    const [device] = diagnoseCheckin(body.inputs, body.hints);
+    expect(device?.diagnosis.verdict).toBe('failed');
+    expect(sniffCalls()).toEqual(['dsregcmd-status.txt']);
+  });
+});
+
+describe('the batch store_checkins takes', () => {
+  it('moves each input value into the bytes, in order, by UTF-8 byte offsets', () => {
+    const item = (
+      key: string,
+      inputs: { name: string; text?: string; base64?: string; omitted?: string }[],
+    ) => ({ key, inputs }) as unknown as Parameters<typeof batchInputs>[0][number];
+    const { items, bytes } = batchInputs([
+      item('a', [
+        { name: 'status.txt', text: 'Device Name : PC-É1\r\n' },
+        { name: 'empty.txt', text: '' },
+      ]),
+      item('b', [
+        { name: 'log.evtx', base64: 'RWxmRmlsZQ==' },
+        { name: 'gone.evtx', omitted: 'not kept' },
+      ]),
+    ]);
+    type Ref = { name: string; field: string; at: number; len: number };
+    const refs = (items as { key: string; inputs: Ref[] }[]).map((i) => [i.key, i.inputs] as const);
+    const value = (r: Ref) => bytes.subarray(r.at, r.at + r.len).toString('utf8');
+    expect(refs.map(([k, list]) => [k, list.map((r) => r.field)])).toEqual([
+      ['a', ['text', 'text']],
+      ['b', ['base64', 'omitted']],
+    ]);
+    const all = refs.flatMap(([, list]) => list);
+    expect(all.map((r) => r.name)).toEqual(['status.txt', 'empty.txt', 'log.evtx', 'gone.evtx']);
+    expect(all.map(value)).toEqual(['Device Name : PC-É1\r\n', '', 'RWxmRmlsZQ==', 'not kept']);
+    // É takes two bytes: the offsets count bytes, not characters.
+    expect(all[1]!.at).toBe(Buffer.byteLength('Device Name : PC-É1\r\n'));
+    expect(bytes.length).toBe(all.reduce((n, r) => n + r.len, 0));
+  });
+});

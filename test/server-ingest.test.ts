@@ -56,33 +56,53 @@ describe('a check-in is sniffed once per input', () => {
 });
 
 describe('the batch store_checkins takes', () => {
-  it('moves each input value into the bytes, in order, by UTF-8 byte offsets', () => {
-    const item = (
-      key: string,
-      inputs: { name: string; text?: string; base64?: string; omitted?: string }[],
-    ) => ({ key, inputs }) as unknown as Parameters<typeof batchInputs>[0][number];
+  it('moves each diagnosis and input value into the bytes, in order, by UTF-8 byte offsets', () => {
+    type Input = { name: string; text?: string; base64?: string; omitted?: string };
+    const item = (key: string, diagnosis: unknown, inputs: Input[]) =>
+      ({ key, diagnosis, inputs }) as unknown as Parameters<typeof batchInputs>[0][number];
     const { items, bytes } = batchInputs([
-      item('a', [
+      item('a', { verdict: 'failed', note: 'É' }, [
         { name: 'status.txt', text: 'Device Name : PC-É1\r\n' },
         { name: 'empty.txt', text: '' },
       ]),
-      item('b', [
+      item('b', { verdict: 'healthy' }, [
         { name: 'log.evtx', base64: 'RWxmRmlsZQ==' },
         { name: 'gone.evtx', omitted: 'not kept' },
       ]),
     ]);
     type Ref = { name: string; field: string; at: number; len: number };
-    const refs = (items as { key: string; inputs: Ref[] }[]).map((i) => [i.key, i.inputs] as const);
-    const value = (r: Ref) => bytes.subarray(r.at, r.at + r.len).toString('utf8');
-    expect(refs.map(([k, list]) => [k, list.map((r) => r.field)])).toEqual([
+    type Item = {
+      key: string;
+      diagnosis?: unknown;
+      diagnosis_at: number;
+      diagnosis_len: number;
+      inputs: Ref[];
+    };
+    const list = items as Item[];
+    const value = (at: number, len: number) => bytes.subarray(at, at + len).toString('utf8');
+    // The diagnosis leaves the JSON for the bytes, as the JSON text the store keeps.
+    expect(list.map((i) => i.diagnosis)).toEqual([undefined, undefined]);
+    expect(list.map((i) => JSON.parse(value(i.diagnosis_at, i.diagnosis_len)))).toEqual([
+      { verdict: 'failed', note: 'É' },
+      { verdict: 'healthy' },
+    ]);
+    expect(list.map((i) => [i.key, i.inputs.map((r) => r.field)])).toEqual([
       ['a', ['text', 'text']],
       ['b', ['base64', 'omitted']],
     ]);
-    const all = refs.flatMap(([, list]) => list);
-    expect(all.map((r) => r.name)).toEqual(['status.txt', 'empty.txt', 'log.evtx', 'gone.evtx']);
-    expect(all.map(value)).toEqual(['Device Name : PC-É1\r\n', '', 'RWxmRmlsZQ==', 'not kept']);
+    const refs = list.flatMap((i) => i.inputs);
+    expect(refs.map((r) => r.name)).toEqual(['status.txt', 'empty.txt', 'log.evtx', 'gone.evtx']);
+    expect(refs.map((r) => value(r.at, r.len))).toEqual([
+      'Device Name : PC-É1\r\n',
+      '',
+      'RWxmRmlsZQ==',
+      'not kept',
+    ]);
     // É takes two bytes: the offsets count bytes, not characters.
-    expect(all[1]!.at).toBe(Buffer.byteLength('Device Name : PC-É1\r\n'));
-    expect(bytes.length).toBe(all.reduce((n, r) => n + r.len, 0));
+    const first = list[0]!;
+    expect(refs[0]!.at).toBe(first.diagnosis_at + first.diagnosis_len);
+    expect(first.diagnosis_len).toBe(Buffer.byteLength(JSON.stringify({ verdict: 'failed', note: 'É' })));
+    const runs = [...list.map((i) => i.diagnosis_len), ...refs.map((r) => r.len)];
+    expect(bytes.length).toBe(runs.reduce((n, len) => n + len, 0));
   });
 });

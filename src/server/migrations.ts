@@ -354,15 +354,27 @@ $fn$;
   },
   {
     id: 4,
-    name: 'store_checkins with the inputs as bytes; diagnoses and inputs compressed with lz4 where the server has it',
+    name: 'store_checkins with the inputs and the diagnosis as bytes, the diagnosis kept as text, lz4 where the server has it',
     sql: `
--- The texts of a batch's inputs (captures, event XML, base64 of a binary log) come as one bytea
--- parameter, sent in binary, rather than as JSON strings: PostgreSQL reads JSON strings a character
--- at a time, and that reading was the largest part of its work per check-in. Each element of
--- p_batch names its inputs as {name, field, at, len}: the input's value is the UTF-8 of bytes
--- [at, at + len) of p_inputs, stored under "field" ("text", "base64" or "omitted"). Otherwise the
--- same as store_checkins(jsonb, smallint) of migration 3, which stays for servers not yet upgraded.
-CREATE FUNCTION store_checkins(p_batch jsonb, p_shard smallint, p_inputs bytea) RETURNS boolean[]
+-- Reading JSON was most of PostgreSQL's work per check-in (it reads JSON strings a character at a
+-- time): the large texts of a batch now come as one bytea parameter, sent in binary, and are
+-- copied, not read as JSON.
+--
+-- The latest diagnosis is kept as the JSON text the server wrote (the server reads it back whole);
+-- the two parts of it that the reconciliation reads get their own columns: the device facts and
+-- the finding ids. A row written by an older server has them NULL (the reconciliation then reads
+-- them from the text).
+ALTER TABLE devices ADD COLUMN facts jsonb, ADD COLUMN finding_ids text[];
+UPDATE devices SET facts = COALESCE(diagnosis -> 'device', 'null'),
+  finding_ids = ARRAY(SELECT f ->> 'id' FROM jsonb_array_elements(diagnosis -> 'findings') AS f);
+ALTER TABLE devices ALTER COLUMN diagnosis TYPE text USING diagnosis::text;
+
+-- As store_checkins(jsonb, smallint) of migration 3 (which stays for servers not yet upgraded),
+-- with the large texts in p_bytes: each element of p_batch gives its diagnosis as diagnosis_at and
+-- diagnosis_len, and its inputs as {name, field, at, len}, an input's value being the UTF-8 of
+-- bytes [at, at + len) of p_bytes, stored under "field" ("text", "base64" or "omitted"); and the
+-- device facts (facts) and finding ids (finding_ids) of the diagnosis.
+CREATE FUNCTION store_checkins(p_batch jsonb, p_shard smallint, p_bytes bytea) RETURNS boolean[]
 LANGUAGE plpgsql AS $fn$
 DECLARE
   c record;
@@ -389,15 +401,17 @@ BEGIN
     SELECT o.i, r.key, r.id, r.received, r.collected, r.context, r.name, r.domain, r.device_id,
            COALESCE(r.unidentified, false) AS unidentified, r.join_type, r.verdict, r.phase,
            COALESCE(r.codes, '{}') AS codes, COALESCE(r.code_names, '{}') AS code_names, r.funnel,
-           o.e -> 'diagnosis' AS diagnosis,
+           convert_from(substring(p_bytes FROM r.diagnosis_at + 1 FOR r.diagnosis_len), 'UTF8') AS diagnosis,
+           o.e -> 'facts' AS facts, COALESCE(r.finding_ids, '{}') AS finding_ids,
            (SELECT COALESCE(jsonb_agg(jsonb_build_object('name', inp.name, inp.field,
-                      convert_from(substring(p_inputs FROM inp.at + 1 FOR inp.len), 'UTF8')) ORDER BY inp.n), '[]')
+                      convert_from(substring(p_bytes FROM inp.at + 1 FOR inp.len), 'UTF8')) ORDER BY inp.n), '[]')
             FROM ROWS FROM (jsonb_to_recordset(o.e -> 'inputs') AS (name text, field text, at integer, len integer))
                  WITH ORDINALITY AS inp(name, field, at, len, n)) AS inputs
     FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS o(e, i),
          jsonb_to_record(o.e) AS r(key text, id text, received timestamptz, collected timestamptz,
            context text, name text, domain text, device_id text, unidentified boolean, join_type text,
-           verdict text, phase text, codes text[], code_names text[], funnel text)
+           verdict text, phase text, codes text[], code_names text[], funnel text, finding_ids text[],
+           diagnosis_at integer, diagnosis_len integer)
     ORDER BY r.key COLLATE "C", o.i
   LOOP
     PERFORM pg_advisory_xact_lock(hashtext(c.key));
@@ -424,9 +438,9 @@ BEGIN
     SELECT * INTO old FROM devices WHERE key = c.key;
     has_old := FOUND;
     INSERT INTO devices (key, name, domain, device_id, name_lc, unidentified, join_type, verdict, phase,
-                         codes, funnel, last_checkin, last_checkin_id, diagnosis)
+                         codes, funnel, last_checkin, last_checkin_id, diagnosis, facts, finding_ids)
     VALUES (c.key, c.name, c.domain, c.device_id, lower(c.name), c.unidentified, c.join_type, c.verdict,
-            c.phase, c.codes, c.funnel, c.received, c.id, c.diagnosis)
+            c.phase, c.codes, c.funnel, c.received, c.id, c.diagnosis, c.facts, c.finding_ids)
     ON CONFLICT (key) DO UPDATE SET
       name = COALESCE(EXCLUDED.name, devices.name), domain = COALESCE(EXCLUDED.domain, devices.domain),
       device_id = COALESCE(EXCLUDED.device_id, devices.device_id),
@@ -434,7 +448,8 @@ BEGIN
       unidentified = EXCLUDED.unidentified, join_type = EXCLUDED.join_type, verdict = EXCLUDED.verdict,
       phase = EXCLUDED.phase, codes = EXCLUDED.codes, funnel = EXCLUDED.funnel,
       last_checkin = EXCLUDED.last_checkin, last_checkin_id = EXCLUDED.last_checkin_id,
-      checkins = devices.checkins + 1, diagnosis = EXCLUDED.diagnosis;
+      checkins = devices.checkins + 1, diagnosis = EXCLUDED.diagnosis, facts = EXCLUDED.facts,
+      finding_ids = EXCLUDED.finding_ids;
     IF has_gone THEN
       UPDATE devices SET checkins = checkins + gone.checkins WHERE key = c.key;
     END IF;

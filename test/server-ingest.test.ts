@@ -4,11 +4,12 @@
 // values as bytes, each named by its place in them.
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as sniffModule from '../src/input/sniff.js';
 import { parseCheckin } from '../src/server/body.js';
 import { diagnoseCheckin } from '../src/server/diagnose.js';
-import { batchInputs } from '../src/server/store.js';
+import { batchInputs, getCheckinInputs } from '../src/server/store.js';
+import { BACKENDS, freshDb, startFleet, stopPostgres } from './server-helpers.js';
 
 vi.mock('../src/input/sniff.js', async (original) => {
   const real = await original<typeof import('../src/input/sniff.js')>();
@@ -21,6 +22,7 @@ const SCP_MISSING = `${SAMPLES}/003-domain-joined-ws2022-scp-missing-0x801c001d.
 const JOIN_XML = 'examples/events/join-fail.wevtutil.xml';
 const read = (p: string) => new Uint8Array(readFileSync(p));
 const LIMITS = { maxBody: 5 << 20, maxInflated: 20 << 20 };
+const EVTX = 'test/fixtures/evtx/aad-operational.evtx';
 const sniffCalls = () => vi.mocked(sniffModule.sniff).mock.calls.map((c) => c[1]);
 
 describe('a check-in is sniffed once per input', () => {
@@ -105,4 +107,47 @@ describe('the batch store_checkins takes', () => {
     const runs = [...list.map((i) => i.diagnosis_len), ...refs.map((r) => r.len)];
     expect(bytes.length).toBe(runs.reduce((n, len) => n + len, 0));
   });
+});
+
+afterAll(stopPostgres, 60_000);
+
+describe.each(BACKENDS)('what a check-in keeps of its inputs, on %s', (backend) => {
+  it('gives back the capture as its text and a binary event log as its base64, or why it was left out', async () => {
+    const zip = zipSync({ 'pc/status.txt': read(NOT_SYNCED), 'pc/aad.evtx': read(EVTX) });
+    for (const redactAtRest of [false, true]) {
+      const d = await freshDb(backend);
+      const s = await startFleet(await d.open(), { redactAtRest });
+      const r = await s.checkin(zip, 'application/zip');
+      expect(r.status).toBe(202);
+      const a = (await r.json()) as { id: string; device: string };
+      const page = (await (await s.admin(`/api/v1/devices/${encodeURIComponent(a.device)}`)).json()) as {
+        diagnosis: { verdict: string; findings: { id: string }[] };
+      };
+      const body = await parseCheckin('application/zip', zip, undefined, LIMITS);
+      const [core] = diagnoseCheckin(body.inputs, body.hints);
+      expect(page.diagnosis).toEqual(JSON.parse(JSON.stringify(core!.diagnosis)));
+      await s.stop();
+      const db = await d.open();
+      const kept = await getCheckinInputs(db, a.device, a.id);
+      await db.close();
+      d.cleanup();
+      const byName = Object.fromEntries((kept ?? []).map((i) => [i.name, i]));
+      const capture = byName['checkin.zip/pc/status.txt'];
+      const log = byName['checkin.zip/pc/aad.evtx'];
+      expect(Object.keys(byName).sort()).toEqual(['checkin.zip/pc/aad.evtx', 'checkin.zip/pc/status.txt']);
+      if (redactAtRest) {
+        expect(capture?.text).toMatch(/Device Name/);
+        expect(log).toEqual({ name: 'checkin.zip/pc/aad.evtx', omitted: expect.stringMatching(/not kept/) });
+      } else {
+        expect(capture).toEqual({
+          name: 'checkin.zip/pc/status.txt',
+          text: readFileSync(NOT_SYNCED, 'utf8'),
+        });
+        expect(log).toEqual({
+          name: 'checkin.zip/pc/aad.evtx',
+          base64: readFileSync(EVTX).toString('base64'),
+        });
+      }
+    }
+  }, 120_000);
 });

@@ -1,9 +1,10 @@
 // Check-ins per second against the same server's /healthz rate in the same run, on the embedded
 // database and on PostgreSQL (scripts/test-postgres.mjs), each check-in a new device (a real
-// capture with its DeviceId changed) diagnosed by the core. The load generator is a raw keep-alive
-// client (server-common.mjs rawRate) so that it takes little of the machine's CPU, and the CPU
-// time of the server, of PostgreSQL and of the generator per request is read from /proc: on a
-// machine shared with other work the rates move with the load, the CPU per check-in much less.
+// capture with its DeviceId and device name changed) diagnosed by the core. The load generator is
+// a raw keep-alive client (server-common.mjs rawRate) so that it takes little of the machine's
+// CPU, and the CPU time of the server, of PostgreSQL and of the generator per request is read from
+// /proc: on a machine shared with other work the rates move with the load, the CPU per check-in
+// much less.
 //
 // Run: node scripts/build.mjs && node bench/server-ingest.mjs
 //   BENCH_SECONDS (10), BENCH_CONCURRENCY (64), BENCH_ONLY=embedded|postgresql,
@@ -28,7 +29,11 @@ function checkinRequest() {
   let i = 0;
   return () => {
     const t = templates[i++ % templates.length];
-    const body = t.replace(/(DeviceId\s*:\s*)\S+/, `$1${randomUUID()}`);
+    // A new device each time, as in a fleet: its own DeviceId and its own name (devices sharing a
+    // name would all wait on one lock, the one that merges a device known by name into its DeviceId).
+    const body = t
+      .replace(/(DeviceId\s*:\s*)\S+/, `$1${randomUUID()}`)
+      .replace(/(Device Name\s*:\s*)[^.\s]+/, `$1bench-${i}`);
     if (!GUID.test(body)) throw new Error('template without DeviceId');
     return (
       `POST /api/v1/checkins HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer ${INGEST}\r\n` +

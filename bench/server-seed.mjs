@@ -3,7 +3,7 @@
 // and a device page, through the real server. Run: npm run build && node bench/server-seed.mjs
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { startPostgres } from '../scripts/test-postgres.mjs';
 import { ADMIN, percentiles, send, startServe } from './server-common.mjs';
@@ -41,7 +41,7 @@ try {
   const day = new Date().toISOString().slice(0, 10);
   await c.query(
     `INSERT INTO devices (key, name, domain, device_id, name_lc, join_type, verdict, phase, codes, funnel,
-                          last_checkin, last_checkin_id, diagnosis)
+                          last_checkin, last_checkin_id, diagnosis, facts, finding_ids)
      SELECT md5(i::text)::uuid::text, n, 'CORP', md5(i::text)::uuid::text, n,
        CASE WHEN i % 10 < 7 THEN 'hybrid' ELSE 'domain-joined' END,
        CASE WHEN i % 10 < 6 THEN 'healthy' WHEN i % 10 = 6 THEN 'warning' ELSE 'failed' END,
@@ -49,7 +49,9 @@ try {
        CASE WHEN i % 10 = 7 THEN '{0x801c0021,0x80072ee2}'::text[] WHEN i % 10 >= 8 THEN '{0x801c03f2}'::text[] ELSE '{}'::text[] END,
        CASE WHEN i % 10 < 6 THEN 'prt' WHEN i % 10 = 6 THEN 'registered' WHEN i % 10 = 7 THEN 'domain-joined' ELSE 'scp-read' END,
        now() - (i % 86400) * interval '1 second', md5('c' || i),
-       CASE WHEN i % 10 >= 7 THEN $2::jsonb ELSE $1::jsonb END
+       CASE WHEN i % 10 >= 7 THEN $2::text ELSE $1::text END,
+       CASE WHEN i % 10 >= 7 THEN $2::jsonb -> 'device' ELSE $1::jsonb -> 'device' END,
+       ARRAY(SELECT f ->> 'id' FROM jsonb_array_elements(CASE WHEN i % 10 >= 7 THEN $2::jsonb ELSE $1::jsonb END -> 'findings') AS f)
      FROM generate_series(1, $3::int) AS i, LATERAL (SELECT 'pc-' || lpad(i::text, 7, '0') || '.corp.example' AS n) AS x`,
     [healthy, failed, DEVICES],
   );
@@ -72,28 +74,58 @@ try {
   );
   await c.query('ANALYZE');
   const seeded = (performance.now() - t0) / 1000;
-  // The plans of the dashboard's lists: each should walk an index in check-in order, not sort.
+  // Every query the read API runs, as store.ts writes it, with EXPLAIN (ANALYZE, BUFFERS): none may
+  // read the devices table through (a Seq Scan), each list walks an index in check-in order.
+  const LIST =
+    'SELECT key, name, domain, device_id, join_type, verdict, phase, codes, last_checkin, unidentified FROM devices';
+  const ORDER = 'ORDER BY last_checkin DESC, key DESC LIMIT 51';
+  const someKey = md5uuid(421);
   const plans = {
-    'devices (newest)': 'SELECT key FROM devices ORDER BY last_checkin DESC, key DESC LIMIT 51',
-    'verdict=failed':
-      "SELECT key FROM devices WHERE verdict = 'failed' ORDER BY last_checkin DESC, key DESC LIMIT 51",
-    'code=0x801c03f2':
-      "SELECT key FROM devices WHERE codes @> ARRAY['0x801c03f2']::text[] ORDER BY last_checkin DESC, key DESC LIMIT 51",
-    'q=pc-00421':
-      "SELECT key FROM devices WHERE (name_lc >= 'pc-00421' AND name_lc < 'pc-00421\uffff' OR device_id = 'pc-00421') ORDER BY last_checkin DESC, key DESC LIMIT 51",
+    summary: `SELECT
+       (SELECT json_agg(x) FROM (SELECT dim, value, sum(n)::int AS n FROM fleet_counts WHERE dim <> 'code'
+          GROUP BY dim, value HAVING sum(n) <> 0) AS x) AS counts,
+       (SELECT json_agg(x ORDER BY x.n DESC, x.hex) FROM (SELECT c.value AS hex, k.name, sum(c.n)::int AS n
+          FROM fleet_counts c LEFT JOIN code_names k ON k.hex = c.value
+          WHERE c.dim = 'code' GROUP BY c.value, k.name HAVING sum(c.n) > 0 ORDER BY n DESC, hex LIMIT 10) AS x) AS top,
+       (SELECT json_agg(x ORDER BY x.day) FROM (SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(checkins)::int AS checkins,
+          sum(failed)::int AS failed FROM fleet_days WHERE day >= current_date - 29 GROUP BY day) AS x) AS by_day`,
+    'devices (newest)': `${LIST} ${ORDER}`,
+    'verdict=failed': `${LIST} WHERE verdict = 'failed' ${ORDER}`,
+    'phase=discover': `${LIST} WHERE phase = 'discover' ${ORDER}`,
+    'phase=none': `${LIST} WHERE phase IS NULL ${ORDER}`,
+    'joinType=domain-joined': `${LIST} WHERE join_type = 'domain-joined' ${ORDER}`,
+    'joinType+phase': `${LIST} WHERE join_type = 'domain-joined' AND phase = 'discover' ${ORDER}`,
+    'code=0x801c03f2': `${LIST} WHERE codes @> ARRAY['0x801c03f2']::text[] ${ORDER}`,
+    'code=0x80072ee2': `${LIST} WHERE codes @> ARRAY['0x80072ee2']::text[] ${ORDER}`,
+    'q=pc-00421': `${LIST} WHERE (name_lc >= 'pc-00421' AND name_lc < 'pc-00421\uffff' OR device_id = 'pc-00421' OR key = 'pc-00421') ${ORDER}`,
+    'q=<DeviceId>': `${LIST} WHERE (name_lc >= '${someKey}' AND name_lc < '${someKey}\uffff' OR device_id = '${someKey}' OR key = '${someKey}') ${ORDER}`,
+    'verdict=failed page 2': `${LIST} WHERE verdict = 'failed' AND (last_checkin, key) < (now() - interval '1 hour', 'f') ${ORDER}`,
+    'device page': `SELECT key, name, domain, device_id, join_type, verdict, phase, codes, last_checkin, unidentified,
+            checkins, diagnosis,
+            (SELECT json_agg(h ORDER BY h.received_at DESC, h.id DESC) FROM (
+               SELECT id, received_at, verdict, phase, context FROM checkins WHERE device_key = '${someKey}'
+               ORDER BY received_at DESC, id DESC LIMIT 100) AS h) AS history
+     FROM devices WHERE key = '${someKey}'`,
   };
   for (const [name, sql] of Object.entries(plans)) {
-    const rows = (await c.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']);
-    const nodes = rows
-      .filter((l, i) => i === 0 || l.includes('->'))
-      .map((l) =>
-        l
-          .replace(/^.*->\s*/, '')
-          .replace(/\s+\(cost.*$/, '')
-          .replace(/ on devices.*$/, '')
-          .trim(),
+    const [
+      {
+        'QUERY PLAN': [out],
+      },
+    ] = (await c.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`)).rows;
+    const nodes = [];
+    const walk = (n) => {
+      nodes.push(
+        `${n['Node Type']}${n['Index Name'] ? ` ${n['Index Name']}` : n['Relation Name'] ? ` ${n['Relation Name']}` : ''}`,
       );
-    console.log(`plan ${name.padEnd(18)} ${nodes.join(' > ')}`);
+      for (const k of n.Plans ?? []) walk(k);
+    };
+    walk(out.Plan);
+    const buffers = out.Plan['Shared Hit Blocks'] + out.Plan['Shared Read Blocks'];
+    const scan = nodes.some((x) => /^Seq Scan (devices|checkins)/.test(x)) ? '  SCANS A TABLE' : '';
+    console.log(
+      `plan ${name.padEnd(23)} ${out['Execution Time'].toFixed(2).padStart(7)} ms ${String(buffers).padStart(6)} buffers  ${nodes.join(' > ')}${scan}`,
+    );
   }
   await c.end();
 
@@ -118,7 +150,7 @@ try {
   const first = await (await fetch(`${server.url}/api/v1/devices?verdict=failed`, { headers: auth })).json();
   cases['devices page 2 (cursor)'] = () => `/api/v1/devices?verdict=failed&cursor=${first.next}`;
   console.log(
-    `${cpus().length} cores; ${DEVICES.toLocaleString('en')} devices seeded in ${seeded.toFixed(0)} s; ${RUNS} requests each, one at a time`,
+    `${cpus().length} cores; ${DEVICES.toLocaleString('en')} devices seeded in ${seeded.toFixed(0)} s; ${RUNS} requests each, one at a time; load average ${loadavg()[0].toFixed(1)}`,
   );
   for (const [name, path] of Object.entries(cases)) {
     for (let i = 0; i < 10; i++) await time(path());

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { TextInput } from '../diagnose.js';
+import type { AnalyzeInput } from '../diagnose.js';
 import { classifyBundle } from '../input/bundle.js';
 import { DEFAULT_LIMITS, mib, readZip } from '../input/zip.js';
 import { InputError } from '../types.js';
@@ -118,7 +118,8 @@ function readPlain(req: IncomingMessage, max: number): Promise<Uint8Array> {
 
 /** What a check-in body holds: the core's inputs and what the envelope says around them. */
 export interface CheckinBody {
-  inputs: TextInput[];
+  /** With what sniff said of each where it has been asked already (a zip's entries). */
+  inputs: AnalyzeInput[];
   hints: DeviceHints;
   context?: 'system' | 'user';
   collectedAt?: string;
@@ -159,7 +160,8 @@ export async function parseCheckin(
     if (used.length === 0) {
       throw new HttpError(400, 'checkin.zip: no `dsregcmd /status` capture or event log found in it');
     }
-    return { inputs: used.map((e) => ({ name: e.name, bytes: e.bytes })), hints };
+    // The classification sniffed each entry: the diagnosis reuses that rather than sniffing again.
+    return { inputs: used.map((e) => ({ name: e.name, bytes: e.bytes, sniffed: e.sniffed })), hints };
   }
   throw new HttpError(
     415,

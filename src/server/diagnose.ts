@@ -47,9 +47,10 @@ const folderOf = (name: string) => name.slice(0, Math.max(0, name.lastIndexOf('/
  * the only device, else with the capture in the same folder) and diagnoses each group. Throws
  * InputError for an input that is neither a capture nor an event log.
  */
-export function diagnoseCheckin(inputs: readonly TextInput[], hints: DeviceHints = {}): DeviceCheckin[] {
-  // Each input is sniffed once here; the analysis reuses the decision (and the parsed captures).
-  const sniffed: AnalyzeInput[] = inputs.map((i) => ({ ...i, sniffed: sniff(i.bytes, i.name) }));
+export function diagnoseCheckin(inputs: readonly AnalyzeInput[], hints: DeviceHints = {}): DeviceCheckin[] {
+  // Each input is sniffed once (here, unless the body's reader did already); the analysis reuses
+  // the decision (and the parsed captures).
+  const sniffed: AnalyzeInput[] = inputs.map((i) => ({ ...i, sniffed: i.sniffed ?? sniff(i.bytes, i.name) }));
   const isEvents = (i: AnalyzeInput) => EVENT_KINDS.has(i.sniffed!.kind);
   // One capture at most (a plain-text check-in, the collector's envelope): one device, no grouping.
   if (sniffed.filter((i) => !isEvents(i)).length <= 1) return [diagnoseGroup({ inputs: sniffed }, hints)];

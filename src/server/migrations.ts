@@ -352,6 +352,181 @@ END
 $fn$;
 `,
   },
+  {
+    id: 4,
+    name: 'store_checkins with the inputs and the diagnosis as bytes, the diagnosis kept as text, lz4 where the server has it',
+    sql: `
+-- Reading JSON was most of PostgreSQL's work per check-in (it reads JSON strings a character at a
+-- time): the large texts of a batch now come as one bytea parameter, sent in binary, and are
+-- copied, not read as JSON.
+--
+-- The latest diagnosis is kept as the JSON text the server wrote (the server reads it back whole);
+-- the two parts of it that the reconciliation reads get their own columns: the device facts and
+-- the finding ids. A row written by an older server has them NULL (the reconciliation then reads
+-- them from the text).
+ALTER TABLE devices ADD COLUMN facts jsonb, ADD COLUMN finding_ids text[];
+UPDATE devices SET facts = COALESCE(diagnosis -> 'device', 'null'),
+  finding_ids = ARRAY(SELECT f ->> 'id' FROM jsonb_array_elements(diagnosis -> 'findings') AS f);
+ALTER TABLE devices ALTER COLUMN diagnosis TYPE text USING diagnosis::text;
+
+-- As store_checkins(jsonb, smallint) of migration 3 (which stays for servers not yet upgraded),
+-- with the large texts in p_bytes: each element of p_batch gives its diagnosis as diagnosis_at and
+-- diagnosis_len, and its inputs as {name, field, at, len}, an input's value being the UTF-8 of
+-- bytes [at, at + len) of p_bytes, stored under "field" ("text", "base64" or "omitted"); and the
+-- device facts (facts) and finding ids (finding_ids) of the diagnosis.
+CREATE FUNCTION store_checkins(p_batch jsonb, p_shard smallint, p_bytes bytea) RETURNS boolean[]
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  c record;
+  old devices%ROWTYPE;
+  gone devices%ROWTYPE;
+  has_old boolean;
+  has_gone boolean;
+  alias text;
+  x text;
+  stored boolean[];
+  d_dim text[] := '{}';
+  d_val text[] := '{}';
+  d_n integer[] := '{}';
+  nd integer := 0;
+  k_hex text[] := '{}';
+  k_name text[] := '{}';
+  nk integer := 0;
+  t_day date[] := '{}';
+  t_failed integer[] := '{}';
+  nt integer := 0;
+BEGIN
+  stored := array_fill(false, ARRAY[jsonb_array_length(p_batch)]);
+  FOR c IN
+    SELECT o.i, r.key, r.id, r.received, r.collected, r.context, r.name, r.domain, r.device_id,
+           COALESCE(r.unidentified, false) AS unidentified, r.join_type, r.verdict, r.phase,
+           COALESCE(r.codes, '{}') AS codes, COALESCE(r.code_names, '{}') AS code_names, r.funnel,
+           convert_from(substring(p_bytes FROM r.diagnosis_at + 1 FOR r.diagnosis_len), 'UTF8') AS diagnosis,
+           o.e -> 'facts' AS facts, COALESCE(r.finding_ids, '{}') AS finding_ids,
+           (SELECT COALESCE(jsonb_agg(jsonb_build_object('name', inp.name, inp.field,
+                      convert_from(substring(p_bytes FROM inp.at + 1 FOR inp.len), 'UTF8')) ORDER BY inp.n), '[]')
+            FROM ROWS FROM (jsonb_to_recordset(o.e -> 'inputs') AS (name text, field text, at integer, len integer))
+                 WITH ORDINALITY AS inp(name, field, at, len, n)) AS inputs
+    FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS o(e, i),
+         jsonb_to_record(o.e) AS r(key text, id text, received timestamptz, collected timestamptz,
+           context text, name text, domain text, device_id text, unidentified boolean, join_type text,
+           verdict text, phase text, codes text[], code_names text[], funnel text, finding_ids text[],
+           diagnosis_at integer, diagnosis_len integer)
+    ORDER BY r.key COLLATE "C", o.i
+  LOOP
+    PERFORM pg_advisory_xact_lock(hashtext(c.key));
+    INSERT INTO checkin_ids (device_key, id, received_at) VALUES (c.key, c.id, c.received)
+      ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+      CONTINUE;
+    END IF;
+    stored[c.i] := true;
+    has_gone := false;
+    -- A device known by its name until it joined moves to its DeviceId (as in store_checkin).
+    IF c.device_id IS NOT NULL AND c.name IS NOT NULL THEN
+      alias := lower(c.name || COALESCE('@' || c.domain, ''));
+      IF alias <> c.key THEN
+        PERFORM pg_advisory_xact_lock(hashtext(alias));
+        DELETE FROM devices WHERE key = alias RETURNING * INTO gone;
+        IF FOUND THEN
+          has_gone := true;
+          UPDATE checkins SET device_key = c.key WHERE device_key = alias;
+          UPDATE checkin_ids SET device_key = c.key WHERE device_key = alias;
+        END IF;
+      END IF;
+    END IF;
+    SELECT * INTO old FROM devices WHERE key = c.key;
+    has_old := FOUND;
+    INSERT INTO devices (key, name, domain, device_id, name_lc, unidentified, join_type, verdict, phase,
+                         codes, funnel, last_checkin, last_checkin_id, diagnosis, facts, finding_ids)
+    VALUES (c.key, c.name, c.domain, c.device_id, lower(c.name), c.unidentified, c.join_type, c.verdict,
+            c.phase, c.codes, c.funnel, c.received, c.id, c.diagnosis, c.facts, c.finding_ids)
+    ON CONFLICT (key) DO UPDATE SET
+      name = COALESCE(EXCLUDED.name, devices.name), domain = COALESCE(EXCLUDED.domain, devices.domain),
+      device_id = COALESCE(EXCLUDED.device_id, devices.device_id),
+      name_lc = COALESCE(EXCLUDED.name_lc, devices.name_lc),
+      unidentified = EXCLUDED.unidentified, join_type = EXCLUDED.join_type, verdict = EXCLUDED.verdict,
+      phase = EXCLUDED.phase, codes = EXCLUDED.codes, funnel = EXCLUDED.funnel,
+      last_checkin = EXCLUDED.last_checkin, last_checkin_id = EXCLUDED.last_checkin_id,
+      checkins = devices.checkins + 1, diagnosis = EXCLUDED.diagnosis, facts = EXCLUDED.facts,
+      finding_ids = EXCLUDED.finding_ids;
+    IF has_gone THEN
+      UPDATE devices SET checkins = checkins + gone.checkins WHERE key = c.key;
+    END IF;
+    INSERT INTO checkins (id, device_key, received_at, collected_at, context, verdict, phase, codes, inputs)
+    VALUES (c.id, c.key, c.received, c.collected, c.context, c.verdict, c.phase, c.codes, c.inputs);
+    FOR k IN 1 .. cardinality(c.codes) LOOP
+      IF NOT has_old OR NOT (c.codes[k] = ANY (old.codes)) THEN
+        nk := nk + 1;
+        k_hex[nk] := c.codes[k];
+        k_name[nk] := c.code_names[k];
+      END IF;
+    END LOOP;
+    -- The counters move from the old state (and the merged alias's) to the new one.
+    IF has_old THEN
+      nd := nd + 1; d_dim[nd] := 'verdict'; d_val[nd] := old.verdict; d_n[nd] := -1;
+      nd := nd + 1; d_dim[nd] := 'joinType'; d_val[nd] := old.join_type; d_n[nd] := -1;
+      nd := nd + 1; d_dim[nd] := 'phase'; d_val[nd] := COALESCE(old.phase, 'none'); d_n[nd] := -1;
+      IF old.funnel IS NOT NULL THEN
+        nd := nd + 1; d_dim[nd] := 'funnel'; d_val[nd] := old.funnel; d_n[nd] := -1;
+      END IF;
+      FOREACH x IN ARRAY old.codes LOOP
+        nd := nd + 1; d_dim[nd] := 'code'; d_val[nd] := x; d_n[nd] := -1;
+      END LOOP;
+    END IF;
+    IF has_gone THEN
+      nd := nd + 1; d_dim[nd] := 'verdict'; d_val[nd] := gone.verdict; d_n[nd] := -1;
+      nd := nd + 1; d_dim[nd] := 'joinType'; d_val[nd] := gone.join_type; d_n[nd] := -1;
+      nd := nd + 1; d_dim[nd] := 'phase'; d_val[nd] := COALESCE(gone.phase, 'none'); d_n[nd] := -1;
+      IF gone.funnel IS NOT NULL THEN
+        nd := nd + 1; d_dim[nd] := 'funnel'; d_val[nd] := gone.funnel; d_n[nd] := -1;
+      END IF;
+      FOREACH x IN ARRAY gone.codes LOOP
+        nd := nd + 1; d_dim[nd] := 'code'; d_val[nd] := x; d_n[nd] := -1;
+      END LOOP;
+    END IF;
+    nd := nd + 1; d_dim[nd] := 'verdict'; d_val[nd] := c.verdict; d_n[nd] := 1;
+    nd := nd + 1; d_dim[nd] := 'joinType'; d_val[nd] := c.join_type; d_n[nd] := 1;
+    nd := nd + 1; d_dim[nd] := 'phase'; d_val[nd] := COALESCE(c.phase, 'none'); d_n[nd] := 1;
+    IF c.funnel IS NOT NULL THEN
+      nd := nd + 1; d_dim[nd] := 'funnel'; d_val[nd] := c.funnel; d_n[nd] := 1;
+    END IF;
+    FOREACH x IN ARRAY c.codes LOOP
+      nd := nd + 1; d_dim[nd] := 'code'; d_val[nd] := x; d_n[nd] := 1;
+    END LOOP;
+    nt := nt + 1;
+    t_day[nt] := (c.received AT TIME ZONE 'UTC')::date;
+    t_failed[nt] := CASE WHEN c.verdict = 'failed' THEN 1 ELSE 0 END;
+  END LOOP;
+  INSERT INTO code_names (hex, name)
+    SELECT hex, max(name) FROM unnest(k_hex, k_name) AS k(hex, name) GROUP BY hex ORDER BY hex
+  ON CONFLICT (hex) DO UPDATE SET name = EXCLUDED.name
+    WHERE code_names.name IS NULL AND EXCLUDED.name IS NOT NULL;
+  INSERT INTO fleet_counts (dim, value, shard, n)
+    SELECT dim, value, p_shard, sum(n) FROM unnest(d_dim, d_val, d_n) AS d(dim, value, n)
+    GROUP BY dim, value HAVING sum(n) <> 0 ORDER BY dim, value
+  ON CONFLICT (dim, value, shard) DO UPDATE SET n = fleet_counts.n + EXCLUDED.n;
+  INSERT INTO fleet_days (day, shard, checkins, failed)
+    SELECT day, p_shard, count(*), sum(failed) FROM unnest(t_day, t_failed) AS t(day, failed)
+    GROUP BY day ORDER BY day
+  ON CONFLICT (day, shard) DO UPDATE SET checkins = fleet_days.checkins + EXCLUDED.checkins,
+    failed = fleet_days.failed + EXCLUDED.failed;
+  RETURN stored;
+END
+$fn$;
+
+-- lz4 compresses the stored diagnoses and inputs for a fraction of the CPU of the default (pglz).
+-- A server built without lz4 (the embedded one) keeps pglz.
+DO $do$
+BEGIN
+  ALTER TABLE devices ALTER COLUMN diagnosis SET COMPRESSION lz4;
+  ALTER TABLE checkins ALTER COLUMN inputs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$do$;
+`,
+  },
 ];
 
 /** Applies the migrations this database has not had yet; returns the ids applied now. */

@@ -31,8 +31,11 @@ export async function* deviceReports(db: Queryable, page = PAGE): AsyncGenerator
       device: Diagnosis['device'] | null;
       finding_ids: string[] | null;
     }>(
-      `SELECT key, verdict, join_type, phase, diagnosis -> 'device' AS device,
-              ARRAY(SELECT f ->> 'id' FROM jsonb_array_elements(diagnosis -> 'findings') AS f) AS finding_ids
+      // The facts and finding ids have their own columns; a row an older server wrote has them only
+      // in the diagnosis (COALESCE reads that only then).
+      `SELECT key, verdict, join_type, phase, COALESCE(facts, diagnosis::jsonb -> 'device') AS device,
+              COALESCE(finding_ids,
+                ARRAY(SELECT f ->> 'id' FROM jsonb_array_elements(diagnosis::jsonb -> 'findings') AS f)) AS finding_ids
        FROM devices WHERE key > $1 ORDER BY key LIMIT $2`,
       [after, page],
     );

@@ -101,13 +101,51 @@ function batchItem(c: DeviceCheckin, meta: CheckinMeta, id: string) {
     codes: codeList,
     code_names: codeList.map((code) => codes.get(code) ?? null),
     funnel: funnelStep(d) ?? null,
+    // What the reconciliation reads of the diagnosis, in columns of their own.
+    facts: d.device ?? null,
+    finding_ids: d.findings.map((f) => f.id),
     diagnosis: d,
     inputs: meta.inputs,
   };
 }
 
+type BatchItem = ReturnType<typeof batchItem>;
+
+/**
+ * The batch as store_checkins (migration 4) takes it: the diagnosis (as JSON) and each input's value
+ * (its text, base64 or why it was left out) move from the JSON into one run of bytes, each named by
+ * its place in them, so that PostgreSQL copies these texts rather than reading them as JSON.
+ */
+export function batchInputs(batch: readonly BatchItem[]): { items: unknown[]; bytes: Buffer } {
+  const parts: Buffer[] = [];
+  let at = 0;
+  const place = (text: string) => {
+    const b = Buffer.from(text, 'utf8');
+    parts.push(b);
+    at += b.length;
+    return { at: at - b.length, len: b.length };
+  };
+  const items = batch.map(({ diagnosis, ...item }) => {
+    const d = place(JSON.stringify(diagnosis));
+    return { ...item, diagnosis_at: d.at, diagnosis_len: d.len, inputs: inputRefs(item.inputs, place) };
+  });
+  return { items, bytes: Buffer.concat(parts, at) };
+}
+
+function inputRefs(inputs: readonly StoredInput[], place: (text: string) => { at: number; len: number }) {
+  return inputs.map((input) => {
+    const [field, value] =
+      input.text !== undefined
+        ? ['text', input.text]
+        : input.base64 !== undefined
+          ? ['base64', input.base64]
+          : ['omitted', input.omitted ?? ''];
+    return { name: input.name, field, ...place(value) };
+  });
+}
+
 interface Pending {
-  item: ReturnType<typeof batchItem>;
+  item: BatchItem;
   day: Date;
   done: (stored: StoredCheckin) => void;
   failed: (err: unknown) => void;
@@ -118,7 +156,7 @@ const DEADLOCK = '40P01';
 
 /**
  * Group commit: check-ins wait here for the next batch, and each batch is stored in one statement
- * (store_checkins of migration 3) and one transaction. A batch starts as soon as one of
+ * (store_checkins of migration 4) and one transaction. A batch starts as soon as one of
  * `concurrency` slots is free, so a lone check-in waits for nothing, and under load the batches
  * grow to what arrived meanwhile (at most `maxBatch`). Idempotency is the database's (checkin_ids),
  * as for one check-in.
@@ -168,9 +206,10 @@ export class CheckinWriter {
     try {
       const days = new Map(batch.map((p) => [p.day.toISOString().slice(0, 10), p.day]));
       for (const day of days.values()) await this.partitions.ensure(day);
+      const { items, bytes } = batchInputs(batch.map((p) => p.item));
       const [row] = await this.db.query<{ stored: boolean[] }>(
-        'SELECT store_checkins($1::jsonb, $2::smallint) AS stored',
-        [JSON.stringify(batch.map((p) => p.item)), randomInt(COUNTER_SHARDS)],
+        'SELECT store_checkins($1::jsonb, $2::smallint, $3::bytea) AS stored',
+        [JSON.stringify(items), randomInt(COUNTER_SHARDS), bytes],
       );
       for (const [i, p] of batch.entries()) p.done({ id: p.item.id, duplicate: row?.stored[i] !== true });
     } catch (err) {
@@ -198,21 +237,27 @@ export interface Summary {
   funnel: { step: FunnelStep; devices: number; lost: number }[];
 }
 
+type Counts = { dim: string; value: string; n: number }[];
+type TopCodes = { hex: string; name: string | null; n: number }[];
+type ByDay = { day: string; checkins: number; failed: number }[];
+
 export async function summary(db: Queryable, now: Date, days = 30): Promise<Summary> {
-  const counts = await db.query<{ dim: string; value: string; n: number }>(
-    `SELECT dim, value, sum(n)::int AS n FROM fleet_counts WHERE dim <> 'code'
-     GROUP BY dim, value HAVING sum(n) <> 0`,
-  );
-  const top = await db.query<{ hex: string; name: string | null; n: number }>(
-    `SELECT c.value AS hex, k.name, sum(c.n)::int AS n FROM fleet_counts c LEFT JOIN code_names k ON k.hex = c.value
-     WHERE c.dim = 'code' GROUP BY c.value, k.name HAVING sum(c.n) > 0 ORDER BY n DESC, hex LIMIT 10`,
-  );
   const since = dayOf(new Date(now.getTime() - (days - 1) * 86_400_000));
-  const byDay = await db.query<{ day: string; checkins: number; failed: number }>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(checkins)::int AS checkins, sum(failed)::int AS failed
-     FROM fleet_days WHERE day >= $1::date GROUP BY day ORDER BY day`,
+  // One statement, one round trip: on a busy machine each round trip waits for a core.
+  const [row] = await db.query<{ counts: Counts | null; top: TopCodes | null; by_day: ByDay | null }>(
+    `SELECT
+       (SELECT json_agg(x) FROM (SELECT dim, value, sum(n)::int AS n FROM fleet_counts WHERE dim <> 'code'
+          GROUP BY dim, value HAVING sum(n) <> 0) AS x) AS counts,
+       (SELECT json_agg(x ORDER BY x.n DESC, x.hex) FROM (SELECT c.value AS hex, k.name, sum(c.n)::int AS n
+          FROM fleet_counts c LEFT JOIN code_names k ON k.hex = c.value
+          WHERE c.dim = 'code' GROUP BY c.value, k.name HAVING sum(c.n) > 0 ORDER BY n DESC, hex LIMIT 10) AS x) AS top,
+       (SELECT json_agg(x ORDER BY x.day) FROM (SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(checkins)::int AS checkins,
+          sum(failed)::int AS failed FROM fleet_days WHERE day >= $1::date GROUP BY day) AS x) AS by_day`,
     [since],
   );
+  const counts = row?.counts ?? [];
+  const top = row?.top ?? [];
+  const byDay = row?.by_day ?? [];
   const pick = (dim: string) =>
     Object.fromEntries(counts.filter((r) => r.dim === dim).map((r) => [r.value, Number(r.n)]));
   const verdicts = pick('verdict');
@@ -342,24 +387,28 @@ export async function getDevice(
   key: string,
   historyLimit = 100,
 ): Promise<DeviceRecord | undefined> {
+  // The device and its history in one statement (one round trip).
   const [row] = await db.query(
     `SELECT key, name, domain, device_id, join_type, verdict, phase, codes, last_checkin, unidentified,
-            checkins, diagnosis FROM devices WHERE key = $1`,
-    [key],
+            checkins, diagnosis,
+            (SELECT json_agg(h ORDER BY h.received_at DESC, h.id DESC) FROM (
+               SELECT id, received_at, verdict, phase, context FROM checkins WHERE device_key = $1
+               ORDER BY received_at DESC, id DESC LIMIT $2) AS h) AS history
+     FROM devices WHERE key = $1`,
+    [key, historyLimit],
   );
   if (!row) return undefined;
-  const history = await db.query<{
+  const history = (row.history ?? []) as {
     id: string;
-    received_at: Date;
+    received_at: string;
     verdict: string;
     phase: string | null;
     context: string | null;
-  }>(
-    `SELECT id, received_at, verdict, phase, context FROM checkins WHERE device_key = $1
-     ORDER BY received_at DESC, id DESC LIMIT $2`,
-    [key, historyLimit],
-  );
-  const diagnosis = row.diagnosis as Diagnosis;
+  }[];
+  // Kept as the JSON text the server wrote (migration 4); a jsonb of older rows comes parsed.
+  const diagnosis = (
+    typeof row.diagnosis === 'string' ? JSON.parse(row.diagnosis) : row.diagnosis
+  ) as Diagnosis;
   return {
     ...toRow(row),
     checkins: Number(row.checkins),

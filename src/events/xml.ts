@@ -18,18 +18,24 @@ const EVENT_START = /<(?:[A-Za-z_][\w.-]*:)?Event(?=[\s>/])/g;
 const EVENT_END = /<\/(?:[A-Za-z_][\w.-]*:)?Event\s*>/g;
 const DTD = /<!(?:DOCTYPE|ENTITY)/i;
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+let parser: XMLParser | undefined;
+
+/** The XML parser, made on first use: a start-up that reads no XML export does not load the library. */
+function xmlParser(): XMLParser {
+  parser ??= new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  });
+  return parser;
+}
 
 export interface XmlReadOptions extends ReadOptions {
   /** The encoding the text was decoded from, for byte offsets in warnings. */
@@ -394,7 +400,7 @@ function readOne(chunk: string, at: number, source: string, warn: Warn): EventRe
   }
   let ev: XmlElement | undefined;
   try {
-    ev = toElements(parser.parse(chunk)).find((e) => e.name === 'Event');
+    ev = toElements(xmlParser().parse(chunk)).find((e) => e.name === 'Event');
   } catch (err) {
     warn(
       at,

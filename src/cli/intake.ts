@@ -6,12 +6,17 @@
 // memory holds a record, not the file. Text read whole (a dsregcmd capture) has a lower limit.
 
 import { InvalidArgumentError, Option } from 'commander';
+import type { InputReport, TextInput } from '../analyze.js';
 import { evtxOptions, openEventStream } from '../events/read.js';
 import type { EventRecord, ReadWarning } from '../events/types.js';
 import { type ByteSource, isEvtx, readEvtx } from '../evtx/index.js';
 import { binaryHead } from '../input/bundle.js';
 import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
+import { decodeText } from '../input/decode.js';
+import { isEventKind, KIND_TEXT } from '../input/kinds.js';
+import { type Sniffed, sniff } from '../input/sniff.js';
 import { isZip } from '../input/zip.js';
+import type { PreparedInputs } from '../redact/prepare.js';
 import { createStoryCollector, type StoryCollection } from '../story/collector.js';
 import { InputError } from '../types.js';
 import type { CliIO, InputStream } from './io.js';
@@ -305,4 +310,24 @@ function storyInput(
     });
   }
   return { name, bytes: new TextEncoder().encode(`${lines.join('\n')}\n`), kind, reason, warnings };
+}
+
+/**
+ * The inputs of a report that is not redacted, as `prepareInputs(inputs, false)`
+ * (src/redact/prepare.ts) gives them: the inputs as they are, and the text ones as text. Here so
+ * that a command run without --redact does not load the redactor.
+ */
+export function plainInputs<T extends TextInput & { sniffed?: Sniffed }>(inputs: T[]): PreparedInputs<T> {
+  const texts: { name: string; text: string }[] = [];
+  for (const i of inputs) {
+    const found = i.sniffed ?? sniff(i.bytes, i.name);
+    if (!isEventKind(found.kind)) texts.push({ name: i.name, text: found.text ?? decodeText(i.bytes).text });
+  }
+  return { inputs, texts, kinds: new Map(), warnings: [] };
+}
+
+/** What the report says of an input, as `inputReason` of src/redact/prepare.ts (the same words). */
+export function inputReason(kind: string, x: InputReport): string {
+  if (!x.used) return x.reason ?? 'not used';
+  return [KIND_TEXT[kind] ?? kind, x.reason].filter(Boolean).join(', ');
 }

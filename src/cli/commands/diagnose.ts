@@ -13,7 +13,9 @@ import {
   DEFAULT_INPUT_LIMITS,
   type InputLimits,
   inputLimits,
+  inputReason,
   maxInputOption,
+  plainInputs,
   readForDiagnosis,
 } from '../intake.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
@@ -280,8 +282,10 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   const collected = await collectInputs(paths, io, inputLimits(opts.maxInput));
   if (!collected) return 2;
   const redact = Boolean(opts.redact || opts.redactTimes);
-  const { prepareInputs } = await import('../../redact/prepare.js');
-  const prepared = prepareInputs(collected.inputs, redact);
+  // Without redaction the redactor is not loaded (plainInputs gives what prepareInputs would).
+  const prepared = redact
+    ? (await import('../../redact/prepare.js')).prepareInputs(collected.inputs, true)
+    : plainInputs(collected.inputs);
   const clean = (t: string) => (prepared.redactor ? prepared.redactor.text(t) : t);
   let analysis: Analysis;
   try {
@@ -298,7 +302,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   for (const w of [...streamed, ...prepared.warnings, ...analysis.warnings]) {
     io.stderr(`dsreg-doctor diagnose: warning: ${clean(formatWarning(w))}\n`);
   }
-  const files = await fileReports(analysis, prepared, collected, clean);
+  const files = fileReports(analysis, prepared, collected, clean);
   if (collected.bundles.length > 0 && opts.format !== 'json') {
     io.stderr(`${describeInputs(files, collected.bundles.map(clean))}\n`);
   }
@@ -351,13 +355,12 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
 }
 
 /** Every file looked at, in input order, then the files of bundles that were left out. */
-async function fileReports(
+function fileReports(
   analysis: Analysis,
   prepared: PreparedInputs<AnalyzeInput>,
   collected: Collected,
   clean: (t: string) => string,
-): Promise<FileReport[]> {
-  const { inputReason } = await import('../../redact/prepare.js');
+): FileReport[] {
   return [
     ...analysis.inputs.map((x, i) => {
       // A large log read record by record reaches the analysis as its kept records: say what it was.

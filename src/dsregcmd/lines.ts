@@ -75,28 +75,26 @@ let terminal: (string | undefined)[] = [];
 /** Builds the trie on first use: a start-up that reads no capture does not pay for it. */
 function keyTrie(): Int32Array {
   if (TRIE) return TRIE;
-  const trie: number[] = [];
-  terminal = [];
-  function addNode(): number {
-    for (let i = 0; i < ALPHABET; i++) trie.push(-1);
-    terminal.push(undefined);
-    return terminal.length - 1;
-  }
-  addNode();
-  for (const [spelling, key] of [...[...KNOWN_KEYS].map((k) => [k, k]), ...Object.entries(KEY_ALIASES)]) {
+  const spellings = [...[...KNOWN_KEYS].map((k) => [k, k]), ...Object.entries(KEY_ALIASES)];
+  // At most one node a character, and the root: the table is made at its largest, filled once.
+  let most = 1;
+  for (const [spelling] of spellings) most += spelling!.length;
+  const trie = new Int32Array(most * ALPHABET).fill(-1);
+  terminal = [undefined];
+  for (const [spelling, key] of spellings) {
     let node = 0;
     for (let i = spelling!.length - 1; i >= 0; i--) {
       const s = slot(spelling!.charCodeAt(i));
       let next = trie[node * ALPHABET + s]!;
       if (next < 0) {
-        next = addNode();
+        next = terminal.push(undefined) - 1;
         trie[node * ALPHABET + s] = next;
       }
       node = next;
     }
     terminal[node] = key;
   }
-  TRIE = Int32Array.from(trie);
+  TRIE = trie.slice(0, terminal.length * ALPHABET);
   return TRIE;
 }
 // Characters normalizeKey removes inside a key.

@@ -146,7 +146,7 @@ async function collectInputs(
 
 /** Whether a path on disk is a folder, a zip archive or another file; undefined when it is not on disk. */
 async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | undefined> {
-  const { stat } = await import('node:fs/promises');
+  const { readHead, stat } = await import('../fs.js');
   let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(path);
@@ -155,7 +155,6 @@ async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | un
   }
   if (st.isDirectory()) return 'directory';
   if (!st.isFile()) return 'file';
-  const { readHead } = await import('../../node/bundle-reader.js');
   return sniff(await readHead(path)).kind === 'zip' ? 'zip' : 'file';
 }
 

@@ -345,16 +345,25 @@ class EventSplitter {
   }
 }
 
+/**
+ * The characters the searches for event starts and ends have passed over, for the tests: reading
+ * stays linear when this grows in proportion to the text (a count of work, not a time).
+ */
+export const xmlSearchWork = { characters: 0 };
+
 function find(re: RegExp, text: string, from: number): number {
   const g = new RegExp(re.source, 'g');
   g.lastIndex = from;
-  return g.exec(text)?.index ?? -1;
+  const index = g.exec(text)?.index ?? -1;
+  xmlSearchWork.characters += (index === -1 ? text.length : index) - from;
+  return index;
 }
 
 function findEnd(text: string, from: number): { index: number; length: number } | undefined {
   const g = new RegExp(EVENT_END.source, 'g');
   g.lastIndex = from;
   const m = g.exec(text);
+  xmlSearchWork.characters += (m ? m.index : text.length) - from;
   return m ? { index: m.index, length: m[0].length } : undefined;
 }
 

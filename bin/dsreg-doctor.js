@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-import { accessSync, constants, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+'use strict';
+const {
+  accessSync,
+  constants,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const { Script } = require('node:vm');
 
 // The bin. It loads the CLI from V8's code cache, so that a start-up does not parse its code again.
 //
@@ -16,7 +24,10 @@ import { Script } from 'node:vm';
 // again. With no cache for this V8 (Node was upgraded) the first run writes one if dist/ can be
 // written; if it cannot, the ES module build (dist/cli.js), quicker without a cache, is used
 // instead, as it is when anything else goes wrong.
-const BUNDLES = fileURLToPath(new URL('../dist/cli/', import.meta.url));
+//
+// The bin itself is CommonJS (bin/package.json says so), as the bundles are: Node then starts it
+// without its ES module loader, which costs about a tenth of a bare start-up to set up.
+const BUNDLES = join(__dirname, '..', 'dist', 'cli') + '/';
 
 /** The command the arguments name, as main() finds it (src/cli/main.ts, commandName). */
 function commandName(argv) {
@@ -83,28 +94,28 @@ function writeCache(cache, data) {
   }
 }
 
-const { cli, saveCache } = await loadCli(process.argv.slice(2));
+loadCli(process.argv.slice(2)).then(({ cli, saveCache }) => {
+  // A reader that goes away (`dsreg-doctor events big.evtx | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err) => {
+      if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
 
-// A reader that goes away (`dsreg-doctor events big.evtx | head`) is not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err) => {
-    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-}
-
-cli.main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    saveCache();
-    // Exit once the output is flushed, even if a hung DNS lookup or socket still holds the loop.
-    process.stdout.write('', () => process.exit(code));
-  },
-  (err) => {
-    process.stderr.write(
-      `dsreg-doctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
-    process.exitCode = 2;
-    process.stdout.write('', () => process.exit(2));
-  },
-);
+  cli.main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      saveCache();
+      // Exit once the output is flushed, even if a hung DNS lookup or socket still holds the loop.
+      process.stdout.write('', () => process.exit(code));
+    },
+    (err) => {
+      process.stderr.write(
+        `dsreg-doctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      process.exitCode = 2;
+      process.stdout.write('', () => process.exit(2));
+    },
+  );
+});

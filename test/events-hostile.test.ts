@@ -85,10 +85,10 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
 
 describe('hostile and mutated event exports', () => {
   for (const name of FIXTURES) {
-    it(`${name}: 150 mutations read without an unexpected exception`, () => {
+    // A hang is caught by the test's timeout (no time is asserted).
+    it(`${name}: 150 mutations read without an unexpected exception`, { timeout: 60_000 }, () => {
       const src = new Uint8Array(readFileSync(dir + name));
       const rnd = prng(name.length * 7919);
-      const started = performance.now();
       for (let n = 0; n < 150; n++) {
         const input = mutate(src, rnd);
         try {
@@ -100,7 +100,6 @@ describe('hostile and mutated event exports', () => {
           if (!(err instanceof InputError)) throw new Error(`mutation ${n} of ${name}: ${String(err)}`);
         }
       }
-      expect(performance.now() - started).toBeLessThan(15_000);
     });
   }
 

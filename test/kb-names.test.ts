@@ -1,9 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GENERIC_BLOCKS } from '../src/kb/generated/generic-codes.js';
 import { GUIDE_CODES } from '../src/kb/guide-codes.js';
 import {
   type CodeNames,
+  codeNames,
+  decodeGenericBlocks,
   loadCodeNames,
   namesForValue as namesForValueIn,
+  packedCodeNames,
   searchNames,
   serverErrorsByCode,
 } from '../src/kb/names.js';
@@ -58,6 +62,45 @@ describe('names by value', () => {
       expect(namesByName(c.name.toLowerCase())[0]?.value, c.name).toBe(c.value >>> 0);
     }
     expect(allNames().length).toBeGreaterThan(5000);
+  });
+});
+
+describe('the packed table', () => {
+  // loadCodeNames() decodes the headers' table only when asked (packedCodeNames): it answers as
+  // the table built at once from every decoded entry does.
+  const built = codeNames(decodeGenericBlocks(GENERIC_BLOCKS));
+  const strip = (list: readonly { name: string; value: number; family: string; source: string }[]) =>
+    list.map((n) => ({ name: n.name, value: n.value, family: n.family, source: n.source }));
+
+  it('names every value as the table built at once does, in the same order', () => {
+    const packed = packedCodeNames(GENERIC_BLOCKS);
+    const values = new Set(built.all().map((n) => n.value));
+    for (const v of [0x801c0003, 0x7fffffff, 1, 0xffffffff]) values.add(v);
+    for (const v of values) {
+      expect(strip(packed.byValue(v)), v.toString(16)).toEqual(strip(built.byValue(v)));
+      expect(strip(packed.byValue(v | 0)), v.toString(16)).toEqual(strip(built.byValue(v)));
+    }
+    expect(packed.generic).toBe(true);
+  });
+
+  it('lists and finds by name as the table built at once does', () => {
+    const packed = packedCodeNames(GENERIC_BLOCKS);
+    expect(strip(packed.all())).toEqual(strip(built.all()));
+    for (const name of ['e_accessdenied', 'ERROR_WINHTTP_TIMEOUT', 'STATUS_LOGON_FAILURE', 'NO_SUCH_NAME']) {
+      expect(strip(packed.byName(name)), name).toEqual(strip(built.byName(name)));
+    }
+  });
+
+  it('gives the same entry each time it is asked, by value or in the list', () => {
+    const packed = packedCodeNames(GENERIC_BLOCKS);
+    const first = packed.byValue(0xc0000022)[0]!;
+    expect(packed.byValue(0xc0000022)[0]).toBe(first);
+    expect(packed.all()).toContain(first);
+  });
+
+  it('rejects a corrupt block on first use instead of misnaming codes', () => {
+    const packed = packedCodeNames([['win32', 'x.h', '1,1', 'ONLY_ONE']]);
+    expect(() => packed.byValue(1)).toThrow(/corrupt/);
   });
 });
 

@@ -155,6 +155,8 @@ describe('dsreg-doctor web', () => {
     });
     mkdirSync(join(dir, 'bin'));
     writeFileSync(join(dir, 'bin', 'dsreg-doctor.js'), readFileSync('bin/dsreg-doctor.js', 'utf8'));
+    // The bin is CommonJS by bin/package.json.
+    writeFileSync(join(dir, 'bin', 'package.json'), readFileSync('bin/package.json', 'utf8'));
     const child: ChildProcess = spawn(
       process.execPath,
       [join(dir, 'bin', 'dsreg-doctor.js'), 'web', '--port', '0'],

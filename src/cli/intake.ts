@@ -12,6 +12,7 @@ import { type ByteSource, isEvtx, readEvtx } from '../evtx/index.js';
 import { binaryHead } from '../input/bundle.js';
 import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
 import { isZip } from '../input/zip.js';
+
 import { createStoryCollector, type StoryCollection } from '../story/collector.js';
 import { InputError } from '../types.js';
 import type { CliIO, InputStream } from './io.js';
@@ -306,3 +307,5 @@ function storyInput(
   }
   return { name, bytes: new TextEncoder().encode(`${lines.join('\n')}\n`), kind, reason, warnings };
 }
+
+export { inputReason, plainInputs } from '../redact/plain.js';

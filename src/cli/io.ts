@@ -1,8 +1,8 @@
 // What the CLI needs from the outside world, passed in so that commands can be tested in-process.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import type { ByteSource } from '../evtx/index.js';
 import { openFileSource } from '../node/file-source.js';
+import { readFile, stat } from './fs.js';
 
 /** A file or standard input opened for reading in pieces (see CliIO.stream). */
 export interface InputStream {

@@ -4,9 +4,9 @@
 //   --color, --no-color     force colour on or off (NO_COLOR and FORCE_COLOR are honoured)
 //   --now <time>            where time matters: the time to judge against, never the clock
 // and errors as one line, `dsreg-doctor <command>: ...`, commander's own included.
-import { writeFile } from 'node:fs/promises';
 import { type AddHelpTextContext, type Command, InvalidArgumentError, Option } from 'commander';
 import { parseDsregTime } from '../facts.js';
+import { writeFile } from './fs.js';
 import { type CliIO, outputWriter } from './io.js';
 
 /** `-f, --format <format>` with the formats a command prints; the first is the default. */

@@ -68,30 +68,35 @@ const MAX_KEY_CHARS = 48;
 // with no slicing and no hashing. Spaces, hyphens, dots and underscores are skipped as
 // normalizeKey drops them.
 const ALPHABET = 36;
-const trie: number[] = [];
-const terminal: (string | undefined)[] = [];
-function addNode(): number {
-  for (let i = 0; i < ALPHABET; i++) trie.push(-1);
-  terminal.push(undefined);
-  return terminal.length - 1;
-}
 const slot = (c: number) =>
   c >= 97 && c <= 122 ? c - 97 : c >= 65 && c <= 90 ? c - 65 : c >= 48 && c <= 57 ? 26 + c - 48 : -1;
-addNode();
-for (const [spelling, key] of [...[...KNOWN_KEYS].map((k) => [k, k]), ...Object.entries(KEY_ALIASES)]) {
-  let node = 0;
-  for (let i = spelling!.length - 1; i >= 0; i--) {
-    const s = slot(spelling!.charCodeAt(i));
-    let next = trie[node * ALPHABET + s]!;
-    if (next < 0) {
-      next = addNode();
-      trie[node * ALPHABET + s] = next;
+let TRIE: Int32Array | undefined;
+let terminal: (string | undefined)[] = [];
+/** Builds the trie on first use: a start-up that reads no capture does not pay for it. */
+function keyTrie(): Int32Array {
+  if (TRIE) return TRIE;
+  const spellings = [...[...KNOWN_KEYS].map((k) => [k, k]), ...Object.entries(KEY_ALIASES)];
+  // At most one node a character, and the root: the table is made at its largest, filled once.
+  let most = 1;
+  for (const [spelling] of spellings) most += spelling!.length;
+  const trie = new Int32Array(most * ALPHABET).fill(-1);
+  terminal = [undefined];
+  for (const [spelling, key] of spellings) {
+    let node = 0;
+    for (let i = spelling!.length - 1; i >= 0; i--) {
+      const s = slot(spelling!.charCodeAt(i));
+      let next = trie[node * ALPHABET + s]!;
+      if (next < 0) {
+        next = terminal.push(undefined) - 1;
+        trie[node * ALPHABET + s] = next;
+      }
+      node = next;
     }
-    node = next;
+    terminal[node] = key;
   }
-  terminal[node] = key;
+  TRIE = trie.slice(0, terminal.length * ALPHABET);
+  return TRIE;
 }
-const TRIE = Int32Array.from(trie);
 // Characters normalizeKey removes inside a key.
 const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || c === 46 || c === 58;
 
@@ -137,12 +142,13 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
   let bestStart = -1;
   let bestKey = '';
   let node = 0;
+  const trie = keyTrie();
   for (let p = keyEnd - 1; p >= floor; p--) {
     const c = text.charCodeAt(p);
     if (isSkipped(c)) continue;
     const s = slot(c);
     if (s < 0) break;
-    node = TRIE[node * ALPHABET + s]!;
+    node = trie[node * ALPHABET + s]!;
     if (node < 0) break;
     const key = terminal[node];
     // A key starts a word, or follows punctuation glued to it (`#AzureAdJoined`, `1.NgcSet`).

@@ -18,18 +18,24 @@ const EVENT_START = /<(?:[A-Za-z_][\w.-]*:)?Event(?=[\s>/])/g;
 const EVENT_END = /<\/(?:[A-Za-z_][\w.-]*:)?Event\s*>/g;
 const DTD = /<!(?:DOCTYPE|ENTITY)/i;
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+let parser: XMLParser | undefined;
+
+/** The XML parser, made on first use: a start-up that reads no XML export does not load the library. */
+function xmlParser(): XMLParser {
+  parser ??= new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  });
+  return parser;
+}
 
 export interface XmlReadOptions extends ReadOptions {
   /** The encoding the text was decoded from, for byte offsets in warnings. */
@@ -339,16 +345,25 @@ class EventSplitter {
   }
 }
 
+/**
+ * The characters the searches for event starts and ends have passed over, for the tests: reading
+ * stays linear when this grows in proportion to the text (a count of work, not a time).
+ */
+export const xmlSearchWork = { characters: 0 };
+
 function find(re: RegExp, text: string, from: number): number {
   const g = new RegExp(re.source, 'g');
   g.lastIndex = from;
-  return g.exec(text)?.index ?? -1;
+  const index = g.exec(text)?.index ?? -1;
+  xmlSearchWork.characters += (index === -1 ? text.length : index) - from;
+  return index;
 }
 
 function findEnd(text: string, from: number): { index: number; length: number } | undefined {
   const g = new RegExp(EVENT_END.source, 'g');
   g.lastIndex = from;
   const m = g.exec(text);
+  xmlSearchWork.characters += (m ? m.index : text.length) - from;
   return m ? { index: m.index, length: m[0].length } : undefined;
 }
 
@@ -394,7 +409,7 @@ function readOne(chunk: string, at: number, source: string, warn: Warn): EventRe
   }
   let ev: XmlElement | undefined;
   try {
-    ev = toElements(parser.parse(chunk)).find((e) => e.name === 'Event');
+    ev = toElements(xmlParser().parse(chunk)).find((e) => e.name === 'Event');
   } catch (err) {
     warn(
       at,

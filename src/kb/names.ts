@@ -105,13 +105,106 @@ export function guideNames(): CodeNames {
   return guide;
 }
 
+type Block = readonly [string, string, string, string];
+
+/** A block of the packed table with its values decoded: ascending, so searched by halving. */
+interface DecodedBlock {
+  family: Family;
+  source: string;
+  values: Float64Array;
+  names: string[];
+  /** The entries made so far, by position (one object per entry, whichever way it was asked). */
+  made: (NamedCode | undefined)[];
+}
+
+function decodeBlock([family, source, values, names]: Block): DecodedBlock {
+  const deltas = values.split(',');
+  const words = names.split(' ');
+  if (deltas.length !== words.length) throw new Error(`generic table block ${family}/${source} is corrupt`);
+  const out = new Float64Array(deltas.length);
+  let value = 0;
+  for (let i = 0; i < deltas.length; i++) {
+    value += Number.parseInt(deltas[i]!, 36);
+    out[i] = value;
+  }
+  return { family: family as Family, source, values: out, names: words, made: [] };
+}
+
+function entryOf(b: DecodedBlock, i: number): NamedCode {
+  let n = b.made[i];
+  if (!n) {
+    n = { name: b.names[i]!, value: b.values[i]!, family: b.family, source: b.source };
+    b.made[i] = n;
+  }
+  return n;
+}
+
+/** The first position in an ascending list whose value is at least `value`. */
+function lowerBound(values: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The table of the guide's names and the packed headers' table, answering as
+ * `codeNames(decodeGenericBlocks(blocks))` does, without building it at once: a start-up that
+ * names no code pays nothing, and a lookup by value decodes the blocks' values (not their entries)
+ * and searches each block for the value. Every name and the index by name are made on first use.
+ */
+export function packedCodeNames(blocks: readonly Block[]): CodeNames {
+  const guideTable = guideNames();
+  let decoded: DecodedBlock[] | undefined;
+  const decode = () => {
+    decoded ??= blocks.map(decodeBlock);
+    return decoded;
+  };
+  let full: CodeNames | undefined;
+  // The table as codeNames builds it, made of the same entries as the lookups by value.
+  const whole = () => {
+    full ??= codeNames(decode().flatMap((b) => b.names.map((_, i) => entryOf(b, i))));
+    return full;
+  };
+  const found = new Map<number, readonly NamedCode[]>();
+  const byValue = (v: number): readonly NamedCode[] => {
+    const value = v >>> 0;
+    const known = found.get(value);
+    if (known) return known;
+    const guideNamed = guideTable.byValue(value);
+    let list: NamedCode[] | undefined;
+    for (const b of decode()) {
+      for (let i = lowerBound(b.values, value); i < b.values.length && b.values[i] === value; i++) {
+        const name = b.names[i]!;
+        if (guideNamed.some((g) => g.name === name) || list?.some((g) => g.name === name)) continue;
+        list ??= [...guideNamed];
+        list.push(entryOf(b, i));
+      }
+    }
+    const answer = list ?? guideNamed;
+    found.set(value, answer);
+    return answer;
+  };
+  return {
+    generic: blocks.length > 0,
+    byValue,
+    byName: (name) => whole().byName(name),
+    all: () => whole().all(),
+  };
+}
+
 let loading: Promise<CodeNames> | undefined;
 
-/** The guide's names and the Windows headers' (the chunk is imported once; later calls share it). */
+/**
+ * The guide's names and the Windows headers' (the chunk is imported once; later calls share it).
+ * The headers' table is decoded only when a code is looked up in it (see packedCodeNames).
+ */
 export function loadCodeNames(): Promise<CodeNames> {
-  loading ??= import('./generated/generic-codes.js').then((m) =>
-    codeNames(decodeGenericBlocks(m.GENERIC_BLOCKS)),
-  );
+  loading ??= import('./generated/generic-codes.js').then((m) => packedCodeNames(m.GENERIC_BLOCKS));
   return loading;
 }
 

@@ -5,38 +5,19 @@
 // a capture is redacted as text, line for line, so that evidence keeps its line numbers. The
 // redacted evidence remembers what it was read from (`original`), so that the live checks ask about
 // the real user, domain and tenant without a second analysis of the inputs. Pure.
-import type { InputReport, TextInput } from '../analyze.js';
+import type { TextInput } from '../analyze.js';
 import { type DsregStatus, parseDsregcmd } from '../dsregcmd/parse.js';
 import { type EventExportKind, readEvents } from '../events/read.js';
 import type { EventRecord, ReadWarning } from '../events/types.js';
 import type { DeviceEvidence } from '../evidence.js';
 import { decodeText } from '../input/decode.js';
-import { isEventKind, KIND_TEXT } from '../input/kinds.js';
+import { isEventKind } from '../input/kinds.js';
 import { type Sniffed, sniff } from '../input/sniff.js';
 import { InputError } from '../types.js';
-import { createRedactor, isXml, type Redactor } from './index.js';
+import { createRedactor, isXml } from './index.js';
+import { inputReason, kindOf, type PreparedInputs, plainInputs } from './plain.js';
 
-export interface PreparedInputs<T extends TextInput> {
-  /** The inputs to analyse (redacted copies when redacting; an event log as its redacted records). */
-  inputs: T[];
-  /** The text inputs as text, for the HTML report's evidence in context. */
-  texts: { name: string; text: string }[];
-  /** What an input was, by its index, where the analysis is handed its records rather than bytes. */
-  kinds: Map<number, string>;
-  redactor?: Redactor;
-  warnings: ReadWarning[];
-  /**
-   * The evidence that the analysis of `inputs` gives, as the inputs themselves gave it: each
-   * redacted capture and record replaced by the one it was made from. For the live checks, which
-   * must ask about the real user, domain and tenant. Without redaction, the evidence itself.
-   */
-  original(evidence: DeviceEvidence): DeviceEvidence;
-}
-
-/** What sniff says of an input, or said already (a bundle's classification). */
-function kindOf(input: TextInput & { sniffed?: Sniffed }): Sniffed {
-  return input.sniffed ?? sniff(input.bytes, input.name);
-}
+export { inputReason, type PreparedInputs };
 
 type Read =
   | { kind: EventExportKind; records: EventRecord[] }
@@ -48,15 +29,7 @@ export function prepareInputs<T extends TextInput & { sniffed?: Sniffed }>(
 ): PreparedInputs<T> {
   const warnings: ReadWarning[] = [];
   const kinds = new Map<number, string>();
-  if (!redact) {
-    const texts: { name: string; text: string }[] = [];
-    for (const i of inputs) {
-      const found = kindOf(i);
-      if (!isEventKind(found.kind))
-        texts.push({ name: i.name, text: found.text ?? decodeText(i.bytes).text });
-    }
-    return { inputs, texts, kinds, warnings, original: (evidence) => evidence };
-  }
+  if (!redact) return plainInputs(inputs);
   const r = createRedactor();
   const read: Read[] = inputs.map((input) => {
     const found = kindOf(input);
@@ -155,10 +128,4 @@ function rememberOriginals<T extends TextInput & { sniffed?: Sniffed }>(
     for (const [k, c] of copies.entries()) originals.set(c, x.captures[k]!);
   });
   return originals;
-}
-
-/** What an input was read as, for the list of files a report gives: "event log export (XML), 8 event records". */
-export function inputReason(kind: string, x: InputReport): string {
-  if (!x.used) return x.reason ?? 'not used';
-  return [KIND_TEXT[kind] ?? kind, x.reason].filter(Boolean).join(', ');
 }

@@ -7,14 +7,16 @@ import { formatWarning } from '../../events/warning.js';
 import type { DeviceEvidence } from '../../evidence.js';
 import { sniff } from '../../input/sniff.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
-import type { PreparedInputs } from '../../redact/prepare.js';
+import type { PreparedInputs } from '../../redact/plain.js';
 import { buildReport, bySeverity, type DeviceReport } from '../../report/build.js';
 import { type Diagnosis, type Finding, InputError } from '../../types.js';
 import {
   DEFAULT_INPUT_LIMITS,
   type InputLimits,
   inputLimits,
+  inputReason,
   maxInputOption,
+  plainInputs,
   readForDiagnosis,
 } from '../intake.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
@@ -161,7 +163,7 @@ async function readBundle(
 
 /** Whether a path on disk is a folder, a zip archive or another file; undefined when it is not on disk. */
 async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | undefined> {
-  const { stat } = await import('node:fs/promises');
+  const { readHead, stat } = await import('../fs.js');
   let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(path);
@@ -170,7 +172,6 @@ async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | un
   }
   if (st.isDirectory()) return 'directory';
   if (!st.isFile()) return 'file';
-  const { readHead } = await import('../../node/bundle-reader.js');
   return sniff(await readHead(path)).kind === 'zip' ? 'zip' : 'file';
 }
 
@@ -297,8 +298,10 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   const collected = await collectInputs(paths, io, inputLimits(opts.maxInput));
   if (!collected) return 2;
   const redact = Boolean(opts.redact || opts.redactTimes);
-  const { prepareInputs } = await import('../../redact/prepare.js');
-  const prepared = prepareInputs(collected.inputs, redact);
+  // Without redaction the redactor is not loaded (plainInputs gives what prepareInputs would).
+  const prepared = redact
+    ? (await import('../../redact/prepare.js')).prepareInputs(collected.inputs, true)
+    : plainInputs(collected.inputs);
   const clean = (t: string) => (prepared.redactor ? prepared.redactor.text(t) : t);
   let analysis: Analysis;
   // The event logs of a large folder take a while to read: a line of the bytes read so far.
@@ -323,7 +326,7 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
   for (const w of [...streamed, ...prepared.warnings, ...analysis.warnings]) {
     io.stderr(`dsreg-doctor diagnose: warning: ${clean(formatWarning(w))}\n`);
   }
-  const files = await fileReports(analysis, prepared, collected, clean);
+  const files = fileReports(analysis, prepared, collected, clean);
   if (collected.bundles.length > 0 && opts.format !== 'json') {
     io.stderr(`${describeInputs(files, collected.bundles.map(clean))}\n`);
   }
@@ -376,13 +379,12 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
 }
 
 /** Every file looked at, in input order, then the files of bundles that were left out. */
-async function fileReports(
+function fileReports(
   analysis: Analysis,
   prepared: PreparedInputs<AnalyzeInput>,
   collected: Collected,
   clean: (t: string) => string,
-): Promise<FileReport[]> {
-  const { inputReason } = await import('../../redact/prepare.js');
+): FileReport[] {
   return [
     ...analysis.inputs.map((x, i) => {
       // A large log read record by record reaches the analysis as its kept records: say what it was.

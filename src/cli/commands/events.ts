@@ -287,7 +287,7 @@ async function openSources(paths: string[], io: CliIO, limits: InputLimits, run:
 }
 
 async function isFolder(path: string): Promise<boolean> {
-  const { stat } = await import('node:fs/promises');
+  const { stat } = await import('../fs.js');
   return stat(path).then(
     (st) => st.isDirectory(),
     () => false,

@@ -95,25 +95,27 @@ function summary(r: Redactor): string {
 }
 
 async function runRedact(path: string, opts: RedactOpts, io: CliIO): Promise<number> {
-  const { stat } = await import('node:fs/promises');
+  const { stat } = await import('../fs.js');
   const { isZip } = await import('../../input/zip.js');
+  // The bundle reader (and the node:fs/promises it loads) only for a folder or a zip.
+  const reader = () => import('../../node/bundle-reader.js');
   let bytes: Uint8Array | undefined;
   let bundle: BundleEntry[] | undefined;
   try {
     const st = path === '-' ? undefined : await stat(path).catch(() => undefined);
-    const reader = await import('../../node/bundle-reader.js');
-    let read: Awaited<ReturnType<typeof reader.readFolder>> | undefined;
+    let read: Awaited<ReturnType<Awaited<ReturnType<typeof reader>>['readFolder']>> | undefined;
     let label = path.replace(/[\\/]+$/, '') || path;
     if (st?.isDirectory()) {
+      const folders = await reader();
       const progress = progressOn(io, `Reading ${label}`, 'bytes');
-      read = await reader
-        .readFolder(path, reader.DEFAULT_LIMITS, (done, total) => progress.update(done, total))
+      read = await folders
+        .readFolder(path, folders.DEFAULT_LIMITS, (done, total) => progress.update(done, total))
         .finally(() => progress.stop());
     } else {
       bytes = await io.read(path);
       if (isZip(bytes)) {
         label = path === '-' ? 'stdin.zip' : path;
-        read = await reader.readZip(label, [bytes]);
+        read = await (await reader()).readZip(label, [bytes]);
       }
     }
     if (read) {

@@ -51,7 +51,12 @@ const lazyLibraries = {
         FORWARD,
       ];
       for (const name of names) {
-        const get = `() => load()[${JSON.stringify(name)}]`;
+        // A CommonJS library's default export is its module.exports (an import of it says so),
+        // which require() hands back as it is; an ES module's is its `default`.
+        const get =
+          name === 'default'
+            ? '() => { const m = load(); return m && m.__esModule ? m.default : m; }'
+            : `() => load()[${JSON.stringify(name)}]`;
         lines.push(
           name === 'default' ? `export default forward(${get});` : `export const ${name} = forward(${get});`,
         );

@@ -83,7 +83,33 @@ export interface ChunkReadOptions {
 }
 
 /** The records of one chunk in the order they are stored. */
-export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<EventRecord, void, undefined> {
+export function readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<EventRecord, void, undefined> {
+  return walkChunk(b, opts, false, readRecord);
+}
+
+/** The JSON text of each record readChunk gives (JSON.stringify's, byte for byte), in the same order. */
+export function readChunkJson(b: Uint8Array, opts: ChunkReadOptions): Generator<string, void, undefined> {
+  return walkChunk(b, opts, true, readRecordJson);
+}
+
+/** Reads the record at `pos` of the chunk (its header checked) as a T; null when it cannot be read. */
+type RecordReader<T> = (
+  ctx: ChunkContext,
+  plans: PlanReader | null,
+  pos: number,
+  size: number,
+  source: string | undefined,
+  fileOffset: number,
+  warn: (code: EvtxWarningCode, message: string, offset: number) => void,
+) => T | null;
+
+/** The walk of readChunk: checks, recovery and copies as described above; each record read by `read`. */
+function* walkChunk<T>(
+  b: Uint8Array,
+  opts: ChunkReadOptions,
+  json: boolean,
+  read: RecordReader<T>,
+): Generator<T, void, undefined> {
   const { index, fileOffset } = opts;
   const warn = (code: EvtxWarningCode, message: string, offset: number, recordId?: number) => {
     const w: ReadWarning = { code, message, chunk: index, offset: fileOffset + offset };
@@ -141,7 +167,7 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
   }
 
   const ctx = new ChunkContext(b);
-  const plans = fastPath.enabled ? new PlanReader(ctx) : null;
+  const plans = fastPath.enabled ? new PlanReader(ctx, json) : null;
   const seen = new Set<number | bigint>();
   let pos = CHUNK_HEADER_SIZE;
   if (recovering) {
@@ -180,7 +206,7 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
     if (!seen.has(id)) {
       seen.add(id);
       let notes = 0;
-      const record = readRecord(ctx, plans, pos, size, opts.source, fileOffset, (code, message, offset) => {
+      const record = read(ctx, plans, pos, size, opts.source, fileOffset, (code, message, offset) => {
         // A crafted record can hold thousands of the same small fault: report the first few.
         if (++notes <= MAX_NOTES) warn(code, message, offset, safeId(id));
         else if (notes === MAX_NOTES + 1)
@@ -215,41 +241,60 @@ function nextRecord(b: Uint8Array, from: number, end: number): number {
 }
 
 /** One record; null (with a warning) when its binary XML cannot be read. */
-function readRecord(
+const readRecord: RecordReader<EventRecord> = (ctx, plans, pos, size, source, fileOffset, warn) => {
+  const id = safeId(u64(ctx.data, pos + 8)) ?? 0;
+  try {
+    const fast = plans?.read(pos, size, source, id);
+    return fast ? fast : genericRecord(ctx, pos, size, source, id, warn);
+  } catch (err) {
+    return unreadable(err, pos, fileOffset, warn);
+  }
+};
+
+/** One record as JSON text; null (with a warning) when its binary XML cannot be read. */
+const readRecordJson: RecordReader<string> = (ctx, plans, pos, size, source, fileOffset, warn) => {
+  const id = safeId(u64(ctx.data, pos + 8)) ?? 0;
+  try {
+    const fast = plans?.readJson(pos, size, source, id);
+    return fast ? fast : JSON.stringify(genericRecord(ctx, pos, size, source, id, warn));
+  } catch (err) {
+    return unreadable(err, pos, fileOffset, warn);
+  }
+};
+
+/** One record through the generic expansion (render.ts into event.ts's EventSink); throws what it cannot read. */
+function genericRecord(
   ctx: ChunkContext,
-  plans: PlanReader | null,
   pos: number,
   size: number,
   source: string | undefined,
+  id: number,
+  warn: (code: EvtxWarningCode, message: string, offset: number) => void,
+): EventRecord {
+  const sink = new EventSink();
+  const expander = new Expander(ctx, sink, warn, pos);
+  const nodes = parseStream(ctx, pos + RECORD_HEADER_SIZE, pos + size - 4, false, 0);
+  expander.nodes(nodes, null, -1, 0);
+  return sink.finish(source, id, ctx.data, pos);
+}
+
+/** The warning for a record that cannot be read; null. */
+function unreadable(
+  err: unknown,
+  pos: number,
   fileOffset: number,
   warn: (code: EvtxWarningCode, message: string, offset: number) => void,
-): EventRecord | null {
-  const b = ctx.data;
-  const id = u64(b, pos + 8);
-  try {
-    const fast = plans?.read(pos, size, source, safeId(id) ?? 0);
-    if (fast) return fast;
-    const sink = new EventSink();
-    const expander = new Expander(ctx, sink, warn, pos);
-    const nodes = parseStream(ctx, pos + RECORD_HEADER_SIZE, pos + size - 4, false, 0);
-    expander.nodes(nodes, null, -1, 0);
-    return sink.finish(source, safeId(id) ?? 0, b, pos);
-  } catch (err) {
-    if (err instanceof EvtxFormatError)
-      warn(
-        err.code,
-        `record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`,
-        pos,
-      );
-    // Not expected on any input; reported rather than thrown so one record never stops the rest.
-    else
-      warn(
-        'evtx-record-unreadable',
-        `record cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
-        pos,
-      );
-    return null;
-  }
+): null {
+  if (err instanceof EvtxFormatError)
+    warn(err.code, `record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`, pos);
+  // Not expected on any input; reported rather than thrown so one record never stops the rest.
+  else
+    warn(
+      'evtx-record-unreadable',
+      `record cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
+      pos,
+    );
+  return null;
 }
 
 function safeId(id: number | bigint): number | undefined {

@@ -38,6 +38,7 @@ import {
   SYSTEM_FIELDS,
   sectionOf,
 } from './event.js';
+import { quote, recordJson, unsafeKey } from './json.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
@@ -51,7 +52,7 @@ const S_FIELD = 2; // texts[field] += value
 const S_DATA_OPEN = 3; // a <Data> element of EventData starts
 const S_DATA_NAME = 4; // its Name attribute
 const S_DATA_TEXT = 5; // its text
-const S_DATA_CLOSE = 6; // it ends: data[name] = text
+const S_DATA_CLOSE = 6; // it ends: data[name] = text (`name`: the key's JSON, with its comma, in a direct plan)
 const S_COUNT = 7; // rendered (and counted against the limit) but kept nowhere
 const S_EL_OPEN = 8; // a payload element starts (linked to its parent when `field` is 1)
 const S_EL_ATTR = 9;
@@ -95,6 +96,14 @@ export interface Plan {
   readonly maxIndex: number;
   readonly elements: number;
   readonly maxOpen: number;
+  /** Whether it puts values into the data map. */
+  readonly hasData: boolean;
+  /**
+   * Whether its data map can be written as JSON text as it is read: only <Data> elements, each
+   * with a constant name, no two the same and none an array index (JSON.stringify writes those
+   * first). Holds when this is the only plan of the record that puts data.
+   */
+  readonly direct: boolean;
 }
 
 const ROOT: State = {
@@ -315,6 +324,8 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
       maxIndex: subs.length === 0 ? -1 : Math.max(...subs),
       elements: c.elements,
       maxOpen: c.maxOpen,
+      hasData: c.steps.some((s) => s.kind === S_DATA_CLOSE || (s.kind === S_EL_CLOSE && s.field !== 0)),
+      direct: directData(c.steps),
     };
   } catch (err) {
     if (!(err instanceof Unplannable)) throw err;
@@ -323,8 +334,49 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
   return plan;
 }
 
+/**
+ * Whether the plan's data map can be written as JSON as it is read (Plan.direct); if so, each
+ * S_DATA_CLOSE step gets its key's JSON text, a comma before it but for the first. The keys are
+ * the ones DataBuilder.eventData gives: the Name, or '#0', '#1', ... in order for a <Data> without.
+ */
+function directData(steps: Step[]): boolean {
+  const keys = new Set<string>();
+  let name: string | undefined;
+  let unnamed = 0;
+  let direct = true;
+  for (const step of steps) {
+    switch (step.kind) {
+      case S_EL_OPEN:
+      case S_EL_ATTR:
+      case S_EL_TEXT:
+      case S_EL_CLOSE:
+        direct = false;
+        break;
+      case S_DATA_OPEN:
+        name = undefined;
+        break;
+      case S_DATA_NAME:
+        if (step.parts.some((p) => typeof p !== 'string')) direct = false;
+        else if (step.parts.length > 0) name = step.parts.join('');
+        break;
+      case S_DATA_CLOSE: {
+        const key = name ? name : `#${unnamed++}`;
+        if (keys.has(key) || unsafeKey(key)) direct = false;
+        step.name = `${keys.size > 0 ? ',' : ''}${JSON.stringify(key)}:`;
+        keys.add(key);
+        break;
+      }
+    }
+  }
+  return direct;
+}
+
 /** Deepest splice of Binary XML values the fast path follows (real records use one). */
 const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
+
+const DATA_NONE = 0;
+const DATA_JSON = 1;
+const DATA_BUILDER = 2;
 
 /** Reads records of one chunk through their plans; `read` returns null to ask for the generic path. */
 export class PlanReader {
@@ -339,31 +391,58 @@ export class PlanReader {
   private time: string | undefined;
   private dataName: string | undefined;
   private dataText = '';
-  private data = new DataBuilder();
+  /** How the record's data map is kept: DATA_NONE yet, DATA_JSON as text, DATA_BUILDER in `data`. */
+  private dataMode = DATA_NONE;
+  private data: DataBuilder | null = null;
+  /** DATA_JSON: the map's entries as JSON text, without the braces. */
+  private dataJson = '';
   private readonly stack: XmlElement[] = [];
   private chars = 0;
   private elements = 0;
 
-  constructor(private readonly ctx: ChunkContext) {}
+  /** `json`: records are read for readJson, whose data maps may be written as text. */
+  constructor(
+    private readonly ctx: ChunkContext,
+    private readonly json = false,
+  ) {}
 
   /** The record at chunk offset `pos` (its size checked by the caller), or null. */
   read(pos: number, size: number, source: string | undefined, headerId: number): EventRecord | null {
-    const b = this.ctx.data;
+    if (!this.record(pos, size)) return null;
+    const data = (this.data ?? new DataBuilder()).data;
+    return makeRecord(source, headerId, this.ctx.data, pos, this.texts, this.time, this.provider, data);
+  }
+
+  /** The JSON text of the record `read` gives (JSON.stringify's, byte for byte), or null. */
+  readJson(pos: number, size: number, source: string | undefined, headerId: number): string | null {
+    if (!this.record(pos, size)) return null;
+    const data =
+      this.dataMode === DATA_JSON
+        ? `{${this.dataJson}}`
+        : this.data === null
+          ? '{}'
+          : JSON.stringify(this.data.data);
+    return recordJson(source, headerId, this.ctx.data, pos, this.texts, this.time, this.provider, data);
+  }
+
+  /** Reads the record into the fields above; false: use the generic path. */
+  private record(pos: number, size: number): boolean {
     this.used = 0;
     this.texts.fill('');
     this.provider = undefined;
     this.time = undefined;
-    this.data = new DataBuilder();
+    this.dataMode = DATA_NONE;
+    this.data = null;
+    this.dataJson = '';
     this.stack.length = 0;
     this.chars = 0;
     this.elements = 0;
     try {
-      if (!this.stream(pos + 24, pos + size - 4, ROOT, 0, 0)) return null;
+      return this.stream(pos + 24, pos + size - 4, ROOT, 0, 0);
     } catch (err) {
-      if (err instanceof EvtxFormatError) return null;
+      if (err instanceof EvtxFormatError) return false;
       throw err;
     }
-    return makeRecord(source, headerId, b, pos, this.texts, this.time, this.provider, this.data.data);
   }
 
   /** A stream that is one template instance: its plan run at `state`. False: use the generic path. */
@@ -425,6 +504,11 @@ export class PlanReader {
     return v;
   }
 
+  private builder(): DataBuilder {
+    this.data ??= new DataBuilder();
+    return this.data;
+  }
+
   private reserve(n: number): void {
     if (n <= this.types.length) return;
     const grow = (a: Int32Array) => {
@@ -466,6 +550,11 @@ export class PlanReader {
   }
 
   private run(plan: Plan, base: number, level: number, open: number): boolean {
+    if (plan.hasData) {
+      // A second plan putting data could repeat the first one's keys: the generic path sorts that out.
+      if (this.dataMode === DATA_JSON) return false;
+      if (this.dataMode === DATA_NONE) this.dataMode = this.json && plan.direct ? DATA_JSON : DATA_BUILDER;
+    }
     const steps = plan.steps;
     for (let k = 0; k < steps.length; k++) {
       let step = steps[k]!;
@@ -508,7 +597,8 @@ export class PlanReader {
           if (v !== null) this.dataText += v;
           break;
         case S_DATA_CLOSE:
-          this.data.eventData(this.dataName, this.dataText);
+          if (this.dataMode === DATA_JSON) this.dataJson += step.name + quote(this.dataText);
+          else this.builder().eventData(this.dataName, this.dataText);
           break;
         case S_EL_OPEN: {
           const el: XmlElement = { name: step.name, attributes: [], children: [] };
@@ -525,8 +615,8 @@ export class PlanReader {
           break;
         case S_EL_CLOSE: {
           const el = this.stack.pop()!;
-          if (step.field === 1) this.data.element(el, '');
-          else if (step.field === 2) this.data.container(el);
+          if (step.field === 1) this.builder().element(el, '');
+          else if (step.field === 2) this.builder().container(el);
           break;
         }
       }

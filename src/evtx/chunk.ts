@@ -286,7 +286,11 @@ function unreadable(
   warn: (code: EvtxWarningCode, message: string, offset: number) => void,
 ): null {
   if (err instanceof EvtxFormatError)
-    warn(err.code, `record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`, pos);
+    warn(
+      err.code,
+      `record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`,
+      pos,
+    );
   // Not expected on any input; reported rather than thrown so one record never stops the rest.
   else
     warn(

@@ -12,6 +12,11 @@ export function quote(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
+/** `s` as the inside of a JSON string (without its quotes). */
+export function inner(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s).slice(1, -1) : s;
+}
+
 /** True when JSON.stringify would not write `key` where it was inserted (an array index) or an object would not keep it as set. */
 export function unsafeKey(key: string): boolean {
   if (key in EMPTY) return true;

@@ -38,7 +38,7 @@ import {
   SYSTEM_FIELDS,
   sectionOf,
 } from './event.js';
-import { quote, recordJson, unsafeKey } from './json.js';
+import { inner, recordJson, unsafeKey } from './json.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
@@ -52,7 +52,7 @@ const S_FIELD = 2; // texts[field] += value
 const S_DATA_OPEN = 3; // a <Data> element of EventData starts
 const S_DATA_NAME = 4; // its Name attribute
 const S_DATA_TEXT = 5; // its text
-const S_DATA_CLOSE = 6; // it ends: data[name] = text (`name`: the key's JSON, with its comma, in a direct plan)
+const S_DATA_CLOSE = 6; // it ends: data[name] = text (`name`, in a direct plan: the JSON from the last value's end to this one's start)
 const S_COUNT = 7; // rendered (and counted against the limit) but kept nowhere
 const S_EL_OPEN = 8; // a payload element starts (linked to its parent when `field` is 1)
 const S_EL_ATTR = 9;
@@ -82,12 +82,25 @@ interface State {
   inData: boolean;
   capture: boolean;
   stack: number;
-  /** The fields above as one string: the key of the plan compiled for this state (made once). */
-  key: string;
+  /** The fields above as one number: the key of the plans compiled for this state. */
+  key: number;
 }
 
-const keyOf = (s: Omit<State, 'key'>) =>
-  `${s.depth},${s.section},${s.field},${s.inData ? 1 : 0},${s.capture ? 1 : 0},${s.stack}`;
+/** The key of a state: its fields packed into one exact number (depth and stack stay far below 2^20). */
+const keyOf = (
+  depth: number,
+  section: number,
+  field: number,
+  inData: boolean,
+  capture: boolean,
+  stack: number,
+) =>
+  ((((depth * 0x100000 + stack) * 8 + section) * 8 + field) * 2 + (inData ? 1 : 0)) * 2 + (capture ? 1 : 0);
+
+/** The states met so far, by key: one object for each, shared by every chunk's plans. */
+const STATES = new Map<number, State>();
+/** Most states kept (real logs meet a few dozen; crafted nesting could make many more). */
+const MAX_STATES = 4096;
 
 export interface Plan {
   readonly steps: Step[];
@@ -113,7 +126,7 @@ const ROOT: State = {
   inData: false,
   capture: false,
   stack: 0,
-  key: 'root',
+  key: -1,
 };
 
 class Unplannable extends Error {}
@@ -172,15 +185,21 @@ class Compiler {
   }
 
   private state(): State {
-    const s = {
-      depth: this.depth,
-      section: this.section,
-      field: this.field,
-      inData: this.inData,
-      capture: this.capture,
-      stack: this.stack,
-    };
-    return { ...s, key: keyOf(s) };
+    const key = keyOf(this.depth, this.section, this.field, this.inData, this.capture, this.stack);
+    let s = STATES.get(key);
+    if (s === undefined) {
+      s = {
+        depth: this.depth,
+        section: this.section,
+        field: this.field,
+        inData: this.inData,
+        capture: this.capture,
+        stack: this.stack,
+        key,
+      };
+      if (STATES.size < MAX_STATES) STATES.set(key, s);
+    }
+    return s;
   }
 
   private element(el: XElement): void {
@@ -336,7 +355,8 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
 
 /**
  * Whether the plan's data map can be written as JSON as it is read (Plan.direct); if so, each
- * S_DATA_CLOSE step gets its key's JSON text, a comma before it but for the first. The keys are
+ * S_DATA_CLOSE step gets the JSON text before its value: the previous value's closing quote and a
+ * comma (but for the first), the key, a colon and the value's opening quote. The keys are
  * the ones DataBuilder.eventData gives: the Name, or '#0', '#1', ... in order for a <Data> without.
  */
 function directData(steps: Step[]): boolean {
@@ -362,7 +382,7 @@ function directData(steps: Step[]): boolean {
       case S_DATA_CLOSE: {
         const key = name ? name : `#${unnamed++}`;
         if (keys.has(key) || unsafeKey(key)) direct = false;
-        step.name = `${keys.size > 0 ? ',' : ''}${JSON.stringify(key)}:`;
+        step.name = `${keys.size > 0 ? '",' : ''}${JSON.stringify(key)}:"`;
         keys.add(key);
         break;
       }
@@ -417,8 +437,8 @@ export class PlanReader {
   readJson(pos: number, size: number, source: string | undefined, headerId: number): string | null {
     if (!this.record(pos, size)) return null;
     const data =
-      this.dataMode === DATA_JSON
-        ? `{${this.dataJson}}`
+      this.dataMode === DATA_JSON && this.dataJson !== ''
+        ? `{${this.dataJson}"}`
         : this.data === null
           ? '{}'
           : JSON.stringify(this.data.data);
@@ -597,7 +617,7 @@ export class PlanReader {
           if (v !== null) this.dataText += v;
           break;
         case S_DATA_CLOSE:
-          if (this.dataMode === DATA_JSON) this.dataJson += step.name + quote(this.dataText);
+          if (this.dataMode === DATA_JSON) this.dataJson += step.name + inner(this.dataText);
           else this.builder().eventData(this.dataName, this.dataText);
           break;
         case S_EL_OPEN: {

@@ -169,6 +169,19 @@ function* walkChunk<T>(
   const ctx = new ChunkContext(b);
   const plans = fastPath.enabled ? new PlanReader(ctx, json) : null;
   const seen = new Set<number | bigint>();
+  // The record being read, for its warnings (one closure per chunk, not one per record).
+  const current = { id: 0 as number | bigint, pos: 0, notes: 0 };
+  const note = (code: EvtxWarningCode, message: string, offset: number) => {
+    // A crafted record can hold thousands of the same small fault: report the first few.
+    if (++current.notes <= MAX_NOTES) warn(code, message, offset, safeId(current.id));
+    else if (current.notes === MAX_NOTES + 1)
+      warn(
+        'evtx-record-more-problems',
+        'more problems in this record are not reported one by one',
+        current.pos,
+        safeId(current.id),
+      );
+  };
   let pos = CHUNK_HEADER_SIZE;
   if (recovering) {
     pos = nextRecord(b, pos, end);
@@ -205,18 +218,10 @@ function* walkChunk<T>(
     const id = u64(b, pos + 8);
     if (!seen.has(id)) {
       seen.add(id);
-      let notes = 0;
-      const record = read(ctx, plans, pos, size, opts.source, fileOffset, (code, message, offset) => {
-        // A crafted record can hold thousands of the same small fault: report the first few.
-        if (++notes <= MAX_NOTES) warn(code, message, offset, safeId(id));
-        else if (notes === MAX_NOTES + 1)
-          warn(
-            'evtx-record-more-problems',
-            'more problems in this record are not reported one by one',
-            pos,
-            safeId(id),
-          );
-      });
+      current.id = id;
+      current.pos = pos;
+      current.notes = 0;
+      const record = read(ctx, plans, pos, size, opts.source, fileOffset, note);
       if (record !== null) yield record;
     } else if (!recovering) {
       warn(

@@ -38,10 +38,11 @@ import {
   SYSTEM_FIELDS,
   sectionOf,
 } from './event.js';
-import { inner, recordJson, unsafeKey } from './json.js';
+import { inner, needsEscape, recordJson, unsafeKey } from './json.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
+import { decodedText } from './utf16.js';
 import { isKnownType, renderValue } from './values.js';
 
 // Steps. A value is a list of parts: a string is constant text, a number n is substitution n >> 1
@@ -72,6 +73,8 @@ interface Step {
   nest: State | null;
   /** S_SUB: open elements at this point, for the nesting bound. */
   openAt: number;
+  /** Whether the constant parts have nothing JSON must escape. */
+  plain: boolean;
 }
 
 /** What EventSink knows at a point of the event; the key a plan is compiled for. */
@@ -156,7 +159,8 @@ class Compiler {
   }
 
   private step(kind: number, parts: Part[] = [], field = 0, name = ''): Step {
-    return { kind, field, name, parts, inner: null, nest: null, openAt: 0 };
+    const plain = parts.every((p) => typeof p !== 'string' || !needsEscape(p));
+    return { kind, field, name, parts, inner: null, nest: null, openAt: 0, plain };
   }
 
   nodes(nodes: XNode[]): void {
@@ -394,6 +398,9 @@ function directData(steps: Step[]): boolean {
 /** Deepest splice of Binary XML values the fast path follows (real records use one). */
 const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
 
+const PROVIDER_BIT = 1 << F_PROVIDER;
+const TIME_BIT = 1 << F_TIME;
+
 const DATA_NONE = 0;
 const DATA_JSON = 1;
 const DATA_BUILDER = 2;
@@ -411,6 +418,12 @@ export class PlanReader {
   private time: string | undefined;
   private dataName: string | undefined;
   private dataText = '';
+  /** Whether dataText may need escaping in JSON. */
+  private dataEscape = false;
+  /** Whether the value `joined` gave last may need escaping in JSON. */
+  private escape = false;
+  /** The fields (bit 1 << F_x) that may need escaping in JSON. */
+  private escapes = 0;
   /** How the record's data map is kept: DATA_NONE yet, DATA_JSON as text, DATA_BUILDER in `data`. */
   private dataMode = DATA_NONE;
   private data: DataBuilder | null = null;
@@ -442,7 +455,8 @@ export class PlanReader {
         : this.data === null
           ? '{}'
           : JSON.stringify(this.data.data);
-    return recordJson(source, headerId, this.ctx.data, pos, this.texts, this.time, this.provider, data);
+    const { texts, time, provider, escapes } = this;
+    return recordJson(source, headerId, this.ctx.data, pos, texts, time, provider, data, escapes);
   }
 
   /** Reads the record into the fields above; false: use the generic path. */
@@ -454,6 +468,7 @@ export class PlanReader {
     this.dataMode = DATA_NONE;
     this.data = null;
     this.dataJson = '';
+    this.escapes = 0;
     this.stack.length = 0;
     this.chars = 0;
     this.elements = 0;
@@ -548,6 +563,9 @@ export class PlanReader {
     if (type === 0) return part & 1 ? null : '';
     if (type === 0x21) return '';
     const s = renderValue(this.ctx.data, type, this.offsets[i]!, this.sizes[i]!);
+    // Only strings can hold what JSON escapes (utf16 says whether they do; ANSI ones are looked at later).
+    if (type === 0x01) this.escape ||= decodedText.escape;
+    else if (type === 0x02) this.escape = true;
     return s === null ? undefined : s;
   }
 
@@ -593,31 +611,46 @@ export class PlanReader {
         step = step.inner;
       }
       if (step.parts.length > 0) {
+        this.escape = !step.plain;
         v = this.joined(step.parts, base);
         if (v === undefined || this.chars > MAX_CHARS) return false;
       }
       switch (step.kind) {
         case S_PROVIDER:
-          if (v !== null) this.provider = v;
+          if (v !== null) {
+            this.provider = v;
+            this.escapes = this.escape ? this.escapes | PROVIDER_BIT : this.escapes & ~PROVIDER_BIT;
+          }
           break;
         case S_TIME:
-          if (v !== null) this.time = v;
+          if (v !== null) {
+            this.time = v;
+            this.escapes = this.escape ? this.escapes | TIME_BIT : this.escapes & ~TIME_BIT;
+          }
           break;
         case S_FIELD:
-          if (v !== null) this.texts[step.field] += v;
+          if (v !== null) {
+            this.texts[step.field] += v;
+            if (this.escape) this.escapes |= 1 << step.field;
+          }
           break;
         case S_DATA_OPEN:
           this.dataName = undefined;
           this.dataText = '';
+          this.dataEscape = false;
           break;
         case S_DATA_NAME:
           if (v !== null) this.dataName = v;
           break;
         case S_DATA_TEXT:
-          if (v !== null) this.dataText += v;
+          if (v !== null) {
+            this.dataText += v;
+            this.dataEscape ||= this.escape;
+          }
           break;
         case S_DATA_CLOSE:
-          if (this.dataMode === DATA_JSON) this.dataJson += step.name + inner(this.dataText);
+          if (this.dataMode === DATA_JSON)
+            this.dataJson += step.name + (this.dataEscape ? inner(this.dataText) : this.dataText);
           else this.builder().eventData(this.dataName, this.dataText);
           break;
         case S_EL_OPEN: {

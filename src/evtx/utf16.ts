@@ -12,7 +12,15 @@ const SHORT = 64;
 /** One reused array per length up to SHORT, for String.fromCharCode.apply. */
 const UNITS: number[][] = Array.from({ length: SHORT + 1 }, (_, n) => new Array<number>(n).fill(0));
 
+/**
+ * What the last string utf16 decoded holds: `escape` is false when it has nothing JSON must escape
+ * (a quote, a backslash, a control character or a surrogate), so readEvtxJson can quote it as it is;
+ * true when it has or may have (a long string is not looked at).
+ */
+export const decodedText = { escape: false };
+
 function decoded(b: Uint8Array, off: number, count: number): string {
+  decodedText.escape = true;
   return decoder.decode(b.subarray(off, off + 2 * count));
 }
 
@@ -21,12 +29,15 @@ export function utf16(b: Uint8Array, off: number, count: number): string {
   if (count > SHORT) return decoded(b, off, count);
   const units = UNITS[count]!;
   let surrogates = 0;
+  let escape = 0;
   for (let i = 0, o = off; i < count; i++, o += 2) {
     const c = b[o]! | (b[o + 1]! << 8);
     surrogates |= (c & 0xf800) === 0xd800 ? 1 : 0;
+    escape |= c < 0x20 || c === 0x22 || c === 0x5c ? 1 : 0;
     units[i] = c;
   }
   if (surrogates !== 0) return decoded(b, off, count);
+  decodedText.escape = escape !== 0;
   return String.fromCharCode.apply(null, units);
 }
 

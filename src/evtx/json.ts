@@ -42,8 +42,8 @@ export function unsafeKey(key: string): boolean {
 const EMPTY = {};
 
 /** `s` as a JSON string; `escape` false: the caller knows it has nothing to escape. */
-function field(s: string, escape: boolean): string {
-  return escape ? quote(s) : `"${s}"`;
+function field(s: string, escapes: boolean): string {
+  return escapes ? quote(s) : `"${s}"`;
 }
 
 let lastSource = '';

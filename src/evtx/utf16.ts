@@ -29,15 +29,15 @@ export function utf16(b: Uint8Array, off: number, count: number): string {
   if (count > SHORT) return decoded(b, off, count);
   const units = UNITS[count]!;
   let surrogates = 0;
-  let escape = 0;
+  let special = 0;
   for (let i = 0, o = off; i < count; i++, o += 2) {
     const c = b[o]! | (b[o + 1]! << 8);
     surrogates |= (c & 0xf800) === 0xd800 ? 1 : 0;
-    escape |= c < 0x20 || c === 0x22 || c === 0x5c ? 1 : 0;
+    special |= c < 0x20 || c === 0x22 || c === 0x5c ? 1 : 0;
     units[i] = c;
   }
   if (surrogates !== 0) return decoded(b, off, count);
-  decodedText.escape = escape !== 0;
+  decodedText.escape = special !== 0;
   return String.fromCharCode.apply(null, units);
 }
 

@@ -42,7 +42,7 @@ import { inner, needsEscape, recordJson, unsafeKey } from './json.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
-import { decodedText } from './utf16.js';
+import { decodedText, ESCAPE_MAYBE, ESCAPE_NONE, ESCAPE_SOME } from './utf16.js';
 import { isKnownType, renderValue } from './values.js';
 
 // Steps. A value is a list of parts: a string is constant text, a number n is substitution n >> 1
@@ -398,6 +398,12 @@ function directData(steps: Step[]): boolean {
 /** Deepest splice of Binary XML values the fast path follows (real records use one). */
 const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
 
+/** `s` as the inside of a JSON string, knowing how much it needs escaping. */
+function escaped(s: string, level: number): string {
+  if (level === ESCAPE_NONE) return s;
+  return level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
+}
+
 const PROVIDER_BIT = 1 << F_PROVIDER;
 const TIME_BIT = 1 << F_TIME;
 
@@ -418,10 +424,10 @@ export class PlanReader {
   private time: string | undefined;
   private dataName: string | undefined;
   private dataText = '';
-  /** Whether dataText may need escaping in JSON. */
-  private dataEscape = false;
-  /** Whether the value `joined` gave last may need escaping in JSON. */
-  private escape = false;
+  /** Whether dataText needs escaping in JSON: ESCAPE_NONE, ESCAPE_MAYBE or ESCAPE_SOME (utf16.ts). */
+  private dataEscape = ESCAPE_NONE;
+  /** Whether the value `joined` gave last needs escaping in JSON, the same way. */
+  private escape = ESCAPE_NONE;
   /** The fields (bit 1 << F_x) that may need escaping in JSON. */
   private escapes = 0;
   /** How the record's data map is kept: DATA_NONE yet, DATA_JSON as text, DATA_BUILDER in `data`. */
@@ -564,8 +570,8 @@ export class PlanReader {
     if (type === 0x21) return '';
     const s = renderValue(this.ctx.data, type, this.offsets[i]!, this.sizes[i]!);
     // Only strings can hold what JSON escapes (utf16 says whether they do; ANSI ones are looked at later).
-    if (type === 0x01) this.escape ||= decodedText.escape;
-    else if (type === 0x02) this.escape = true;
+    if (type === 0x01) this.escape = Math.max(this.escape, decodedText.escape);
+    else if (type === 0x02) this.escape = Math.max(this.escape, ESCAPE_MAYBE);
     return s === null ? undefined : s;
   }
 
@@ -611,7 +617,7 @@ export class PlanReader {
         step = step.inner;
       }
       if (step.parts.length > 0) {
-        this.escape = !step.plain;
+        this.escape = step.plain ? ESCAPE_NONE : ESCAPE_SOME;
         v = this.joined(step.parts, base);
         if (v === undefined || this.chars > MAX_CHARS) return false;
       }
@@ -619,25 +625,25 @@ export class PlanReader {
         case S_PROVIDER:
           if (v !== null) {
             this.provider = v;
-            this.escapes = this.escape ? this.escapes | PROVIDER_BIT : this.escapes & ~PROVIDER_BIT;
+            this.escapes = this.escape !== 0 ? this.escapes | PROVIDER_BIT : this.escapes & ~PROVIDER_BIT;
           }
           break;
         case S_TIME:
           if (v !== null) {
             this.time = v;
-            this.escapes = this.escape ? this.escapes | TIME_BIT : this.escapes & ~TIME_BIT;
+            this.escapes = this.escape !== 0 ? this.escapes | TIME_BIT : this.escapes & ~TIME_BIT;
           }
           break;
         case S_FIELD:
           if (v !== null) {
             this.texts[step.field] += v;
-            if (this.escape) this.escapes |= 1 << step.field;
+            if (this.escape !== 0) this.escapes |= 1 << step.field;
           }
           break;
         case S_DATA_OPEN:
           this.dataName = undefined;
           this.dataText = '';
-          this.dataEscape = false;
+          this.dataEscape = ESCAPE_NONE;
           break;
         case S_DATA_NAME:
           if (v !== null) this.dataName = v;
@@ -645,12 +651,12 @@ export class PlanReader {
         case S_DATA_TEXT:
           if (v !== null) {
             this.dataText += v;
-            this.dataEscape ||= this.escape;
+            this.dataEscape = Math.max(this.dataEscape, this.escape);
           }
           break;
         case S_DATA_CLOSE:
           if (this.dataMode === DATA_JSON)
-            this.dataJson += step.name + (this.dataEscape ? inner(this.dataText) : this.dataText);
+            this.dataJson += step.name + escaped(this.dataText, this.dataEscape);
           else this.builder().eventData(this.dataName, this.dataText);
           break;
         case S_EL_OPEN: {

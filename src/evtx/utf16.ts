@@ -13,14 +13,18 @@ const SHORT = 64;
 const UNITS: number[][] = Array.from({ length: SHORT + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 /**
- * What the last string utf16 decoded holds: `escape` is false when it has nothing JSON must escape
- * (a quote, a backslash, a control character or a surrogate), so readEvtxJson can quote it as it is;
- * true when it has or may have (a long string is not looked at).
+ * What the last string utf16 decoded holds, for readEvtxJson: `escape` is ESCAPE_NONE when it has
+ * nothing JSON must escape (a quote, a backslash, a control character or a surrogate), so it can
+ * be quoted as it is; ESCAPE_SOME when it has; ESCAPE_MAYBE when it was not looked at (a long
+ * string, or one with surrogates).
  */
-export const decodedText = { escape: false };
+export const decodedText = { escape: 0 };
+export const ESCAPE_NONE = 0;
+export const ESCAPE_MAYBE = 1;
+export const ESCAPE_SOME = 2;
 
 function decoded(b: Uint8Array, off: number, count: number): string {
-  decodedText.escape = true;
+  decodedText.escape = ESCAPE_MAYBE;
   return decoder.decode(b.subarray(off, off + 2 * count));
 }
 
@@ -37,7 +41,7 @@ export function utf16(b: Uint8Array, off: number, count: number): string {
     units[i] = c;
   }
   if (surrogates !== 0) return decoded(b, off, count);
-  decodedText.escape = special !== 0;
+  decodedText.escape = special !== 0 ? ESCAPE_SOME : ESCAPE_NONE;
   return String.fromCharCode.apply(null, units);
 }
 

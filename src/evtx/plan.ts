@@ -418,6 +418,8 @@ export class PlanReader {
   private sizes = new Int32Array(256);
   private used = 0;
   private template: TemplateDefinition | null = null;
+  /** Whether the template instance `instance` read last has an array value. */
+  private arrays = false;
   // The record being read (EventSink's fields).
   private readonly texts: string[] = ['', '', '', '', '', '', '', ''];
   private provider: string | undefined;
@@ -500,7 +502,7 @@ export class PlanReader {
     const count = this.used - base;
     const plan = planFor(template, state);
     if (plan === null || plan.maxIndex >= count) return false;
-    for (const i of plan.subs) if (this.types[base + i]! & 0x80) return false;
+    if (this.arrays) for (const i of plan.subs) if (this.types[base + i]! & 0x80) return false;
     this.elements += plan.elements;
     if (this.elements > MAX_ELEMENTS || open + plan.maxOpen > MAX_OPEN) return false;
     return this.run(plan, base, level, open);
@@ -531,10 +533,12 @@ export class PlanReader {
     const offsets = this.offsets;
     const sizes = this.sizes;
     let v = p + 4 * count;
+    let arrays = 0;
     for (let i = base; i < base + count; i++, p += 4) {
       const size = u16(b, p);
       const type = b[p + 2]!;
       if (!isKnownType(type)) return -1;
+      arrays |= type & 0x80;
       types[i] = type;
       offsets[i] = v;
       sizes[i] = size;
@@ -542,6 +546,7 @@ export class PlanReader {
     }
     if (v > end) return -1;
     this.used = base + count;
+    this.arrays = arrays !== 0;
     return v;
   }
 

@@ -150,7 +150,9 @@ describe('damaged records', () => {
       for (const r of records) expect(typeof r.recordId).toBe('number');
     }
   });
+});
 
+describe('records made to expand without bound', () => {
   it('rejects Binary XML values nested beyond the limit', () => {
     const nest = (n: number): Value =>
       val.binxml((x) =>
@@ -225,7 +227,9 @@ describe('damaged records', () => {
     expect(records).toEqual([]);
     expect(warnings[0]!.message).toMatch(/elements are nested too deeply/);
   });
+});
 
+describe('records and chunks that point where they should not', () => {
   it('reports names, templates and values that point outside the chunk', () => {
     const chunk = new ChunkBuilder();
     // A name offset past the end of the chunk.
@@ -305,7 +309,9 @@ describe('damaged records', () => {
     // The bytes at the offset read as an empty definition: the point is that it ends.
     expect(records.length).toBeLessThanOrEqual(1);
   });
+});
 
+describe('chunks with impossible fields or stale copies', () => {
   it('reads up to the end of a chunk whose free space offset is impossible', () => {
     const bytes = twoChunks.slice();
     new DataView(bytes.buffer).setUint32(4096 + 48, 0x12345678, true);

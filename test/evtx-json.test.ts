@@ -123,7 +123,9 @@ describe('readEvtxJson', () => {
     const objects = stringify.mock.calls.filter(([value]) => typeof value !== 'string').length;
     expect(objects).toBeLessThan(0.1 * lines.length);
   });
+});
 
+describe('readEvtxJson on records made for each case of the writer', () => {
   it('escapes quotes, backslashes, control characters and lone surrogates as JSON.stringify does', () => {
     const chunk = new ChunkBuilder();
     const long = `C:\\Program Files\\${'x'.repeat(80)}\\"quoted"`;

@@ -136,35 +136,7 @@ function* walkChunk<T>(
   } else if (short)
     warn('evtx-chunk-cut-short', `chunk cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
 
-  let end = b.length;
-  if (!recovering) {
-    const free = header.freeSpaceOffset;
-    if (free >= CHUNK_HEADER_SIZE && free <= b.length) end = free;
-    else if (free > CHUNK_SIZE || free < CHUNK_HEADER_SIZE)
-      warn(
-        'evtx-chunk-free-space',
-        `impossible free space offset (${free}) in the chunk header: reading to the end of the chunk`,
-        48,
-      );
-    if (opts.checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
-      const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
-      if (headerCrc !== header.checksum)
-        warn(
-          'evtx-chunk-checksum',
-          `chunk header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading the chunk anyway`,
-          124,
-        );
-      if (end === free && free <= b.length) {
-        const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
-        if (dataCrc !== header.eventRecordsChecksum)
-          warn(
-            'evtx-records-checksum',
-            `event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading the records anyway`,
-            52,
-          );
-      }
-    }
-  }
+  const end = recovering ? b.length : recordsEnd(b, header, opts.checksums, warn);
 
   const ctx = new ChunkContext(b);
   const plans = fastPath.enabled ? new PlanReader(ctx, json) : null;
@@ -197,12 +169,7 @@ function* walkChunk<T>(
     if (!valid) {
       if (isZero(b, pos, end)) return; // free space inside the chunk: no damage
       const next = nextRecord(b, pos + 1, end);
-      const what =
-        u32(b, pos) !== RECORD_SIGNATURE
-          ? 'no record signature'
-          : size < RECORD_HEADER_SIZE + 4 || pos + size > b.length
-            ? `impossible record size (${size})`
-            : `record size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
+      const what = badHeader(b, pos, size);
       const recordId = u32(b, pos) === RECORD_SIGNATURE ? safeId(u64(b, pos + 8)) : undefined;
       warn(
         'evtx-record-header',
@@ -233,6 +200,53 @@ function* walkChunk<T>(
     }
     pos += size;
   }
+}
+
+/** What is wrong with the header of the record at `pos` that does not check out. */
+function badHeader(b: Uint8Array, pos: number, size: number): string {
+  if (u32(b, pos) !== RECORD_SIGNATURE) return 'no record signature';
+  if (size < RECORD_HEADER_SIZE + 4 || pos + size > b.length) return `impossible record size (${size})`;
+  return `record size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
+}
+
+/**
+ * Where the records of a chunk with its signature end (its free space offset, when possible), the
+ * free space offset and the checksums checked on the way (a mismatch is reported, never fatal).
+ */
+function recordsEnd(
+  b: Uint8Array,
+  header: ChunkHeader,
+  checksums: boolean,
+  warn: (code: EvtxWarningCode, message: string, offset: number) => void,
+): number {
+  let end = b.length;
+  const free = header.freeSpaceOffset;
+  if (free >= CHUNK_HEADER_SIZE && free <= b.length) end = free;
+  else if (free > CHUNK_SIZE || free < CHUNK_HEADER_SIZE)
+    warn(
+      'evtx-chunk-free-space',
+      `impossible free space offset (${free}) in the chunk header: reading to the end of the chunk`,
+      48,
+    );
+  if (checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
+    const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
+    if (headerCrc !== header.checksum)
+      warn(
+        'evtx-chunk-checksum',
+        `chunk header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading the chunk anyway`,
+        124,
+      );
+    if (end === free && free <= b.length) {
+      const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
+      if (dataCrc !== header.eventRecordsChecksum)
+        warn(
+          'evtx-records-checksum',
+          `event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading the records anyway`,
+          52,
+        );
+    }
+  }
+  return end;
 }
 
 /** The offset of the next plausible record (signature, sane size, matching copy), or -1. */

@@ -77,7 +77,7 @@ export interface TemplateDefinition {
   readonly offset: number;
   readonly nodes: XNode[];
   /** Its compiled plans by the place in the event they are for (plan.ts); made on first use. */
-  plans?: Map<string, Plan | null>;
+  plans?: Map<number, Plan | null>;
 }
 
 /**

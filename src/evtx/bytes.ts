@@ -29,6 +29,14 @@ export function hasSignature(b: Uint8Array, o: number, sig: readonly number[]): 
 }
 
 export function isZero(b: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (b[i] !== 0) return false;
+  let i = start;
+  // Whole chunks of preallocated space are checked sixteen bytes a step where they are aligned.
+  if (end - start >= 64 && (b.byteOffset + start) % 4 === 0) {
+    const words = new Int32Array(b.buffer, b.byteOffset + start, ((end - start) >>> 4) << 2);
+    for (let w = 0; w < words.length; w += 4)
+      if ((words[w]! | words[w + 1]! | words[w + 2]! | words[w + 3]!) !== 0) return false;
+    i = start + 4 * words.length;
+  }
+  for (; i < end; i++) if (b[i] !== 0) return false;
   return true;
 }

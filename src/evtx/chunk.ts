@@ -83,7 +83,33 @@ export interface ChunkReadOptions {
 }
 
 /** The records of one chunk in the order they are stored. */
-export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<EventRecord, void, undefined> {
+export function readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<EventRecord, void, undefined> {
+  return walkChunk(b, opts, false, readRecord);
+}
+
+/** The JSON text of each record readChunk gives (JSON.stringify's, byte for byte), in the same order. */
+export function readChunkJson(b: Uint8Array, opts: ChunkReadOptions): Generator<string, void, undefined> {
+  return walkChunk(b, opts, true, readRecordJson);
+}
+
+/** Reads the record at `pos` of the chunk (its header checked) as a T; null when it cannot be read. */
+type RecordReader<T> = (
+  ctx: ChunkContext,
+  plans: PlanReader | null,
+  pos: number,
+  size: number,
+  source: string | undefined,
+  fileOffset: number,
+  warn: (code: EvtxWarningCode, message: string, offset: number) => void,
+) => T | null;
+
+/** The walk of readChunk: checks, recovery and copies as described above; each record read by `read`. */
+function* walkChunk<T>(
+  b: Uint8Array,
+  opts: ChunkReadOptions,
+  json: boolean,
+  read: RecordReader<T>,
+): Generator<T, void, undefined> {
   const { index, fileOffset } = opts;
   const warn = (code: EvtxWarningCode, message: string, offset: number, recordId?: number) => {
     const w: ReadWarning = { code, message, chunk: index, offset: fileOffset + offset };
@@ -110,39 +136,24 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
   } else if (short)
     warn('evtx-chunk-cut-short', `chunk cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
 
-  let end = b.length;
-  if (!recovering) {
-    const free = header.freeSpaceOffset;
-    if (free >= CHUNK_HEADER_SIZE && free <= b.length) end = free;
-    else if (free > CHUNK_SIZE || free < CHUNK_HEADER_SIZE)
-      warn(
-        'evtx-chunk-free-space',
-        `impossible free space offset (${free}) in the chunk header: reading to the end of the chunk`,
-        48,
-      );
-    if (opts.checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
-      const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
-      if (headerCrc !== header.checksum)
-        warn(
-          'evtx-chunk-checksum',
-          `chunk header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading the chunk anyway`,
-          124,
-        );
-      if (end === free && free <= b.length) {
-        const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
-        if (dataCrc !== header.eventRecordsChecksum)
-          warn(
-            'evtx-records-checksum',
-            `event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading the records anyway`,
-            52,
-          );
-      }
-    }
-  }
+  const end = recovering ? b.length : recordsEnd(b, header, opts.checksums, warn);
 
   const ctx = new ChunkContext(b);
-  const plans = fastPath.enabled ? new PlanReader(ctx) : null;
+  const plans = fastPath.enabled ? new PlanReader(ctx, json) : null;
   const seen = new Set<number | bigint>();
+  // The record being read, for its warnings (one closure per chunk, not one per record).
+  const current = { id: 0 as number | bigint, pos: 0, notes: 0 };
+  const note = (code: EvtxWarningCode, message: string, offset: number) => {
+    // A crafted record can hold thousands of the same small fault: report the first few.
+    if (++current.notes <= MAX_NOTES) warn(code, message, offset, safeId(current.id));
+    else if (current.notes === MAX_NOTES + 1)
+      warn(
+        'evtx-record-more-problems',
+        'more problems in this record are not reported one by one',
+        current.pos,
+        safeId(current.id),
+      );
+  };
   let pos = CHUNK_HEADER_SIZE;
   if (recovering) {
     pos = nextRecord(b, pos, end);
@@ -158,12 +169,7 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
     if (!valid) {
       if (isZero(b, pos, end)) return; // free space inside the chunk: no damage
       const next = nextRecord(b, pos + 1, end);
-      const what =
-        u32(b, pos) !== RECORD_SIGNATURE
-          ? 'no record signature'
-          : size < RECORD_HEADER_SIZE + 4 || pos + size > b.length
-            ? `impossible record size (${size})`
-            : `record size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
+      const what = badHeader(b, pos, size);
       const recordId = u32(b, pos) === RECORD_SIGNATURE ? safeId(u64(b, pos + 8)) : undefined;
       warn(
         'evtx-record-header',
@@ -179,18 +185,10 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
     const id = u64(b, pos + 8);
     if (!seen.has(id)) {
       seen.add(id);
-      let notes = 0;
-      const record = readRecord(ctx, plans, pos, size, opts.source, fileOffset, (code, message, offset) => {
-        // A crafted record can hold thousands of the same small fault: report the first few.
-        if (++notes <= MAX_NOTES) warn(code, message, offset, safeId(id));
-        else if (notes === MAX_NOTES + 1)
-          warn(
-            'evtx-record-more-problems',
-            'more problems in this record are not reported one by one',
-            pos,
-            safeId(id),
-          );
-      });
+      current.id = id;
+      current.pos = pos;
+      current.notes = 0;
+      const record = read(ctx, plans, pos, size, opts.source, fileOffset, note);
       if (record !== null) yield record;
     } else if (!recovering) {
       warn(
@@ -204,6 +202,53 @@ export function* readChunk(b: Uint8Array, opts: ChunkReadOptions): Generator<Eve
   }
 }
 
+/** What is wrong with the header of the record at `pos` that does not check out. */
+function badHeader(b: Uint8Array, pos: number, size: number): string {
+  if (u32(b, pos) !== RECORD_SIGNATURE) return 'no record signature';
+  if (size < RECORD_HEADER_SIZE + 4 || pos + size > b.length) return `impossible record size (${size})`;
+  return `record size (${size}) and copy of the size (${u32(b, pos + size - 4)}) differ`;
+}
+
+/**
+ * Where the records of a chunk with its signature end (its free space offset, when possible), the
+ * free space offset and the checksums checked on the way (a mismatch is reported, never fatal).
+ */
+function recordsEnd(
+  b: Uint8Array,
+  header: ChunkHeader,
+  checksums: boolean,
+  warn: (code: EvtxWarningCode, message: string, offset: number) => void,
+): number {
+  let end = b.length;
+  const free = header.freeSpaceOffset;
+  if (free >= CHUNK_HEADER_SIZE && free <= b.length) end = free;
+  else if (free > CHUNK_SIZE || free < CHUNK_HEADER_SIZE)
+    warn(
+      'evtx-chunk-free-space',
+      `impossible free space offset (${free}) in the chunk header: reading to the end of the chunk`,
+      48,
+    );
+  if (checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
+    const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
+    if (headerCrc !== header.checksum)
+      warn(
+        'evtx-chunk-checksum',
+        `chunk header checksum does not match (stored 0x${hex32(header.checksum)}, computed 0x${hex32(headerCrc)}); reading the chunk anyway`,
+        124,
+      );
+    if (end === free && free <= b.length) {
+      const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
+      if (dataCrc !== header.eventRecordsChecksum)
+        warn(
+          'evtx-records-checksum',
+          `event records checksum does not match (stored 0x${hex32(header.eventRecordsChecksum)}, computed 0x${hex32(dataCrc)}); reading the records anyway`,
+          52,
+        );
+    }
+  }
+  return end;
+}
+
 /** The offset of the next plausible record (signature, sane size, matching copy), or -1. */
 function nextRecord(b: Uint8Array, from: number, end: number): number {
   for (let p = from; p + RECORD_HEADER_SIZE + 4 <= end; p++) {
@@ -215,41 +260,64 @@ function nextRecord(b: Uint8Array, from: number, end: number): number {
 }
 
 /** One record; null (with a warning) when its binary XML cannot be read. */
-function readRecord(
+const readRecord: RecordReader<EventRecord> = (ctx, plans, pos, size, source, fileOffset, warn) => {
+  const id = safeId(u64(ctx.data, pos + 8)) ?? 0;
+  try {
+    const fast = plans?.read(pos, size, source, id);
+    return fast ? fast : genericRecord(ctx, pos, size, source, id, warn);
+  } catch (err) {
+    return unreadable(err, pos, fileOffset, warn);
+  }
+};
+
+/** One record as JSON text; null (with a warning) when its binary XML cannot be read. */
+const readRecordJson: RecordReader<string> = (ctx, plans, pos, size, source, fileOffset, warn) => {
+  const id = safeId(u64(ctx.data, pos + 8)) ?? 0;
+  try {
+    const fast = plans?.readJson(pos, size, source, id);
+    return fast ? fast : JSON.stringify(genericRecord(ctx, pos, size, source, id, warn));
+  } catch (err) {
+    return unreadable(err, pos, fileOffset, warn);
+  }
+};
+
+/** One record through the generic expansion (render.ts into event.ts's EventSink); throws what it cannot read. */
+function genericRecord(
   ctx: ChunkContext,
-  plans: PlanReader | null,
   pos: number,
   size: number,
   source: string | undefined,
+  id: number,
+  warn: (code: EvtxWarningCode, message: string, offset: number) => void,
+): EventRecord {
+  const sink = new EventSink();
+  const expander = new Expander(ctx, sink, warn, pos);
+  const nodes = parseStream(ctx, pos + RECORD_HEADER_SIZE, pos + size - 4, false, 0);
+  expander.nodes(nodes, null, -1, 0);
+  return sink.finish(source, id, ctx.data, pos);
+}
+
+/** The warning for a record that cannot be read; null. */
+function unreadable(
+  err: unknown,
+  pos: number,
   fileOffset: number,
   warn: (code: EvtxWarningCode, message: string, offset: number) => void,
-): EventRecord | null {
-  const b = ctx.data;
-  const id = u64(b, pos + 8);
-  try {
-    const fast = plans?.read(pos, size, source, safeId(id) ?? 0);
-    if (fast) return fast;
-    const sink = new EventSink();
-    const expander = new Expander(ctx, sink, warn, pos);
-    const nodes = parseStream(ctx, pos + RECORD_HEADER_SIZE, pos + size - 4, false, 0);
-    expander.nodes(nodes, null, -1, 0);
-    return sink.finish(source, safeId(id) ?? 0, b, pos);
-  } catch (err) {
-    if (err instanceof EvtxFormatError)
-      warn(
-        err.code,
-        `record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`,
-        pos,
-      );
-    // Not expected on any input; reported rather than thrown so one record never stops the rest.
-    else
-      warn(
-        'evtx-record-unreadable',
-        `record cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
-        pos,
-      );
-    return null;
-  }
+): null {
+  if (err instanceof EvtxFormatError)
+    warn(
+      err.code,
+      `record cannot be read: ${err.message} (at offset ${fileOffset + err.offset}); skipped`,
+      pos,
+    );
+  // Not expected on any input; reported rather than thrown so one record never stops the rest.
+  else
+    warn(
+      'evtx-record-unreadable',
+      `record cannot be read (internal error: ${err instanceof Error ? err.message : String(err)}); skipped`,
+      pos,
+    );
+  return null;
 }
 
 function safeId(id: number | bigint): number | undefined {

@@ -24,12 +24,12 @@ export function sectionOf(name: string): number {
 // System children we read.
 export const F_OTHER = 0;
 export const F_PROVIDER = 1;
-const F_EVENT_ID = 2;
-const F_LEVEL = 3;
+export const F_EVENT_ID = 2;
+export const F_LEVEL = 3;
 export const F_TIME = 4;
-const F_RECORD_ID = 5;
-const F_CHANNEL = 6;
-const F_COMPUTER = 7;
+export const F_RECORD_ID = 5;
+export const F_CHANNEL = 6;
+export const F_COMPUTER = 7;
 
 /** The System children read, by element name (a Map: an element named `constructor` is no field). */
 export const SYSTEM_FIELDS: ReadonlyMap<string, number> = new Map([
@@ -200,7 +200,8 @@ export function makeRecord(
   return record;
 }
 
-function toInt(s: string): number | undefined {
+/** A field's text as the number it says, when it is a safe integer. */
+export function toInt(s: string): number | undefined {
   if (s === '') return undefined;
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : undefined;

@@ -2,7 +2,7 @@
 // order, streamed one 64 KiB chunk at a time from a ByteSource. Pure: no `node:` imports (the Node
 // file source is src/node/file-source.ts). Damage is reported through onWarning with the chunk,
 // record and file offset, never thrown; see chunk.ts for what is recovered and how.
-import { CHUNK_SIZE, readChunk } from './chunk.js';
+import { CHUNK_SIZE, type ChunkReadOptions, readChunk, readChunkJson } from './chunk.js';
 import type { EvtxWarningCode } from './errors.js';
 import { FILE_HEADER_SIZE, FILE_SIGNATURE, readFileHeader } from './file-header.js';
 import type { EventRecord, ReadWarning } from './record.js';
@@ -48,10 +48,30 @@ export function isEvtx(head: Uint8Array): boolean {
  * error thrown by the ByteSource itself, such as an I/O error, does reach the caller). Memory
  * stays bounded by one chunk whatever the file size: stop iterating to stop reading.
  */
-export function* readEvtx(
+export function readEvtx(
   source: ByteSource,
   options: EvtxReadOptions = {},
 ): Generator<EventRecord, void, undefined> {
+  return readFile(source, options, readChunk);
+}
+
+/**
+ * The JSON text of every record readEvtx gives, in the same order with the same warnings: byte for
+ * byte `JSON.stringify(record)` (what `events --format jsonl` prints for a record), written as the
+ * record is read, without building the record object.
+ */
+export function readEvtxJson(
+  source: ByteSource,
+  options: EvtxReadOptions = {},
+): Generator<string, void, undefined> {
+  return readFile(source, options, readChunkJson);
+}
+
+function* readFile<T>(
+  source: ByteSource,
+  options: EvtxReadOptions,
+  chunkReader: (chunk: Uint8Array, opts: ChunkReadOptions) => Generator<T, void, undefined>,
+): Generator<T, void, undefined> {
   const name = options.source;
   const onWarning = options.onWarning ?? (() => {});
   const warn = (code: EvtxWarningCode, message: string, offset?: number) => {
@@ -87,7 +107,7 @@ export function* readEvtx(
     // A plain view of a Buffer: Buffer's own subarray (taken for every long string) is slower.
     const chunk =
       read.constructor === Uint8Array ? read : new Uint8Array(read.buffer, read.byteOffset, read.length);
-    yield* readChunk(chunk, {
+    yield* chunkReader(chunk, {
       source: name,
       index,
       fileOffset: offset,

@@ -38,9 +38,11 @@ import {
   SYSTEM_FIELDS,
   sectionOf,
 } from './event.js';
+import { inner, needsEscape, recordJson, unsafeKey } from './json.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
+import { decodedText, ESCAPE_MAYBE, ESCAPE_NONE, ESCAPE_SOME } from './utf16.js';
 import { isKnownType, renderValue } from './values.js';
 
 // Steps. A value is a list of parts: a string is constant text, a number n is substitution n >> 1
@@ -51,7 +53,7 @@ const S_FIELD = 2; // texts[field] += value
 const S_DATA_OPEN = 3; // a <Data> element of EventData starts
 const S_DATA_NAME = 4; // its Name attribute
 const S_DATA_TEXT = 5; // its text
-const S_DATA_CLOSE = 6; // it ends: data[name] = text
+const S_DATA_CLOSE = 6; // it ends: data[name] = text (`name`, in a direct plan: the JSON from the last value's end to this one's start)
 const S_COUNT = 7; // rendered (and counted against the limit) but kept nowhere
 const S_EL_OPEN = 8; // a payload element starts (linked to its parent when `field` is 1)
 const S_EL_ATTR = 9;
@@ -71,6 +73,8 @@ interface Step {
   nest: State | null;
   /** S_SUB: open elements at this point, for the nesting bound. */
   openAt: number;
+  /** Whether the constant parts have nothing JSON must escape. */
+  plain: boolean;
 }
 
 /** What EventSink knows at a point of the event; the key a plan is compiled for. */
@@ -81,12 +85,25 @@ interface State {
   inData: boolean;
   capture: boolean;
   stack: number;
-  /** The fields above as one string: the key of the plan compiled for this state (made once). */
-  key: string;
+  /** The fields above as one number: the key of the plans compiled for this state. */
+  key: number;
 }
 
-const keyOf = (s: Omit<State, 'key'>) =>
-  `${s.depth},${s.section},${s.field},${s.inData ? 1 : 0},${s.capture ? 1 : 0},${s.stack}`;
+/** The key of a state: its fields packed into one exact number (depth and stack stay far below 2^20). */
+const keyOf = (
+  depth: number,
+  section: number,
+  field: number,
+  inData: boolean,
+  capture: boolean,
+  stack: number,
+) =>
+  ((((depth * 0x100000 + stack) * 8 + section) * 8 + field) * 2 + (inData ? 1 : 0)) * 2 + (capture ? 1 : 0);
+
+/** The states met so far, by key: one object for each, shared by every chunk's plans. */
+const STATES = new Map<number, State>();
+/** Most states kept (real logs meet a few dozen; crafted nesting could make many more). */
+const MAX_STATES = 4096;
 
 export interface Plan {
   readonly steps: Step[];
@@ -95,6 +112,14 @@ export interface Plan {
   readonly maxIndex: number;
   readonly elements: number;
   readonly maxOpen: number;
+  /** Whether it puts values into the data map. */
+  readonly hasData: boolean;
+  /**
+   * Whether its data map can be written as JSON text as it is read: only <Data> elements, each
+   * with a constant name, no two the same and none an array index (JSON.stringify writes those
+   * first). Holds when this is the only plan of the record that puts data.
+   */
+  readonly direct: boolean;
 }
 
 const ROOT: State = {
@@ -104,7 +129,7 @@ const ROOT: State = {
   inData: false,
   capture: false,
   stack: 0,
-  key: 'root',
+  key: -1,
 };
 
 class Unplannable extends Error {}
@@ -134,7 +159,8 @@ class Compiler {
   }
 
   private step(kind: number, parts: Part[] = [], field = 0, name = ''): Step {
-    return { kind, field, name, parts, inner: null, nest: null, openAt: 0 };
+    const plain = parts.every((p) => typeof p !== 'string' || !needsEscape(p));
+    return { kind, field, name, parts, inner: null, nest: null, openAt: 0, plain };
   }
 
   nodes(nodes: XNode[]): void {
@@ -163,15 +189,21 @@ class Compiler {
   }
 
   private state(): State {
-    const s = {
-      depth: this.depth,
-      section: this.section,
-      field: this.field,
-      inData: this.inData,
-      capture: this.capture,
-      stack: this.stack,
-    };
-    return { ...s, key: keyOf(s) };
+    const key = keyOf(this.depth, this.section, this.field, this.inData, this.capture, this.stack);
+    let s = STATES.get(key);
+    if (s === undefined) {
+      s = {
+        depth: this.depth,
+        section: this.section,
+        field: this.field,
+        inData: this.inData,
+        capture: this.capture,
+        stack: this.stack,
+        key,
+      };
+      if (STATES.size < MAX_STATES) STATES.set(key, s);
+    }
+    return s;
   }
 
   private element(el: XElement): void {
@@ -315,6 +347,8 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
       maxIndex: subs.length === 0 ? -1 : Math.max(...subs),
       elements: c.elements,
       maxOpen: c.maxOpen,
+      hasData: c.steps.some((s) => s.kind === S_DATA_CLOSE || (s.kind === S_EL_CLOSE && s.field !== 0)),
+      direct: directData(c.steps),
     };
   } catch (err) {
     if (!(err instanceof Unplannable)) throw err;
@@ -323,8 +357,59 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
   return plan;
 }
 
+/**
+ * Whether the plan's data map can be written as JSON as it is read (Plan.direct); if so, each
+ * S_DATA_CLOSE step gets the JSON text before its value: the previous value's closing quote and a
+ * comma (but for the first), the key, a colon and the value's opening quote. The keys are
+ * the ones DataBuilder.eventData gives: the Name, or '#0', '#1', ... in order for a <Data> without.
+ */
+function directData(steps: Step[]): boolean {
+  const keys = new Set<string>();
+  let name: string | undefined;
+  let unnamed = 0;
+  let direct = true;
+  for (const step of steps) {
+    switch (step.kind) {
+      case S_EL_OPEN:
+      case S_EL_ATTR:
+      case S_EL_TEXT:
+      case S_EL_CLOSE:
+        direct = false;
+        break;
+      case S_DATA_OPEN:
+        name = undefined;
+        break;
+      case S_DATA_NAME:
+        if (step.parts.some((p) => typeof p !== 'string')) direct = false;
+        else if (step.parts.length > 0) name = step.parts.join('');
+        break;
+      case S_DATA_CLOSE: {
+        const key = name ? name : `#${unnamed++}`;
+        if (keys.has(key) || unsafeKey(key)) direct = false;
+        step.name = `${keys.size > 0 ? '",' : ''}${JSON.stringify(key)}:"`;
+        keys.add(key);
+        break;
+      }
+    }
+  }
+  return direct;
+}
+
 /** Deepest splice of Binary XML values the fast path follows (real records use one). */
 const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
+
+/** `s` as the inside of a JSON string, knowing how much it needs escaping. */
+function escaped(s: string, level: number): string {
+  if (level === ESCAPE_NONE) return s;
+  return level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
+}
+
+const PROVIDER_BIT = 1 << F_PROVIDER;
+const TIME_BIT = 1 << F_TIME;
+
+const DATA_NONE = 0;
+const DATA_JSON = 1;
+const DATA_BUILDER = 2;
 
 /** Reads records of one chunk through their plans; `read` returns null to ask for the generic path. */
 export class PlanReader {
@@ -333,37 +418,74 @@ export class PlanReader {
   private sizes = new Int32Array(256);
   private used = 0;
   private template: TemplateDefinition | null = null;
+  /** Whether the template instance `instance` read last has an array value. */
+  private arrays = false;
   // The record being read (EventSink's fields).
   private readonly texts: string[] = ['', '', '', '', '', '', '', ''];
   private provider: string | undefined;
   private time: string | undefined;
   private dataName: string | undefined;
   private dataText = '';
-  private data = new DataBuilder();
+  /** Whether dataText needs escaping in JSON: ESCAPE_NONE, ESCAPE_MAYBE or ESCAPE_SOME (utf16.ts). */
+  private dataEscape = ESCAPE_NONE;
+  /** Whether the value `joined` gave last needs escaping in JSON, the same way. */
+  private escape = ESCAPE_NONE;
+  /** The fields (bit 1 << F_x) that may need escaping in JSON. */
+  private escapes = 0;
+  /** How the record's data map is kept: DATA_NONE yet, DATA_JSON as text, DATA_BUILDER in `data`. */
+  private dataMode = DATA_NONE;
+  private data: DataBuilder | null = null;
+  /** DATA_JSON: the map's entries as JSON text, without the braces. */
+  private dataJson = '';
   private readonly stack: XmlElement[] = [];
   private chars = 0;
   private elements = 0;
 
-  constructor(private readonly ctx: ChunkContext) {}
+  /** `json`: records are read for readJson, whose data maps may be written as text. */
+  constructor(
+    private readonly ctx: ChunkContext,
+    private readonly json = false,
+  ) {}
 
   /** The record at chunk offset `pos` (its size checked by the caller), or null. */
   read(pos: number, size: number, source: string | undefined, headerId: number): EventRecord | null {
-    const b = this.ctx.data;
+    if (!this.record(pos, size)) return null;
+    const data = (this.data ?? new DataBuilder()).data;
+    return makeRecord(source, headerId, this.ctx.data, pos, this.texts, this.time, this.provider, data);
+  }
+
+  /** The JSON text of the record `read` gives (JSON.stringify's, byte for byte), or null. */
+  readJson(pos: number, size: number, source: string | undefined, headerId: number): string | null {
+    if (!this.record(pos, size)) return null;
+    const data =
+      this.dataMode === DATA_JSON && this.dataJson !== ''
+        ? `{${this.dataJson}"}`
+        : this.data === null
+          ? '{}'
+          : JSON.stringify(this.data.data);
+    const { texts, time, provider, escapes } = this;
+    return recordJson(source, headerId, this.ctx.data, pos, texts, time, provider, data, escapes);
+  }
+
+  /** Reads the record into the fields above; false: use the generic path. */
+  private record(pos: number, size: number): boolean {
     this.used = 0;
     this.texts.fill('');
     this.provider = undefined;
     this.time = undefined;
-    this.data = new DataBuilder();
+    this.dataMode = DATA_NONE;
+    this.data = null;
+    this.dataJson = '';
+    this.escapes = 0;
     this.stack.length = 0;
     this.chars = 0;
     this.elements = 0;
     try {
-      if (!this.stream(pos + 24, pos + size - 4, ROOT, 0, 0)) return null;
+      return this.stream(pos + 24, pos + size - 4, ROOT, 0, 0);
     } catch (err) {
-      if (err instanceof EvtxFormatError) return null;
+      if (err instanceof EvtxFormatError) return false;
       throw err;
     }
-    return makeRecord(source, headerId, b, pos, this.texts, this.time, this.provider, this.data.data);
   }
 
   /** A stream that is one template instance: its plan run at `state`. False: use the generic path. */
@@ -380,7 +502,7 @@ export class PlanReader {
     const count = this.used - base;
     const plan = planFor(template, state);
     if (plan === null || plan.maxIndex >= count) return false;
-    for (const i of plan.subs) if (this.types[base + i]! & 0x80) return false;
+    if (this.arrays) for (const i of plan.subs) if (this.types[base + i]! & 0x80) return false;
     this.elements += plan.elements;
     if (this.elements > MAX_ELEMENTS || open + plan.maxOpen > MAX_OPEN) return false;
     return this.run(plan, base, level, open);
@@ -411,10 +533,12 @@ export class PlanReader {
     const offsets = this.offsets;
     const sizes = this.sizes;
     let v = p + 4 * count;
+    let arrays = 0;
     for (let i = base; i < base + count; i++, p += 4) {
       const size = u16(b, p);
       const type = b[p + 2]!;
       if (!isKnownType(type)) return -1;
+      arrays |= type & 0x80;
       types[i] = type;
       offsets[i] = v;
       sizes[i] = size;
@@ -422,7 +546,13 @@ export class PlanReader {
     }
     if (v > end) return -1;
     this.used = base + count;
+    this.arrays = arrays !== 0;
     return v;
+  }
+
+  private builder(): DataBuilder {
+    this.data ??= new DataBuilder();
+    return this.data;
   }
 
   private reserve(n: number): void {
@@ -444,6 +574,9 @@ export class PlanReader {
     if (type === 0) return part & 1 ? null : '';
     if (type === 0x21) return '';
     const s = renderValue(this.ctx.data, type, this.offsets[i]!, this.sizes[i]!);
+    // Only strings can hold what JSON escapes (utf16 says whether they do; ANSI ones are looked at later).
+    if (type === 0x01) this.escape = Math.max(this.escape, decodedText.escape);
+    else if (type === 0x02) this.escape = Math.max(this.escape, ESCAPE_MAYBE);
     return s === null ? undefined : s;
   }
 
@@ -466,6 +599,11 @@ export class PlanReader {
   }
 
   private run(plan: Plan, base: number, level: number, open: number): boolean {
+    if (plan.hasData) {
+      // A second plan putting data could repeat the first one's keys: the generic path sorts that out.
+      if (this.dataMode === DATA_JSON) return false;
+      if (this.dataMode === DATA_NONE) this.dataMode = this.json && plan.direct ? DATA_JSON : DATA_BUILDER;
+    }
     const steps = plan.steps;
     for (let k = 0; k < steps.length; k++) {
       let step = steps[k]!;
@@ -484,31 +622,47 @@ export class PlanReader {
         step = step.inner;
       }
       if (step.parts.length > 0) {
+        this.escape = step.plain ? ESCAPE_NONE : ESCAPE_SOME;
         v = this.joined(step.parts, base);
         if (v === undefined || this.chars > MAX_CHARS) return false;
       }
       switch (step.kind) {
         case S_PROVIDER:
-          if (v !== null) this.provider = v;
+          if (v !== null) {
+            this.provider = v;
+            this.escapes = this.escape !== 0 ? this.escapes | PROVIDER_BIT : this.escapes & ~PROVIDER_BIT;
+          }
           break;
         case S_TIME:
-          if (v !== null) this.time = v;
+          if (v !== null) {
+            this.time = v;
+            this.escapes = this.escape !== 0 ? this.escapes | TIME_BIT : this.escapes & ~TIME_BIT;
+          }
           break;
         case S_FIELD:
-          if (v !== null) this.texts[step.field] += v;
+          if (v !== null) {
+            this.texts[step.field] += v;
+            if (this.escape !== 0) this.escapes |= 1 << step.field;
+          }
           break;
         case S_DATA_OPEN:
           this.dataName = undefined;
           this.dataText = '';
+          this.dataEscape = ESCAPE_NONE;
           break;
         case S_DATA_NAME:
           if (v !== null) this.dataName = v;
           break;
         case S_DATA_TEXT:
-          if (v !== null) this.dataText += v;
+          if (v !== null) {
+            this.dataText += v;
+            this.dataEscape = Math.max(this.dataEscape, this.escape);
+          }
           break;
         case S_DATA_CLOSE:
-          this.data.eventData(this.dataName, this.dataText);
+          if (this.dataMode === DATA_JSON)
+            this.dataJson += step.name + escaped(this.dataText, this.dataEscape);
+          else this.builder().eventData(this.dataName, this.dataText);
           break;
         case S_EL_OPEN: {
           const el: XmlElement = { name: step.name, attributes: [], children: [] };
@@ -525,8 +679,8 @@ export class PlanReader {
           break;
         case S_EL_CLOSE: {
           const el = this.stack.pop()!;
-          if (step.field === 1) this.data.element(el, '');
-          else if (step.field === 2) this.data.container(el);
+          if (step.field === 1) this.builder().element(el, '');
+          else if (step.field === 2) this.builder().container(el);
           break;
         }
       }

@@ -1,60 +1,48 @@
 // UTF-16LE text as the format stores it: names, string values, CDATA. Invalid sequences (lone
 // surrogates, seen in real logs) become U+FFFD instead of failing the record. Strings up to
-// SHORT characters, nearly all of them, are decoded by hand eight and four code units a call to
-// String.fromCharCode: TextDecoder's call overhead dominates below that. Any surrogate (paired or
-// not) hands the string to TextDecoder, which pairs or replaces them.
+// SHORT characters, nearly all of them, are decoded by hand: their code units go into a reused
+// array of that length, turned into a string by one call to String.fromCharCode (a flat string;
+// TextDecoder's call overhead dominates below SHORT, and a string built piece by piece is a rope
+// that costs again when it is written out). Any surrogate (paired or not) hands the string to
+// TextDecoder, which pairs or replaces them.
 
 const decoder = new TextDecoder('utf-16le');
 const SHORT = 64;
 
-const surrogate = (c: number) => (c & 0xf800) === 0xd800;
+/** One reused array per length up to SHORT, for String.fromCharCode.apply. */
+const UNITS: number[][] = Array.from({ length: SHORT + 1 }, (_, n) => new Array<number>(n).fill(0));
+
+/**
+ * What the last string utf16 decoded holds, for readEvtxJson: `escape` is ESCAPE_NONE when it has
+ * nothing JSON must escape (a quote, a backslash, a control character or a surrogate), so it can
+ * be quoted as it is; ESCAPE_SOME when it has; ESCAPE_MAYBE when it was not looked at (a long
+ * string, or one with surrogates).
+ */
+export const decodedText = { escape: 0 };
+export const ESCAPE_NONE = 0;
+export const ESCAPE_MAYBE = 1;
+export const ESCAPE_SOME = 2;
 
 function decoded(b: Uint8Array, off: number, count: number): string {
+  decodedText.escape = ESCAPE_MAYBE;
   return decoder.decode(b.subarray(off, off + 2 * count));
 }
 
 /** `count` UTF-16 code units at `off`. The caller has checked that `off + 2 * count` is in bounds. */
 export function utf16(b: Uint8Array, off: number, count: number): string {
   if (count > SHORT) return decoded(b, off, count);
-  let s = '';
-  let i = 0;
-  let o = off;
-  for (; i + 8 <= count; i += 8, o += 16) {
-    const c0 = b[o]! | (b[o + 1]! << 8);
-    const c1 = b[o + 2]! | (b[o + 3]! << 8);
-    const c2 = b[o + 4]! | (b[o + 5]! << 8);
-    const c3 = b[o + 6]! | (b[o + 7]! << 8);
-    const c4 = b[o + 8]! | (b[o + 9]! << 8);
-    const c5 = b[o + 10]! | (b[o + 11]! << 8);
-    const c6 = b[o + 12]! | (b[o + 13]! << 8);
-    const c7 = b[o + 14]! | (b[o + 15]! << 8);
-    if (
-      surrogate(c0) ||
-      surrogate(c1) ||
-      surrogate(c2) ||
-      surrogate(c3) ||
-      surrogate(c4) ||
-      surrogate(c5) ||
-      surrogate(c6) ||
-      surrogate(c7)
-    )
-      return decoded(b, off, count);
-    s += String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
-  }
-  for (; i + 4 <= count; i += 4, o += 8) {
-    const c0 = b[o]! | (b[o + 1]! << 8);
-    const c1 = b[o + 2]! | (b[o + 3]! << 8);
-    const c2 = b[o + 4]! | (b[o + 5]! << 8);
-    const c3 = b[o + 6]! | (b[o + 7]! << 8);
-    if (surrogate(c0) || surrogate(c1) || surrogate(c2) || surrogate(c3)) return decoded(b, off, count);
-    s += String.fromCharCode(c0, c1, c2, c3);
-  }
-  for (; i < count; i++, o += 2) {
+  const units = UNITS[count]!;
+  let surrogates = 0;
+  let special = 0;
+  for (let i = 0, o = off; i < count; i++, o += 2) {
     const c = b[o]! | (b[o + 1]! << 8);
-    if (surrogate(c)) return decoded(b, off, count);
-    s += String.fromCharCode(c);
+    surrogates |= (c & 0xf800) === 0xd800 ? 1 : 0;
+    special |= c < 0x20 || c === 0x22 || c === 0x5c ? 1 : 0;
+    units[i] = c;
   }
-  return s;
+  if (surrogates !== 0) return decoded(b, off, count);
+  decodedText.escape = special !== 0 ? ESCAPE_SOME : ESCAPE_NONE;
+  return String.fromCharCode.apply(null, units);
 }
 
 /** Like utf16, but stops at the first NUL code unit: sized string values usually end with one. */

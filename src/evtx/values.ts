@@ -145,8 +145,15 @@ export function filetime(b: Uint8Array, o: number): string {
       q = q * 65536 + d;
     }
   }
-  return isoSeconds(q - 11_644_473_600) + '.' + fraction7(r) + 'Z';
+  // Records come in time order, many in the same second: its text is kept for the next one.
+  if (q !== lastSecond) {
+    lastSecond = q;
+    lastSecondText = `${isoSeconds(q - 11_644_473_600)}.`;
+  }
+  return lastSecondText + fraction7(r) + 'Z';
 }
+let lastSecond = -1;
+let lastSecondText = '';
 
 /** Seven digits, zero-padded. */
 function fraction7(r: number): string {

@@ -27,29 +27,21 @@ export function parseEventJson(text: string, options: JsonReadOptions = {}): Gen
   return pushAll(jsonReader(options), text, undefined, options.onProgress);
 }
 
-/**
- * The JSON reader fed piece by piece: values (array elements or a run of top-level objects) are
- * cut out by a scanner that keeps its state between pieces (inside a string, the depth, long
- * integers quoted on the way), and each is parsed once whole. Memory holds one value, never the
- * file; a value larger than MAX_JSON_VALUE is skipped with a warning.
- */
-export function jsonReader(options: JsonReadOptions = {}): PushReader<EventRecord> {
-  const source = options.source ?? '-';
-  const buf = new TextBuffer(options.encoding ?? 'utf-8');
-  const once = new Set<string>();
-  const warn = (index: number, code: string, message: string, extra: Partial<ReadWarning> = {}): void => {
-    const { line, offset } = buf.placeAt(index);
-    options.onWarning?.({ source, code, message, line, offset, ...extra });
-  };
-  const scan = new ValueScanner();
-  let started = false;
-  let inArray = false;
-  let done = false;
-  let seen = 0;
-  let position = 0;
+type Warn = (index: number, code: string, message: string, extra?: Partial<ReadWarning>) => void;
 
-  const toRecord = (start: number, json: string, out: EventRecord[]): void => {
-    seen++;
+/**
+ * Turns each value the scanner cut out into a record (or a warning): parsed once, then read as a
+ * Get-WinEvent object or as one of our own JSON lines. `counted` is told of every value.
+ */
+function recordMaker(
+  source: string,
+  warn: Warn,
+  counted: () => void,
+): (start: number, json: string, out: EventRecord[]) => void {
+  const once = new Set<string>();
+  let position = 0;
+  return (start, json, out) => {
+    counted();
     let value: unknown;
     try {
       value = JSON.parse(json);
@@ -86,6 +78,28 @@ export function jsonReader(options: JsonReadOptions = {}): PushReader<EventRecor
     else if (!isGetWinEvent(o))
       warn(start, 'json-not-event', 'a JSON object that is not an event record: skipped');
   };
+}
+
+/**
+ * The JSON reader fed piece by piece: values (array elements or a run of top-level objects) are
+ * cut out by a scanner that keeps its state between pieces (inside a string, the depth, long
+ * integers quoted on the way), and each is parsed once whole. Memory holds one value, never the
+ * file; a value larger than MAX_JSON_VALUE is skipped with a warning.
+ */
+export function jsonReader(options: JsonReadOptions = {}): PushReader<EventRecord> {
+  const source = options.source ?? '-';
+  const buf = new TextBuffer(options.encoding ?? 'utf-8');
+  const warn: Warn = (index, code, message, extra = {}) => {
+    const { line, offset } = buf.placeAt(index);
+    options.onWarning?.({ source, code, message, line, offset, ...extra });
+  };
+  const scan = new ValueScanner();
+  let started = false;
+  let inArray = false;
+  let done = false;
+  let seen = 0;
+
+  const toRecord = recordMaker(source, warn, () => seen++);
 
   // A value still arriving is scanned on once the buffer has doubled: appending stays cheap and
   // the text is joined (flattened) a logarithmic number of times, so a large value costs linear time.

@@ -355,6 +355,27 @@ describe('events: several logs, folders and zips, and the options every command 
   };
   const times = (out: string) => jsonLines(out).map((l) => `${l.time} ${String(l.source).split('/').pop()}`);
 
+  it('one .evtx on disk as JSON: the lines written straight from the reader are what each record gives', async () => {
+    const { recordJson } = await import('../src/cli/commands/events.js');
+    const files = [
+      '../shared/samples/evtx/security.evtx',
+      '../shared/samples/evtx/2-system-Microsoft-Windows-LiveId%4Operational.evtx',
+      'test/fixtures/evtx/udr-admin.evtx',
+    ];
+    for (const f of files) {
+      const expected = [...readEvtx(bytesSource(new Uint8Array(readFileSync(f))), { source: f })];
+      const d = diskIO();
+      expect(await main(['events', f, '-f', 'jsonl'], d.io)).toBe(0);
+      expect(d.out()).toBe(expected.map((r) => `${recordJson(r)}\n`).join(''));
+      // A filter takes the records' path, with the same lines for what it keeps.
+      const id = expected[0]!.eventId;
+      const filtered = diskIO();
+      expect(await main(['events', f, '-f', 'json', '--id', String(id)], filtered.io)).toBe(0);
+      const kept = expected.filter((r) => r.eventId === id).map((r) => `${recordJson(r)}\n`);
+      expect(filtered.out()).toBe(kept.join(''));
+    }
+  });
+
   it('merges logs into one time order; a tie goes to the log given first', async () => {
     const r = await run(['a.xml', 'b.json', '-f', 'json'], {
       'a.xml': fixture('join-fail.wevtutil.xml'),

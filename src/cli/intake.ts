@@ -8,7 +8,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { evtxOptions, openEventStream } from '../events/read.js';
 import type { EventRecord, ReadWarning } from '../events/types.js';
-import { type ByteSource, isEvtx, readEvtx } from '../evtx/index.js';
+import { type ByteSource, isEvtx, readEvtx, readEvtxJson } from '../evtx/index.js';
 import { binaryHead } from '../input/bundle.js';
 import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
 import { isZip } from '../input/zip.js';
@@ -222,6 +222,17 @@ export function recordsOf(
 ): AsyncIterable<EventRecord> | Iterable<EventRecord> {
   if (input.kind === 'events') return input.records;
   return readEvtx(input.source, {
+    source: input.name,
+    onWarning: (w) => onWarning(w.code ? w : { ...w, code: 'evtx-damage' }),
+  });
+}
+
+/** The JSON lines of an .evtx on disk, as readEvtxJson writes them (the warnings as recordsOf gives them). */
+export function jsonLinesOf(
+  input: Extract<OpenedInput, { kind: 'evtx-file' }>,
+  onWarning: (w: ReadWarning) => void,
+): Iterable<string> {
+  return readEvtxJson(input.source, {
     source: input.name,
     onWarning: (w) => onWarning(w.code ? w : { ...w, code: 'evtx-damage' }),
   });

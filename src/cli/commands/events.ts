@@ -21,6 +21,7 @@ import { InputError } from '../../types.js';
 import {
   type InputLimits,
   inputLimits,
+  jsonLinesOf,
   maxInputOption,
   type OpenedInput,
   openInput,
@@ -139,6 +140,11 @@ export function registerEvents(program: Command, io: CliIO, state: CommandState)
 interface Source {
   name: string;
   records: AsyncIterable<EventRecord> | Iterable<EventRecord>;
+  /**
+   * For an .evtx on disk: the JSON line of each record written straight from the reader
+   * (readEvtxJson: the same bytes as recordJson of each record, without building the records).
+   */
+  jsonLines?: () => Iterable<string>;
   close(): void;
 }
 
@@ -187,6 +193,12 @@ async function runEvents(paths: string[], opts: EventsOptions, io: CliIO): Promi
   try {
     const sources = await openSources(paths, io, inputLimits(opts.maxInput), run);
     run.progress = progressOf(io, paths, deferred);
+    const only = sources.length === 1 ? sources[0] : undefined;
+    if (json && !opts.timeline && Object.keys(filter).length === 0 && only?.jsonLines) {
+      // One .evtx, every record, as JSON: nothing to filter, merge or order.
+      for await (const line of safely(only, run, only.jsonLines())) await run.out.push(line);
+      return run.code;
+    }
     const records = inTimeOrder(sources.map((s) => safely(s, run)));
     if (opts.timeline) await printTimeline(records, json, filter, opts, run);
     else await printRecords(records, sources.length, filter, opts, run);
@@ -271,6 +283,7 @@ async function openSources(paths: string[], io: CliIO, limits: InputLimits, run:
       sources.push({
         name: path,
         records,
+        ...(input.kind === 'evtx-file' ? { jsonLines: () => jsonLinesOf(input, onWarning) } : {}),
         close: () => {
           if (input.kind === 'evtx-file') input.source.close();
         },
@@ -326,14 +339,20 @@ async function bundleSources(path: string, bytes: Uint8Array | undefined, run: R
 }
 
 /** A log's records, or as many as could be read: an error that stops it is one line, exit code 2. */
-async function* safely(source: Source, run: Run): AsyncGenerator<EventRecord> {
+function safely(source: Source, run: Run): AsyncGenerator<EventRecord>;
+function safely(source: Source, run: Run, lines: Iterable<string>): AsyncGenerator<string>;
+async function* safely(
+  source: Source,
+  run: Run,
+  lines?: Iterable<string>,
+): AsyncGenerator<EventRecord | string> {
   try {
-    for await (const r of source.records) {
+    for await (const r of lines ?? source.records) {
       if (run.pending) {
         await run.pending;
         run.pending = undefined;
       }
-      r.source = source.name;
+      if (typeof r !== 'string') r.source = source.name;
       run.progress.increment();
       yield r;
     }

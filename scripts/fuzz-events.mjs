@@ -32,7 +32,6 @@ function cpuMs() {
   return (user + system) / 1000;
 }
 
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
 const TARGETS = ['xml', 'csv', 'json', 'bundle'];

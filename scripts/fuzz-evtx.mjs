@@ -28,7 +28,6 @@ function cpuMs() {
   return (user + system) / 1000;
 }
 
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 if (isMainThread) {

@@ -33,7 +33,6 @@ function cpuMs() {
   return (user + system) / 1000;
 }
 
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
 

@@ -2,6 +2,7 @@
 // the pure reader in src/input/zip.ts, with its limits).
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
+import { concatBytes } from '../input/chunks.js';
 import type { BundleEntry } from '../input/kinds.js';
 import { binaryHead } from '../input/magic.js';
 import {
@@ -119,13 +120,7 @@ async function readWhole(full: string, size: number, onBytes: (n: number) => voi
     n += (piece as Uint8Array).length;
     onBytes(Math.min(n, size));
   }
-  const bytes = new Uint8Array(n);
-  let at = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, at);
-    at += piece.length;
-  }
-  return bytes;
+  return concatBytes(pieces, n);
 }
 
 /**

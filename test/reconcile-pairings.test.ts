@@ -208,26 +208,37 @@ describe('certificates read only where a state needs them', () => {
     return { ad, summary: reader.end() };
   };
   for (const ad of AD) {
-    it(`gives the same result for ${ad} after an admin center export, reading fewer certificates`, () => {
-      const entra = readExport(bytes('entra-admin-center.csv'), 'entra-admin-center.csv');
-      const options = readerOptionsAfter(entra.entra);
-      expect(options.skipCertificates).toBeDefined();
-      const lazy = readAd(ad, options);
-      const full = readAd(ad, {});
-      // The computers whose device object is known by objectGUID: certificates counted, not read.
-      const unread = lazy.ad.filter((c) => c.unreadCertificates).map((c) => c.name);
-      expect(unread).toEqual(expect.arrayContaining(['WKS-REG', 'WKS-PEND', 'WKS-TWIN']));
-      expect(unread).not.toContain('WKS-EXPIRED');
-      expect(unread).not.toContain('WKS-OTHER');
-      const run = (rows: AdComputer[], summary: typeof lazy.summary) =>
-        reconcile({ ad: rows, entra: entra.entra, inputs: [summary, entra.summary] }, { now: NOW });
-      expect(run(lazy.ad, lazy.summary)).toEqual(run(full.ad, full.summary));
-    });
-  }
-  it('reads every certificate when an Entra export carries SIDs or thumbprints', () => {
-    for (const e of ['entra-graph.json', 'entra-mgdevice.json', 'entra-mgdevice.csv']) {
-      expect(readerOptionsAfter(readExport(bytes(e), e).entra)).toEqual({});
+    for (const e of ENTRA) {
+      it(`gives the same result for ${ad} after ${e}, reading fewer certificates`, () => {
+        const entra = readExport(bytes(e), e);
+        const options = readerOptionsAfter(entra.entra);
+        // Whatever else the export carries (SIDs, thumbprints in the Graph formats).
+        expect(options.skipCertificates).toBeDefined();
+        const lazy = readAd(ad, options);
+        const full = readAd(ad, {});
+        // The computers whose device object is known by objectGUID: certificates counted, not read.
+        const unread = lazy.ad.filter((c) => c.unreadCertificates).map((c) => c.name);
+        expect(unread.sort()).toEqual(
+          ['WKS-DUAL', 'WKS-OFF', 'WKS-OLD', 'WKS-PEND', 'WKS-REG', 'WKS-TWIN'].sort(),
+        );
+        // The others are read: not synced, or matched by SID or certificate.
+        const read = lazy.ad.filter((c) => c.certificates.length > 0).map((c) => c.name);
+        expect(read.sort()).toEqual(
+          ['WKS-CERT', 'WKS-EXPIRED', 'WKS-LEFT', 'WKS-OTHER', 'WKS-SCOPE', 'WKS-SID'].sort(),
+        );
+        const certs = (rows: AdComputer[]) =>
+          rows.reduce((n, c) => n + c.certificates.length + (c.unreadCertificates ?? 0), 0);
+        expect(certs(lazy.ad)).toBe(certs(full.ad));
+        const run = (rows: AdComputer[], summary: typeof lazy.summary) =>
+          reconcile({ ad: rows, entra: entra.entra, inputs: [summary, entra.summary] }, { now: NOW });
+        expect(run(lazy.ad, lazy.summary)).toEqual(run(full.ad, full.summary));
+      });
     }
+  }
+  it('reads every certificate when no Entra export is given or it has no hybrid object', () => {
+    expect(readerOptionsAfter([])).toEqual({});
+    const entra = readExport(bytes('entra-graph.json'), 'entra-graph.json').entra;
+    expect(readerOptionsAfter(entra.filter((d) => d.trustType !== 'ServerAd'))).toEqual({});
   });
 });
 

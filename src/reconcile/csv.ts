@@ -9,7 +9,8 @@ export interface CsvRecord {
 /** The longest field read (a computer's certificates take a few KiB). */
 export const MAX_FIELD = 16 * 1024 * 1024;
 
-const SPECIAL = /[,\r\n"]/g;
+/** Whether a character ends an unquoted run: a comma, a quote or a line end. */
+const special = (c: number) => c === 44 || c === 34 || c === 10 || c === 13;
 
 export class CsvTokenizer {
   private field = '';
@@ -27,6 +28,8 @@ export class CsvTokenizer {
   push(text: string): void {
     let start = 0;
     const n = text.length;
+    /** The next line feed at or after the last one counted (-1: none left in this text). */
+    let nextNl = text.indexOf('\n');
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (this.quoted) {
@@ -40,10 +43,14 @@ export class CsvTokenizer {
           this.quoted = false; // the quote closed the field; fall through to read c unquoted
         } else {
           // Jump to the next quote: long quoted fields (certificates) are read at indexOf speed.
+          // Line feeds inside the field count as lines; the next one is looked up once, not per field.
           const q = text.indexOf('"', i);
           const stop = q < 0 ? n : q;
-          for (let nl = text.indexOf('\n', i); nl >= 0 && nl < stop; nl = text.indexOf('\n', nl + 1))
+          if (nextNl >= 0 && nextNl < i) nextNl = text.indexOf('\n', i);
+          while (nextNl >= 0 && nextNl < stop) {
             this.line++;
+            nextNl = text.indexOf('\n', nextNl + 1);
+          }
           if (q < 0) {
             i = n;
             break;
@@ -81,8 +88,8 @@ export class CsvTokenizer {
       } else {
         if (c !== 32 || this.field !== '' || start !== i) this.any = true;
         // Jump over the ordinary characters to the next comma, quote or line end.
-        SPECIAL.lastIndex = i + 1;
-        const next = SPECIAL.exec(text)?.index ?? n;
+        let next = i + 1;
+        while (next < n && !special(text.charCodeAt(next))) next++;
         if (next > i + 1) {
           this.any = true;
           i = next - 1;

@@ -106,7 +106,7 @@ export function trustTypeOf(value: unknown): TrustType | null | undefined {
 
 export class RowError extends Error {}
 
-function timeField(f: Fields, what: string, a: string, b?: string, c?: string): string | null {
+function timeField(f: Fields, what: string, a: string, b?: string, c?: string): number | null {
   const raw = pick(f, a, b, c);
   const t = timeOf(raw);
   if (t === undefined) throw new RowError(`${what} "${String(raw).slice(0, 40)}" is not a date`);

@@ -34,9 +34,9 @@ export interface EntraDevice {
   deviceId?: string;
   enabled?: boolean;
   trustType: TrustType | null;
-  /** ISO time, null when the export shows the registration as pending (or empty). */
-  registrationTime: string | null;
-  lastSignIn: string | null;
+  /** Milliseconds since 1970 UTC (as every time of a row), null when the export shows the registration as pending (or empty). */
+  registrationTime: number | null;
+  lastSignIn: number | null;
   /** The synchronized computer's SID (Graph onPremisesSecurityIdentifier). */
   sid?: string;
   /** Certificate thumbprints named in alternativeSecurityIds (lower-case hex). */
@@ -58,8 +58,10 @@ export interface AdComputer {
   objectGuid?: string;
   sid?: string;
   operatingSystem?: string;
-  whenCreated: string | null;
-  lastLogon: string | null;
+  /** Milliseconds since 1970 UTC, null when not given. */
+  whenCreated: number | null;
+  /** Milliseconds since 1970 UTC, null for never. */
+  lastLogon: number | null;
   certificates: readonly CertificateInfo[];
   /**
    * userCertificate values counted but not read: the reader was told the computer's device

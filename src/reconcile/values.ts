@@ -156,17 +156,13 @@ export function timeOf(value: unknown): number | null | undefined {
   return undefined;
 }
 
-/** The characters of an ISO time being written (isoOf runs to completion, never re-entered). */
-const ISO_CHARS = [
-  48, 48, 48, 48, 45, 48, 48, 45, 48, 48, 84, 48, 48, 58, 48, 48, 58, 48, 48, 46, 48, 48, 48, 90,
-];
 /** 10000-01-01T00:00:00Z: the years written with four digits end before it. */
 const YEAR_10000 = 253402300800000;
 
 /**
  * A time as ISO 8601 UTC text, as Date's toISOString writes it (null stays null): years 1970 to
- * 9999 from the digits, in one flat string (reconcile writes one or more for every device), the
- * others through a Date.
+ * 9999 from the digits, in one flat string of 24 characters (reconcile writes one or more for
+ * every device; this takes less than half the time of a Date), the others through a Date.
  */
 export function isoOf(ms: number | null): string | null {
   if (ms === null) return null;
@@ -191,27 +187,39 @@ export function isoOf(ms: number | null): string | null {
   rem -= mi * 60_000;
   const s = Math.floor(rem / 1000);
   const f = rem - s * 1000;
-  const c = ISO_CHARS;
-  c[0] = 48 + Math.floor(y / 1000);
-  c[1] = 48 + (Math.floor(y / 100) % 10);
-  c[2] = 48 + (Math.floor(y / 10) % 10);
-  c[3] = 48 + (y % 10);
-  two(c, 5, m);
-  two(c, 8, d);
-  two(c, 11, h);
-  two(c, 14, mi);
-  two(c, 17, s);
-  c[20] = 48 + Math.floor(f / 100);
-  two(c, 21, f % 100);
-  return String.fromCharCode.apply(null, c);
+  const fy = Math.floor(y / 100);
+  const ly = y % 100;
+  const digit = (v: number) => 48 + v;
+  // Arguments, not an array: fromCharCode is quickest called with them.
+  return String.fromCharCode(
+    digit(Math.floor(fy / 10)),
+    digit(fy % 10),
+    digit(Math.floor(ly / 10)),
+    digit(ly % 10),
+    45,
+    digit(Math.floor(m / 10)),
+    digit(m % 10),
+    45,
+    digit(Math.floor(d / 10)),
+    digit(d % 10),
+    84,
+    digit(Math.floor(h / 10)),
+    digit(h % 10),
+    58,
+    digit(Math.floor(mi / 10)),
+    digit(mi % 10),
+    58,
+    digit(Math.floor(s / 10)),
+    digit(s % 10),
+    46,
+    digit(Math.floor(f / 100)),
+    digit(Math.floor(f / 10) % 10),
+    digit(f % 10),
+    90,
+  );
 }
 
 const DAY_MS = 86_400_000;
-
-function two(c: number[], at: number, v: number): void {
-  c[at] = 48 + Math.floor(v / 10);
-  c[at + 1] = 48 + (v % 10);
-}
 
 function digitsOnly(v: string): boolean {
   for (let i = 0; i < v.length; i++) {

@@ -62,8 +62,14 @@ export function kindOf(f: Fields): ExportKind | undefined {
   return undefined;
 }
 
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? own(v.trim()) || undefined : typeof v === 'number' ? String(v) : undefined;
+/** A value as trimmed text, still a view of the text it was cut from (see own). */
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
+/** A value as trimmed text of its own, to keep. */
+const str = (v: unknown): string | undefined => {
+  const t = text(v);
+  return t === undefined ? undefined : own(t);
+};
 
 const given = (v: unknown) => v !== undefined && v !== null && v !== '';
 
@@ -89,13 +95,26 @@ function intern(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   const known = common.get(v);
   if (known !== undefined) return known;
-  if (common.size < 256) common.set(v, v);
-  return v;
+  const kept = own(v);
+  if (common.size < 256) common.set(kept, kept);
+  return kept;
 }
+
+/** The join types of the display names met so far (a few), so each name is read once. */
+const trustTypes = new Map<string, TrustType | null | undefined>();
 
 /** Display names of the admin center (current and older) and Graph's values. */
 export function trustTypeOf(value: unknown): TrustType | null | undefined {
-  const v = str(value)?.toLowerCase().replace(/\s+/g, ' ');
+  if (typeof value !== 'string') return readTrustType(value);
+  const known = trustTypes.get(value);
+  if (known !== undefined || trustTypes.has(value)) return known;
+  const t = readTrustType(value);
+  if (trustTypes.size < 64) trustTypes.set(own(value), t);
+  return t;
+}
+
+function readTrustType(value: unknown): TrustType | null | undefined {
+  const v = text(value)?.toLowerCase().replace(/\s+/g, ' ');
   if (v === undefined) return null;
   if (v === 'serverad' || v.includes('hybrid') || v === 'domain joined') return 'ServerAd';
   if (v === 'azuread' || v === 'microsoft entra joined' || v === 'azure ad joined') return 'AzureAd';
@@ -179,9 +198,9 @@ export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
   const sid = sidOf(pick(f, 'onpremisessecurityidentifier'));
   if (sid) row.sid = sid;
   if (alt.has !== undefined) row.hasAlternativeSecurityIds = alt.has;
-  const profile = intern(str(pick(f, 'profiletype')));
+  const profile = intern(text(pick(f, 'profiletype')));
   if (profile) row.profileType = profile;
-  const os = intern(str(pick(f, 'operatingsystem')));
+  const os = intern(text(pick(f, 'operatingsystem')));
   if (os) row.operatingSystem = os;
   return row;
 }
@@ -262,9 +281,7 @@ export function adRow(
   if (objectGuid) row.objectGuid = objectGuid;
   if (sid) row.sid = sid;
   if (dn) row.distinguishedName = dn;
-  const dns = str(pick(f, 'dnshostname'));
-  if (dns) row.dnsHostName = dns;
-  const os = intern(str(pick(f, 'operatingsystem')));
+  const os = intern(text(pick(f, 'operatingsystem')));
   if (os) row.operatingSystem = os;
   const enabled = boolOf(pick(f, 'enabled'));
   const uac = Number(str(pick(f, 'useraccountcontrol')));

@@ -51,7 +51,6 @@ export interface EntraDevice {
 export interface AdComputer {
   ref: Evidence;
   name: string;
-  dnsHostName?: string;
   distinguishedName?: string;
   enabled?: boolean;
   /** Lower-case 8-4-4-4-12. */

@@ -105,10 +105,9 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   const entraGiven = input.entra.length > 0 || (input.inputs ?? []).some((i) => i.kind === 'entra-devices');
 
   const inputs = input.inputs?.map((i) => ({ ...i, warnings: [...i.warnings] }));
-  const computers = oneRowEach(input.ad, inputs);
-  const claimed = new Set<EntraDevice>();
-  const groups = matchComputers(computers, input.entra, claimed);
-  const adNames = groupOrphans(input.entra, computers, groups, claimed);
+  const claimed: Claims = new Map();
+  const groups = matchComputers(input.ad, input.entra, claimed, inputs);
+  const adNames = groupOrphans(input.entra, groups, claimed);
   attachOthers(input.entra, groups);
   if (input.diagnoses?.length) attachReports(input.diagnoses, groups);
 
@@ -140,14 +139,14 @@ function claimAll(
   key: string | undefined,
   g: Group,
   how: MatchedBy,
-  claimed: Set<EntraDevice>,
+  claimed: Claims,
 ): void {
   if (key === undefined) return;
   const first = index.first.get(key);
   if (first === undefined) return;
   const claim = (d: EntraDevice) => {
     if (claimed.has(d)) return;
-    claimed.add(d);
+    claimed.set(d, g);
     g.hybrid.push(d);
     if (g.matchedBy === 'none') g.matchedBy = how;
   };
@@ -155,6 +154,9 @@ function claimAll(
   const more = index.more.get(key);
   if (more) for (const d of more) claim(d);
 }
+
+/** The group each hybrid object went to. */
+type Claims = Map<EntraDevice, Group>;
 
 /**
  * One group per AD computer with the hybrid objects it claims, each key tried only for the
@@ -165,7 +167,8 @@ function claimAll(
 function matchComputers(
   computers: readonly AdComputer[],
   entra: readonly EntraDevice[],
-  claimed: Set<EntraDevice>,
+  claimed: Claims,
+  inputs: InputSummary[] | undefined,
 ): Group[] {
   const byDeviceId = new MultiMap<EntraDevice>();
   const bySid = new MultiMap<EntraDevice>();
@@ -176,21 +179,14 @@ function matchComputers(
     if (d.sid) bySid.add(d.sid, d);
     for (const t of d.thumbprints) byThumb.add(t, d);
   }
-  const groups: Group[] = [];
-  let unmatched = 0;
-  for (const ad of computers) {
-    const g = group(ad);
-    claimAll(byDeviceId, ad.objectGuid, g, 'deviceId', claimed);
-    if (g.hybrid.length === 0) unmatched++;
-    groups.push(g);
-  }
+  const groups = groupsByGuid(computers, byDeviceId, claimed, inputs);
   // Most fleets match almost all by objectGUID: the other keys are tried only when one did not.
-  if (unmatched === 0) return groups;
-  const open = (g: Group) => g.hybrid.length === 0;
-  if (bySid.size > 0) for (const g of groups) if (open(g)) claimAll(bySid, g.ad!.sid, g, 'sid', claimed);
+  const open = groups.filter((g) => g.hybrid.length === 0);
+  if (open.length === 0) return groups;
+  if (bySid.size > 0) for (const g of open) claimAll(bySid, g.ad!.sid, g, 'sid', claimed);
   if (byThumb.size > 0) {
-    for (const g of groups) {
-      if (!open(g)) continue;
+    for (const g of open) {
+      if (g.hybrid.length > 0) continue;
       for (const c of g.ad!.certificates) claimAll(byThumb, c.thumbprint, g, 'certificate', claimed);
     }
   }
@@ -199,34 +195,49 @@ function matchComputers(
     if (d.trustType === 'ServerAd' && !claimed.has(d)) hybridByName.add(nameKey(d.name), d);
   }
   if (hybridByName.size === 0) return groups;
-  for (const g of groups) if (open(g)) claimAll(hybridByName, nameKey(g.ad!.name), g, 'name', claimed);
+  for (const g of open)
+    if (g.hybrid.length === 0) claimAll(hybridByName, nameKey(g.ad!.name), g, 'name', claimed);
   return groups;
 }
 
 /**
- * The computers, each once: rows with one objectGUID are one computer (the same export read
- * twice, two exports of one forest, a repeated row), told by the row with the later logon. When
- * their DNs differ (the computer was moved or renamed between two exports), the input of the
- * other row says so in its warnings.
+ * A group per computer, each claiming the hybrid objects of its objectGUID. Rows with one
+ * objectGUID are one computer (the same export read twice, two exports of one forest, a repeated
+ * row), told by the row with the later logon; when their DNs differ (the computer was moved or
+ * renamed between two exports), the input of the other row says so in its warnings. A computer
+ * that matches finds its first row through the claim on its object, so only the others need an
+ * index of their own.
  */
-function oneRowEach(ad: readonly AdComputer[], inputs: InputSummary[] | undefined): readonly AdComputer[] {
-  const byGuid = new Map<string, number>();
-  let out: AdComputer[] | undefined;
-  for (let i = 0; i < ad.length; i++) {
-    const c = ad[i]!;
-    const at = c.objectGuid === undefined ? undefined : byGuid.get(c.objectGuid);
-    if (at === undefined) {
-      if (c.objectGuid !== undefined) byGuid.set(c.objectGuid, out ? out.length : i);
-      out?.push(c);
+function groupsByGuid(
+  computers: readonly AdComputer[],
+  byDeviceId: MultiMap<EntraDevice>,
+  claimed: Claims,
+  inputs: InputSummary[] | undefined,
+): Group[] {
+  const groups: Group[] = [];
+  const others = new Map<string, Group>();
+  for (const ad of computers) {
+    const guid = ad.objectGuid;
+    const first = guid === undefined ? undefined : byDeviceId.first.get(guid);
+    const same = first ? claimed.get(first) : guid === undefined ? undefined : others.get(guid);
+    if (same) {
+      sameComputer(same, ad, inputs);
       continue;
     }
-    out ??= ad.slice(0, i);
-    const kept = out[at]!;
-    const [first, second] = later(c.lastLogon, kept.lastLogon) === kept.lastLogon ? [kept, c] : [c, kept];
-    out[at] = first;
-    if (!sameDn(first, second)) movedWarning(first, second, inputs);
+    const g = group(ad);
+    groups.push(g);
+    if (first) claimAll(byDeviceId, guid, g, 'deviceId', claimed);
+    else if (guid !== undefined) others.set(guid, g);
   }
-  return out ?? ad;
+  return groups;
+}
+
+/** A second row of a group's computer: the one with the later logon tells it. */
+function sameComputer(g: Group, ad: AdComputer, inputs: InputSummary[] | undefined): void {
+  const kept = g.ad!;
+  const laterRow = later(ad.lastLogon, kept.lastLogon) !== kept.lastLogon;
+  if (laterRow) g.ad = ad;
+  if (!sameDn(kept, ad)) movedWarning(laterRow ? ad : kept, laterRow ? kept : ad, inputs);
 }
 
 const sameDn = (a: AdComputer, b: AdComputer) =>
@@ -245,12 +256,7 @@ function movedWarning(kept: AdComputer, other: AdComputer, inputs: InputSummary[
  * Hybrid objects no computer claimed: orphaned, one group per deviceId (several with one deviceId
  * are duplicates). Returns the computers' names when there is an orphan to compare them with.
  */
-function groupOrphans(
-  entra: readonly EntraDevice[],
-  computers: readonly AdComputer[],
-  groups: Group[],
-  claimed: Set<EntraDevice>,
-): Set<string> {
+function groupOrphans(entra: readonly EntraDevice[], groups: Group[], claimed: Claims): Set<string> {
   const orphanById = new Map<string, Group>();
   for (const d of entra) {
     if (d.trustType !== 'ServerAd' || claimed.has(d)) continue;
@@ -265,7 +271,7 @@ function groupOrphans(
     }
   }
   const adNames = new Set<string>();
-  if (orphanById.size > 0) for (const ad of computers) adNames.add(nameKey(ad.name));
+  if (orphanById.size > 0) for (const g of groups) if (g.ad) adNames.add(nameKey(g.ad.name));
   return adNames;
 }
 

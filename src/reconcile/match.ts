@@ -363,6 +363,26 @@ interface Row {
   adRef: Evidence[];
   lastSignIn: number | null;
   lastLogon: number | null;
+  /** Times as ISO text, each of the device's two written once (the output and its rows show them). */
+  iso: (ms: number | null) => string | null;
+}
+
+/** isoOf, with the device's last sign-in and last logon written once each. */
+function isoOfRow(lastSignIn: number | null, lastLogon: number | null): Row['iso'] {
+  let signIn: string | null | undefined;
+  let logon: string | null | undefined;
+  return (ms) => {
+    if (ms === null) return null;
+    if (ms === lastSignIn) {
+      if (signIn === undefined) signIn = isoOf(ms);
+      return signIn;
+    }
+    if (ms === lastLogon) {
+      if (logon === undefined) logon = isoOf(ms);
+      return logon;
+    }
+    return isoOf(ms);
+  };
 }
 
 const refs = (list: readonly EntraDevice[]): Evidence[] => list.map((d) => d.ref);
@@ -380,7 +400,9 @@ function rowOf(g: Group): Row {
     '(no name)';
   let lastSignIn: number | null = null;
   for (const d of all) lastSignIn = later(lastSignIn, d.lastSignIn);
-  return { g, name, cloud, all, adRef: ad ? [ad.ref] : NONE, lastSignIn, lastLogon: ad?.lastLogon ?? null };
+  const lastLogon = ad?.lastLogon ?? null;
+  const iso = isoOfRow(lastSignIn, lastLogon);
+  return { g, name, cloud, all, adRef: ad ? [ad.ref] : NONE, lastSignIn, lastLogon, iso };
 }
 
 function judge(g: Group, ctx: Context): ReconciledDevice {
@@ -466,7 +488,7 @@ function staleFindings(row: Row, ctx: Context, f: Findings): string | undefined 
   )
     return undefined;
   f.add('stale-device', [...row.adRef, ...refs(row.all)]);
-  const reason = `no sign-in or logon since ${isoOf(later(lastSignIn, lastLogon))} (threshold ${ctx.staleDays} days)`;
+  const reason = `no sign-in or logon since ${row.iso(later(lastSignIn, lastLogon))} (threshold ${ctx.staleDays} days)`;
   if (ad?.distinguishedName && g.hybrid.length > 0) {
     return `stale hybrid device: disable the computer in AD first; ${reason}`;
   }
@@ -536,8 +558,9 @@ function statesOf(g: Group, f: Findings): number {
 /** The text of every row a finding cites, written only now: most rows are never cited. */
 function describeCited(row: Row): void {
   const { ad, reports } = row.g;
-  if (ad && !ad.ref.text) ad.ref.text = describeRow({ kind: 'ad-computers', row: ad });
-  for (const d of row.all) if (!d.ref.text) d.ref.text = describeRow({ kind: 'entra-devices', row: d });
+  if (ad && !ad.ref.text) ad.ref.text = describeRow({ kind: 'ad-computers', row: ad }, row.iso);
+  for (const d of row.all)
+    if (!d.ref.text) d.ref.text = describeRow({ kind: 'entra-devices', row: d }, row.iso);
   for (const r of reports) if (!r.ref.text) r.ref.text = describeRow({ kind: 'device-diagnosis', row: r });
 }
 
@@ -549,8 +572,8 @@ function deviceOf(row: Row, states: State[], findings: ReconcileFinding[]): Reco
     name: row.name,
     matchedBy: g.matchedBy,
     states,
-    lastSignIn: isoOf(row.lastSignIn),
-    lastLogon: isoOf(row.lastLogon),
+    lastSignIn: row.iso(row.lastSignIn),
+    lastLogon: row.iso(row.lastLogon),
     findings,
   };
   if (ad?.objectGuid) device.objectGuid = ad.objectGuid;

@@ -38,10 +38,11 @@ export interface ExportReader {
 }
 
 /**
- * One row in a few words, for the evidence of a finding (written for the rows findings cite).
+ * One row in a few words, for the evidence of a finding (written for the rows findings cite);
+ * `iso` writes its times (a device's own, already written, are passed in rather than rewritten).
  * Joined from a list, so the text is one flat string (not a tree of the pieces added).
  */
-export function describeRow(r: ExportRow): string {
+export function describeRow(r: ExportRow, iso: (ms: number | null) => string | null = isoOf): string {
   const p: string[] = [];
   if (r.kind === 'entra-devices') {
     const d = r.row;
@@ -50,17 +51,17 @@ export function describeRow(r: ExportRow): string {
     if (d.objectId) p.push(`objectId ${d.objectId}`);
     if (d.enabled !== undefined) p.push(d.enabled ? 'enabled' : 'disabled');
     p.push(
-      `registered ${isoOf(d.registrationTime) ?? 'Pending'}`,
-      `last sign-in ${isoOf(d.lastSignIn) ?? 'never'}`,
+      `registered ${iso(d.registrationTime) ?? 'Pending'}`,
+      `last sign-in ${iso(d.lastSignIn) ?? 'never'}`,
     );
   } else if (r.kind === 'ad-computers') {
     const c = r.row;
     if (c.name) p.push(c.name);
     if (c.objectGuid) p.push(`objectGUID ${c.objectGuid}`);
     if (c.enabled !== undefined) p.push(c.enabled ? 'enabled' : 'disabled');
-    if (c.whenCreated !== null) p.push(`created ${isoOf(c.whenCreated)}`);
+    if (c.whenCreated !== null) p.push(`created ${iso(c.whenCreated)}`);
     const n = c.certificates.length + (c.unreadCertificates ?? 0);
-    p.push(`last logon ${isoOf(c.lastLogon) ?? 'never'}`, `${n} userCertificate${n === 1 ? '' : 's'}`);
+    p.push(`last logon ${iso(c.lastLogon) ?? 'never'}`, `${n} userCertificate${n === 1 ? '' : 's'}`);
   } else {
     const d = r.row;
     const name = d.name ?? '(no name)';

@@ -178,9 +178,14 @@ export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
   const name = str(pick(f, 'displayname', 'name')) ?? '';
   if (!name && !deviceId && !objectId) throw new RowError('no displayName, deviceId or objectId');
   const alt = alternativeIds(f.get('alternativesecurityids'));
+  // Every field in one literal, absent ones undefined: one shape for every row, and no second
+  // object for properties added later (rows are kept by the hundred thousand).
   const row: EntraDevice = {
     ref,
     name,
+    objectId,
+    deviceId,
+    enabled: boolOf(pick(f, 'accountenabled', 'enabled')),
     trustType,
     registrationTime,
     lastSignIn: timeField(
@@ -189,19 +194,12 @@ export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
       'approximatelastsignindatetime',
       'approximatelastlogontimestamp',
     ),
+    sid: sidOf(pick(f, 'onpremisessecurityidentifier')),
     thumbprints: alt.thumbprints,
+    hasAlternativeSecurityIds: alt.has,
+    profileType: intern(text(pick(f, 'profiletype'))),
+    operatingSystem: intern(text(pick(f, 'operatingsystem'))),
   };
-  if (objectId) row.objectId = objectId;
-  if (deviceId) row.deviceId = deviceId;
-  const enabled = boolOf(pick(f, 'accountenabled', 'enabled'));
-  if (enabled !== undefined) row.enabled = enabled;
-  const sid = sidOf(pick(f, 'onpremisessecurityidentifier'));
-  if (sid) row.sid = sid;
-  if (alt.has !== undefined) row.hasAlternativeSecurityIds = alt.has;
-  const profile = intern(text(pick(f, 'profiletype')));
-  if (profile) row.profileType = profile;
-  const os = intern(text(pick(f, 'operatingsystem')));
-  if (os) row.operatingSystem = os;
   return row;
 }
 
@@ -266,27 +264,25 @@ export function adRow(
     (dn ? /^CN=([^,]+)/i.exec(dn)?.[1] : undefined) ??
     '';
   if (!name && !objectGuid) throw new RowError('no Name or objectGUID');
+  const rawCerts = pick(f, 'usercertificate');
+  const skip = objectGuid !== undefined && skipCertificates?.(objectGuid) === true;
+  const unread = skip ? certificateCount(rawCerts) : 0;
+  const enabled = boolOf(pick(f, 'enabled'));
+  const uac = Number(str(pick(f, 'useraccountcontrol')));
+  // Every field in one literal, absent ones undefined (see entraRow).
   const row: AdComputer = {
     ref,
     name,
+    distinguishedName: dn,
+    enabled: enabled !== undefined ? enabled : Number.isInteger(uac) ? (uac & 2) === 0 : undefined,
+    objectGuid,
+    sid,
+    operatingSystem: intern(text(pick(f, 'operatingsystem'))),
     whenCreated: timeField(f, 'whenCreated', 'whencreated', 'created'),
     lastLogon: timeField(f, 'lastLogonTimestamp', 'lastlogontimestamp', 'lastlogondate'),
-    certificates: NO_CERTIFICATES,
+    certificates: skip ? NO_CERTIFICATES : certificatesOf(rawCerts),
+    unreadCertificates: unread > 0 ? unread : undefined,
   };
-  const rawCerts = pick(f, 'usercertificate');
-  if (objectGuid && skipCertificates?.(objectGuid)) {
-    const n = certificateCount(rawCerts);
-    if (n > 0) row.unreadCertificates = n;
-  } else row.certificates = certificatesOf(rawCerts);
-  if (objectGuid) row.objectGuid = objectGuid;
-  if (sid) row.sid = sid;
-  if (dn) row.distinguishedName = dn;
-  const os = intern(text(pick(f, 'operatingsystem')));
-  if (os) row.operatingSystem = os;
-  const enabled = boolOf(pick(f, 'enabled'));
-  const uac = Number(str(pick(f, 'useraccountcontrol')));
-  if (enabled !== undefined) row.enabled = enabled;
-  else if (Number.isInteger(uac)) row.enabled = (uac & 2) === 0;
   return row;
 }
 

@@ -387,6 +387,13 @@ function isoOfRow(lastSignIn: number | null, lastLogon: number | null): Row['iso
 
 const refs = (list: readonly EntraDevice[]): Evidence[] => list.map((d) => d.ref);
 
+/** The computer's row (if any) and the rows of the objects, in one new list. */
+function rowsOf(row: Row, objects: readonly EntraDevice[]): Evidence[] {
+  const out: Evidence[] = row.g.ad ? [row.g.ad.ref] : [];
+  for (const d of objects) out.push(d.ref);
+  return out;
+}
+
 function rowOf(g: Group): Row {
   const { ad } = g;
   const cloud = g.primary ? [...g.hybrid, g.primary] : g.hybrid;
@@ -430,8 +437,8 @@ function objectFindings(row: Row, ctx: Context, f: Findings): void {
   const { g, adRef, name, cloud } = row;
   const { ad, hybrid } = g;
   if (hybrid.length > 0) {
-    if (g.matchedBy === 'name') f.add('matched-by-name', [...adRef, ...refs(hybrid)]);
-    if (!hybrid.some(completed)) f.add('pending-registration', [...adRef, ...refs(hybrid)]);
+    if (g.matchedBy === 'name') f.add('matched-by-name', rowsOf(row, hybrid));
+    if (!hybrid.some(completed)) f.add('pending-registration', rowsOf(row, hybrid));
     if (hybrid.length > 1) duplicates(hybrid, name, ctx, f);
     if (!ad) {
       const same = ctx.adNames.has(nameKey(name));
@@ -487,7 +494,7 @@ function staleFindings(row: Row, ctx: Context, f: Findings): string | undefined 
     (lastLogon !== null && lastLogon >= ctx.staleBefore)
   )
     return undefined;
-  f.add('stale-device', [...row.adRef, ...refs(row.all)]);
+  f.add('stale-device', rowsOf(row, row.all));
   const reason = `no sign-in or logon since ${row.iso(later(lastSignIn, lastLogon))} (threshold ${ctx.staleDays} days)`;
   if (ad?.distinguishedName && g.hybrid.length > 0) {
     return `stale hybrid device: disable the computer in AD first; ${reason}`;

@@ -66,7 +66,7 @@ class MultiMap<V> {
   readonly more = new Map<string, V[]>();
   add(k: string | undefined, v: V): void {
     if (k === undefined || k === '') return;
-    if (!this.first.has(k)) this.first.set(k, v);
+    if (this.first.get(k) === undefined) this.first.set(k, v);
     else {
       const l = this.more.get(k);
       if (l) l.push(v);
@@ -226,8 +226,19 @@ function groupsByGuid(
     }
     const g = group(ad);
     groups.push(g);
-    if (first) claimAll(byDeviceId, guid, g, 'deviceId', claimed);
-    else if (guid !== undefined) others.set(guid, g);
+    if (first) {
+      // No other computer has this objectGUID (that is `same`): its objects are all unclaimed.
+      claimed.set(first, g);
+      g.hybrid.push(first);
+      g.matchedBy = 'deviceId';
+      const more = byDeviceId.more.size > 0 ? byDeviceId.more.get(guid!) : undefined;
+      if (more) {
+        for (const d of more) {
+          claimed.set(d, g);
+          g.hybrid.push(d);
+        }
+      }
+    } else if (guid !== undefined) others.set(guid, g);
   }
   return groups;
 }

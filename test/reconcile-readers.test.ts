@@ -218,6 +218,24 @@ describe('limits', () => {
   });
 });
 
+describe('CSV fields', () => {
+  it('reads quotes, doubled quotes, line breaks in fields and empty fields the same in any chunks', async () => {
+    const { CsvTokenizer } = await import('../src/reconcile/csv.js');
+    const text = 'a,b"c,"x\ny""z",\r\n,"",q\nlast';
+    for (const size of [1, 2, 3, 5, 7, 1000]) {
+      const out: { line: number; fields: string[] }[] = [];
+      const tok = new CsvTokenizer((r) => out.push(r));
+      for (let i = 0; i < text.length; i += size) tok.push(text.slice(i, i + size));
+      tok.end();
+      expect(out, `chunks of ${size}`).toEqual([
+        { line: 1, fields: ['a', 'b"c', 'x\ny"z', ''] },
+        { line: 3, fields: ['', '', 'q'] },
+        { line: 4, fields: ['last'] },
+      ]);
+    }
+  });
+});
+
 describe('times', () => {
   it('reads every notation the exports use as ISO UTC, and refuses what is not a date', async () => {
     const values = await import('../src/reconcile/values.js');

@@ -9,9 +9,6 @@ export interface CsvRecord {
 /** The longest field read (a computer's certificates take a few KiB). */
 export const MAX_FIELD = 16 * 1024 * 1024;
 
-/** Whether a character ends an unquoted run: a comma, a quote or a line end. */
-const special = (c: number) => c === 44 || c === 34 || c === 10 || c === 13;
-
 export class CsvTokenizer {
   private field = '';
   private fields: string[] = [];
@@ -30,6 +27,9 @@ export class CsvTokenizer {
     const n = text.length;
     /** The next line feed at or after the last one counted (-1: none left in this text). */
     let nextNl = text.indexOf('\n');
+    // The next quote and carriage return, looked up again only once passed (-1: none left).
+    let nextQuote = text.indexOf('"');
+    let nextCr = text.indexOf('\r');
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (this.quoted) {
@@ -87,9 +87,16 @@ export class CsvTokenizer {
         this.any = true;
       } else {
         if (c !== 32 || this.field !== '' || start !== i) this.any = true;
-        // Jump over the ordinary characters to the next comma, quote or line end.
-        let next = i + 1;
-        while (next < n && !special(text.charCodeAt(next))) next++;
+        // Jump over the ordinary characters to the next comma, quote or line end: the next comma
+        // is looked up, the others are known.
+        if (nextNl >= 0 && nextNl <= i) nextNl = text.indexOf('\n', i + 1);
+        if (nextQuote >= 0 && nextQuote <= i) nextQuote = text.indexOf('"', i + 1);
+        if (nextCr >= 0 && nextCr <= i) nextCr = text.indexOf('\r', i + 1);
+        const comma = text.indexOf(',', i + 1);
+        let next = comma < 0 ? n : comma;
+        if (nextNl >= 0 && nextNl < next) next = nextNl;
+        if (nextQuote >= 0 && nextQuote < next) next = nextQuote;
+        if (nextCr >= 0 && nextCr < next) next = nextCr;
         if (next > i + 1) {
           this.any = true;
           i = next - 1;

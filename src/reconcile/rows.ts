@@ -234,7 +234,11 @@ function certificatesOf(value: unknown): CertificateInfo[] {
 /** How many values a userCertificate field holds, without reading them. */
 function certificateCount(value: unknown): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value === 'string') return value.split(/[;\s]+/).filter((s) => s !== '').length;
+  if (typeof value === 'string') {
+    // Most fields hold one value: told by a search, without cutting the text into a list.
+    if (!/[;\s]/.test(value)) return value === '' ? 0 : 1;
+    return value.split(/[;\s]+/).filter((s) => s !== '').length;
+  }
   if (Array.isArray(value))
     return value.length > 0 && value.every((x) => typeof x === 'number') ? 1 : value.length;
   return 1;

@@ -51,6 +51,24 @@ describe('reconcile command', () => {
     expect(left.states).toEqual(['not-synced', 'contradiction']);
     expect(left.diagnosis.joinType).toBe('hybrid');
   });
+  it('reads a computer in two AD exports under two DNs as one device, and warns on standard error', async () => {
+    const ad = readFileSync(`${DIR}ad-computers.csv`, 'utf8');
+    const moved = ad.replace('CN=WKS-REG,OU=Workstations', 'CN=WKS-REG,OU=Moved');
+    expect(moved).not.toBe(ad);
+    const r = await run(
+      [`${DIR}ad-computers.csv`, 'moved.csv', `${DIR}entra-graph.json`, ...NOW, '--format', 'json'],
+      { 'moved.csv': moved },
+    );
+    expect(r.err).toBe(
+      'dsreg-doctor reconcile: warning: moved.csv: line 2: CN=WKS-REG,OU=Moved,DC=corp,DC=fabrikam,DC=example has the objectGUID 6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01 of CN=WKS-REG,OU=Workstations,DC=corp,DC=fabrikam,DC=example (test/fixtures/reconcile/ad-computers.csv:2): one computer moved or renamed between the exports, read as one (the row with the later logon)\n',
+    );
+    const json = JSON.parse(r.out);
+    expect(validate(json) ? '' : ajv.errorsText(validate.errors)).toBe('');
+    const reg = json.devices.filter((d: { name: string }) => d.name === 'WKS-REG');
+    expect(reg.map((d: { states: string[] }) => d.states)).toEqual([['registered']]);
+    // Every other computer of the second export is the same one as in the first: no not-synced twin.
+    expect(json.summary['not-synced']).toBe(7);
+  });
   it('prints text within 80 columns with the summary table and the devices of each state', async () => {
     const r = await run([...FILES, ...NOW]);
     expect(r.code).toBe(1);

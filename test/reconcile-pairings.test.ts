@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import type { AdComputer, DeviceReport, ReconcileInput } from '../src/reconcile/index.js';
+import type { AdComputer, DeviceReport, InputSummary, ReconcileInput } from '../src/reconcile/index.js';
 import {
   createExportReader,
   diagnoseDevice,
@@ -208,26 +208,37 @@ describe('certificates read only where a state needs them', () => {
     return { ad, summary: reader.end() };
   };
   for (const ad of AD) {
-    it(`gives the same result for ${ad} after an admin center export, reading fewer certificates`, () => {
-      const entra = readExport(bytes('entra-admin-center.csv'), 'entra-admin-center.csv');
-      const options = readerOptionsAfter(entra.entra);
-      expect(options.skipCertificates).toBeDefined();
-      const lazy = readAd(ad, options);
-      const full = readAd(ad, {});
-      // The computers whose device object is known by objectGUID: certificates counted, not read.
-      const unread = lazy.ad.filter((c) => c.unreadCertificates).map((c) => c.name);
-      expect(unread).toEqual(expect.arrayContaining(['WKS-REG', 'WKS-PEND', 'WKS-TWIN']));
-      expect(unread).not.toContain('WKS-EXPIRED');
-      expect(unread).not.toContain('WKS-OTHER');
-      const run = (rows: AdComputer[], summary: typeof lazy.summary) =>
-        reconcile({ ad: rows, entra: entra.entra, inputs: [summary, entra.summary] }, { now: NOW });
-      expect(run(lazy.ad, lazy.summary)).toEqual(run(full.ad, full.summary));
-    });
-  }
-  it('reads every certificate when an Entra export carries SIDs or thumbprints', () => {
-    for (const e of ['entra-graph.json', 'entra-mgdevice.json', 'entra-mgdevice.csv']) {
-      expect(readerOptionsAfter(readExport(bytes(e), e).entra)).toEqual({});
+    for (const e of ENTRA) {
+      it(`gives the same result for ${ad} after ${e}, reading fewer certificates`, () => {
+        const entra = readExport(bytes(e), e);
+        const options = readerOptionsAfter(entra.entra);
+        // Whatever else the export carries (SIDs, thumbprints in the Graph formats).
+        expect(options.skipCertificates).toBeDefined();
+        const lazy = readAd(ad, options);
+        const full = readAd(ad, {});
+        // The computers whose device object is known by objectGUID: certificates counted, not read.
+        const unread = lazy.ad.filter((c) => c.unreadCertificates).map((c) => c.name);
+        expect(unread.sort()).toEqual(
+          ['WKS-DUAL', 'WKS-OFF', 'WKS-OLD', 'WKS-PEND', 'WKS-REG', 'WKS-TWIN'].sort(),
+        );
+        // The others are read: not synced, or matched by SID or certificate.
+        const read = lazy.ad.filter((c) => c.certificates.length > 0).map((c) => c.name);
+        expect(read.sort()).toEqual(
+          ['WKS-CERT', 'WKS-EXPIRED', 'WKS-LEFT', 'WKS-OTHER', 'WKS-SCOPE', 'WKS-SID'].sort(),
+        );
+        const certs = (rows: AdComputer[]) =>
+          rows.reduce((n, c) => n + c.certificates.length + (c.unreadCertificates ?? 0), 0);
+        expect(certs(lazy.ad)).toBe(certs(full.ad));
+        const run = (rows: AdComputer[], summary: typeof lazy.summary) =>
+          reconcile({ ad: rows, entra: entra.entra, inputs: [summary, entra.summary] }, { now: NOW });
+        expect(run(lazy.ad, lazy.summary)).toEqual(run(full.ad, full.summary));
+      });
     }
+  }
+  it('reads every certificate when no Entra export is given or it has no hybrid object', () => {
+    expect(readerOptionsAfter([])).toEqual({});
+    const entra = readExport(bytes('entra-graph.json'), 'entra-graph.json').entra;
+    expect(readerOptionsAfter(entra.filter((d) => d.trustType !== 'ServerAd'))).toEqual({});
   });
 });
 
@@ -242,5 +253,88 @@ describe('JSON in pieces', () => {
     expect(parts.join('')).toBe(`${JSON.stringify(r, null, 2)}\n`);
     const empty = reconcile({ ad: [], entra: [] }, { now: NOW });
     expect([...reconcileJsonParts(empty)].join('')).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+  });
+});
+
+describe('one computer in two rows (the same objectGUID)', () => {
+  /** A fixture with `from` replaced by `to`, in its own encoding (the JSON is UTF-16 with a BOM). */
+  const edited = (f: string, from: string, to: string): Uint8Array => {
+    const b = Buffer.from(bytes(f));
+    const utf16 = b[0] === 0xff && b[1] === 0xfe;
+    const text = utf16 ? b.subarray(2).toString('utf16le') : b.toString('utf8');
+    expect(text).toContain(from);
+    const out = text.split(from).join(to);
+    return new Uint8Array(
+      utf16 ? Buffer.concat([b.subarray(0, 2), Buffer.from(out, 'utf16le')]) : Buffer.from(out),
+    );
+  };
+  const REG_DN = 'CN=WKS-REG,OU=Workstations,DC=corp,DC=fabrikam,DC=example';
+  const MOVED_DN = 'CN=WKS-REG,OU=Moved,DC=corp,DC=fabrikam,DC=example';
+  const entra = readExport(bytes('entra-graph.json'), 'entra-graph.json');
+  const run = (...ads: { ad: AdComputer[]; summary: InputSummary }[]) =>
+    reconcile(
+      {
+        ad: ads.flatMap((a) => a.ad),
+        entra: entra.entra,
+        inputs: [...ads.map((a) => a.summary), entra.summary],
+      },
+      { now: NOW },
+    );
+  const statesOf = (r: ReturnType<typeof run>) =>
+    Object.fromEntries(r.devices.map((d) => [d.name, d.states]));
+  const EXPECTED_NO_DEVICE_SIDE = { ...EXPECTED, 'WKS-LEFT': ['not-synced'], 'WKS-OFF': ['disabled'] };
+
+  for (const f of AD) {
+    it(`reads ${f} given twice as one computer each, with no warning`, () => {
+      const once = run(readExport(bytes(f), f));
+      const twice = run(readExport(bytes(f), f), readExport(bytes(f), `copy of ${f}`));
+      expect(statesOf(once)).toEqual(EXPECTED_NO_DEVICE_SIDE);
+      expect(statesOf(twice)).toEqual(EXPECTED_NO_DEVICE_SIDE);
+      expect(twice.devices).toEqual(once.devices);
+      // Each copy says only what the export itself says (the LDIF's OU entry): nothing of the other.
+      expect(twice.inputs!.map((i) => i.warnings)).toEqual([
+        once.inputs![0]!.warnings,
+        once.inputs![0]!.warnings,
+        once.inputs![1]!.warnings,
+      ]);
+    });
+    it(`reads a computer of ${f} moved to another OU in a second export as one, and says so`, () => {
+      const first = readExport(bytes(f), f);
+      const moved = readExport(edited(f, REG_DN, MOVED_DN), `moved-${f}`);
+      const given = [...moved.summary.warnings];
+      const r = run(first, moved);
+      expect(statesOf(r)).toEqual(EXPECTED_NO_DEVICE_SIDE);
+      const reg = r.devices.filter((d) => d.name === 'WKS-REG');
+      expect(reg).toHaveLength(1);
+      expect(reg[0]!.distinguishedName).toBe(REG_DN); // the same logon: the row read first
+      const line = moved.ad.find((c) => c.name === 'WKS-REG')!.ref.line!;
+      expect(r.inputs![1]!.warnings).toEqual([
+        ...given,
+        `line ${line}: ${MOVED_DN} has the objectGUID 6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01 of ${REG_DN} (${f}:${first.ad.find((c) => c.name === 'WKS-REG')!.ref.line}): one computer moved or renamed between the exports, read as one (the row with the later logon)`,
+      ]);
+      expect(r.inputs![0]!.warnings).toEqual(first.summary.warnings);
+      // The summaries given are not changed.
+      expect(moved.summary.warnings).toEqual(given);
+    });
+  }
+  it('keeps the row with the later logon', () => {
+    const a = readExport(bytes('ad-computers.csv'), 'ad-computers.csv');
+    const reg = a.ad.find((c) => c.name === 'WKS-REG')!;
+    const later = {
+      ...reg,
+      ref: { ...reg.ref, source: 'later.csv' },
+      distinguishedName: MOVED_DN,
+      lastLogon: reg.lastLogon! + 86_400_000,
+    };
+    for (const ad of [
+      [...a.ad, later],
+      [later, ...a.ad],
+    ]) {
+      const r = reconcile({ ad, entra: entra.entra }, { now: NOW });
+      const d = r.devices.filter((x) => x.name === 'WKS-REG');
+      expect(d.map((x) => [x.distinguishedName, x.lastLogon])).toEqual([
+        [MOVED_DN, new Date(later.lastLogon).toISOString()],
+      ]);
+    }
   });
 });

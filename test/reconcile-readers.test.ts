@@ -22,8 +22,9 @@ describe('AD computer exports', () => {
       const reg = r.ad.find((c) => c.name === 'WKS-REG')!;
       expect(reg.objectGuid).toBe('6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01');
       expect(reg.sid).toBe('S-1-5-21-1004336348-1177238915-682003330-2101');
-      expect(reg.whenCreated).toBe('2025-03-10T08:00:00.000Z');
-      expect(reg.lastLogon).toBe('2026-11-27T08:30:00.000Z');
+      // Times are kept as milliseconds since 1970 UTC.
+      expect(reg.whenCreated).toBe(Date.parse('2025-03-10T08:00:00.000Z'));
+      expect(reg.lastLogon).toBe(Date.parse('2026-11-27T08:30:00.000Z'));
       expect(reg.enabled).toBe(true);
       expect(reg.distinguishedName).toBe('CN=WKS-REG,OU=Workstations,DC=corp,DC=fabrikam,DC=example');
       expect(reg.certificates).toHaveLength(1);
@@ -72,8 +73,8 @@ describe('Entra device exports', () => {
         deviceId: '6a1e0c3d-0001-4b2a-9c8d-7e6f5a4b3c01',
         objectId: '0b000001-5c4d-4e3f-8a2b-1c0d9e8f7a6b',
         enabled: true,
-        registrationTime: '2025-03-10T09:10:00.000Z',
-        lastSignIn: '2026-11-28T08:00:00.000Z',
+        registrationTime: Date.parse('2025-03-10T09:10:00.000Z'),
+        lastSignIn: Date.parse('2026-11-28T08:00:00.000Z'),
       });
       expect(r.entra.find((d) => d.name === 'WKS-OFF')!.enabled).toBe(false);
       // The old display name "Hybrid Azure AD joined" (admin center) is a hybrid object too.
@@ -217,9 +218,32 @@ describe('limits', () => {
   });
 });
 
+describe('CSV fields', () => {
+  it('reads quotes, doubled quotes, line breaks in fields and empty fields the same in any chunks', async () => {
+    const { CsvTokenizer } = await import('../src/reconcile/csv.js');
+    const text = 'a,b"c,"x\ny""z",\r\n,"",q\nlast';
+    for (const size of [1, 2, 3, 5, 7, 1000]) {
+      const out: { line: number; fields: string[] }[] = [];
+      const tok = new CsvTokenizer((r) => out.push(r));
+      for (let i = 0; i < text.length; i += size) tok.push(text.slice(i, i + size));
+      tok.end();
+      expect(out, `chunks of ${size}`).toEqual([
+        { line: 1, fields: ['a', 'b"c', 'x\ny"z', ''] },
+        { line: 3, fields: ['', '', 'q'] },
+        { line: 4, fields: ['last'] },
+      ]);
+    }
+  });
+});
+
 describe('times', () => {
   it('reads every notation the exports use as ISO UTC, and refuses what is not a date', async () => {
-    const { timeOf } = await import('../src/reconcile/values.js');
+    const values = await import('../src/reconcile/values.js');
+    // Rows keep milliseconds since 1970; written as ISO text, as devices and findings show them.
+    const timeOf = (v: string) => {
+      const t = values.timeOf(v);
+      return typeof t === 'number' ? values.isoOf(t) : t;
+    };
     expect(timeOf('2026-11-20T09:13:58Z')).toBe('2026-11-20T09:13:58.000Z');
     expect(timeOf('2026-11-20T09:13:58.123Z')).toBe('2026-11-20T09:13:58.123Z');
     expect(timeOf('2026-11-20T09:13:58.0000000Z')).toBe('2026-11-20T09:13:58.000Z');
@@ -233,6 +257,25 @@ describe('times', () => {
     expect(timeOf('0')).toBeNull();
     expect(timeOf('9223372036854775807')).toBeNull();
     expect(timeOf('2026-13-01T00:00:00Z')).toBeUndefined();
+    expect(timeOf('2024-02-29T00:00:00Z')).toBe('2024-02-29T00:00:00.000Z');
+    expect(timeOf('0050-01-01T00:00:00Z')).toBe('0050-01-01T00:00:00.000Z');
+    expect(values.timeOf('1970-01-01T00:00:00Z')).toBe(0);
+    // Written from its digits as Date writes it: leap days, century years, the ends of the range.
+    for (const t of [
+      '1970-01-01T00:00:00.000Z',
+      '1999-12-31T23:59:59.999Z',
+      '2000-02-29T12:00:00.001Z',
+      '2100-03-01T00:00:00.000Z',
+      '2024-02-29T23:59:59.000Z',
+      '9999-12-31T23:59:59.999Z',
+      '1969-12-31T23:59:59.999Z',
+      '+010000-01-01T00:00:00.000Z',
+    ]) {
+      expect(values.isoOf(Date.parse(t))).toBe(new Date(Date.parse(t)).toISOString());
+    }
+    for (let ms = 0; ms < 4e12; ms += 86_400_000 * 37 + 3_723_456)
+      expect(values.isoOf(ms)).toBe(new Date(ms).toISOString());
+    expect(values.isoOf(null)).toBeNull();
     expect(timeOf('yesterday')).toBeUndefined();
   });
 });

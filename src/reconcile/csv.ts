@@ -9,8 +9,6 @@ export interface CsvRecord {
 /** The longest field read (a computer's certificates take a few KiB). */
 export const MAX_FIELD = 16 * 1024 * 1024;
 
-const SPECIAL = /[,\r\n"]/g;
-
 export class CsvTokenizer {
   private field = '';
   private fields: string[] = [];
@@ -27,6 +25,11 @@ export class CsvTokenizer {
   push(text: string): void {
     let start = 0;
     const n = text.length;
+    /** The next line feed at or after the last one counted (-1: none left in this text). */
+    let nextNl = text.indexOf('\n');
+    // The next quote and carriage return, looked up again only once passed (-1: none left).
+    let nextQuote = text.indexOf('"');
+    let nextCr = text.indexOf('\r');
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (this.quoted) {
@@ -40,10 +43,14 @@ export class CsvTokenizer {
           this.quoted = false; // the quote closed the field; fall through to read c unquoted
         } else {
           // Jump to the next quote: long quoted fields (certificates) are read at indexOf speed.
+          // Line feeds inside the field count as lines; the next one is looked up once, not per field.
           const q = text.indexOf('"', i);
           const stop = q < 0 ? n : q;
-          for (let nl = text.indexOf('\n', i); nl >= 0 && nl < stop; nl = text.indexOf('\n', nl + 1))
+          if (nextNl >= 0 && nextNl < i) nextNl = text.indexOf('\n', i);
+          while (nextNl >= 0 && nextNl < stop) {
             this.line++;
+            nextNl = text.indexOf('\n', nextNl + 1);
+          }
           if (q < 0) {
             i = n;
             break;
@@ -80,9 +87,16 @@ export class CsvTokenizer {
         this.any = true;
       } else {
         if (c !== 32 || this.field !== '' || start !== i) this.any = true;
-        // Jump over the ordinary characters to the next comma, quote or line end.
-        SPECIAL.lastIndex = i + 1;
-        const next = SPECIAL.exec(text)?.index ?? n;
+        // Jump over the ordinary characters to the next comma, quote or line end: the next comma
+        // is looked up, the others are known.
+        if (nextNl >= 0 && nextNl <= i) nextNl = text.indexOf('\n', i + 1);
+        if (nextQuote >= 0 && nextQuote <= i) nextQuote = text.indexOf('"', i + 1);
+        if (nextCr >= 0 && nextCr <= i) nextCr = text.indexOf('\r', i + 1);
+        const comma = text.indexOf(',', i + 1);
+        let next = comma < 0 ? n : comma;
+        if (nextNl >= 0 && nextNl < next) next = nextNl;
+        if (nextQuote >= 0 && nextQuote < next) next = nextQuote;
+        if (nextCr >= 0 && nextCr < next) next = nextCr;
         if (next > i + 1) {
           this.any = true;
           i = next - 1;

@@ -288,6 +288,9 @@ for (const t of Object.values(FINDINGS) as FindingText[]) {
 
 export type FindingId = keyof typeof FINDINGS;
 
+/** The codes of every reconcile finding: none (one frozen list shared by all of them). */
+const NO_CODES: readonly ReconcileFinding['codes'][number][] = Object.freeze([]);
+
 export function makeFinding(id: FindingId, evidence: Evidence[], extraCause?: string): ReconcileFinding {
   const t: FindingText = FINDINGS[id];
   return {
@@ -296,7 +299,7 @@ export function makeFinding(id: FindingId, evidence: Evidence[], extraCause?: st
     severity: t.severity,
     phase: null,
     title: t.title,
-    codes: [],
+    codes: NO_CODES as ReconcileFinding['codes'],
     evidence,
     cause: extraCause ? `${t.cause} ${extraCause}` : t.cause,
     // Shared by every finding of the id (frozen): 200,000 stale devices need not copy them.

@@ -1,6 +1,7 @@
 // LDIF (RFC 2849) as ldapsearch and ldifde write it: entries separated by blank lines, lines folded
 // by a leading space, `attr: value`, `attr:: base64` for binary or non-ASCII values, `#` comments,
-// attribute options (`userCertificate;binary`). Values are kept as text or as bytes.
+// attribute options (`userCertificate;binary`). Values are kept as text or as bytes (certificates
+// as their base64 text, decoded only when read).
 
 export interface LdifEntry {
   line: number;
@@ -79,7 +80,10 @@ export class LdifReader {
     if (!m) this.fail(`not an LDIF line: "${text.slice(0, 40)}"`, this.logicalLine);
     const name = m[1]!.split(';')[0]!.toLowerCase();
     let value: string | Uint8Array = m[3]!;
-    if (m[2] === ':') {
+    // A certificate stays base64 text until a computer's certificates are read (most never are:
+    // see ReaderOptions.skipCertificates); the rows reader decodes base64 text as bytes.
+    const decodeNow = name !== 'usercertificate';
+    if (m[2] === ':' && decodeNow) {
       const bytes = base64ToBytes(value);
       if (!bytes) this.fail(`${name}: the base64 value cannot be read`, this.logicalLine);
       value = bytes;

@@ -16,7 +16,7 @@ import {
   STATES,
   type State,
 } from './types.js';
-import { guidOf, nameKey } from './values.js';
+import { guidOf, isoOf, nameKey } from './values.js';
 
 export interface ReconcileInput {
   entra: readonly EntraDevice[];
@@ -66,7 +66,7 @@ class MultiMap<V> {
   readonly more = new Map<string, V[]>();
   add(k: string | undefined, v: V): void {
     if (k === undefined || k === '') return;
-    if (!this.first.has(k)) this.first.set(k, v);
+    if (this.first.get(k) === undefined) this.first.set(k, v);
     else {
       const l = this.more.get(k);
       if (l) l.push(v);
@@ -89,6 +89,9 @@ class MultiMap<V> {
 const completed = (d: EntraDevice) => d.registrationTime !== null && d.hasAlternativeSecurityIds !== false;
 const latest = (times: (string | null | undefined)[]): string | null =>
   times.reduce<string | null>((a, t) => (t && (!a || t > a) ? t : a), null);
+/** The later of two times (ms), null when neither is known. */
+const later = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null || a >= b ? a : b;
 
 export function reconcile(input: ReconcileInput, options: ReconcileOptions): Reconciliation {
   const staleDays = options.staleDays ?? 90;
@@ -98,12 +101,13 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   const nowMs = Date.parse(options.now);
   if (Number.isNaN(nowMs)) throw new RangeError(`now "${options.now}" is not a date`);
   const asOf = new Date(nowMs).toISOString();
-  const staleBefore = new Date(nowMs - staleDays * DAY).toISOString();
+  const staleBefore = nowMs - staleDays * DAY;
   const entraGiven = input.entra.length > 0 || (input.inputs ?? []).some((i) => i.kind === 'entra-devices');
 
-  const claimed = new Set<EntraDevice>();
-  const groups = matchComputers(input, claimed);
-  const adNames = groupOrphans(input, groups, claimed);
+  const inputs = input.inputs?.map((i) => ({ ...i, warnings: [...i.warnings] }));
+  const claimed: Claims = new Map();
+  const groups = matchComputers(input.ad, input.entra, claimed, inputs);
+  const adNames = groupOrphans(input.entra, groups, claimed);
   attachOthers(input.entra, groups);
   if (input.diagnoses?.length) attachReports(input.diagnoses, groups);
 
@@ -117,6 +121,7 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
     adNames,
     actions,
     leaving: new Set(),
+    stateLists: new Map(),
   };
   const devices = groups.map((g) => judge(g, ctx));
   devices.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -124,67 +129,147 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Rec
   const summary = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<State, number>;
   for (const d of devices) for (const s of d.states) summary[s]++;
   const out: Reconciliation = { schemaVersion: 1, asOf, staleDays, devices, summary, actions };
-  if (input.inputs) out.inputs = [...input.inputs];
+  if (inputs) out.inputs = inputs;
   return out;
 }
 
+/** Every object under `key` not claimed yet goes to the group, matched `how`. */
+function claimAll(
+  index: MultiMap<EntraDevice>,
+  key: string | undefined,
+  g: Group,
+  how: MatchedBy,
+  claimed: Claims,
+): void {
+  if (key === undefined) return;
+  const first = index.first.get(key);
+  if (first === undefined) return;
+  const claim = (d: EntraDevice) => {
+    if (claimed.has(d)) return;
+    claimed.set(d, g);
+    g.hybrid.push(d);
+    if (g.matchedBy === 'none') g.matchedBy = how;
+  };
+  claim(first);
+  const more = index.more.get(key);
+  if (more) for (const d of more) claim(d);
+}
+
+/** The group each hybrid object went to. */
+type Claims = Map<EntraDevice, Group>;
+
 /**
- * One group per AD computer with the hybrid objects it claims: by deviceId = objectGUID, then by
- * SID, then by certificate thumbprint; the name only as a last resort, once every exact match
- * has claimed its objects.
+ * One group per AD computer with the hybrid objects it claims, each key tried only for the
+ * computers no earlier key matched, in turn over all of them (so the order of the rows never
+ * lets a weaker key take an object a stronger one names): deviceId = objectGUID, then SID, then
+ * certificate thumbprint, and the name only as a last resort.
  */
-function matchComputers(input: ReconcileInput, claimed: Set<EntraDevice>): Group[] {
+function matchComputers(
+  computers: readonly AdComputer[],
+  entra: readonly EntraDevice[],
+  claimed: Claims,
+  inputs: InputSummary[] | undefined,
+): Group[] {
   const byDeviceId = new MultiMap<EntraDevice>();
   const bySid = new MultiMap<EntraDevice>();
   const byThumb = new MultiMap<EntraDevice>();
-  for (const d of input.entra) {
+  for (const d of entra) {
     if (d.trustType !== 'ServerAd') continue;
     byDeviceId.add(d.deviceId, d);
     if (d.sid) bySid.add(d.sid, d);
     for (const t of d.thumbprints) byThumb.add(t, d);
   }
-  const groups: Group[] = [];
-  let unmatched = false;
-  for (const ad of input.ad) {
-    const g = group(ad);
-    const take = (how: MatchedBy) => (d: EntraDevice) => {
-      if (claimed.has(d)) return;
-      claimed.add(d);
-      g.hybrid.push(d);
-      if (g.matchedBy === 'none') g.matchedBy = how;
-    };
-    if (ad.objectGuid && byDeviceId.first.has(ad.objectGuid))
-      byDeviceId.forEach(ad.objectGuid, take('deviceId'));
-    if (bySid.size > 0 && ad.sid) bySid.forEach(ad.sid, take('sid'));
-    if (byThumb.size > 0) for (const c of ad.certificates) byThumb.forEach(c.thumbprint, take('certificate'));
-    if (g.hybrid.length === 0) unmatched = true;
-    groups.push(g);
+  const groups = groupsByGuid(computers, byDeviceId, claimed, inputs);
+  // Most fleets match almost all by objectGUID: the other keys are tried only when one did not.
+  const open = groups.filter((g) => g.hybrid.length === 0);
+  if (open.length === 0) return groups;
+  if (bySid.size > 0) for (const g of open) claimAll(bySid, g.ad!.sid, g, 'sid', claimed);
+  if (byThumb.size > 0) {
+    for (const g of open) {
+      if (g.hybrid.length > 0) continue;
+      for (const c of g.ad!.certificates) claimAll(byThumb, c.thumbprint, g, 'certificate', claimed);
+    }
   }
-  // Most fleets match almost all by objectGUID: the name index is built only when one did not.
-  if (!unmatched) return groups;
   const hybridByName = new MultiMap<EntraDevice>();
-  for (const d of input.entra) {
+  for (const d of entra) {
     if (d.trustType === 'ServerAd' && !claimed.has(d)) hybridByName.add(nameKey(d.name), d);
   }
-  for (const g of groups) {
-    if (g.hybrid.length > 0 || !g.ad) continue;
-    hybridByName.forEach(nameKey(g.ad.name), (d) => {
-      if (claimed.has(d)) return;
-      claimed.add(d);
-      g.hybrid.push(d);
-      g.matchedBy = 'name';
-    });
+  if (hybridByName.size === 0) return groups;
+  for (const g of open)
+    if (g.hybrid.length === 0) claimAll(hybridByName, nameKey(g.ad!.name), g, 'name', claimed);
+  return groups;
+}
+
+/**
+ * A group per computer, each claiming the hybrid objects of its objectGUID. Rows with one
+ * objectGUID are one computer (the same export read twice, two exports of one forest, a repeated
+ * row), told by the row with the later logon; when their DNs differ (the computer was moved or
+ * renamed between two exports), the input of the other row says so in its warnings. A computer
+ * that matches finds its first row through the claim on its object, so only the others need an
+ * index of their own.
+ */
+function groupsByGuid(
+  computers: readonly AdComputer[],
+  byDeviceId: MultiMap<EntraDevice>,
+  claimed: Claims,
+  inputs: InputSummary[] | undefined,
+): Group[] {
+  const groups: Group[] = [];
+  const others = new Map<string, Group>();
+  for (const ad of computers) {
+    const guid = ad.objectGuid;
+    const first = guid === undefined ? undefined : byDeviceId.first.get(guid);
+    const same = first ? claimed.get(first) : guid === undefined ? undefined : others.get(guid);
+    if (same) {
+      sameComputer(same, ad, inputs);
+      continue;
+    }
+    const g = group(ad);
+    groups.push(g);
+    if (first) {
+      // No other computer has this objectGUID (that is `same`): its objects are all unclaimed.
+      claimed.set(first, g);
+      g.hybrid.push(first);
+      g.matchedBy = 'deviceId';
+      const more = byDeviceId.more.size > 0 ? byDeviceId.more.get(guid!) : undefined;
+      if (more) {
+        for (const d of more) {
+          claimed.set(d, g);
+          g.hybrid.push(d);
+        }
+      }
+    } else if (guid !== undefined) others.set(guid, g);
   }
   return groups;
+}
+
+/** A second row of a group's computer: the one with the later logon tells it. */
+function sameComputer(g: Group, ad: AdComputer, inputs: InputSummary[] | undefined): void {
+  const kept = g.ad!;
+  const laterRow = later(ad.lastLogon, kept.lastLogon) !== kept.lastLogon;
+  if (laterRow) g.ad = ad;
+  if (!sameDn(kept, ad)) movedWarning(laterRow ? ad : kept, laterRow ? kept : ad, inputs);
+}
+
+const sameDn = (a: AdComputer, b: AdComputer) =>
+  (a.distinguishedName ?? '').toLowerCase() === (b.distinguishedName ?? '').toLowerCase();
+
+function movedWarning(kept: AdComputer, other: AdComputer, inputs: InputSummary[] | undefined): void {
+  const input = inputs?.find((i) => i.source === other.ref.source && i.kind === 'ad-computers');
+  if (!input) return;
+  const at = (c: AdComputer) => `${c.distinguishedName ?? c.name} (${c.ref.source}:${c.ref.line})`;
+  input.warnings.push(
+    `line ${other.ref.line}: ${other.distinguishedName ?? other.name} has the objectGUID ${other.objectGuid} of ${at(kept)}: one computer moved or renamed between the exports, read as one (the row with the later logon)`,
+  );
 }
 
 /**
  * Hybrid objects no computer claimed: orphaned, one group per deviceId (several with one deviceId
  * are duplicates). Returns the computers' names when there is an orphan to compare them with.
  */
-function groupOrphans(input: ReconcileInput, groups: Group[], claimed: Set<EntraDevice>): Set<string> {
+function groupOrphans(entra: readonly EntraDevice[], groups: Group[], claimed: Claims): Set<string> {
   const orphanById = new Map<string, Group>();
-  for (const d of input.entra) {
+  for (const d of entra) {
     if (d.trustType !== 'ServerAd' || claimed.has(d)) continue;
     const key = d.deviceId ?? d.objectId ?? `#${groups.length}`;
     const existing = orphanById.get(key);
@@ -197,7 +282,7 @@ function groupOrphans(input: ReconcileInput, groups: Group[], claimed: Set<Entra
     }
   }
   const adNames = new Set<string>();
-  if (orphanById.size > 0) for (const ad of input.ad) adNames.add(nameKey(ad.name));
+  if (orphanById.size > 0) for (const g of groups) if (g.ad) adNames.add(nameKey(g.ad.name));
   return adNames;
 }
 
@@ -255,13 +340,16 @@ interface Context {
   nowMs: number;
   /** nowMs as ISO text. */
   now: string;
-  staleBefore: string;
+  /** The staleness threshold as a time (ms). */
+  staleBefore: number;
   staleDays: number;
   entraGiven: boolean;
   adNames: Set<string>;
   actions: Actions;
   /** DeviceIds already in devicesToLeave. */
   leaving: Set<string>;
+  /** The lists of states made so far, by their bits. */
+  stateLists: Map<number, StateList>;
 }
 
 /** The findings of one row; the same finding from two device reports is one, with both rows. */
@@ -284,11 +372,38 @@ interface Row {
   cloud: EntraDevice[];
   all: EntraDevice[];
   adRef: Evidence[];
-  lastSignIn: string | null;
-  lastLogon: string | null;
+  lastSignIn: number | null;
+  lastLogon: number | null;
+  /** Times as ISO text, each of the device's two written once (the output and its rows show them). */
+  iso: (ms: number | null) => string | null;
+}
+
+/** isoOf, with the device's last sign-in and last logon written once each. */
+function isoOfRow(lastSignIn: number | null, lastLogon: number | null): Row['iso'] {
+  let signIn: string | null | undefined;
+  let logon: string | null | undefined;
+  return (ms) => {
+    if (ms === null) return null;
+    if (ms === lastSignIn) {
+      if (signIn === undefined) signIn = isoOf(ms);
+      return signIn;
+    }
+    if (ms === lastLogon) {
+      if (logon === undefined) logon = isoOf(ms);
+      return logon;
+    }
+    return isoOf(ms);
+  };
 }
 
 const refs = (list: readonly EntraDevice[]): Evidence[] => list.map((d) => d.ref);
+
+/** The computer's row (if any) and the rows of the objects, in one new list. */
+function rowsOf(row: Row, objects: readonly EntraDevice[]): Evidence[] {
+  const out: Evidence[] = row.g.ad ? [row.g.ad.ref] : [];
+  for (const d of objects) out.push(d.ref);
+  return out;
+}
 
 function rowOf(g: Group): Row {
   const { ad } = g;
@@ -301,10 +416,11 @@ function rowOf(g: Group): Row {
     (report?.name ? report.name.split('.')[0]! : undefined) ??
     g.registered[0]?.name ??
     '(no name)';
-  let lastSignIn: string | null = null;
-  for (const d of all)
-    if (d.lastSignIn && (!lastSignIn || d.lastSignIn > lastSignIn)) lastSignIn = d.lastSignIn;
-  return { g, name, cloud, all, adRef: ad ? [ad.ref] : NONE, lastSignIn, lastLogon: ad?.lastLogon ?? null };
+  let lastSignIn: number | null = null;
+  for (const d of all) lastSignIn = later(lastSignIn, d.lastSignIn);
+  const lastLogon = ad?.lastLogon ?? null;
+  const iso = isoOfRow(lastSignIn, lastLogon);
+  return { g, name, cloud, all, adRef: ad ? [ad.ref] : NONE, lastSignIn, lastLogon, iso };
 }
 
 function judge(g: Group, ctx: Context): ReconciledDevice {
@@ -320,10 +436,10 @@ function judge(g: Group, ctx: Context): ReconciledDevice {
     );
   }
   explainByDiagnosis(g, f);
-  const states = statesOf(g, f);
+  const states = stateList(statesOf(g, f), ctx);
   if (f.list.length > 0) describeCited(row);
-  const device = deviceOf(row, states, f.list);
-  recordDnActions(row, device, staleDn, ctx);
+  const device = deviceOf(row, states.list, f.list);
+  recordDnActions(row, device, states.text, staleDn, ctx);
   return device;
 }
 
@@ -332,8 +448,8 @@ function objectFindings(row: Row, ctx: Context, f: Findings): void {
   const { g, adRef, name, cloud } = row;
   const { ad, hybrid } = g;
   if (hybrid.length > 0) {
-    if (g.matchedBy === 'name') f.add('matched-by-name', [...adRef, ...refs(hybrid)]);
-    if (!hybrid.some(completed)) f.add('pending-registration', [...adRef, ...refs(hybrid)]);
+    if (g.matchedBy === 'name') f.add('matched-by-name', rowsOf(row, hybrid));
+    if (!hybrid.some(completed)) f.add('pending-registration', rowsOf(row, hybrid));
     if (hybrid.length > 1) duplicates(hybrid, name, ctx, f);
     if (!ad) {
       const same = ctx.adNames.has(nameKey(name));
@@ -361,15 +477,16 @@ function objectFindings(row: Row, ctx: Context, f: Findings): void {
 /** Several hybrid objects for one computer: the one signed in to last is kept, the others listed to disable. */
 function duplicates(hybrid: EntraDevice[], name: string, ctx: Context, f: Findings): void {
   f.add('duplicate-device-objects', refs(hybrid));
-  const keep = hybrid.reduce((a, d) => ((d.lastSignIn ?? '') > (a.lastSignIn ?? '') ? d : a));
+  const seen = (d: EntraDevice) => d.lastSignIn ?? Number.NEGATIVE_INFINITY;
+  const keep = hybrid.reduce((a, d) => (seen(d) > seen(a) ? d : a));
   for (const d of hybrid) {
-    if (d === keep || !d.objectId || (d.lastSignIn && d.lastSignIn >= ctx.staleBefore)) continue;
+    if (d === keep || !d.objectId || (d.lastSignIn !== null && d.lastSignIn >= ctx.staleBefore)) continue;
     ctx.actions.objectIdsToDisable.push({
       objectId: d.objectId,
       deviceId: d.deviceId ?? '',
       name,
       trustType: 'ServerAd',
-      reason: `duplicate of ${keep.objectId ?? keep.deviceId ?? 'the object in use'}, no sign-in since ${d.lastSignIn ?? 'ever'}`,
+      reason: `duplicate of ${keep.objectId ?? keep.deviceId ?? 'the object in use'}, no sign-in since ${isoOf(d.lastSignIn) ?? 'ever'}`,
     });
   }
 }
@@ -388,8 +505,8 @@ function staleFindings(row: Row, ctx: Context, f: Findings): string | undefined 
     (lastLogon !== null && lastLogon >= ctx.staleBefore)
   )
     return undefined;
-  f.add('stale-device', [...row.adRef, ...refs(row.all)]);
-  const reason = `no sign-in or logon since ${latest([lastSignIn, lastLogon])} (threshold ${ctx.staleDays} days)`;
+  f.add('stale-device', rowsOf(row, row.all));
+  const reason = `no sign-in or logon since ${row.iso(later(lastSignIn, lastLogon))} (threshold ${ctx.staleDays} days)`;
   if (ad?.distinguishedName && g.hybrid.length > 0) {
     return `stale hybrid device: disable the computer in AD first; ${reason}`;
   }
@@ -422,42 +539,59 @@ function explainByDiagnosis(g: Group, f: Findings): void {
   }
 }
 
-function statesOf(g: Group, f: Findings): Set<State> {
-  const states = new Set<State>();
-  for (const x of f.list) states.add(stateOf(x.id as FindingId));
-  if (f.has('matched-by-name')) states.delete('registered');
-  if (
-    g.hybrid.some(completed) &&
-    !states.has('pending') &&
-    !states.has('disabled') &&
-    !states.has('stale') &&
-    !states.has('orphaned')
-  ) {
-    states.add('registered');
+/** Bit i of a state set: STATES[i]. */
+const BIT = Object.fromEntries(STATES.map((s, i) => [s, 1 << i])) as Record<State, number>;
+
+interface StateList {
+  list: State[];
+  /** The list as the action lists write it. */
+  text: string;
+}
+
+/**
+ * A set of states as one list in the schema's order: made once per set in a reconciliation and
+ * shared (frozen) by every device that has it, as most devices have one of a few sets.
+ */
+function stateList(bits: number, ctx: Context): StateList {
+  let known = ctx.stateLists.get(bits);
+  if (!known) {
+    const list = Object.freeze(STATES.filter((s) => bits & BIT[s])) as State[];
+    known = { list, text: list.join(' ') };
+    ctx.stateLists.set(bits, known);
   }
-  if (states.size === 0)
-    states.add(g.reports[0]?.joinType === 'entra-registered' ? 'registered-only' : 'not-synced');
-  return states;
+  return known;
+}
+
+function statesOf(g: Group, f: Findings): number {
+  let bits = 0;
+  for (const x of f.list) bits |= BIT[stateOf(x.id as FindingId)];
+  if (f.has('matched-by-name')) bits &= ~BIT.registered;
+  const blocking = BIT.pending | BIT.disabled | BIT.stale | BIT.orphaned;
+  if ((bits & blocking) === 0 && g.hybrid.some(completed)) bits |= BIT.registered;
+  if (bits === 0)
+    bits = g.reports[0]?.joinType === 'entra-registered' ? BIT['registered-only'] : BIT['not-synced'];
+  return bits;
 }
 
 /** The text of every row a finding cites, written only now: most rows are never cited. */
 function describeCited(row: Row): void {
   const { ad, reports } = row.g;
-  if (ad && !ad.ref.text) ad.ref.text = describeRow({ kind: 'ad-computers', row: ad });
-  for (const d of row.all) if (!d.ref.text) d.ref.text = describeRow({ kind: 'entra-devices', row: d });
+  if (ad && !ad.ref.text) ad.ref.text = describeRow({ kind: 'ad-computers', row: ad }, row.iso);
+  for (const d of row.all)
+    if (!d.ref.text) d.ref.text = describeRow({ kind: 'entra-devices', row: d }, row.iso);
   for (const r of reports) if (!r.ref.text) r.ref.text = describeRow({ kind: 'device-diagnosis', row: r });
 }
 
-function deviceOf(row: Row, states: Set<State>, findings: ReconcileFinding[]): ReconciledDevice {
+function deviceOf(row: Row, states: State[], findings: ReconcileFinding[]): ReconciledDevice {
   const { g, cloud, all } = row;
   const { ad } = g;
   const report = g.reports[0];
   const device: ReconciledDevice = {
     name: row.name,
     matchedBy: g.matchedBy,
-    states: states.size === 1 ? [...states] : STATES.filter((s) => states.has(s)),
-    lastSignIn: row.lastSignIn,
-    lastLogon: row.lastLogon,
+    states,
+    lastSignIn: row.iso(row.lastSignIn),
+    lastLogon: row.iso(row.lastLogon),
     findings,
   };
   if (ad?.objectGuid) device.objectGuid = ad.objectGuid;
@@ -483,6 +617,7 @@ function deviceOf(row: Row, states: Set<State>, findings: ReconcileFinding[]): R
 function recordDnActions(
   row: Row,
   device: ReconciledDevice,
+  states: string,
   staleDn: string | undefined,
   ctx: Context,
 ): void {
@@ -495,7 +630,7 @@ function recordDnActions(
     ctx.actions.dnsToCheck.push({
       distinguishedName: dn,
       name: row.name,
-      states: device.states.join(' '),
+      states,
       reason: error.title,
     });
   }
@@ -503,7 +638,7 @@ function recordDnActions(
     ctx.actions.dnsToCheck.push({
       distinguishedName: dn,
       name: row.name,
-      states: device.states.join(' '),
+      states,
       reason: staleDn,
     });
   }
@@ -511,7 +646,7 @@ function recordDnActions(
 
 function notSynced(ad: AdComputer, ctx: Context, f: Findings): void {
   const ref = [ad.ref];
-  if (ad.whenCreated && ctx.nowMs - Date.parse(ad.whenCreated) < RECENT_HOURS * 3_600_000) {
+  if (ad.whenCreated !== null && ctx.nowMs - ad.whenCreated < RECENT_HOURS * 3_600_000) {
     f.add('not-synced-recently-created', ref);
     return;
   }

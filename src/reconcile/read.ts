@@ -20,6 +20,7 @@ import {
 } from './rows.js';
 import { ChunkDecoder } from './text.js';
 import type { AdComputer, DeviceReport, EntraDevice, ExportKind, ExportRow, InputSummary } from './types.js';
+import { isoOf } from './values.js';
 
 const MAX_WARNINGS = 20;
 /** How much text may come before the format is known (a long comment block, say). */
@@ -37,10 +38,11 @@ export interface ExportReader {
 }
 
 /**
- * One row in a few words, for the evidence of a finding (written for the rows findings cite).
+ * One row in a few words, for the evidence of a finding (written for the rows findings cite);
+ * `iso` writes its times (a device's own, already written, are passed in rather than rewritten).
  * Joined from a list, so the text is one flat string (not a tree of the pieces added).
  */
-export function describeRow(r: ExportRow): string {
+export function describeRow(r: ExportRow, iso: (ms: number | null) => string | null = isoOf): string {
   const p: string[] = [];
   if (r.kind === 'entra-devices') {
     const d = r.row;
@@ -48,15 +50,18 @@ export function describeRow(r: ExportRow): string {
     if (d.deviceId) p.push(`deviceId ${d.deviceId}`);
     if (d.objectId) p.push(`objectId ${d.objectId}`);
     if (d.enabled !== undefined) p.push(d.enabled ? 'enabled' : 'disabled');
-    p.push(`registered ${d.registrationTime ?? 'Pending'}`, `last sign-in ${d.lastSignIn ?? 'never'}`);
+    p.push(
+      `registered ${iso(d.registrationTime) ?? 'Pending'}`,
+      `last sign-in ${iso(d.lastSignIn) ?? 'never'}`,
+    );
   } else if (r.kind === 'ad-computers') {
     const c = r.row;
     if (c.name) p.push(c.name);
     if (c.objectGuid) p.push(`objectGUID ${c.objectGuid}`);
     if (c.enabled !== undefined) p.push(c.enabled ? 'enabled' : 'disabled');
-    if (c.whenCreated) p.push(`created ${c.whenCreated}`);
+    if (c.whenCreated !== null) p.push(`created ${iso(c.whenCreated)}`);
     const n = c.certificates.length + (c.unreadCertificates ?? 0);
-    p.push(`last logon ${c.lastLogon ?? 'never'}`, `${n} userCertificate${n === 1 ? '' : 's'}`);
+    p.push(`last logon ${iso(c.lastLogon) ?? 'never'}`, `${n} userCertificate${n === 1 ? '' : 's'}`);
   } else {
     const d = r.row;
     const name = d.name ?? '(no name)';
@@ -243,28 +248,24 @@ function chooseSink(st: ReadState, text: string, final: boolean): Sink | undefin
 export interface ReaderOptions {
   /**
    * For an AD export: true for a computer whose userCertificate values need not be read, because
-   * its device object is already known (the CLI reads the Entra exports first and says so for the
-   * first computer of each hybrid deviceId when no Entra object carries a SID or thumbprint, so
-   * that nothing but the deviceId can match it). Reading certificates is most of the cost of an
-   * AD row. The values are still counted.
+   * its device object is already known (the CLI reads the Entra exports first). Reading
+   * certificates is most of the cost of an AD row. The values are still counted.
    */
   skipCertificates?: (objectGuid: string) => boolean;
 }
 
 /**
- * Options for reading the AD exports once the Entra exports are read: the certificates a
- * reconciliation needs are none of the first computer of each hybrid deviceId,
- * when no Entra object carries a SID or a thumbprint (nothing else can then claim that object,
- * so the computer is matched and no state looks at its certificates). The others are all read.
+ * Options for reading the AD exports once the Entra exports are read: no certificate is read of a
+ * computer whose objectGUID is the deviceId of a hybrid object, whatever else the export carries
+ * (SIDs, thumbprints). Matching tries the SID and then the certificate only for a computer that
+ * its objectGUID did not match, and such a computer is always matched (one computer a GUID), so
+ * no state or key looks at its certificates. The others are all read.
  */
 export function readerOptionsAfter(entra: readonly EntraDevice[]): ReaderOptions {
   const hybrid = new Set<string>();
-  for (const d of entra) {
-    if (d.sid || d.thumbprints.length > 0) return {};
-    if (d.trustType === 'ServerAd' && d.deviceId) hybrid.add(d.deviceId);
-  }
+  for (const d of entra) if (d.trustType === 'ServerAd' && d.deviceId) hybrid.add(d.deviceId);
   if (hybrid.size === 0) return {};
-  return { skipCertificates: (objectGuid) => hybrid.delete(objectGuid) };
+  return { skipCertificates: (objectGuid) => hybrid.has(objectGuid) };
 }
 
 export function createExportReader(

@@ -62,8 +62,14 @@ export function kindOf(f: Fields): ExportKind | undefined {
   return undefined;
 }
 
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? own(v.trim()) || undefined : typeof v === 'number' ? String(v) : undefined;
+/** A value as trimmed text, still a view of the text it was cut from (see own). */
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
+/** A value as trimmed text of its own, to keep. */
+const str = (v: unknown): string | undefined => {
+  const t = text(v);
+  return t === undefined ? undefined : own(t);
+};
 
 const given = (v: unknown) => v !== undefined && v !== null && v !== '';
 
@@ -89,13 +95,26 @@ function intern(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   const known = common.get(v);
   if (known !== undefined) return known;
-  if (common.size < 256) common.set(v, v);
-  return v;
+  const kept = own(v);
+  if (common.size < 256) common.set(kept, kept);
+  return kept;
 }
+
+/** The join types of the display names met so far (a few), so each name is read once. */
+const trustTypes = new Map<string, TrustType | null | undefined>();
 
 /** Display names of the admin center (current and older) and Graph's values. */
 export function trustTypeOf(value: unknown): TrustType | null | undefined {
-  const v = str(value)?.toLowerCase().replace(/\s+/g, ' ');
+  if (typeof value !== 'string') return readTrustType(value);
+  const known = trustTypes.get(value);
+  if (known !== undefined || trustTypes.has(value)) return known;
+  const t = readTrustType(value);
+  if (trustTypes.size < 64) trustTypes.set(own(value), t);
+  return t;
+}
+
+function readTrustType(value: unknown): TrustType | null | undefined {
+  const v = text(value)?.toLowerCase().replace(/\s+/g, ' ');
   if (v === undefined) return null;
   if (v === 'serverad' || v.includes('hybrid') || v === 'domain joined') return 'ServerAd';
   if (v === 'azuread' || v === 'microsoft entra joined' || v === 'azure ad joined') return 'AzureAd';
@@ -106,7 +125,7 @@ export function trustTypeOf(value: unknown): TrustType | null | undefined {
 
 export class RowError extends Error {}
 
-function timeField(f: Fields, what: string, a: string, b?: string, c?: string): string | null {
+function timeField(f: Fields, what: string, a: string, b?: string, c?: string): number | null {
   const raw = pick(f, a, b, c);
   const t = timeOf(raw);
   if (t === undefined) throw new RowError(`${what} "${String(raw).slice(0, 40)}" is not a date`);
@@ -159,9 +178,14 @@ export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
   const name = str(pick(f, 'displayname', 'name')) ?? '';
   if (!name && !deviceId && !objectId) throw new RowError('no displayName, deviceId or objectId');
   const alt = alternativeIds(f.get('alternativesecurityids'));
+  // Every field in one literal, absent ones undefined: one shape for every row, and no second
+  // object for properties added later (rows are kept by the hundred thousand).
   const row: EntraDevice = {
     ref,
     name,
+    objectId,
+    deviceId,
+    enabled: boolOf(pick(f, 'accountenabled', 'enabled')),
     trustType,
     registrationTime,
     lastSignIn: timeField(
@@ -170,19 +194,12 @@ export function entraRow(f: Fields, ref: EntraDevice['ref']): EntraDevice {
       'approximatelastsignindatetime',
       'approximatelastlogontimestamp',
     ),
+    sid: sidOf(pick(f, 'onpremisessecurityidentifier')),
     thumbprints: alt.thumbprints,
+    hasAlternativeSecurityIds: alt.has,
+    profileType: intern(text(pick(f, 'profiletype'))),
+    operatingSystem: intern(text(pick(f, 'operatingsystem'))),
   };
-  if (objectId) row.objectId = objectId;
-  if (deviceId) row.deviceId = deviceId;
-  const enabled = boolOf(pick(f, 'accountenabled', 'enabled'));
-  if (enabled !== undefined) row.enabled = enabled;
-  const sid = sidOf(pick(f, 'onpremisessecurityidentifier'));
-  if (sid) row.sid = sid;
-  if (alt.has !== undefined) row.hasAlternativeSecurityIds = alt.has;
-  const profile = intern(str(pick(f, 'profiletype')));
-  if (profile) row.profileType = profile;
-  const os = intern(str(pick(f, 'operatingsystem')));
-  if (os) row.operatingSystem = os;
   return row;
 }
 
@@ -217,7 +234,11 @@ function certificatesOf(value: unknown): CertificateInfo[] {
 /** How many values a userCertificate field holds, without reading them. */
 function certificateCount(value: unknown): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value === 'string') return value.split(/[;\s]+/).filter((s) => s !== '').length;
+  if (typeof value === 'string') {
+    // Most fields hold one value: told by a search, without cutting the text into a list.
+    if (!/[;\s]/.test(value)) return value === '' ? 0 : 1;
+    return value.split(/[;\s]+/).filter((s) => s !== '').length;
+  }
   if (Array.isArray(value))
     return value.length > 0 && value.every((x) => typeof x === 'number') ? 1 : value.length;
   return 1;
@@ -247,29 +268,25 @@ export function adRow(
     (dn ? /^CN=([^,]+)/i.exec(dn)?.[1] : undefined) ??
     '';
   if (!name && !objectGuid) throw new RowError('no Name or objectGUID');
+  const rawCerts = pick(f, 'usercertificate');
+  const skip = objectGuid !== undefined && skipCertificates?.(objectGuid) === true;
+  const unread = skip ? certificateCount(rawCerts) : 0;
+  const enabled = boolOf(pick(f, 'enabled'));
+  const uac = Number(str(pick(f, 'useraccountcontrol')));
+  // Every field in one literal, absent ones undefined (see entraRow).
   const row: AdComputer = {
     ref,
     name,
+    distinguishedName: dn,
+    enabled: enabled !== undefined ? enabled : Number.isInteger(uac) ? (uac & 2) === 0 : undefined,
+    objectGuid,
+    sid,
+    operatingSystem: intern(text(pick(f, 'operatingsystem'))),
     whenCreated: timeField(f, 'whenCreated', 'whencreated', 'created'),
     lastLogon: timeField(f, 'lastLogonTimestamp', 'lastlogontimestamp', 'lastlogondate'),
-    certificates: NO_CERTIFICATES,
+    certificates: skip ? NO_CERTIFICATES : certificatesOf(rawCerts),
+    unreadCertificates: unread > 0 ? unread : undefined,
   };
-  const rawCerts = pick(f, 'usercertificate');
-  if (objectGuid && skipCertificates?.(objectGuid)) {
-    const n = certificateCount(rawCerts);
-    if (n > 0) row.unreadCertificates = n;
-  } else row.certificates = certificatesOf(rawCerts);
-  if (objectGuid) row.objectGuid = objectGuid;
-  if (sid) row.sid = sid;
-  if (dn) row.distinguishedName = dn;
-  const dns = str(pick(f, 'dnshostname'));
-  if (dns) row.dnsHostName = dns;
-  const os = intern(str(pick(f, 'operatingsystem')));
-  if (os) row.operatingSystem = os;
-  const enabled = boolOf(pick(f, 'enabled'));
-  const uac = Number(str(pick(f, 'useraccountcontrol')));
-  if (enabled !== undefined) row.enabled = enabled;
-  else if (Number.isInteger(uac)) row.enabled = (uac & 2) === 0;
   return row;
 }
 

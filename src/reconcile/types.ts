@@ -34,9 +34,9 @@ export interface EntraDevice {
   deviceId?: string;
   enabled?: boolean;
   trustType: TrustType | null;
-  /** ISO time, null when the export shows the registration as pending (or empty). */
-  registrationTime: string | null;
-  lastSignIn: string | null;
+  /** Milliseconds since 1970 UTC (as every time of a row), null when the export shows the registration as pending (or empty). */
+  registrationTime: number | null;
+  lastSignIn: number | null;
   /** The synchronized computer's SID (Graph onPremisesSecurityIdentifier). */
   sid?: string;
   /** Certificate thumbprints named in alternativeSecurityIds (lower-case hex). */
@@ -51,15 +51,16 @@ export interface EntraDevice {
 export interface AdComputer {
   ref: Evidence;
   name: string;
-  dnsHostName?: string;
   distinguishedName?: string;
   enabled?: boolean;
   /** Lower-case 8-4-4-4-12. */
   objectGuid?: string;
   sid?: string;
   operatingSystem?: string;
-  whenCreated: string | null;
-  lastLogon: string | null;
+  /** Milliseconds since 1970 UTC, null when not given. */
+  whenCreated: number | null;
+  /** Milliseconds since 1970 UTC, null for never. */
+  lastLogon: number | null;
   certificates: readonly CertificateInfo[];
   /**
    * userCertificate values counted but not read: the reader was told the computer's device

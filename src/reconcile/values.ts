@@ -8,13 +8,33 @@
  */
 export const own = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
 
+/**
+ * A flat copy of text made only of characters a URI keeps as they are (letters, digits, "-", as in
+ * GUIDs and SIDs): one string of its own, where `own` leaves a view on a copy (two). Kept by every
+ * row, so the fewer objects the less the garbage collector walks.
+ */
+const copyOf = (s: string): string => encodeURIComponent(s);
+
 const GUID_RE = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 /** A GUID as lower-case 8-4-4-4-12, with or without braces. */
 export function guidOf(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (isLowerGuid(value)) return copyOf(value); // the common form, checked without a pattern
   const m = GUID_RE.exec(value.trim());
-  return m ? own(m[1]!.toLowerCase()) : undefined;
+  return m ? copyOf(m[1]!.toLowerCase()) : undefined;
+}
+
+/** Whether `v` is a GUID as the output writes it: lower-case 8-4-4-4-12, nothing around it. */
+function isLowerGuid(v: string): boolean {
+  if (v.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 const hex = (b: number) => b.toString(16).padStart(2, '0');
@@ -46,7 +66,7 @@ export function sidOf(value: unknown): string | undefined {
     return sidOf((value as { Value: unknown }).Value);
   if (typeof value !== 'string') return undefined;
   const v = value.trim().toUpperCase();
-  return /^S-1-\d+(-\d+)+$/.test(v) ? own(v) : undefined;
+  return /^S-1-\d+(-\d+)+$/.test(v) ? copyOf(v) : undefined;
 }
 
 /** The value of each base64 character (A-Z a-z 0-9 + /), -1 for the others. */
@@ -121,61 +141,169 @@ export function boolOf(value: unknown): boolean | undefined {
 }
 
 const FILETIME_EPOCH_MS = 11644473600000;
+/** The largest time a Date holds (ms either side of 1970). */
+const MAX_TIME = 8.64e15;
 
 /**
- * A time in any form the exports use, as ISO 8601 UTC: ISO (with or without zone; none = UTC),
- * `/Date(ms)/` (Windows PowerShell 5.1 JSON), en-US "M/d/yyyy h:mm:ss AM" (Export-Csv; read as UTC),
- * LDAP GeneralizedTime, or a FILETIME count (lastLogonTimestamp). null for "never" (empty, 0).
+ * A time in any form the exports use, as milliseconds since 1970 UTC (a number, not a Date or a
+ * string: rows keep it, and only the times a device or a finding shows are written as text): ISO
+ * (with or without zone; none = UTC), `/Date(ms)/` (Windows PowerShell 5.1 JSON), en-US
+ * "M/d/yyyy h:mm:ss AM" (Export-Csv; read as UTC), LDAP GeneralizedTime, or a FILETIME count
+ * (lastLogonTimestamp). null for "never" (empty, 0); undefined for what is not a time.
  */
-export function timeOf(value: unknown): string | null | undefined {
+export function timeOf(value: unknown): number | null | undefined {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return fromFiletime(value);
   if (typeof value !== 'string') return undefined;
   const v = value.trim();
   if (v === '' || v === '0' || /^never$/i.test(v)) return null;
-  if (ISO.test(v)) return isoText(v);
+  const plain = plainIso(v);
+  if (plain !== undefined) return plain;
+  if (ISO.test(v)) return isoTime(v);
+  if (digitsOnly(v) && v.length >= 15 && v.length <= 19) return fromFiletime(Number(v));
   let m = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(v);
-  if (m) return iso(Number(m[1]));
-  if (/^\d{15,19}$/.test(v)) return fromFiletime(Number(v));
+  if (m) return checked(Number(m[1]));
   m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(v);
-  if (m) return iso(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  if (m) return checked(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
   m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)?$/i.exec(v);
   if (m) {
     let h = +m[4]!;
     const ampm = m[7]?.toUpperCase();
     if (ampm === 'PM' && h < 12) h += 12;
     if (ampm === 'AM' && h === 12) h = 0;
-    return iso(Date.UTC(+m[3]!, +m[1]! - 1, +m[2]!, h, +m[5]!, +(m[6] ?? 0)));
+    return checked(Date.UTC(+m[3]!, +m[1]! - 1, +m[2]!, h, +m[5]!, +(m[6] ?? 0)));
   }
   return undefined;
 }
 
-/** Month, day, hour, minute and second of "YYYY-MM-DDTHH:MM:SS" within their ranges. */
-function inRange(v: string): boolean {
-  const n = (a: number) => Number(v.slice(a, a + 2));
-  const [mo, d, h, mi, se] = [n(5), n(8), n(11), n(14), n(17)];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 60;
+/** 10000-01-01T00:00:00Z: the years written with four digits end before it. */
+const YEAR_10000 = 253402300800000;
+
+/**
+ * A time as ISO 8601 UTC text, as Date's toISOString writes it (null stays null): years 1970 to
+ * 9999 from the digits, in one flat string of 24 characters (reconcile writes one or more for
+ * every device; this takes less than half the time of a Date), the others through a Date.
+ */
+export function isoOf(ms: number | null): string | null {
+  if (ms === null) return null;
+  if (!(ms >= 0 && ms < YEAR_10000)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  let rem = ms - days * DAY_MS;
+  // The civil date of a day count (H. Hinnant's days_from_civil, inverted), in 400-year eras.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const h = Math.floor(rem / 3_600_000);
+  rem -= h * 3_600_000;
+  const mi = Math.floor(rem / 60_000);
+  rem -= mi * 60_000;
+  const s = Math.floor(rem / 1000);
+  const f = rem - s * 1000;
+  const fy = Math.floor(y / 100);
+  const ly = y % 100;
+  const digit = (v: number) => 48 + v;
+  // Arguments, not an array: fromCharCode is quickest called with them.
+  return String.fromCharCode(
+    digit(Math.floor(fy / 10)),
+    digit(fy % 10),
+    digit(Math.floor(ly / 10)),
+    digit(ly % 10),
+    45,
+    digit(Math.floor(m / 10)),
+    digit(m % 10),
+    45,
+    digit(Math.floor(d / 10)),
+    digit(d % 10),
+    84,
+    digit(Math.floor(h / 10)),
+    digit(h % 10),
+    58,
+    digit(Math.floor(mi / 10)),
+    digit(mi % 10),
+    58,
+    digit(Math.floor(s / 10)),
+    digit(s % 10),
+    46,
+    digit(Math.floor(f / 100)),
+    digit(Math.floor(f / 10) % 10),
+    digit(f % 10),
+    90,
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+function digitsOnly(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return v.length > 0;
+}
+
+/** The number of the digits of `v` from `at` to `at + n`, or -1 when one is not a digit. */
+function num(v: string, at: number, n: number): number {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
+function daysIn(y: number, mo: number): number {
+  if (mo === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+}
+
+/**
+ * The common form, "YYYY-MM-DDTHH:MM:SSZ" or with ".mmmZ", read from its digits (no pattern, no
+ * Date): undefined when `v` is not in that form or a field is out of its range (then the general
+ * reading decides).
+ */
+function plainIso(v: string): number | undefined {
+  const n = v.length;
+  if (!((n === 20 && v[19] === 'Z') || (n === 24 && v[19] === '.' && v[23] === 'Z'))) return undefined;
+  if (v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':') return undefined;
+  const y = num(v, 0, 4);
+  const mo = num(v, 5, 2);
+  const d = num(v, 8, 2);
+  const h = num(v, 11, 2);
+  const mi = num(v, 14, 2);
+  const se = num(v, 17, 2);
+  const ms = n === 24 ? num(v, 20, 3) : 0;
+  if ((y | mo | d | h | mi | se | ms) < 0) return undefined;
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || se > 59)
+    return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, se, ms);
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** ISO 8601 text (no zone = UTC) as ISO UTC; the common form is returned without a Date. */
-function isoText(v: string): string | undefined {
-  const plain = (v.length === 20 && v[19] === 'Z') || (v.length === 24 && v[19] === '.' && v[23] === 'Z');
-  if (plain && v[10] === 'T' && inRange(v)) return v.length === 20 ? own(`${v.slice(0, 19)}.000Z`) : own(v);
+/** ISO 8601 text in its other forms (no zone = UTC, a space for the T, an offset). */
+function isoTime(v: string): number | undefined {
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(v) || !v.includes(':') ? v : `${v.replace(' ', 'T')}Z`;
-  return iso(Date.parse(zoned.replace(' ', 'T')));
+  return checked(Date.parse(zoned.replace(' ', 'T')));
 }
 
-function fromFiletime(n: number): string | null | undefined {
+function fromFiletime(n: number): number | null | undefined {
   if (n <= 0 || n >= 9e18) return null; // 0 and 0x7FFFFFFFFFFFFFFF both mean never
-  return iso(n / 10000 - FILETIME_EPOCH_MS);
+  return checked(n / 10000 - FILETIME_EPOCH_MS);
 }
 
-function iso(ms: number): string | undefined {
-  if (!Number.isFinite(ms)) return undefined;
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+/** A time a Date can hold, in whole milliseconds (as a Date keeps it), else undefined. */
+function checked(ms: number): number | undefined {
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME) return undefined;
+  return Math.trunc(ms) + 0; // + 0: never -0
 }
 
 /** The short computer name: lower case, no domain suffix, no trailing $. */

@@ -363,9 +363,11 @@ export function registerReconcile(program: Command, io: CliIO, state: CommandSta
         state.code = 2;
         return;
       }
-      for (const i of collected.inputs)
-        for (const w of i.warnings) io.stderr(`dsreg-doctor reconcile: warning: ${i.source}: ${w}\n`);
       const result = reconcile(collected, { now, staleDays: opts.staleDays });
+      // The warnings of the reconciliation's inputs: each export's own, and those of matching
+      // (a computer found in two exports under two DNs).
+      for (const i of result.inputs ?? [])
+        for (const w of i.warnings) io.stderr(`dsreg-doctor reconcile: warning: ${i.source}: ${w}\n`);
       const render = await import('../../reconcile/render.js');
       try {
         await writeOutputs(result, render, io, opts);

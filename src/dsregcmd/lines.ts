@@ -142,15 +142,23 @@ export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY, wide =
 /** No key in the line (shared: spots are never changed in place). */
 const NO_SPOTS: KeySpot[] = [];
 
+/**
+ * The characters the key table has looked at, before colons (the spaces back to a key and the
+ * key's own): the tests check that it grows linearly with the input. One addition a colon.
+ */
+export const keyTableWork = { chars: 0 };
+
 function keyBefore(text: string, colon: number, minStart: number): KeySpot | undefined {
   let keyEnd = colon;
   while (keyEnd > minStart && isSpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+  keyTableWork.chars += colon - keyEnd;
   if (keyEnd <= minStart) return undefined;
   const floor = Math.max(minStart, keyEnd - MAX_KEY_CHARS);
   let bestStart = -1;
   let bestKey = '';
   let node = 0;
-  for (let p = keyEnd - 1; p >= floor; p--) {
+  let p = keyEnd - 1;
+  for (; p >= floor; p--) {
     const c = text.charCodeAt(p);
     if (isSkipped(c)) continue;
     const s = slot(c);
@@ -166,6 +174,7 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
     // No longer key ends with this one: what lies before it (the indentation) is not read.
     if (LEAF[node] === 1) break;
   }
+  keyTableWork.chars += keyEnd - p;
   if (bestStart < 0) return undefined;
   return {
     start: bestStart,

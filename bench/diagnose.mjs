@@ -10,6 +10,12 @@
 // Rates are taken in short slices that alternate between the candidates, and the best slice of
 // each counts: on a machine shared with other work, all see the same quiet moments.
 // Run: node scripts/build.mjs && node bench/diagnose.mjs
+//
+// For instruction counts, which a loaded machine does not change: `--loops NAME N` runs one
+// candidate (floor, whole, parse, diagnose) N times over the captures and prints nothing else;
+// under `valgrind --tool=callgrind node --single-threaded bench/diagnose.mjs --loops NAME N`, the
+// count of 2N loops minus that of N, divided by N times the number of captures, is the candidate's
+// instructions a capture.
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyze, diagnose, parseDsregcmdAll } from '../dist/index.js';
@@ -53,6 +59,15 @@ const parseOnly = (i) => {
 const diagnoseParsed = (i) => {
   sink += diagnose({ captures: parsed[i], events: [] }).findings.length;
 };
+
+const loops = process.argv.indexOf('--loops');
+if (loops >= 0) {
+  const fn = { floor, whole, parse: parseOnly, diagnose: diagnoseParsed }[process.argv[loops + 1]];
+  const n = Number(process.argv[loops + 2]);
+  if (!fn || !(n > 0)) throw new Error('usage: --loops floor|whole|parse|diagnose N');
+  for (let r = 0; r < n; r++) for (let i = 0; i < files.length; i++) fn(i);
+  process.exit(sink < 0 ? 1 : 0);
+}
 
 const [reference, ours, parseRate, diagnoseRate] = rates([floor, whole, parseOnly, diagnoseParsed]);
 const avgLines = texts.reduce((a, t) => a + t.split('\n').length, 0) / texts.length;

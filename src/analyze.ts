@@ -222,6 +222,9 @@ const hostKey = (name: string) => name.toLowerCase().split('.')[0]!;
  * and by host name. Two names name the same computer when they are equal, or when one is a bare
  * host name and the other's host part (PC1 and PC1.corp.contoso.com).
  */
+/** The index reads and writes grouping made, for the tests' linearity check: one count each. */
+export const groupingWork = { steps: 0 };
+
 function groupByDevice(pieces: Piece[], warnings: ReadWarning[]): Piece[][] {
   const groups: Group[] = [];
   const byId = new Map<string, Group>();
@@ -230,6 +233,7 @@ function groupByDevice(pieces: Piece[], warnings: ReadWarning[]): Piece[][] {
   const byHostOfDns = new Map<string, Group>();
   const byBareHost = new Map<string, Group>();
   const index = (g: Group, p: Piece) => {
+    groupingWork.steps++;
     if (p.deviceId && !byId.has(p.deviceId)) byId.set(p.deviceId, g);
     const name = p.deviceName;
     if (!name) return;
@@ -247,12 +251,17 @@ function groupByDevice(pieces: Piece[], warnings: ReadWarning[]): Piece[][] {
     groups.push(g);
     add(g, p);
   };
-  const byName = (name: string): Group | undefined =>
-    byFull.get(fullKey(name)) ??
-    (name.includes('.') ? byBareHost.get(hostKey(name)) : byHostOfDns.get(hostKey(name)));
+  const byName = (name: string): Group | undefined => {
+    groupingWork.steps++;
+    return (
+      byFull.get(fullKey(name)) ??
+      (name.includes('.') ? byBareHost.get(hostKey(name)) : byHostOfDns.get(hostKey(name)))
+    );
+  };
   // The DeviceId settles it; then a name joins the device that carries it, or starts its own.
   for (const p of pieces) {
     if (!p.deviceId) continue;
+    groupingWork.steps++;
     const g = byId.get(p.deviceId);
     if (g) add(g, p);
     else fresh(p);

@@ -48,6 +48,8 @@ export function reader(ev: DeviceEvidence): Reader {
   // Which capture a field came from matters only for the few fields a finding cites.
   let sources: Map<DsregField, string> | undefined;
   const sourceOf = (f: DsregField): string => {
+    // One capture (the usual case): its fields are in the index, no map of every field is needed.
+    if (ev.captures.length === 1) return index.get(f.normKey)?.includes(f) ? ev.captures[0]!.source : '-';
     if (!sources) {
       sources = new Map();
       for (const c of ev.captures) for (const x of c.fields) sources.set(x, c.source);

@@ -64,24 +64,22 @@ export function parseDsregTime(value: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
-  let domainJoined = r.flag('DomainJoined');
-  let azureAdJoined = r.flag('AzureAdJoined');
-  const workplaceJoined = r.flag('WorkplaceJoined');
-  const enterpriseJoined = r.flag('EnterpriseJoined');
-  const preJoinDiagnostics = PRE_JOIN_KEYS.some((k) => r.field(k) !== undefined);
-  let joinTypeInferred: Facts['joinTypeInferred'];
-  const joins = joinAttempts(ev.events);
-  const prts = prtAttempts(ev.events);
+/** The join flags as the capture gives them or as they are inferred, with why. */
+interface JoinState {
+  domainJoined: boolean | undefined;
+  azureAdJoined: boolean | undefined;
+  inferred?: Facts['joinTypeInferred'];
+}
 
-  // A fragment without Device State: infer what the other fields make certain.
-  if (domainJoined === undefined && azureAdJoined === undefined) {
+/** A fragment without Device State: the pre-join tests, or a PRT asked for, say what it is. */
+function inferFromFragment(j: JoinState, r: Reader, preJoinDiagnostics: boolean): void {
+  if (j.domainJoined === undefined && j.azureAdJoined === undefined) {
     const inferred: DsregField[] = [];
     const reasons: string[] = [];
     if (preJoinDiagnostics) {
       // dsregcmd prints the pre-join tests only on a domain-joined device that is not hybrid joined.
-      domainJoined = true;
-      azureAdJoined = false;
+      j.domainJoined = true;
+      j.azureAdJoined = false;
       inferred.push(
         ...PRE_JOIN_KEYS.map((k) => r.field(k))
           .filter((f): f is DsregField => f !== undefined)
@@ -96,72 +94,93 @@ export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
       const identity = r.field('User Identity');
       if (prtDiag && r.flag('WorkplaceJoined') !== true) {
         // Windows asks for a PRT at sign-in only on Entra joined and hybrid joined devices.
-        azureAdJoined = true;
+        j.azureAdJoined = true;
         inferred.push(prtDiag);
         reasons.push(
           'Windows attempts a PRT at sign-in only on a Microsoft Entra joined or hybrid joined device',
         );
         if (identity && NON_ROUTABLE.test(identity.value)) {
-          domainJoined = true;
+          j.domainJoined = true;
           inferred.push(identity);
           reasons.push('a non-routable UPN suffix belongs to an on-premises Active Directory account');
         }
       }
     }
-    if (inferred.length > 0) joinTypeInferred = { reason: reasons.join('; '), fields: inferred };
+    if (inferred.length > 0) j.inferred = { reason: reasons.join('; '), fields: inferred };
   }
+}
 
-  // A domain account that holds a PRT (or asked for one): the device is in the domain too.
-  if (domainJoined === undefined && azureAdJoined !== false) {
+/** A domain account that holds a PRT (or asked for one): the device is in the domain too. */
+function inferFromDomainAccount(j: JoinState, r: Reader): void {
+  if (j.domainJoined === undefined && j.azureAdJoined !== false) {
     const account = r.field('Executing Account Name');
     const prt =
       (r.flag('AzureAdPrt') === true ? r.field('AzureAdPrt') : undefined) ??
       r.field('AcquirePrtDiagnostics') ??
       r.field('Attempt Status');
     if (account && prt && isDomainAccount(account.value)) {
-      domainJoined = true;
-      azureAdJoined = true;
+      j.domainJoined = true;
+      j.azureAdJoined = true;
       const reason = [
-        ...(joinTypeInferred
-          ? [joinTypeInferred.reason]
+        ...(j.inferred
+          ? [j.inferred.reason]
           : ['Windows attempts a PRT at sign-in only on a Microsoft Entra joined or hybrid joined device']),
         `the executing account ${account.value.split(',')[0]!.trim()} is a domain account (it has a UPN), which only a device joined to the domain signs in: so the device is hybrid joined`,
       ].join('; ');
-      joinTypeInferred = {
+      j.inferred = {
         reason,
-        fields: [...new Set([...(joinTypeInferred?.fields ?? []), prt, account])],
+        fields: [...new Set([...(j.inferred?.fields ?? []), prt, account])],
       };
     }
   }
+}
 
-  // Device State cut short: AzureAdJoined YES, no DomainJoined, the short name and MDM URLs of an Entra joined device.
-  if (domainJoined === undefined && azureAdJoined === true && !joinTypeInferred) {
+/** Device State cut short: AzureAdJoined YES, no DomainJoined, the short name and MDM URLs of an Entra joined device. */
+function inferEntraJoinedCutShort(j: JoinState, r: Reader): void {
+  if (j.domainJoined === undefined && j.azureAdJoined === true && !j.inferred) {
     const name = r.field('Device Name');
     const mdm = r.field('MdmUrl');
     if (name && mdm && isBareComputerName(name.value.trim()) && /^https:\/\//i.test(mdm.value)) {
-      domainJoined = false;
-      joinTypeInferred = {
+      j.domainJoined = false;
+      j.inferred = {
         reason: `AzureAdJoined is YES and the capture has no DomainJoined line, but Device Name ${name.value.trim()} is a bare computer name (a domain member prints its DNS name) and MdmUrl names the MDM service a Microsoft Entra joined device enrolled with: a Microsoft Entra joined device`,
         fields: [r.field('AzureAdJoined')!, name, mdm],
       };
     }
   }
+}
 
-  // Only event logs: the automatic join task runs on domain-joined devices; its last outcome tells the rest.
+/** Only event logs: the automatic join task runs on domain-joined devices; its last outcome tells the rest. */
+function inferFromEventsOnly(j: JoinState, ev: DeviceEvidence, joins: ReturnType<typeof joinAttempts>): void {
   if (
-    domainJoined === undefined &&
-    azureAdJoined === undefined &&
+    j.domainJoined === undefined &&
+    j.azureAdJoined === undefined &&
     joins.length > 0 &&
     ev.captures.length === 0
   ) {
     const last = joins[joins.length - 1]!;
-    domainJoined = true;
-    azureAdJoined = last.outcome === 'success';
-    joinTypeInferred = {
+    j.domainJoined = true;
+    j.azureAdJoined = last.outcome === 'success';
+    j.inferred = {
       reason: `the User Device Registration log shows the automatic join task, which runs only on domain-joined devices, and its last attempt ${last.outcome === 'success' ? 'succeeded' : 'failed'}`,
       fields: [],
     };
   }
+}
+
+export function deriveFacts(ev: DeviceEvidence, r: Reader): Facts {
+  const workplaceJoined = r.flag('WorkplaceJoined');
+  const enterpriseJoined = r.flag('EnterpriseJoined');
+  const preJoinDiagnostics = PRE_JOIN_KEYS.some((k) => r.field(k) !== undefined);
+  const joins = joinAttempts(ev.events);
+  const prts = prtAttempts(ev.events);
+  const j: JoinState = { domainJoined: r.flag('DomainJoined'), azureAdJoined: r.flag('AzureAdJoined') };
+  // What the capture lacks, inferred from what the other fields make certain, step by step.
+  inferFromFragment(j, r, preJoinDiagnostics);
+  inferFromDomainAccount(j, r);
+  inferEntraJoinedCutShort(j, r);
+  inferFromEventsOnly(j, ev, joins);
+  const { domainJoined, azureAdJoined, inferred: joinTypeInferred } = j;
 
   const joinType = joinTypeOf(domainJoined, azureAdJoined, workplaceJoined);
 

@@ -71,6 +71,7 @@ const ALPHABET = 36;
 const slot = (c: number) =>
   c >= 97 && c <= 122 ? c - 97 : c >= 65 && c <= 90 ? c - 65 : c >= 48 && c <= 57 ? 26 + c - 48 : -1;
 let TRIE: Int32Array | undefined;
+let LEAF: Uint8Array = new Uint8Array(0);
 let terminal: (string | undefined)[] = [];
 /** Builds the trie on first use: a start-up that reads no capture does not pay for it. */
 function keyTrie(): Int32Array {
@@ -95,7 +96,16 @@ function keyTrie(): Int32Array {
     terminal[node] = key;
   }
   TRIE = trie.slice(0, terminal.length * ALPHABET);
+  LEAF = leaves(TRIE, terminal.length);
   return TRIE;
+}
+/** The nodes no longer key runs through: the walk back from a colon stops there. */
+function leaves(table: Int32Array, nodes: number): Uint8Array {
+  const out = new Uint8Array(nodes).fill(1);
+  for (let n = 0; n < nodes; n++) {
+    for (let s = 0; s < ALPHABET; s++) if (table[n * ALPHABET + s]! >= 0) out[n] = 0;
+  }
+  return out;
 }
 // Characters normalizeKey removes inside a key.
 const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || c === 46 || c === 58;
@@ -105,45 +115,57 @@ const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || 
  * followed by a space or the end of the line (so times and URLs in values never count), and each
  * key after the first starts where the previous one's value starts or later (so `KeySignTest: :
  * PASSED` stays one field, and a key with an empty value may be followed by the next key).
- * `limit` stops after that many keys.
+ * `limit` stops after that many keys; `wide` false says the text has no full-width colon.
  */
-export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY): KeySpot[] {
-  const out: KeySpot[] = [];
+export function knownKeys(text: string, limit = Number.POSITIVE_INFINITY, wide = true): KeySpot[] {
+  let out: KeySpot[] | undefined;
   // The next ':' and '：' (full-width, CJK) that a space or the end of the line follows: each is
   // searched once past the previous find, so a line costs one pass however many colons it holds.
   let ascii = -2;
-  let wide = -2;
+  let wideAt = wide ? -2 : -1;
   let from = 0;
   let minStart = 0;
-  while (out.length < limit) {
+  while (out === undefined || out.length < limit) {
     if (ascii !== -1 && ascii < from) {
       ascii = text.indexOf(':', from);
       while (ascii >= 0 && ascii + 1 < text.length && !isSpace(text.charCodeAt(ascii + 1))) {
         ascii = text.indexOf(':', ascii + 1);
       }
     }
-    if (wide !== -1 && wide < from) wide = text.indexOf('\uff1a', from);
-    const colon = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
+    if (wideAt !== -1 && wideAt < from) wideAt = text.indexOf('\uff1a', from);
+    const colon = ascii < 0 ? wideAt : wideAt < 0 ? ascii : Math.min(ascii, wideAt);
     if (colon < 0) break;
     from = colon + 1;
     const spot = keyBefore(text, colon, minStart);
     if (!spot) continue;
-    out.push(spot);
+    if (out === undefined) out = [spot];
+    else out.push(spot);
     minStart = spot.valueStart;
   }
-  return out;
+  return out ?? NO_SPOTS;
 }
+
+/** No key in the line (shared: spots are never changed in place). */
+const NO_SPOTS: KeySpot[] = [];
+
+/**
+ * The characters the key table has looked at, before colons (the spaces back to a key and the
+ * key's own): the tests check that it grows linearly with the input. One addition a colon.
+ */
+export const keyTableWork = { chars: 0 };
 
 function keyBefore(text: string, colon: number, minStart: number): KeySpot | undefined {
   let keyEnd = colon;
   while (keyEnd > minStart && isSpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+  keyTableWork.chars += colon - keyEnd;
   if (keyEnd <= minStart) return undefined;
   const floor = Math.max(minStart, keyEnd - MAX_KEY_CHARS);
   let bestStart = -1;
   let bestKey = '';
   let node = 0;
   const trie = keyTrie();
-  for (let p = keyEnd - 1; p >= floor; p--) {
+  let p = keyEnd - 1;
+  for (; p >= floor; p--) {
     const c = text.charCodeAt(p);
     if (isSkipped(c)) continue;
     const s = slot(c);
@@ -156,8 +178,22 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
       bestStart = p;
       bestKey = key;
     }
+    // No longer key ends with this one: what lies before it (the indentation) is not read.
+    if (LEAF[node] === 1) break;
   }
+  keyTableWork.chars += keyEnd - p;
   if (bestStart < 0) return undefined;
+  return {
+    start: bestStart,
+    keyEnd,
+    valueStart: valueStartAfter(text, colon),
+    key: text.slice(bestStart, keyEnd),
+    normKey: bestKey,
+  };
+}
+
+/** Where the value after a key's colon starts: past its spaces, and past the doubled colon of the old layout. */
+function valueStartAfter(text: string, colon: number): number {
   let valueStart = colon + 1;
   // The old layout doubles the colon: `KeySignTest: : PASSED`.
   while (valueStart < text.length && isSpace(text.charCodeAt(valueStart))) valueStart++;
@@ -165,16 +201,20 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
     valueStart++;
     while (valueStart < text.length && isSpace(text.charCodeAt(valueStart))) valueStart++;
   }
-  return {
-    start: bestStart,
-    keyEnd,
-    valueStart,
-    key: text.slice(bestStart, keyEnd),
-    normKey: bestKey,
-  };
+  return valueStart;
 }
+
+const BORDER = '+--------------------';
 
 /** Index of a `+-----…` border (twenty dashes or more), or -1. */
 export function borderAt(text: string): number {
-  return text.indexOf('+--------------------');
+  // From one '+' to the next (a one-character search), not a search for the whole border.
+  let at = text.indexOf('+');
+  while (at >= 0 && !text.startsWith(BORDER, at)) at = text.indexOf('+', at + 1);
+  return at;
+}
+
+/** Whether a `+-----…` border starts at `at`. */
+export function borderStartsAt(text: string, at: number): boolean {
+  return text.startsWith(BORDER, at);
 }

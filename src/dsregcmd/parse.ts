@@ -14,7 +14,7 @@ import { InputError } from '../types.js';
 import { debugFields } from './debug.js';
 import { KNOWN_KEYS, KNOWN_SECTIONS, normalizeKey, normalizeSection } from './keys.js';
 import {
-  borderAt,
+  borderStartsAt,
   type KeySpot,
   knownKeys,
   type Line,
@@ -162,8 +162,10 @@ function cleanPiece(line: number, text: string, marks: Marks): Row {
   if (marks.quote && piece.includes('>')) piece = unquote(piece);
   piece = piece.trimEnd();
   if (marks.tick && piece.includes('`')) piece = piece.replace(/^`+/, '').replace(/`+$/, '');
-  const hasColon = piece.includes(':') || (marks.wideColon && piece.includes('\uff1a'));
-  return { line, text: piece, spots: hasColon ? knownKeys(piece) : NO_SPOTS };
+  // Only a text with a full-width colon, or HTML that may encode one, has them to look for.
+  if (marks.wideColon) return { line, text: piece, spots: knownKeys(piece) };
+  if (marks.html && !piece.includes(':')) return { line, text: piece, spots: NO_SPOTS };
+  return { line, text: piece, spots: knownKeys(piece, Number.POSITIVE_INFINITY, marks.html) };
 }
 
 /** Removes e-mail quoting (`> `, `>> `) at the start of a line. */
@@ -227,113 +229,150 @@ function pipeCells(trimmed: string): string[] | undefined {
   return cells.length <= 2 ? cells : undefined;
 }
 
+/** What the walk through a capture's lines has read so far. */
+interface Walk {
+  sections: DsregSection[];
+  fields: DsregField[];
+  /** Fields with unknown keys in a section whose name is not known either (a translated box). */
+  tentative: Set<DsregField>;
+  section: DsregSection | undefined;
+  knownInSection: boolean;
+  /** The field a wrapped line would carry on, and the length of the line it ended on. */
+  lastField: DsregField | undefined;
+  lastLength: number;
+}
+
 function parseCapture(raw: Line[], source: string, marks: Marks): DsregStatus | undefined {
   const lines = splitJoined(stripPrefix(cleanLines(marks.cmtrace ? stripCmtrace(raw) : raw, marks)));
-  const sections: DsregSection[] = [];
-  const fields: DsregField[] = [];
-  /** Fields with unknown keys in a section whose name is not known either (a translated box). */
-  const tentative = new Set<DsregField>();
-  let section: DsregSection | undefined;
-  let knownInSection = false;
-  let lastField: DsregField | undefined;
-  let lastLength = 0;
+  const walk: Walk = {
+    sections: [],
+    fields: [],
+    tentative: new Set(),
+    section: undefined,
+    knownInSection: false,
+    lastField: undefined,
+    lastLength: 0,
+  };
+  for (const row of lines) readRow(walk, row);
+  return finish(walk, lines, source, marks);
+}
 
-  for (const { line, text: t, spots } of lines) {
-    const trimmed = t.trim();
-    if (trimmed === '') {
-      lastField = undefined;
-      continue;
-    }
-    if (trimmed.charCodeAt(0) === 43 && borderAt(trimmed) === 0) {
-      lastField = undefined;
-      continue;
-    }
-    if (trimmed.includes(':\\') && PROMPT.test(trimmed)) {
-      // A new prompt ends the capture's last section: what follows is other shell output.
-      section = undefined;
-      lastField = undefined;
-      continue;
-    }
-    const cells = pipeCells(trimmed);
-    if (cells && cells.length === 1) {
-      const name = cells[0]!;
-      const key = sectionKey(name);
-      if (KNOWN_SECTIONS.has(key) || SECTION_NAME.test(name)) {
-        section = { name, key, line };
-        knownInSection = KNOWN_SECTIONS.has(key);
-        sections.push(section);
-        lastField = undefined;
-        continue;
-      }
-    }
-    let key: string | undefined;
-    let value: string | undefined;
-    let normKey: string | undefined;
-    if (cells && cells.length === 2 && KNOWN_KEYS.has(normalizeKey(cells[0]!))) {
-      key = cells[0]!;
-      value = cells[1]!;
-    } else {
-      const spot = spots[0];
-      if (spot && (spot.start === leadingSpaces(t) || onlyMarks(t, spot.start))) {
-        key = spot.key;
-        normKey = spot.normKey;
-        value = t.slice(spot.valueStart);
-      } else if (section) {
-        // Unknown keys count only inside a boxed section.
-        const kv = KEY_VALUE.exec(trimmed);
-        if (kv) {
-          key = kv[1]!.trim();
-          value = kv[2]!.trim();
-        }
-      }
-    }
-
-    // A line that the console or a mail client wrapped: the previous value was cut at the window's
-    // width and this line carries on without the key column's indentation.
-    const indented = t.charCodeAt(0) === 32 && t.charCodeAt(1) === 32;
-    if (
-      lastField &&
-      lastLength >= 60 &&
-      !indented &&
-      !cells &&
-      (key === undefined || !KNOWN_KEYS.has(normKey ?? normalizeKey(key)))
-    ) {
-      // A console cuts at its width, inside a word; a mail client breaks between words.
-      lastField.value += lastLength >= 80 ? trimmed : ` ${trimmed}`;
-      lastField.value = cleanValue(lastField.value);
-      lastField.text += `\n${t}`;
-      lastLength = t.length;
-      continue;
-    }
-
-    if (key === undefined || value === undefined) {
-      lastField = undefined;
-      continue;
-    }
-    normKey ??= normalizeKey(key);
-    const known = KNOWN_KEYS.has(normKey);
-    // Outside a boxed section only known keys count; inside a known one, unknown keys are kept too;
-    // inside an unknown one (translated), they are kept until the labels are matched.
-    const inSection = section !== undefined && key.length <= 40;
-    if (!known && !inSection) {
-      lastField = undefined;
-      continue;
-    }
-    const field: DsregField = {
-      section: section?.name ?? '',
-      sectionKey: section?.key ?? '',
-      key,
-      normKey,
-      value: cleanValue(value),
-      line,
-      text: t,
-    };
-    fields.push(field);
-    if (!known && !knownInSection) tentative.add(field);
-    lastField = field;
-    lastLength = t.length;
+/** One line of a capture: a border, a prompt, a section header, a field, a wrapped value, or noise. */
+function readRow(walk: Walk, row: Row): void {
+  const t = row.text;
+  const trimmed = t.trim();
+  if (trimmed === '') {
+    walk.lastField = undefined;
+    return;
   }
+  const c0 = trimmed.charCodeAt(0);
+  if (c0 === 43 && borderStartsAt(trimmed, 0)) {
+    walk.lastField = undefined;
+    return;
+  }
+  if (mayBePrompt(trimmed, c0) && PROMPT.test(trimmed)) {
+    // A new prompt ends the capture's last section: what follows is other shell output.
+    walk.section = undefined;
+    walk.lastField = undefined;
+    return;
+  }
+  const cells = c0 === 124 ? pipeCells(trimmed) : undefined;
+  if (cells && cells.length === 1 && openSection(walk, cells[0]!, row.line)) return;
+  const pair = keyValueOf(walk, row, cells, trimmed);
+  if (continuesValue(walk, t, cells, pair)) {
+    const last = walk.lastField!;
+    // A console cuts at its width, inside a word; a mail client breaks between words.
+    last.value += walk.lastLength >= 80 ? trimmed : ` ${trimmed}`;
+    last.value = cleanValue(last.value);
+    last.text += `\n${t}`;
+    walk.lastLength = t.length;
+    return;
+  }
+  if (pair === undefined) {
+    walk.lastField = undefined;
+    return;
+  }
+  addField(walk, pair, row);
+}
 
+/** A key and its value as a line prints them; `normKey` and `known` when the key table found it. */
+interface Pair {
+  key: string;
+  value: string;
+  normKey?: string;
+  known?: boolean;
+}
+
+/** `| Name |`: a section header, when the name is known or looks like one. */
+function openSection(walk: Walk, name: string, line: number): boolean {
+  const key = sectionKey(name);
+  const known = KNOWN_SECTIONS.has(key);
+  if (!known && !SECTION_NAME.test(name)) return false;
+  walk.section = { name, key, line };
+  walk.knownInSection = known;
+  walk.sections.push(walk.section);
+  walk.lastField = undefined;
+  return true;
+}
+
+/** The line's key and value: a table row of a known key, a known key, or (in a section) any label. */
+function keyValueOf(walk: Walk, row: Row, cells: string[] | undefined, trimmed: string): Pair | undefined {
+  if (cells && cells.length === 2 && KNOWN_KEYS.has(normalizeKey(cells[0]!))) {
+    return { key: cells[0]!, value: cells[1]! };
+  }
+  const t = row.text;
+  const spot = row.spots[0];
+  if (spot && (spot.start === leadingSpaces(t) || onlyMarks(t, spot.start))) {
+    // Every key the table finds is a known one.
+    return { key: spot.key, value: t.slice(spot.valueStart), normKey: spot.normKey, known: true };
+  }
+  if (!walk.section) return undefined;
+  // Unknown keys count only inside a boxed section.
+  const kv = KEY_VALUE.exec(trimmed);
+  return kv ? { key: kv[1]!.trim(), value: kv[2]!.trim() } : undefined;
+}
+
+/**
+ * A line that the console or a mail client wrapped: the previous value was cut at the window's
+ * width and this line carries on without the key column's indentation.
+ */
+function continuesValue(walk: Walk, t: string, cells: string[] | undefined, pair: Pair | undefined): boolean {
+  if (!walk.lastField || walk.lastLength < 60 || cells) return false;
+  const indented = t.charCodeAt(0) === 32 && t.charCodeAt(1) === 32;
+  if (indented) return false;
+  return pair === undefined || !(pair.known ?? KNOWN_KEYS.has(pair.normKey ?? normalizeKey(pair.key)));
+}
+
+function addField(walk: Walk, pair: Pair, row: Row): void {
+  const { key, value } = pair;
+  const normKey = pair.normKey ?? normalizeKey(key);
+  const known = pair.known ?? KNOWN_KEYS.has(normKey);
+  const section = walk.section;
+  // Outside a boxed section only known keys count; inside a known one, unknown keys are kept too;
+  // inside an unknown one (translated), they are kept until the labels are matched.
+  const inSection = section !== undefined && key.length <= 40;
+  if (!known && !inSection) {
+    walk.lastField = undefined;
+    return;
+  }
+  const field: DsregField = {
+    section: section?.name ?? '',
+    sectionKey: section?.key ?? '',
+    key,
+    normKey,
+    value: cleanValue(value),
+    line: row.line,
+    text: row.text,
+  };
+  walk.fields.push(field);
+  if (!known && !walk.knownInSection) walk.tentative.add(field);
+  walk.lastField = field;
+  walk.lastLength = row.text.length;
+}
+
+/** The /debug report's fields, the translated labels read, the layout: the capture as returned. */
+function finish(walk: Walk, lines: Row[], source: string, marks: Marks): DsregStatus | undefined {
+  const { sections, fields } = walk;
   const notes: string[] = [];
   const debug = marks.debug ? debugFields(lines) : undefined;
   let layout: DsregLayout | undefined;
@@ -344,13 +383,20 @@ function parseCapture(raw: Line[], source: string, marks: Marks): DsregStatus | 
     notes.push(...debug.notes);
     if (sections.length === 0) layout = 'debug';
   }
-  const kept = localize(all, tentative, notes);
+  const kept = localize(all, walk.tentative, notes);
   if (!kept.some((f) => KNOWN_KEYS.has(f.normKey))) return undefined;
   layout ??= sections.length > 0 ? 'boxed' : kept.length >= 6 ? 'list' : 'fragment';
   const shown = lines.map(({ line, text }) => ({ line, text }));
   const status: DsregStatus = { source, layout, sections, fields: kept, lines: shown };
   if (notes.length > 0) status.notes = notes;
   return status;
+}
+
+/** A drive letter and `:\\`, or `PS`, where the trimmed line starts: a prompt may start there. */
+function mayBePrompt(trimmed: string, c0: number): boolean {
+  if (c0 === 80 && trimmed.charCodeAt(1) === 83) return true;
+  const letter = (c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122);
+  return letter && trimmed.charCodeAt(1) === 58 && trimmed.charCodeAt(2) === 92;
 }
 
 /** Only spaces, digits and punctuation before `end` (a list mark or a prefix that not every line carries). */

@@ -1,14 +1,17 @@
 // The one place that decides what an input is. Every reader of inputs (the analysis, a log
 // collection's classification, the redaction, the CLI's and the page's intake) asks `sniff`; none
 // looks at magic numbers or tries a parser on its own. Each format keeps its own recogniser (the
-// event readers' `sniffEvents`, the dsregcmd parser), so sniff sits after the readers in the
+// event readers' `sniffEventText`, the dsregcmd parser), so sniff sits after the readers in the
 // pipeline. Pure: bytes in, a decision out.
 import { KNOWN_KEYS, KNOWN_SECTIONS } from '../dsregcmd/keys.js';
 import { type DsregStatus, parseDsregcmd, parseDsregcmdAll } from '../dsregcmd/parse.js';
-import { sniffEvents } from '../events/read.js';
+import { sniffEventText } from '../events/read.js';
 import { decodeText } from './decode.js';
 import { type InputKind, KIND_TEXT } from './kinds.js';
-import { isZip, knownBinary } from './magic.js';
+import { isEvtxHead, isZip, knownBinary } from './magic.js';
+
+/** How much of an input the event readers' sniffing and the binary check look at (as `sniffEvents` does). */
+const HEAD = 65536;
 
 export interface Sniffed {
   kind: InputKind;
@@ -31,14 +34,16 @@ export function sniff(bytes: Uint8Array, name = '-'): Sniffed {
   if (isZip(bytes)) return { kind: 'zip', reason: 'a zip archive' };
   const binary = knownBinary(bytes);
   if (binary) return { kind: 'binary', reason: binary };
-  const events = sniffEvents(bytes);
+  if (isEvtxHead(bytes)) return { kind: 'evtx', reason: KIND_TEXT.evtx! };
+  // The event readers' sniffing and the binary check look at the first 64 KiB, decoded once; a
+  // small input (a capture is a few KiB) is decoded once in all.
+  const head = decodeText(bytes.length <= HEAD ? bytes : bytes.subarray(0, HEAD)).text;
+  const events = sniffEventText(head);
   if (events !== 'none') return { kind: events, reason: KIND_TEXT[events]! };
-
-  const head = decodeText(bytes.subarray(0, 65536)).text;
   if (looksBinary(head))
     return { kind: 'binary', reason: 'binary file: neither text nor an .evtx event log' };
 
-  const text = decodeText(bytes).text;
+  const text = bytes.length <= HEAD ? head : decodeText(bytes).text;
   let captures: DsregStatus[];
   try {
     captures = parseDsregcmdAll(text, name);
@@ -56,6 +61,8 @@ export function sniff(bytes: Uint8Array, name = '-'): Sniffed {
 
 /** Tab, line feed, form feed, carriage return, and the terminal sequences' ESC, BEL and backspace. */
 const TEXT_CONTROLS: ReadonlySet<number> = new Set([0x07, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x1b]);
+/** Any character looksBinary counts: a control below 0x20 but those, or the replacement mark. */
+const BAD_CHAR = /[\x00-\x06\x0b\x0e-\x1a\x1c-\x1f\ufffd]/;
 
 const NOT_A_CAPTURE = 'text without `dsregcmd /status` fields or event records';
 
@@ -65,7 +72,8 @@ const NOT_A_CAPTURE = 'text without `dsregcmd /status` fields or event records';
  * them, and the text is then read and the renderers show them as symbols.
  */
 function looksBinary(text: string): boolean {
-  if (text.length === 0) return false;
+  // Most text has none: one scan says so.
+  if (!BAD_CHAR.test(text)) return false;
   let bad = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -84,6 +84,27 @@ describe('templates shared across chunks', () => {
     expect(hits(() => read(bytes, false))).toBe(0);
   });
 
+  it('keep no more plans than their budget, and read the same past it', () => {
+    const bytes = readFileSync('../shared/samples/evtx/security.evtx');
+    const caches = new Set<TemplateCache>();
+    const find = TemplateCache.prototype.find;
+    vi.spyOn(TemplateCache.prototype, 'find').mockImplementation(function (this: TemplateCache, ...args) {
+      // A budget of 40 steps: the first plans are shared, the others kept per chunk.
+      if (!caches.has(this)) this.steps = 40;
+      caches.add(this);
+      return find.apply(this, args);
+    });
+    const small = read(bytes, true);
+    vi.restoreAllMocks();
+    expect(caches.size).toBe(2); // one a read, readEvtx's and readEvtxJson's
+    for (const cache of caches) {
+      expect(cache.steps).toBeGreaterThanOrEqual(0);
+      expect(cache.steps).toBeLessThan(40);
+      expect(cache.hits).toBeGreaterThan(0);
+    }
+    expect(small).toEqual(read(bytes, false));
+  });
+
   it('agree with per-chunk parsing on 150 damaged copies', () => {
     const next = rng(20261202);
     for (let i = 0; i < 150; i++) {

@@ -79,6 +79,17 @@ export interface TemplateDefinition {
   readonly nodes: XNode[];
   /** Its compiled plans by the place in the event they are for (plan.ts); made on first use. */
   plans?: Map<number, Plan | null>;
+  /**
+   * Set when `plans` is shared with other chunks (TemplateCache): what may still be kept there;
+   * plans past that budget are kept in `local`, for this chunk only.
+   */
+  shared?: PlanBudget;
+  local?: Map<number, Plan | null>;
+}
+
+/** Steps of compiled plans that the definitions shared across chunks may still keep. */
+export interface PlanBudget {
+  steps: number;
 }
 
 /**
@@ -139,7 +150,9 @@ interface SharedTemplate {
 
 /** Most definitions and bytes a TemplateCache keeps (real logs have a few hundred templates). */
 const MAX_SHARED = 2048;
-const MAX_SHARED_BYTES = 8 << 20;
+const MAX_SHARED_BYTES = 4 << 20;
+/** Real logs' shared plans take some tens of thousands of steps. */
+const MAX_SHARED_STEPS = 500_000;
 
 /**
  * Template definitions shared across the chunks of one file. Each chunk stores its templates
@@ -149,7 +162,9 @@ const MAX_SHARED_BYTES = 8 << 20;
  * and hashes of inline names, the same element start layouts, the same inline names, and the
  * same names read through references. Its nodes and compiled plans are then reused as they are.
  */
-export class TemplateCache {
+export class TemplateCache implements PlanBudget {
+  /** Steps (plus one a plan) the shared plans may still take: a bound on what the cache holds. */
+  steps = MAX_SHARED_STEPS;
   private readonly byKey = new Map<number, SharedTemplate[]>();
   private count = 0;
   private bytes = 0;
@@ -176,9 +191,9 @@ export class TemplateCache {
     size: number,
     trace: Trace,
     nodes: XNode[],
-  ): Map<number, Plan | null> {
+  ): Map<number, Plan | null> | undefined {
+    if (this.count >= MAX_SHARED || this.bytes + size > MAX_SHARED_BYTES) return undefined;
     const plans = new Map<number, Plan | null>();
-    if (this.count >= MAX_SHARED || this.bytes + size > MAX_SHARED_BYTES) return plans;
     const bytes = ctx.data.slice(start, start + size);
     const same: number[] = [];
     let from = 0;
@@ -313,10 +328,11 @@ function parseTemplate(ctx: ChunkContext, off: number, start: number, size: numb
   const cache = ctx.shared;
   if (cache === null) return { offset: off, nodes: parseStream(ctx, start, start + size, true, 1) };
   const kept = cache.find(ctx, off, start, size);
-  if (kept !== undefined) return { offset: off, nodes: kept.nodes, plans: kept.plans };
+  if (kept !== undefined) return { offset: off, nodes: kept.nodes, plans: kept.plans, shared: cache };
   const trace: Trace = { points: [], names: [] };
   const nodes = new StreamParser(ctx, start, start + size, true, trace).parse();
-  return { offset: off, nodes, plans: cache.add(ctx, off, start, size, trace, nodes) };
+  const plans = cache.add(ctx, off, start, size, trace, nodes);
+  return plans === undefined ? { offset: off, nodes } : { offset: off, nodes, plans, shared: cache };
 }
 
 /**

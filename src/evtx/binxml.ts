@@ -1,6 +1,7 @@
 // Binary XML (libevtx "Binary XML"): the token stream of a record, of a template definition and of
 // a Binary XML substitution value, parsed into small node trees. Template definitions are parsed
-// once per chunk and cached by their offset; a record is then a template instance (a template plus
+// once per chunk and cached by their offset (and reused from an earlier chunk of the file when
+// they parse the same, see TemplateCache); a record is then a template instance (a template plus
 // its substitution values) that the walker in render.ts expands.
 //
 // Token stream (one byte each; 0x40 set on 0x01/0x05-0x09 means "more follows" or, on 0x41, "has
@@ -78,6 +79,17 @@ export interface TemplateDefinition {
   readonly nodes: XNode[];
   /** Its compiled plans by the place in the event they are for (plan.ts); made on first use. */
   plans?: Map<number, Plan | null>;
+  /**
+   * Set when `plans` is shared with other chunks (TemplateCache): what may still be kept there;
+   * plans past that budget are kept in `local`, for this chunk only.
+   */
+  shared?: PlanBudget;
+  local?: Map<number, Plan | null>;
+}
+
+/** Steps of compiled plans that the definitions shared across chunks may still keep. */
+export interface PlanBudget {
+  steps: number;
 }
 
 /**
@@ -102,7 +114,148 @@ export class ChunkContext {
   readonly templates = new Map<number, TemplateDefinition | EvtxFormatError>();
   /** Bytes of template definitions parsed so far (see MAX_TEMPLATE_BYTES). */
   templateBytes = 0;
-  constructor(readonly data: Uint8Array) {}
+  /** `shared`: the definitions of the file's earlier chunks, to reuse when they are the same. */
+  constructor(
+    readonly data: Uint8Array,
+    readonly shared: TemplateCache | null = null,
+  ) {}
+}
+
+/**
+ * What the parse of a template definition read that is not its own bytes, or that depends on
+ * where they are in the chunk, in the order it read it: for an element start, the token's place
+ * (relative to the definition's first byte) and the size of the prefix before its name offset;
+ * for a name offset, its place, whether the name was inline and, if not, the name read.
+ */
+interface Trace {
+  /** Triples: kind (T_PREFIX, T_INLINE, T_NAME), relative place, prefix size or index in `names`. */
+  readonly points: number[];
+  readonly names: string[];
+}
+
+const T_PREFIX = 0;
+const T_INLINE = 1;
+const T_NAME = 2;
+
+/** A parsed definition kept for later chunks, with what a later definition must match. */
+interface SharedTemplate {
+  /** The definition's bytes (from its fragment header on); the bytes that may differ are zeros. */
+  readonly bytes: Uint8Array;
+  /** Pairs [from, to) of places in `bytes` that must be equal: all but name offsets and inline names' links and hashes. */
+  readonly same: number[];
+  readonly trace: Trace;
+  readonly nodes: XNode[];
+  readonly plans: Map<number, Plan | null>;
+}
+
+/** Most definitions and bytes a TemplateCache keeps (real logs have a few hundred templates). */
+const MAX_SHARED = 2048;
+const MAX_SHARED_BYTES = 4 << 20;
+/** Real logs' shared plans take some tens of thousands of steps. */
+const MAX_SHARED_STEPS = 500_000;
+
+/**
+ * Template definitions shared across the chunks of one file. Each chunk stores its templates
+ * again, at other offsets and with other name offsets (a name inline in one chunk is a reference
+ * in the next), so a definition is looked up by its identifier and size, then taken only when it
+ * parses exactly as the kept one did: the same bytes but for name offsets and the unused links
+ * and hashes of inline names, the same element start layouts, the same inline names, and the
+ * same names read through references. Its nodes and compiled plans are then reused as they are.
+ */
+export class TemplateCache implements PlanBudget {
+  /** Steps (plus one a plan) the shared plans may still take: a bound on what the cache holds. */
+  steps = MAX_SHARED_STEPS;
+  private readonly byKey = new Map<number, SharedTemplate[]>();
+  private count = 0;
+  private bytes = 0;
+  /** Definitions taken from the cache (for tests). */
+  hits = 0;
+
+  /** The kept definition the one at `start` (`size` bytes) of this chunk parses to, if any. */
+  find(ctx: ChunkContext, off: number, start: number, size: number): SharedTemplate | undefined {
+    const list = this.byKey.get(templateKey(ctx.data, off, size));
+    if (list === undefined) return undefined;
+    for (const t of list)
+      if (t.bytes.length === size && sameTemplate(ctx, start, t)) {
+        this.hits++;
+        return t;
+      }
+    return undefined;
+  }
+
+  /** Keeps a definition just parsed (while there is room). */
+  add(
+    ctx: ChunkContext,
+    off: number,
+    start: number,
+    size: number,
+    trace: Trace,
+    nodes: XNode[],
+  ): Map<number, Plan | null> | undefined {
+    if (this.count >= MAX_SHARED || this.bytes + size > MAX_SHARED_BYTES) return undefined;
+    const plans = new Map<number, Plan | null>();
+    const bytes = ctx.data.slice(start, start + size);
+    const same: number[] = [];
+    let from = 0;
+    const skip = (at: number, n: number) => {
+      if (at > from) same.push(from, at);
+      bytes.fill(0, at, at + n);
+      from = at + n;
+    };
+    const p = trace.points;
+    for (let i = 0; i < p.length; i += 3) {
+      if (p[i] === T_PREFIX) continue;
+      skip(p[i + 1]!, 4);
+      if (p[i] === T_INLINE) skip(p[i + 1]! + 4, 6);
+    }
+    if (size > from) same.push(from, size);
+    const key = templateKey(ctx.data, off, size);
+    const shared = { bytes, same, trace, nodes, plans };
+    const list = this.byKey.get(key);
+    if (list === undefined) this.byKey.set(key, [shared]);
+    else list.push(shared);
+    this.count++;
+    this.bytes += size;
+    return plans;
+  }
+}
+
+/** A definition's identifier (the GUID at +4) and size as one number; equal keys are then compared. */
+function templateKey(b: Uint8Array, off: number, size: number): number {
+  const guid = (u32(b, off + 4) ^ u32(b, off + 8) ^ u32(b, off + 12) ^ u32(b, off + 16)) >>> 0;
+  return guid * 0x10000 + (size & 0xffff);
+}
+
+/** Whether the definition at `start` of this chunk parses exactly as the kept one `t` did. */
+function sameTemplate(ctx: ChunkContext, start: number, t: SharedTemplate): boolean {
+  const b = ctx.data;
+  const kept = t.bytes;
+  const same = t.same;
+  for (let k = 0; k < same.length; k += 2)
+    for (let i = same[k]!, to = same[k + 1]!; i < to; i++) if (b[start + i] !== kept[i]) return false;
+  const end = start + kept.length;
+  const p = t.trace.points;
+  for (let i = 0; i < p.length; i += 3) {
+    const at = start + p[i + 1]!;
+    if (p[i] === T_PREFIX) {
+      if (elementStartPrefix(ctx, at + 1, end, true, at) !== p[i + 2]) return false;
+      continue;
+    }
+    const off = u32(b, at);
+    if ((off === at + 4) !== (p[i] === T_INLINE)) return false;
+    if (p[i] === T_NAME && nameOrNull(ctx, off) !== t.trace.names[p[i + 2]!]) return false;
+  }
+  return true;
+}
+
+/** readName, or null where it fails (the definition is then parsed, and fails, as usual). */
+function nameOrNull(ctx: ChunkContext, off: number): string | null {
+  try {
+    return readName(ctx, off);
+  } catch (err) {
+    if (err instanceof EvtxFormatError) return null;
+    throw err;
+  }
 }
 
 /**
@@ -161,16 +314,25 @@ export function readTemplate(ctx: ChunkContext, off: number): TemplateDefinition
     ctx.templateBytes += size;
     if (ctx.templateBytes > MAX_TEMPLATE_BYTES)
       fail(`the chunk's template definitions add up to more than ${MAX_TEMPLATE_BYTES} bytes`, off);
-    const template: TemplateDefinition = {
-      offset: off,
-      nodes: parseStream(ctx, start, start + size, true, 1),
-    };
+    const template = parseTemplate(ctx, off, start, size);
     ctx.templates.set(off, template);
     return template;
   } catch (err) {
     if (err instanceof EvtxFormatError) ctx.templates.set(off, err);
     throw err;
   }
+}
+
+/** The definition at `off` whose token stream is `[start, start + size)`: shared, when the file has one like it. */
+function parseTemplate(ctx: ChunkContext, off: number, start: number, size: number): TemplateDefinition {
+  const cache = ctx.shared;
+  if (cache === null) return { offset: off, nodes: parseStream(ctx, start, start + size, true, 1) };
+  const kept = cache.find(ctx, off, start, size);
+  if (kept !== undefined) return { offset: off, nodes: kept.nodes, plans: kept.plans, shared: cache };
+  const trace: Trace = { points: [], names: [] };
+  const nodes = new StreamParser(ctx, start, start + size, true, trace).parse();
+  const plans = cache.add(ctx, off, start, size, trace, nodes);
+  return plans === undefined ? { offset: off, nodes } : { offset: off, nodes, plans, shared: cache };
 }
 
 /**
@@ -210,11 +372,13 @@ class StreamParser {
   private attr: XAttribute | null = null;
   private pos: number;
 
+  /** `trace`: what the parse reads beyond the stream's bytes is noted there (TemplateCache). */
   constructor(
     private readonly ctx: ChunkContext,
-    start: number,
+    private readonly start: number,
     private readonly end: number,
     private readonly inTemplate: boolean,
+    private readonly trace: Trace | null = null,
   ) {
     this.b = ctx.data;
     this.pos = start;
@@ -337,6 +501,12 @@ class StreamParser {
     const off = u32(this.b, this.pos);
     this.pos += 4;
     const n = readName(this.ctx, off);
+    const trace = this.trace;
+    if (trace !== null) {
+      const inline = off === this.pos;
+      trace.points.push(inline ? T_INLINE : T_NAME, this.pos - 4 - this.start, trace.names.length);
+      if (!inline) trace.names.push(n);
+    }
     if (off === this.pos) {
       this.pos += inlineNameSize(this.ctx, off);
       if (this.pos > this.end) fail('inline name runs past the end of the binary XML', off);
@@ -359,7 +529,9 @@ class StreamParser {
     if (this.open !== null) fail('element start inside a start tag', this.pos);
     if (this.stack.length >= MAX_DEPTH) fail('elements are nested too deeply', this.pos);
     const at = this.pos;
-    this.pos += 1 + elementStartPrefix(this.ctx, this.pos + 1, this.end, this.inTemplate, at);
+    const prefix = elementStartPrefix(this.ctx, this.pos + 1, this.end, this.inTemplate, at);
+    this.trace?.points.push(T_PREFIX, at - this.start, prefix);
+    this.pos += 1 + prefix;
     const el = new XElement(this.name());
     if (hasAttributes) {
       this.need(4);

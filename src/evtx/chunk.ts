@@ -12,13 +12,14 @@
 //   0 signature 2a 2a 00 00    4 size (whole record)    8 event record identifier
 //  16 written time (FILETIME)  24 binary XML ...        size - 4: copy of the size
 //
-// Names, templates and records are chunk-local, so each chunk is read on its own. Damage is
+// Names, templates and records are chunk-local, so each chunk is read on its own (a template
+// definition the same as one of an earlier chunk's only reuses its parse, see binxml.ts). Damage is
 // reported and skipped: a checksum mismatch is only reported (the records usually still read); a
 // record whose size or copy of size is wrong ends the normal walk, and the rest of the chunk is
 // scanned for record signatures whose size and copy agree (libevtx "Recovery"); a chunk without
 // its signature is scanned the same way (its names and templates are chunk offsets, so they still
 // resolve); records whose identifier was already seen in the chunk are stale copies and dropped.
-import { ChunkContext, parseStream } from './binxml.js';
+import { ChunkContext, parseStream, type TemplateCache } from './binxml.js';
 import { hasSignature, isZero, u32, u64 } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { EvtxFormatError, type EvtxWarningCode } from './errors.js';
@@ -38,6 +39,8 @@ const RECORD_SIGNATURE = 0x00002a2a;
  * off, every record takes the generic path. For tests that compare the two.
  */
 export const fastPath = { enabled: true };
+/** Whether a chunk reuses the template definitions of the file's earlier chunks (binxml.ts TemplateCache); for tests. */
+export const sharedTemplates = { enabled: true };
 /** Most warnings about one record that is still read (a value too small, a missing value). */
 const MAX_NOTES = 10;
 
@@ -80,6 +83,8 @@ export interface ChunkReadOptions {
   fileOffset: number;
   checksums: boolean;
   warn: (warning: ReadWarning) => void;
+  /** Template definitions of the file's chunks read before, to reuse (binxml.ts); none: each chunk parses its own. */
+  templates?: TemplateCache;
 }
 
 /** The records of one chunk in the order they are stored. */
@@ -138,7 +143,7 @@ function* walkChunk<T>(
 
   const end = recovering ? b.length : recordsEnd(b, header, opts.checksums, warn);
 
-  const ctx = new ChunkContext(b);
+  const ctx = new ChunkContext(b, sharedTemplates.enabled ? (opts.templates ?? null) : null);
   const plans = fastPath.enabled ? new PlanReader(ctx, json) : null;
   const seen = new Set<number | bigint>();
   // The record being read, for its warnings (one closure per chunk, not one per record).

@@ -2,6 +2,7 @@
 // order, streamed one 64 KiB chunk at a time from a ByteSource. Pure: no `node:` imports (the Node
 // file source is src/node/file-source.ts). Damage is reported through onWarning with the chunk,
 // record and file offset, never thrown; see chunk.ts for what is recovered and how.
+import { TemplateCache } from './binxml.js';
 import { CHUNK_SIZE, type ChunkReadOptions, readChunk, readChunkJson } from './chunk.js';
 import type { EvtxWarningCode } from './errors.js';
 import { FILE_HEADER_SIZE, FILE_SIGNATURE, readFileHeader } from './file-header.js';
@@ -100,6 +101,7 @@ function* readFile<T>(
       );
   }
   if (size <= FILE_HEADER_SIZE) warn('evtx-file-no-chunks', 'file ends before its first chunk', size);
+  const templates = new TemplateCache();
   // The header's chunk count is stale in dirty files: every 64 KiB block after the header is tried.
   for (let offset = FILE_HEADER_SIZE, index = 0; offset < size; offset += CHUNK_SIZE, index++) {
     if (options.signal?.aborted) return;
@@ -113,6 +115,7 @@ function* readFile<T>(
       fileOffset: offset,
       checksums: options.checksums ?? true,
       warn: onWarning,
+      templates,
     });
     options.onProgress?.(Math.min(offset + CHUNK_SIZE, size), size);
   }

@@ -334,7 +334,7 @@ class Compiler {
 function planFor(template: TemplateDefinition, state: State): Plan | null {
   const key = state.key;
   template.plans ??= new Map();
-  const cached = template.plans.get(key);
+  const cached = template.plans.get(key) ?? template.local?.get(key);
   if (cached !== undefined) return cached;
   let plan: Plan | null = null;
   try {
@@ -353,8 +353,22 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
   } catch (err) {
     if (!(err instanceof Unplannable)) throw err;
   }
-  template.plans.set(key, plan);
+  keep(template, key, plan);
   return plan;
+}
+
+/** Keeps a plan just compiled with its template (a shared one only within the cache's budget). */
+function keep(template: TemplateDefinition, key: number, plan: Plan | null): void {
+  const budget = template.shared;
+  const cost = 1 + (plan === null ? 0 : plan.steps.length);
+  if (budget === undefined) template.plans!.set(key, plan);
+  else if (budget.steps >= cost) {
+    budget.steps -= cost;
+    template.plans!.set(key, plan);
+  } else {
+    template.local ??= new Map();
+    template.local.set(key, plan);
+  }
 }
 
 /**

@@ -69,13 +69,7 @@ export function reader(ev: DeviceEvidence): Reader {
   return {
     field,
     value,
-    flag: (key, section) => {
-      const v = value(key, section)?.toUpperCase();
-      if (v === undefined) return undefined;
-      if (/^YES\b/.test(v)) return true;
-      if (/^NO\b/.test(v)) return false;
-      return undefined;
-    },
+    flag: (key, section) => flagOf(value(key, section)),
     all: (key) => index.get(normalizeKey(key)) ?? [],
     hasSection: (name) => {
       const s = normalizeSection(name);
@@ -83,4 +77,16 @@ export function reader(ev: DeviceEvidence): Reader {
     },
     cite: (f) => (f ? [{ source: sourceOf(f), line: f.line, text: f.text.trim() }] : []),
   };
+}
+
+/** YES -> true, NO -> false (first word, any case), anything else -> undefined. */
+function flagOf(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  // As printed (the usual case): no case folding and no regex.
+  if (value === 'YES') return true;
+  if (value === 'NO') return false;
+  const v = value.toUpperCase();
+  if (/^YES\b/.test(v)) return true;
+  if (/^NO\b/.test(v)) return false;
+  return undefined;
 }

@@ -59,11 +59,14 @@ export function reader(ev: DeviceEvidence): Reader {
   const field = (key: string, section?: string): DsregField | undefined => {
     const list = index.get(normalizeKey(key));
     if (!list) return undefined;
+    // (Loops, not find: no closure a call, and most lists hold one field.)
     if (section) {
       const s = normalizeSection(section);
-      return list.find((f) => f.sectionKey === s);
+      for (const f of list) if (f.sectionKey === s) return f;
+      return undefined;
     }
-    return list.find((f) => f.sectionKey !== 'workaccount') ?? undefined;
+    for (const f of list) if (f.sectionKey !== 'workaccount') return f;
+    return undefined;
   };
   const value = (key: string, section?: string) => field(key, section)?.value;
   return {

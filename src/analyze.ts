@@ -226,6 +226,8 @@ const hostKey = (name: string) => name.toLowerCase().split('.')[0]!;
 export const groupingWork = { steps: 0 };
 
 function groupByDevice(pieces: Piece[], warnings: ReadWarning[]): Piece[][] {
+  // One input of one capture (the usual case): one device, nothing to index.
+  if (pieces.length === 1) return [[pieces[0]!]];
   const groups: Group[] = [];
   const byId = new Map<string, Group>();
   const byFull = new Map<string, Group>();
@@ -292,8 +294,13 @@ function groupByDevice(pieces: Piece[], warnings: ReadWarning[]): Piece[][] {
 }
 
 function toDevice(pieces: Piece[]): DeviceGroup {
-  const captures = pieces.flatMap((p) => (p.capture ? [p.capture] : []));
-  const events = pieces.flatMap((p) => p.records ?? []);
+  const captures: DsregStatus[] = [];
+  const events: EventRecord[] = [];
+  for (const p of pieces) {
+    if (p.capture) captures.push(p.capture);
+    // (No spreading into push: a log of 100,000 records would overflow the stack.)
+    if (p.records) for (const r of p.records) events.push(r);
+  }
   const identity: DeviceIdentity = {};
   const deviceId = pieces.find((p) => p.deviceId)?.deviceId;
   if (deviceId) identity.deviceId = deviceId;
@@ -301,5 +308,6 @@ function toDevice(pieces: Piece[]): DeviceGroup {
   const name =
     pieces.find((p) => p.capture && p.deviceName)?.deviceName ?? pieces.find((p) => p.deviceName)?.deviceName;
   if (name) identity.name = name;
-  return { identity, evidence: { captures, events }, inputs: [...new Set(pieces.map((p) => p.name))] };
+  const inputs = pieces.length === 1 ? [pieces[0]!.name] : [...new Set(pieces.map((p) => p.name))];
+  return { identity, evidence: { captures, events }, inputs };
 }

@@ -59,23 +59,20 @@ export function reader(ev: DeviceEvidence): Reader {
   const field = (key: string, section?: string): DsregField | undefined => {
     const list = index.get(normalizeKey(key));
     if (!list) return undefined;
+    // (Loops, not find: no closure a call, and most lists hold one field.)
     if (section) {
       const s = normalizeSection(section);
-      return list.find((f) => f.sectionKey === s);
+      for (const f of list) if (f.sectionKey === s) return f;
+      return undefined;
     }
-    return list.find((f) => f.sectionKey !== 'workaccount') ?? undefined;
+    for (const f of list) if (f.sectionKey !== 'workaccount') return f;
+    return undefined;
   };
   const value = (key: string, section?: string) => field(key, section)?.value;
   return {
     field,
     value,
-    flag: (key, section) => {
-      const v = value(key, section)?.toUpperCase();
-      if (v === undefined) return undefined;
-      if (/^YES\b/.test(v)) return true;
-      if (/^NO\b/.test(v)) return false;
-      return undefined;
-    },
+    flag: (key, section) => flagOf(value(key, section)),
     all: (key) => index.get(normalizeKey(key)) ?? [],
     hasSection: (name) => {
       const s = normalizeSection(name);
@@ -83,4 +80,16 @@ export function reader(ev: DeviceEvidence): Reader {
     },
     cite: (f) => (f ? [{ source: sourceOf(f), line: f.line, text: f.text.trim() }] : []),
   };
+}
+
+/** YES -> true, NO -> false (first word, any case), anything else -> undefined. */
+function flagOf(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  // As printed (the usual case): no case folding and no regex.
+  if (value === 'YES') return true;
+  if (value === 'NO') return false;
+  const v = value.toUpperCase();
+  if (/^YES\b/.test(v)) return true;
+  if (/^NO\b/.test(v)) return false;
+  return undefined;
 }

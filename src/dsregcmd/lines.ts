@@ -24,8 +24,24 @@ const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
 const WIDE_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 
 export function stripInvisible(text: string): string {
-  if (!/[^\x00-\x7f]/.test(text)) return text;
+  if (isAscii(text)) return text;
   return text.replace(INVISIBLE, '').replace(WIDE_SPACES, ' ');
+}
+
+// Whether every character is ASCII. A text of up to 64 Ki characters is asked of the UTF-8 encoder,
+// several times faster than a regex scan: it writes one byte a character, so it reads the whole text
+// into as many bytes only when no character needs two or more. Longer texts are scanned by regex,
+// so that the buffer stays small.
+const ASCII_CHECK_MAX = 65536;
+let encoder: TextEncoder | undefined;
+let asciiBuffer: Uint8Array | undefined;
+function isAscii(text: string): boolean {
+  if (text.length > ASCII_CHECK_MAX) return !/[^\x00-\x7f]/.test(text);
+  encoder ??= new TextEncoder();
+  if (!asciiBuffer || asciiBuffer.length < text.length) {
+    asciiBuffer = new Uint8Array(Math.min(ASCII_CHECK_MAX, Math.max(4096, 2 * text.length)));
+  }
+  return encoder.encodeInto(text, asciiBuffer.subarray(0, text.length)).read === text.length;
 }
 
 const isSpace = (c: number) => c === 32 || c === 9;

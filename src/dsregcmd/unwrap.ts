@@ -20,12 +20,14 @@ function unwrapLines(text: string, lineOf: ((n: number) => number) | undefined, 
   let parts: Array<{ text: string; lines: number[] }> = [];
   if (text.includes('\\n') || text.includes('\\r')) parts = jsonStrings(text);
   // A cell that spans lines opens with a quote at the start of the text, a line or a cell.
+  // (A text without a quote at all is told in one fast search: most captures hold none.)
   const cellQuote =
-    text.startsWith('"') ||
-    text.includes('\n"') ||
-    text.includes(',"') ||
-    text.includes(';"') ||
-    text.includes('\t"');
+    text.includes('"') &&
+    (text.startsWith('"') ||
+      text.includes('\n"') ||
+      text.includes(',"') ||
+      text.includes(';"') ||
+      text.includes('\t"'));
   if (parts.length === 0 && cellQuote) parts = csvCells(text);
   const captures: Line[][] = [];
   for (const p of parts) {

@@ -48,7 +48,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   if (nul === 'be') return { text: decode('utf-16be', bytes), encoding: 'utf-16be' };
   try {
     return {
-      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes),
+      text: strictUtf8().decode(bytes),
       encoding: 'utf-8',
     };
   } catch {
@@ -96,8 +96,23 @@ export function byteOffsetCounter(text: string, encoding: TextEncoding): (index:
   };
 }
 
+// One decoder a label, made on first use: a call without `stream` starts from a fresh state, so a
+// decoder is safely reused (a fatal error included), and making one costs more than a small input's decoding.
+const decoders = new Map<string, TextDecoder>();
+let strict: TextDecoder | undefined;
+
+function strictUtf8(): TextDecoder {
+  strict ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  return strict;
+}
+
 function decode(label: string, bytes: Uint8Array): string {
-  return new TextDecoder(label, { ignoreBOM: true }).decode(bytes);
+  let d = decoders.get(label);
+  if (!d) {
+    d = new TextDecoder(label, { ignoreBOM: true });
+    decoders.set(label, d);
+  }
+  return d.decode(bytes);
 }
 
 // 0x80-0x9F of code page 1252 (Node's TextDecoder reads 'windows-1252' as Latin-1, so map it here).

@@ -19,6 +19,12 @@ export function toHex(value: number): string {
 export function findHexCodes(text: string): number[] {
   const out: number[] = [];
   if (!text.includes('0x') && !text.includes('0X')) return out;
-  for (const m of text.matchAll(/\b0x([0-9a-f]{1,8})\b/gi)) out.push(Number.parseInt(m[1]!, 16) >>> 0);
+  HEX_CODE.lastIndex = 0;
+  for (let m = HEX_CODE.exec(text); m !== null; m = HEX_CODE.exec(text)) {
+    out.push(Number.parseInt(m[1]!, 16) >>> 0);
+  }
   return out;
 }
+
+// Shared, reset before each search (matchAll would copy it on every call); no match is empty.
+const HEX_CODE = /\b0x([0-9a-f]{1,8})\b/gi;

@@ -727,13 +727,18 @@ const AADSTS_CODES = new Map(
   ]),
 );
 
+const LOWER_CODES = new Map(SERVER_ERRORS.map((e) => [e, e.code.toLowerCase()]));
+
 /** The most specific server error entry for what the server said: a message match beats the bare code. */
 export function matchServerError(
   serverCode: string | undefined,
   message: string | undefined,
 ): ServerErrorEntry[] {
+  // Nothing said: no entry (the text below would be one space, which no code matches).
+  if (!serverCode && !message) return [];
   const text = `${serverCode ?? ''} ${message ?? ''}`;
   const lower = text.toLowerCase();
+  const lowerCode = serverCode?.toLowerCase();
   const out: ServerErrorEntry[] = [];
   for (const e of SERVER_ERRORS) {
     if (e.family === 'aadsts') {
@@ -741,15 +746,14 @@ export function matchServerError(
       if (code && lower.includes(code.lower) && code.word.test(text)) out.push(e);
       continue;
     }
-    if (!serverCode || serverCode.toLowerCase() !== e.code.toLowerCase()) continue;
+    if (!lowerCode || lowerCode !== LOWER_CODES.get(e)) continue;
     if (e.messagePattern) {
       if (message && e.messagePattern.test(message)) out.push(e);
     }
   }
   if (out.length === 0 && serverCode) {
     const generic = SERVER_ERRORS.find(
-      (e) =>
-        !e.messagePattern && e.family === 'drs-server' && e.code.toLowerCase() === serverCode.toLowerCase(),
+      (e) => !e.messagePattern && e.family === 'drs-server' && LOWER_CODES.get(e) === lowerCode,
     );
     if (generic) out.push(generic);
   }

@@ -9,11 +9,23 @@ import type { CodeRef, Evidence, Phase } from '../types.js';
 /** The evidence lines of these fields (by key or as read), in the order of the input. */
 export function cite(r: Reader, ...keys: (DsregField | string | undefined)[]): Evidence[] {
   const out: Evidence[] = [];
+  let oneSource = true;
+  let inOrder = true;
   for (const k of keys) {
     const f = typeof k === 'string' ? r.field(k) : k;
-    if (f) out.push(...r.cite(f));
+    if (!f) continue;
+    for (const e of r.cite(f)) {
+      const last = out[out.length - 1];
+      if (last) {
+        if (e.source !== last.source) oneSource = false;
+        else if ((e.line ?? 0) < (last.line ?? 0)) inOrder = false;
+      }
+      out.push(e);
+    }
   }
   if (out.length < 2) return out;
+  // One capture (the usual case): the order of the input is the order of the lines, often already kept.
+  if (oneSource) return inOrder ? out : out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const sources = [...new Set(out.map((e) => e.source))];
   return out.sort(
     (a, b) => sources.indexOf(a.source) - sources.indexOf(b.source) || (a.line ?? 0) - (b.line ?? 0),

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readEvents } from '../src/events/read.js';
 import { InputError } from '../src/types.js';
+import { mulberry32 } from './evtx-helpers.js';
 
 const dir = 'test/fixtures/events/';
 const FIXTURES = [
@@ -15,18 +16,6 @@ const FIXTURES = [
   'prt-fail.getwinevent.json',
   'prt-fail.powershell.csv',
 ];
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   '<',
@@ -88,7 +77,7 @@ describe('hostile and mutated event exports', () => {
     // A hang is caught by the test's timeout (no time is asserted).
     it(`${name}: 150 mutations read without an unexpected exception`, { timeout: 60_000 }, () => {
       const src = new Uint8Array(readFileSync(dir + name));
-      const rnd = prng(name.length * 7919);
+      const rnd = mulberry32(name.length * 7919);
       for (let n = 0; n < 150; n++) {
         const input = mutate(src, rnd);
         try {

@@ -3,19 +3,13 @@
 // records made to reach each case of the writer (keys JSON.stringify would reorder or an object
 // would not keep, values to escape, payloads that are not <Data>), and the text really written
 // from the plans on the common records.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReadWarning } from '../src/events/types.js';
 import { bytesSource, readEvtx, readEvtxJson } from '../src/evtx/index.js';
 import { PlanReader } from '../src/evtx/plan.js';
+import { damagedCopy, EVTX_FILES, mulberry32 } from './evtx-helpers.js';
 import { ChunkBuilder, eventRecord, evtxFile, T, type Value, val } from './fixtures/evtx/builder.js';
-
-const DIRS = ['../shared/samples/evtx', 'test/fixtures/evtx'];
-const FILES = DIRS.flatMap((d) =>
-  readdirSync(d)
-    .filter((f) => f.endsWith('.evtx'))
-    .map((f) => `${d}/${f}`),
-);
 
 interface Read {
   lines: string[];
@@ -32,18 +26,6 @@ function both(bytes: Uint8Array, source?: string): { stringified: Read; direct: 
     return { lines, warnings };
   };
   return { stringified: run(false), direct: run(true) };
-}
-
-/** mulberry32: a deterministic stream of numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A manifest event (System template, then EventData as a Binary XML value) with these data values. */
@@ -83,7 +65,7 @@ afterEach(() => {
 });
 
 describe('readEvtxJson', () => {
-  it.each(FILES)('writes %s as JSON.stringify writes its records', (file) => {
+  it.each(EVTX_FILES)('writes %s as JSON.stringify writes its records', (file) => {
     const bytes = readFileSync(file);
     const { stringified, direct } = both(bytes, file);
     expect(direct.lines.length).toBeGreaterThan(0);
@@ -94,16 +76,10 @@ describe('readEvtxJson', () => {
   });
 
   it('agrees with JSON.stringify on 150 damaged copies', () => {
-    const next = rng(20261202);
+    const next = mulberry32(20261202);
     let warned = 0;
     for (let i = 0; i < 150; i++) {
-      const b = new Uint8Array(readFileSync(FILES[Math.floor(next() * FILES.length)]!));
-      const chunks = Math.max(1, Math.floor((b.length - 4096) / 65536));
-      for (let k = 1 + Math.floor(next() * 12); k > 0; k--) {
-        const at = 4096 + 65536 * Math.floor(next() * chunks) + 512 + Math.floor(next() * 65000);
-        if (at < b.length)
-          b[at] = next() < 0.5 ? Math.floor(next() * 256) : b[at]! ^ (1 << Math.floor(next() * 8));
-      }
+      const b = damagedCopy(next);
       const { stringified, direct } = both(b, 'damaged.evtx');
       expect(direct).toEqual(stringified);
       if (direct.warnings.length > 0) warned++;

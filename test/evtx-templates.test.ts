@@ -3,19 +3,13 @@
 // reading with the cache must give the same records, JSON lines and warnings as reading without it,
 // on the samples, the fixtures, damaged copies, and a chunk whose definitions and names were
 // changed one byte at a time after a copy of it had filled the cache.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventRecord, ReadWarning } from '../src/events/types.js';
 import { TemplateCache } from '../src/evtx/binxml.js';
 import { sharedTemplates } from '../src/evtx/chunk.js';
 import { bytesSource, readEvtx, readEvtxJson } from '../src/evtx/index.js';
-
-const DIRS = ['../shared/samples/evtx', 'test/fixtures/evtx'];
-const FILES = DIRS.flatMap((d) =>
-  readdirSync(d)
-    .filter((f) => f.endsWith('.evtx'))
-    .map((f) => `${d}/${f}`),
-);
+import { damagedCopy, EVTX_FILES, mulberry32 } from './evtx-helpers.js';
 
 interface Read {
   records: EventRecord[];
@@ -52,25 +46,13 @@ function hits(f: () => void): number {
   return n;
 }
 
-/** mulberry32: a deterministic stream of numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 afterEach(() => {
   sharedTemplates.enabled = true;
   vi.restoreAllMocks();
 });
 
 describe('templates shared across chunks', () => {
-  it.each(FILES)('read %s exactly as each chunk parsing its own does', (file) => {
+  it.each(EVTX_FILES)('read %s exactly as each chunk parsing its own does', (file) => {
     const bytes = readFileSync(file);
     expect(read(bytes, true)).toEqual(read(bytes, false));
   });
@@ -106,16 +88,10 @@ describe('templates shared across chunks', () => {
   });
 
   it('agree with per-chunk parsing on 150 damaged copies', () => {
-    const next = rng(20261202);
+    const next = mulberry32(20261202);
     for (let i = 0; i < 150; i++) {
-      const b = new Uint8Array(readFileSync(FILES[Math.floor(next() * FILES.length)]!));
-      const chunks = Math.max(1, Math.floor((b.length - 4096) / 65536));
-      for (let k = 1 + Math.floor(next() * 12); k > 0; k--) {
-        // Mostly where the definitions and names are: the first records of a chunk.
-        const at = 4096 + 65536 * Math.floor(next() * chunks) + 512 + Math.floor(next() * 6000);
-        if (at < b.length)
-          b[at] = next() < 0.5 ? Math.floor(next() * 256) : b[at]! ^ (1 << Math.floor(next() * 8));
-      }
+      // Mostly where the definitions and names are: the first records of a chunk.
+      const b = damagedCopy(next, 6000);
       expect(read(b, true)).toEqual(read(b, false));
     }
   });

@@ -1,5 +1,6 @@
 // The value forms the exports write: dates in four notations, GUIDs and SIDs as text or bytes,
 // FILETIME counters, booleans in words. Each function returns undefined for what it cannot read.
+import { civilFromDays } from '../evtx/values.js';
 
 /**
  * A copy of a string that does not hold on to the text it was cut from: V8 keeps a substring as a
@@ -189,18 +190,10 @@ export function isoOf(ms: number | null): string | null {
   if (!(ms >= 0 && ms < YEAR_10000)) return new Date(ms).toISOString();
   const days = Math.floor(ms / DAY_MS);
   let rem = ms - days * DAY_MS;
-  // The civil date of a day count (H. Hinnant's days_from_civil, inverted), in 400-year eras.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const ymd = civilFromDays(days);
+  const y = Math.floor(ymd / 10000);
+  const m = Math.floor(ymd / 100) % 100;
+  const d = ymd % 100;
   const h = Math.floor(rem / 3_600_000);
   rem -= h * 3_600_000;
   const mi = Math.floor(rem / 60_000);

@@ -217,14 +217,14 @@ interface Group {
 const fullKey = (name: string) => name.toLowerCase();
 const hostKey = (name: string) => name.toLowerCase().split('.')[0]!;
 
+/** The index reads and writes grouping made, for the tests' linearity check: one count each. */
+export const groupingWork = { steps: 0 };
+
 /**
  * Pieces -> devices, in time linear in the number of pieces: indexes by DeviceId, by full name,
  * and by host name. Two names name the same computer when they are equal, or when one is a bare
  * host name and the other's host part (PC1 and PC1.corp.contoso.com).
  */
-/** The index reads and writes grouping made, for the tests' linearity check: one count each. */
-export const groupingWork = { steps: 0 };
-
 function groupByDevice(pieces: Piece[], warnings: ReadWarning[]): Piece[][] {
   // One input of one capture (the usual case): one device, nothing to index.
   if (pieces.length === 1) return [[pieces[0]!]];

@@ -8,6 +8,7 @@ const {
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
@@ -63,7 +64,9 @@ async function loadCli(argv) {
       // No cache for this V8: compiled as usual and the cache written after the command, if it can be.
       accessSync(BUNDLES, constants.W_OK);
     }
-    const source = readFileSync(bundle, 'utf8');
+    // The build writes every bundle in ASCII (scripts/build.mjs checks it), so reading it as Latin-1
+    // gives the same string without decoding UTF-8.
+    const source = readFileSync(bundle, 'latin1');
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
       filename: bundle,
       ...(cachedData ? { cachedData } : {}),
@@ -95,27 +98,24 @@ function writeCache(cache, data) {
 }
 
 loadCli(process.argv.slice(2)).then(({ cli, saveCache }) => {
-  // A reader that goes away (`dsreg-doctor events big.evtx | head`) is not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err) => {
-      if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
-
+  // Standard output and error are written by the CLI (src/cli/stdio.ts), which also ends the
+  // process quietly when their reader goes away (`dsreg-doctor events big.evtx | head`).
+  const exit = (code) => cli.whenFlushed(() => process.exit(code));
   cli.main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
       saveCache();
       // Exit once the output is flushed, even if a hung DNS lookup or socket still holds the loop.
-      process.stdout.write('', () => process.exit(code));
+      exit(code);
     },
     (err) => {
-      process.stderr.write(
-        `dsreg-doctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`,
-      );
+      try {
+        writeSync(2, `dsreg-doctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      } catch {
+        // Standard error is gone too: the exit code still says it.
+      }
       process.exitCode = 2;
-      process.stdout.write('', () => process.exit(2));
+      exit(2);
     },
   );
 });

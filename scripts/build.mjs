@@ -86,6 +86,28 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * picocolors decides its default colouring when it loads, by reading process.stdout.isTTY: that
+ * read makes Node build the stream of standard output (node:stream and its modules, node:tty and
+ * node:net on a terminal) in every start-up, before a line is written. Our commands never use that
+ * default: each calls createColors(enabled) with its own answer (src/cli/options.ts, useColor). In
+ * the bundle, the default is made off without the read; the build fails if the library changes
+ * so that the line is no longer there.
+ */
+const PICO_TTY = '((p.stdout || {}).isTTY && env.TERM !== "dumb")';
+const quietPicocolors = {
+  name: 'quiet-picocolors',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]node_modules[/\\]picocolors[/\\]picocolors\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes(PICO_TTY)) {
+        return { errors: [{ text: `picocolors changed: ${PICO_TTY} is not in ${args.path}` }] };
+      }
+      return { contents: text.replace(PICO_TTY, 'false'), loader: 'js' };
+    });
+  },
+};
+
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 const external = ['@electric-sql/pglite', 'pg'];
@@ -103,7 +125,7 @@ await build({
   // The databases of the fleet server load their own files at run time (PGlite its WebAssembly and
   // data, pg its optional native binding): they stay in node_modules, loaded only by `serve`.
   external,
-  plugins: [lazyLibraries, lazyChildProcess],
+  plugins: [lazyLibraries, lazyChildProcess, quietPicocolors],
   // Bundled CommonJS dependencies (commander ...) require Node's built-ins: give them a require.
   banner: {
     js: "import { createRequire as __dsregRequire } from 'node:module'; const require = __dsregRequire(import.meta.url);",
@@ -169,7 +191,7 @@ await Promise.all(
       sourcemap: false,
       packages: 'bundle',
       external,
-      plugins: [lazyLibraries, lazyChildProcess, hostImport, onlyCommand(name)],
+      plugins: [lazyLibraries, lazyChildProcess, quietPicocolors, hostImport, onlyCommand(name)],
       // import() of Node's built-ins becomes require(): a vm.Script has no import() (see hostImport).
       supported: { 'dynamic-import': false },
       minifyWhitespace: true,
@@ -186,6 +208,14 @@ await Promise.all(
     }),
   ),
 );
+
+// The bin reads each bundle as Latin-1, not UTF-8 (bin/dsreg-doctor.js): that is the same text
+// only if the bundle is ASCII, which esbuild writes by default (charset: 'ascii'). Checked here.
+for (const name of ['main', ...commands]) {
+  const bytes = readFileSync(`dist/cli/${name}.cjs`);
+  const at = bytes.findIndex((b) => b > 0x7f);
+  if (at >= 0) throw new Error(`build: dist/cli/${name}.cjs is not ASCII (byte ${at})`);
+}
 
 /**
  * The code cache of each command's bundle, made by running the bin once on an example (the cache

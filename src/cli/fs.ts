@@ -3,6 +3,7 @@
 // a bare `node -e ''` start-up), none of which a command uses. Same results, same errors.
 import {
   close as closeCallback,
+  fstat as fstatCallback,
   open as openCallback,
   read as readCallback,
   readFile as readFileCallback,
@@ -17,9 +18,11 @@ export const writeFile = promisify(writeFileCallback);
 
 const open = promisify(openCallback);
 const close = promisify(closeCallback);
-const read = (fd: number, buf: Uint8Array) =>
+const fstat = promisify(fstatCallback);
+/** Reads into buf at `position`, or (null) where the file is, as a pipe or a terminal is read. */
+const read = (fd: number, buf: Uint8Array, position: number | null = 0) =>
   new Promise<number>((resolve, reject) =>
-    readCallback(fd, buf, 0, buf.length, 0, (err, n) => (err ? reject(err) : resolve(n))),
+    readCallback(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))),
   );
 
 /** The first bytes of a file (as readHead of src/node/bundle-reader.ts), to tell a zip from a capture. */
@@ -31,4 +34,67 @@ export async function readHead(path: string, length = 4): Promise<Uint8Array> {
   } finally {
     await close(fd);
   }
+}
+
+/** A file opened to be read in pieces (as io.ts's InputStream). */
+export interface FileChunks {
+  /** The size of a regular file; undefined for a FIFO or a device. */
+  size?: number;
+  chunks: AsyncIterable<Uint8Array>;
+  /** Stops reading and closes the file (also done when the pieces run out or the reader stops). */
+  close(): void;
+}
+
+/**
+ * Opens a path to be read from start to end in pieces of at most `pieceSize` bytes, each a buffer
+ * of its own. Node's fs.createReadStream does the same, but loads node:stream and node:fs/promises
+ * (and readline with it) on first use, a sixth of a bare start-up, for what is here a loop of
+ * reads. Errors of opening (ENOENT, EACCES, EISDIR) are thrown by this call; those of reading by
+ * the iteration.
+ */
+export async function openChunks(path: string, pieceSize: number): Promise<FileChunks> {
+  const fd = await open(path, 'r');
+  let isFile = false;
+  let size = 0;
+  try {
+    const st = await fstat(fd);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    isFile = st.isFile();
+    size = st.size;
+  } catch (err) {
+    await close(fd);
+    throw err;
+  }
+  let isOpen = true;
+  let stopped = false;
+  let reading = false;
+  const release = (): void => {
+    if (!isOpen) return;
+    isOpen = false;
+    closeCallback(fd, () => {});
+  };
+  async function* pieces(): AsyncGenerator<Uint8Array> {
+    try {
+      while (!stopped) {
+        const buf = new Uint8Array(pieceSize);
+        reading = true;
+        const n = await read(fd, buf, null).finally(() => {
+          reading = false;
+        });
+        if (n === 0 || stopped) return;
+        yield n === pieceSize ? buf : buf.subarray(0, n);
+      }
+    } finally {
+      release();
+    }
+  }
+  return {
+    ...(isFile ? { size } : {}),
+    chunks: pieces(),
+    close: () => {
+      stopped = true;
+      // A read in flight finishes first; the loop then sees `stopped` and closes the file.
+      if (!reading) release();
+    },
+  };
 }

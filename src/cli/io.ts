@@ -1,8 +1,8 @@
 // What the CLI needs from the outside world, passed in so that commands can be tested in-process.
-import { createReadStream } from 'node:fs';
 import type { ByteSource } from '../evtx/index.js';
 import { openFileSource } from '../node/file-source.js';
-import { readFile, stat } from './fs.js';
+import { openChunks, readFile } from './fs.js';
+import { fdColumns, fdIsTTY, fdWritable, writeFd } from './stdio.js';
 
 /** A file or standard input opened for reading in pieces (see CliIO.stream). */
 export interface InputStream {
@@ -130,27 +130,31 @@ async function streamInput(path: string): Promise<InputStream> {
       close: () => process.stdin.pause(),
     };
   }
-  const st = await stat(path);
-  if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
-  // Opening errors (ENOENT, EACCES) surface on the first read, as the caller expects.
-  return {
-    ...(st.isFile() ? { size: st.size } : {}),
-    chunks: stream as AsyncIterable<Uint8Array>,
-    close: () => stream.destroy(),
-  };
+  // Opening errors (ENOENT, EACCES, EISDIR) are thrown here, as the caller expects.
+  return openChunks(path, 64 * 1024);
 }
 
+/**
+ * The IO of the real process. Standard output and error are written as src/cli/stdio.ts says
+ * (straight to the descriptor into a file or a pipe), and whether they are terminals is asked
+ * only when a command wants to know.
+ */
 export function nodeIO(): CliIO {
   return {
-    stdout: drainingWriter(process.stdout),
-    stderr: (t) => process.stderr.write(t),
+    stdout: drainingWriter(fdWritable(1)),
+    stderr: (t) => writeFd(2, t),
     read: async (path) => (path === '-' ? readStdin() : new Uint8Array(await readFile(path))),
     stream: streamInput,
     open: (path) => openFileSource(path),
-    isTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    columns: process.stdout.columns || 80,
+    get isTTY() {
+      return fdIsTTY(1);
+    },
+    get stderrIsTTY() {
+      return fdIsTTY(2);
+    },
+    get columns() {
+      return fdColumns(1) || 80;
+    },
     env: process.env,
     now: () => new Date(),
   };

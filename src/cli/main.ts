@@ -8,6 +8,9 @@ import { Command, CommanderError } from 'commander';
 import { type CliIO, nodeIO } from './io.js';
 import { addHelpFooter, errorLine } from './options.js';
 
+/** For the bin: calls back once all output has left the process (src/cli/stdio.ts). */
+export { whenFlushed } from './stdio.js';
+
 export const VERSION = '0.1.0';
 
 /** Each command registers itself; it sets `state.code` when it finishes. */
@@ -108,6 +111,10 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
       write(errorLine(COMMANDS.some((c) => c.name === wanted) ? wanted : undefined, s)),
     getOutHelpWidth: helpWidth,
     getErrHelpWidth: helpWidth,
+    // Our help and errors have no colour of their own; asking commander's default would build
+    // Node's stream of standard output just to answer (see src/cli/stdio.ts).
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
   });
 
   for (const c of COMMANDS) {

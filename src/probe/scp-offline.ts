@@ -56,7 +56,7 @@ export function readAdExport(
       values.push(m[0]);
       found = true;
       // Format-Table and narrow consoles cut long values with an ellipsis.
-      if (/(\.\.\.|…)$/.test(m[0]) || /^\s*(\.\.\.|…)/.test(l.slice(m.index + m[0].length))) {
+      if (/(\.\.\.|\u2026)$/.test(m[0]) || /^\s*(\.\.\.|\u2026)/.test(l.slice(m.index + m[0].length))) {
         truncated = true;
       }
     }

@@ -1,9 +1,9 @@
 // Bundles the CLI and the library into dist/ with esbuild: one file per entry point, so the bin
 // starts fast (no module graph to resolve at run time). Large data loads lazily through splitting.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 /**
  * Libraries evaluated on first use instead of when the bundle loads. Importing wrap-ansi costs more
@@ -110,6 +110,38 @@ const quietPicocolors = {
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
+/**
+ * The Windows headers' code names (src/kb/generated/generic-codes.ts, 170 KB of packed text) are
+ * imported on first use. In the bin's bundles they are a data file beside them
+ * (dist/cli/generic-codes.json), read when the module is first imported: a string literal that
+ * size would otherwise be in the code cache of every command that ever named a code, read and
+ * copied by V8 at each start-up whether or not the run names one.
+ */
+const GENERIC_CODES = /[/\\]src[/\\]kb[/\\]generated[/\\]generic-codes\.ts$/;
+const codesAsData = {
+  name: 'codes-as-data',
+  setup(b) {
+    b.onLoad({ filter: GENERIC_CODES }, async (args) => {
+      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'ts', format: 'cjs' });
+      const module = { exports: {} };
+      new Function('module', 'exports', code)(module, module.exports);
+      if (!Array.isArray(module.exports.GENERIC_BLOCKS)) {
+        return { errors: [{ text: `no GENERIC_BLOCKS in ${args.path}` }] };
+      }
+      mkdirSync('dist/cli', { recursive: true });
+      // Every command's build writes the same file: whole, by rename, so that none reads half of it.
+      const temp = `dist/cli/generic-codes.json.${Math.random().toString(36).slice(2)}`;
+      writeFileSync(temp, JSON.stringify(module.exports.GENERIC_BLOCKS));
+      renameSync(temp, 'dist/cli/generic-codes.json');
+      return {
+        contents:
+          "export const GENERIC_BLOCKS = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, 'generic-codes.json'), 'latin1'));",
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const external = ['@electric-sql/pglite', 'pg'];
 
 await build({
@@ -191,7 +223,7 @@ await Promise.all(
       sourcemap: false,
       packages: 'bundle',
       external,
-      plugins: [lazyLibraries, lazyChildProcess, quietPicocolors, hostImport, onlyCommand(name)],
+      plugins: [lazyLibraries, lazyChildProcess, quietPicocolors, codesAsData, hostImport, onlyCommand(name)],
       // import() of Node's built-ins becomes require(): a vm.Script has no import() (see hostImport).
       supported: { 'dynamic-import': false },
       minifyWhitespace: true,

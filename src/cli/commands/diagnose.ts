@@ -6,6 +6,7 @@ import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
 import type { DeviceEvidence } from '../../evidence.js';
 import { sniff } from '../../input/sniff.js';
+import type { CodeNames } from '../../kb/names.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import type { PreparedInputs } from '../../redact/plain.js';
 import { buildReport, bySeverity, type DeviceReport } from '../../report/build.js';
@@ -331,13 +332,10 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     io.stderr(`${describeInputs(files, collected.bundles.map(clean))}\n`);
   }
 
-  // Codes outside the guide are named from the Windows headers: the table is loaded once, before the
-  // one diagnosis of each device.
-  const { loadCodeNames } = await import('../../kb/names.js');
-  const options: DiagnoseOptions = { names: await loadCodeNames() };
+  const options: DiagnoseOptions = {};
   if (opts.now !== undefined) options.now = opts.now;
   const devices = analysis.devices;
-  let diagnoses = devices.map((g) => diagnose(g.evidence, options));
+  let diagnoses = await diagnoseAll(devices, options);
   if (opts.probe) diagnoses = await withProbes(devices, diagnoses, prepared.original, paths, opts, io);
   // The live checks' findings name real hosts and users: redacted like the rest.
   if (opts.probe && prepared.redactor) diagnoses = diagnoses.map((d) => prepared.redactor!.diagnosis(d));
@@ -469,4 +467,42 @@ async function writeOutput(output: string, out: string | undefined, io: CliIO): 
     io.stderr(`dsreg-doctor diagnose: ${describeWriteError(out, err)}\n`);
     return false;
   }
+}
+
+/**
+ * One diagnosis of each device, with codes named from the Windows headers too. The headers' table
+ * (about 5,900 names) is loaded only for a device whose diagnosis asks the table anything: each is
+ * diagnosed first with the guide's names behind a table that notes every question, and again with
+ * the whole table if it was asked. The diagnosis is pure, so the second one is the one a diagnosis
+ * with the whole table from the start would give; one that never asked could not differ.
+ */
+async function diagnoseAll(devices: DeviceGroup[], options: DiagnoseOptions): Promise<Diagnosis[]> {
+  const { guideNames, loadCodeNames } = await import('../../kb/names.js');
+  const guide = guideNames();
+  let asked = false;
+  const noting: CodeNames = {
+    get generic() {
+      asked = true;
+      return guide.generic;
+    },
+    byValue: (value) => {
+      asked = true;
+      return guide.byValue(value);
+    },
+    byName: (name) => {
+      asked = true;
+      return guide.byName(name);
+    },
+    all: () => {
+      asked = true;
+      return guide.all();
+    },
+  };
+  const out: Diagnosis[] = [];
+  for (const g of devices) {
+    asked = false;
+    const first = diagnose(g.evidence, { ...options, names: noting });
+    out.push(asked ? diagnose(g.evidence, { ...options, names: await loadCodeNames() }) : first);
+  }
+  return out;
 }

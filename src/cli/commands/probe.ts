@@ -2,7 +2,7 @@
 // Exit codes as `diagnose`: 0 no warning or error finding, 1 otherwise, 2 bad usage.
 import { type Command, Option } from 'commander';
 import { createColors } from 'picocolors';
-import { verdictOf } from '../../diagnose.js';
+import type { verdictOf } from '../../diagnose.js';
 import { decodeText } from '../../input/decode.js';
 import type { ProbeRequest } from '../../probe/run.js';
 import type { LdapTarget } from '../../probe/scp-ldap.js';
@@ -190,7 +190,9 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
   const findings = sortFindings((await Promise.all(work)).flat());
   const elapsed = performance.now() - started;
 
-  const diagnosis = toDiagnosis(findings, request);
+  // The diagnosis module (and the readers it imports) is loaded here, not when `probe --help` runs.
+  const { verdictOf } = await import('../../diagnose.js');
+  const diagnosis = toDiagnosis(findings, request, verdictOf);
   const output =
     opts.format === 'json'
       ? `${JSON.stringify(diagnosis, null, 2)}\n`
@@ -200,9 +202,13 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
 }
 
 /** The probe's findings as a Diagnosis, the shape `diagnose --format json` prints. */
-export function toDiagnosis(findings: Finding[], request: ProbeRequest): Diagnosis {
+export function toDiagnosis(
+  findings: Finding[],
+  request: ProbeRequest,
+  verdictOfFindings: typeof verdictOf,
+): Diagnosis {
   const errors = findings.filter((f) => f.severity === 'error');
-  const verdict = verdictOf(findings);
+  const verdict = verdictOfFindings(findings);
   const phases = errors.map((f) => f.phase).filter((p): p is Phase => !!p);
   const phase = PHASES.find((p) => phases.includes(p)) ?? null;
   const nextSteps = [

@@ -94,7 +94,7 @@ describe('templates shared across chunks', () => {
       const b = damagedCopy(next, 6000);
       expect(read(b, true)).toEqual(read(b, false));
     }
-  });
+  }, 120_000);
 
   it('are taken only when they parse the same: a copy of a chunk changed one byte at a time', () => {
     const src = readFileSync('../shared/samples/evtx/security.evtx');

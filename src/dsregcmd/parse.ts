@@ -62,10 +62,37 @@ export interface DsregStatus {
 }
 
 const PROMPT = /^(?:PS\s+)?[A-Za-z]:\\[^>]*>/;
-// An unknown key inside a known section: a short label, a colon and a space or the end of the line.
-// The label is bounded, so a long run of spaces costs at most 60 steps per line.
-const KEY_VALUE = /^(\p{L}[\p{L}\p{N} ()._\-/]{0,60}?)[ \t]*[:：](?:[ \t]+|$)(?:[:：](?:[ \t]+|$))?(.*)$/u;
-const SECTION_NAME = /^\p{L}[\p{L}\p{N} -]{2,60}$/u;
+// An unknown key inside a known section (a short label, a colon and a space or the end of the
+// line) and a section's name, each in two patterns: for ASCII, asked first, and with `\p{L}` and
+// `\p{N}`, Unicode sets that are built (ICU work) when a pattern is made and again when it first
+// runs, so these are made only when a line needs them. Where the ASCII pattern matches a line without a full-width colon, the Unicode
+// one matches it alike (its classes only add non-ASCII characters); where it fails, the Unicode
+// one is asked only of a line that holds a non-ASCII character.
+const KEY_VALUE_ASCII = /^([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)[ \t]*:(?:[ \t]+|$)(?::(?:[ \t]+|$))?(.*)$/;
+const SECTION_NAME_ASCII = /^[A-Za-z][A-Za-z0-9 -]{2,60}$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+let keyValueUnicode: RegExp | undefined;
+let sectionNameUnicode: RegExp | undefined;
+
+/** `Key : value` with any label; the label is bounded, so a long run of spaces costs at most 60 steps. */
+function keyValueMatch(trimmed: string): RegExpExecArray | null {
+  if (!trimmed.includes('\uff1a')) {
+    const m = KEY_VALUE_ASCII.exec(trimmed);
+    if (m || !NON_ASCII.test(trimmed)) return m;
+  }
+  keyValueUnicode ??=
+    /^(\p{L}[\p{L}\p{N} ()._\-/]{0,60}?)[ \t]*[:：](?:[ \t]+|$)(?:[:：](?:[ \t]+|$))?(.*)$/u;
+  return keyValueUnicode.exec(trimmed);
+}
+
+/** A name a section header may carry: a letter, then letters, digits, spaces and hyphens. */
+function looksLikeSectionName(name: string): boolean {
+  if (SECTION_NAME_ASCII.test(name)) return true;
+  if (!NON_ASCII.test(name)) return false;
+  sectionNameUnicode ??= /^\p{L}[\p{L}\p{N} -]{2,60}$/u;
+  return sectionNameUnicode.test(name);
+}
+
 const HTML_HINT =
   /<br\s*\/?>|<\/?(?:p|pre|code|div|span|td|tr|table|body|html)\b[^>]*>|&(?:amp|lt|gt|nbsp|quot|#39|#\d+|#x[0-9a-f]+);/i;
 
@@ -308,7 +335,7 @@ interface Pair {
 function openSection(walk: Walk, name: string, line: number): boolean {
   const key = sectionKey(name);
   const known = KNOWN_SECTIONS.has(key);
-  if (!known && !SECTION_NAME.test(name)) return false;
+  if (!known && !looksLikeSectionName(name)) return false;
   walk.section = { name, key, line };
   walk.knownInSection = known;
   walk.sections.push(walk.section);
@@ -329,7 +356,7 @@ function keyValueOf(walk: Walk, row: Row, cells: string[] | undefined, trimmed: 
   }
   if (!walk.section) return undefined;
   // Unknown keys count only inside a boxed section.
-  const kv = KEY_VALUE.exec(trimmed);
+  const kv = keyValueMatch(trimmed);
   return kv ? { key: kv[1]!.trim(), value: kv[2]!.trim() } : undefined;
 }
 

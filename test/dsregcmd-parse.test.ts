@@ -163,3 +163,40 @@ describe('dsregcmd parser', () => {
     expect(keyTableWork.chars - before - one).toBe(2000 * one);
   });
 });
+
+describe('parseDsregcmd: labels and section names in ASCII and beyond', () => {
+  const box = (name: string, lines: string[]) =>
+    [
+      '+----------------------------------------------------------------------+',
+      `| ${name} |`,
+      '+-----------------------------------------------------------------------+',
+      ...lines,
+    ].join('\n');
+
+  it('reads the same unknown keys and section names whether the text is ASCII or not', () => {
+    const lines = [
+      '             AzureAdJoined : YES',
+      '        Some New Field (x) : value one',
+      '          Old.Style-Key/2: : PASSED',
+      '               Empty Label :',
+      '             Länge Feld : wert',
+      '             Key Wide ： ： wide value',
+      '             Key Half : ： half value',
+    ];
+    const s = parseDsregcmd(
+      `${box('Device State', lines)}\n${box('Gerätestatus', ['  DomainJoined : NO', '  Zustand : ja'])}`,
+    );
+    expect(s.sections.map((x) => x.name)).toEqual(['Device State', 'Gerätestatus']);
+    expect(s.fields.map((f) => [f.key, f.value])).toEqual([
+      ['AzureAdJoined', 'YES'],
+      ['Some New Field (x)', 'value one'],
+      ['Old.Style-Key/2', 'PASSED'],
+      ['Empty Label', ''],
+      ['Länge Feld', 'wert'],
+      ['Key Wide', 'wide value'],
+      ['Key Half', 'half value'],
+      ['DomainJoined', 'NO'],
+      // (An unknown label in an unknown section stays tentative and is dropped: none is matched.)
+    ]);
+  });
+});

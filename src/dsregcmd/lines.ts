@@ -89,39 +89,39 @@ const slot = (c: number) =>
 let TRIE: Int32Array | undefined;
 let LEAF: Uint8Array = new Uint8Array(0);
 let terminal: (string | undefined)[] = [];
-/** Builds the trie on first use: a start-up that reads no capture does not pay for it. */
+/**
+ * Builds the trie on first use: a start-up that reads no capture does not pay for it. 0 stands for
+ * no child (the root is no node's child), so the table needs no filling; a node is a leaf until a
+ * child is added to it.
+ */
 function keyTrie(): Int32Array {
   if (TRIE) return TRIE;
-  const spellings = [...[...KNOWN_KEYS].map((k) => [k, k]), ...Object.entries(KEY_ALIASES)];
+  const spellings: [string, string][] = [];
+  for (const k of KNOWN_KEYS) spellings.push([k, k]);
+  for (const k in KEY_ALIASES) spellings.push([k, KEY_ALIASES[k]!]);
   // At most one node a character, and the root: the table is made at its largest, filled once.
   let most = 1;
-  for (const [spelling] of spellings) most += spelling!.length;
-  const trie = new Int32Array(most * ALPHABET).fill(-1);
+  for (const [spelling] of spellings) most += spelling.length;
+  const trie = new Int32Array(most * ALPHABET);
+  const leaf = new Uint8Array(most).fill(1);
   terminal = [undefined];
   for (const [spelling, key] of spellings) {
     let node = 0;
-    for (let i = spelling!.length - 1; i >= 0; i--) {
-      const s = slot(spelling!.charCodeAt(i));
-      let next = trie[node * ALPHABET + s]!;
-      if (next < 0) {
+    for (let i = spelling.length - 1; i >= 0; i--) {
+      const at = node * ALPHABET + slot(spelling.charCodeAt(i));
+      let next = trie[at]!;
+      if (next === 0) {
         next = terminal.push(undefined) - 1;
-        trie[node * ALPHABET + s] = next;
+        trie[at] = next;
+        leaf[node] = 0;
       }
       node = next;
     }
     terminal[node] = key;
   }
-  TRIE = trie.slice(0, terminal.length * ALPHABET);
-  LEAF = leaves(TRIE, terminal.length);
+  LEAF = leaf;
+  TRIE = trie;
   return TRIE;
-}
-/** The nodes no longer key runs through: the walk back from a colon stops there. */
-function leaves(table: Int32Array, nodes: number): Uint8Array {
-  const out = new Uint8Array(nodes).fill(1);
-  for (let n = 0; n < nodes; n++) {
-    for (let s = 0; s < ALPHABET; s++) if (table[n * ALPHABET + s]! >= 0) out[n] = 0;
-  }
-  return out;
 }
 // Characters normalizeKey removes inside a key.
 const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || c === 46 || c === 58;
@@ -187,7 +187,7 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
     const s = slot(c);
     if (s < 0) break;
     node = trie[node * ALPHABET + s]!;
-    if (node < 0) break;
+    if (node === 0) break;
     const key = terminal[node];
     // A key starts a word, or follows punctuation glued to it (`#AzureAdJoined`, `1.NgcSet`).
     if (key !== undefined && (p === minStart || !isAlnum(text.charCodeAt(p - 1)))) {

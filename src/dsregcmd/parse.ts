@@ -62,10 +62,37 @@ export interface DsregStatus {
 }
 
 const PROMPT = /^(?:PS\s+)?[A-Za-z]:\\[^>]*>/;
-// An unknown key inside a known section: a short label, a colon and a space or the end of the line.
-// The label is bounded, so a long run of spaces costs at most 60 steps per line.
-const KEY_VALUE = /^(\p{L}[\p{L}\p{N} ()._\-/]{0,60}?)[ \t]*[:：](?:[ \t]+|$)(?:[:：](?:[ \t]+|$))?(.*)$/u;
-const SECTION_NAME = /^\p{L}[\p{L}\p{N} -]{2,60}$/u;
+// An unknown key inside a known section (a short label, a colon and a space or the end of the
+// line) and a section's name, each in two patterns: for ASCII, asked first, and with `\p{L}` and
+// `\p{N}`, Unicode sets that are built (ICU work) when a pattern is made and again when it first
+// runs, so these are made only when a line needs them. Where the ASCII pattern matches a line without a full-width colon, the Unicode
+// one matches it alike (its classes only add non-ASCII characters); where it fails, the Unicode
+// one is asked only of a line that holds a non-ASCII character.
+const KEY_VALUE_ASCII = /^([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)[ \t]*:(?:[ \t]+|$)(?::(?:[ \t]+|$))?(.*)$/;
+const SECTION_NAME_ASCII = /^[A-Za-z][A-Za-z0-9 -]{2,60}$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+let keyValueUnicode: RegExp | undefined;
+let sectionNameUnicode: RegExp | undefined;
+
+/** `Key : value` with any label; the label is bounded, so a long run of spaces costs at most 60 steps. */
+function keyValueMatch(trimmed: string): RegExpExecArray | null {
+  if (!trimmed.includes('\uff1a')) {
+    const m = KEY_VALUE_ASCII.exec(trimmed);
+    if (m || !NON_ASCII.test(trimmed)) return m;
+  }
+  keyValueUnicode ??=
+    /^(\p{L}[\p{L}\p{N} ()._\-/]{0,60}?)[ \t]*[:：](?:[ \t]+|$)(?:[:：](?:[ \t]+|$))?(.*)$/u;
+  return keyValueUnicode.exec(trimmed);
+}
+
+/** A name a section header may carry: a letter, then letters, digits, spaces and hyphens. */
+function looksLikeSectionName(name: string): boolean {
+  if (SECTION_NAME_ASCII.test(name)) return true;
+  if (!NON_ASCII.test(name)) return false;
+  sectionNameUnicode ??= /^\p{L}[\p{L}\p{N} -]{2,60}$/u;
+  return sectionNameUnicode.test(name);
+}
+
 const HTML_HINT =
   /<br\s*\/?>|<\/?(?:p|pre|code|div|span|td|tr|table|body|html)\b[^>]*>|&(?:amp|lt|gt|nbsp|quot|#39|#\d+|#x[0-9a-f]+);/i;
 
@@ -261,27 +288,35 @@ function parseCapture(raw: Line[], source: string, marks: Marks): DsregStatus | 
 /** One line of a capture: a border, a prompt, a section header, a field, a wrapped value, or noise. */
 function readRow(walk: Walk, row: Row): void {
   const t = row.text;
-  const trimmed = t.trim();
-  if (trimmed === '') {
+  // The line trimmed is `src` from `off` on. The usual line (ASCII, its end already trimmed) is
+  // only indented: it is read in place, and sliced only where a rare case needs the trimmed text.
+  const lead = leadingSpaces(t);
+  const first = t.charCodeAt(lead);
+  const last = t.charCodeAt(t.length - 1);
+  const inPlace = first > 32 && first < 0x80 && last > 32 && last < 0x80;
+  const src = inPlace ? t : t.trim();
+  const off = inPlace ? lead : 0;
+  if (off === src.length) {
     walk.lastField = undefined;
     return;
   }
-  const c0 = trimmed.charCodeAt(0);
-  if (c0 === 43 && borderStartsAt(trimmed, 0)) {
+  const c0 = src.charCodeAt(off);
+  if (c0 === 43 && borderStartsAt(src, off)) {
     walk.lastField = undefined;
     return;
   }
-  if (mayBePrompt(trimmed, c0) && PROMPT.test(trimmed)) {
+  if (mayBePrompt(src, off, c0) && PROMPT.test(src.slice(off))) {
     // A new prompt ends the capture's last section: what follows is other shell output.
     walk.section = undefined;
     walk.lastField = undefined;
     return;
   }
-  const cells = c0 === 124 ? pipeCells(trimmed) : undefined;
+  const cells = c0 === 124 ? pipeCells(src.slice(off)) : undefined;
   if (cells && cells.length === 1 && openSection(walk, cells[0]!, row.line)) return;
-  const pair = keyValueOf(walk, row, cells, trimmed);
+  const pair = keyValueOf(walk, row, cells, lead, src, off);
   if (continuesValue(walk, t, cells, pair)) {
     const last = walk.lastField!;
+    const trimmed = src.slice(off);
     // A console cuts at its width, inside a word; a mail client breaks between words.
     last.value += walk.lastLength >= 80 ? trimmed : ` ${trimmed}`;
     last.value = cleanValue(last.value);
@@ -308,7 +343,7 @@ interface Pair {
 function openSection(walk: Walk, name: string, line: number): boolean {
   const key = sectionKey(name);
   const known = KNOWN_SECTIONS.has(key);
-  if (!known && !SECTION_NAME.test(name)) return false;
+  if (!known && !looksLikeSectionName(name)) return false;
   walk.section = { name, key, line };
   walk.knownInSection = known;
   walk.sections.push(walk.section);
@@ -317,19 +352,26 @@ function openSection(walk: Walk, name: string, line: number): boolean {
 }
 
 /** The line's key and value: a table row of a known key, a known key, or (in a section) any label. */
-function keyValueOf(walk: Walk, row: Row, cells: string[] | undefined, trimmed: string): Pair | undefined {
+function keyValueOf(
+  walk: Walk,
+  row: Row,
+  cells: string[] | undefined,
+  lead: number,
+  src: string,
+  off: number,
+): Pair | undefined {
   if (cells && cells.length === 2 && KNOWN_KEYS.has(normalizeKey(cells[0]!))) {
     return { key: cells[0]!, value: cells[1]! };
   }
   const t = row.text;
   const spot = row.spots[0];
-  if (spot && (spot.start === leadingSpaces(t) || onlyMarks(t, spot.start))) {
+  if (spot && (spot.start === lead || onlyMarks(t, spot.start))) {
     // Every key the table finds is a known one.
     return { key: spot.key, value: t.slice(spot.valueStart), normKey: spot.normKey, known: true };
   }
   if (!walk.section) return undefined;
   // Unknown keys count only inside a boxed section.
-  const kv = KEY_VALUE.exec(trimmed);
+  const kv = keyValueMatch(src.slice(off));
   return kv ? { key: kv[1]!.trim(), value: kv[2]!.trim() } : undefined;
 }
 
@@ -394,10 +436,10 @@ function finish(walk: Walk, lines: Row[], source: string, marks: Marks): DsregSt
 }
 
 /** A drive letter and `:\\`, or `PS`, where the trimmed line starts: a prompt may start there. */
-function mayBePrompt(trimmed: string, c0: number): boolean {
-  if (c0 === 80 && trimmed.charCodeAt(1) === 83) return true;
+function mayBePrompt(text: string, at: number, c0: number): boolean {
+  if (c0 === 80 && text.charCodeAt(at + 1) === 83) return true;
   const letter = (c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122);
-  return letter && trimmed.charCodeAt(1) === 58 && trimmed.charCodeAt(2) === 92;
+  return letter && text.charCodeAt(at + 1) === 58 && text.charCodeAt(at + 2) === 92;
 }
 
 /** Only spaces, digits and punctuation before `end` (a list mark or a prefix that not every line carries). */

@@ -66,13 +66,19 @@ function leadingSpaces(text: string): number {
 export function findPrefix(rows: readonly Row[]): Token[] | undefined {
   const prefixes: Token[][] = [];
   let bare = 0;
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const start = contentStart(row);
     if (start < 0) continue;
     const lead = leadingSpaces(row.text);
     // Most captures carry no prefix: no need to tokenize what is only indentation.
-    if (lead >= start) bare++;
-    else prefixes.push(tokenize(row.text.slice(lead, start)));
+    if (lead < start) {
+      prefixes.push(tokenize(row.text.slice(lead, start)));
+      continue;
+    }
+    bare++;
+    // Too many bare lines even if every line left carried a prefix: the test below would fail.
+    if (bare > (bare + prefixes.length + rows.length - 1 - i) * 0.2) return undefined;
   }
   if (prefixes.length < 2 || bare > (bare + prefixes.length) * 0.2) return undefined;
   // The prefix of most lines: a few structural lines may lack it (the first line of a paste).

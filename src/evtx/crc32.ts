@@ -3,8 +3,9 @@
 // (every chunk's records are checked, so this runs over nearly every byte of the file; sixteen
 // bytes a step take about three quarters of the time of eight).
 
-/** Table k holds the CRC of each byte followed by k zero bytes. */
-const TABLES = (() => {
+/** Table k holds the CRC of each byte followed by k zero bytes; made on first use. */
+let TABLES: Int32Array | null = null;
+function tables(): Int32Array {
   const t = new Int32Array(256 * 16);
   for (let n = 0; n < 256; n++) {
     let c = n;
@@ -18,15 +19,17 @@ const TABLES = (() => {
       t[k * 256 + n] = c;
     }
   }
+  TABLES = t;
+  LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
   return t;
-})();
+}
 
-/** Whether this machine stores words little-endian, as the format does (every usual one does). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Whether this machine stores words little-endian, as the format does (every usual one does); set with TABLES. */
+let LITTLE_ENDIAN = true;
 
 /** Continue a CRC-32 over `b[start, end)`; pass the previous result as `crc` (0 to begin). */
 export function crc32(b: Uint8Array, start: number, end: number, crc = 0): number {
-  const t = TABLES;
+  const t = TABLES ?? tables();
   let c = ~crc;
   let i = start;
   // Bytes up to a word boundary, then the aligned middle read as 32-bit words.

@@ -60,6 +60,9 @@ const S_EL_ATTR = 9;
 const S_EL_TEXT = 10;
 const S_EL_CLOSE = 11; // it ends; `field`: 0 pop, 1 flatten into data, 2 a whole container
 const S_SUB = 12; // a substitution in content: a Binary XML value is spliced, others are text
+// A <Data> element whose Name is constant (or absent) and whose text is one substitution: the four
+// steps S_DATA_OPEN, S_DATA_NAME, S_SUB (its S_DATA_TEXT) and S_DATA_CLOSE as one (see fuse).
+const S_DATA_VALUE = 13;
 
 type Part = string | number;
 
@@ -75,6 +78,9 @@ interface Step {
   openAt: number;
   /** Whether the constant parts have nothing JSON must escape. */
   plain: boolean;
+  /** S_DATA_VALUE: the Name (undefined: none), and the characters it counts against the limit. */
+  key: string | undefined;
+  keyChars: number;
 }
 
 /** What EventSink knows at a point of the event; the key a plan is compiled for. */
@@ -160,7 +166,18 @@ class Compiler {
 
   private step(kind: number, parts: Part[] = [], field = 0, name = ''): Step {
     const plain = parts.every((p) => typeof p !== 'string' || !needsEscape(p));
-    return { kind, field, name, parts, inner: null, nest: null, openAt: 0, plain };
+    return {
+      kind,
+      field,
+      name,
+      parts,
+      inner: null,
+      nest: null,
+      openAt: 0,
+      plain,
+      key: undefined,
+      keyChars: 0,
+    };
   }
 
   nodes(nodes: XNode[]): void {
@@ -341,14 +358,15 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
     const c = new Compiler(state);
     c.nodes(template.nodes);
     const subs = [...c.subs];
+    const direct = directData(c.steps);
     plan = {
-      steps: c.steps,
+      steps: fuse(c.steps),
       subs,
       maxIndex: subs.length === 0 ? -1 : Math.max(...subs),
       elements: c.elements,
       maxOpen: c.maxOpen,
       hasData: c.steps.some((s) => s.kind === S_DATA_CLOSE || (s.kind === S_EL_CLOSE && s.field !== 0)),
-      direct: directData(c.steps),
+      direct,
     };
   } catch (err) {
     if (!(err instanceof Unplannable)) throw err;
@@ -407,6 +425,44 @@ function directData(steps: Step[]): boolean {
     }
   }
   return direct;
+}
+
+/**
+ * The steps with each plain <Data> element (S_DATA_OPEN, an S_DATA_NAME of constant text or none,
+ * an S_SUB whose text is the element's whole text, S_DATA_CLOSE) made one S_DATA_VALUE step, which
+ * does what the four do (the Name's characters counted, the value rendered and counted, the entry
+ * written); a Binary XML value there hands the record to the generic path. Call after directData,
+ * which gives S_DATA_CLOSE its JSON text.
+ */
+function fuse(steps: Step[]): Step[] {
+  const out: Step[] = [];
+  for (let k = 0; k < steps.length; k++) {
+    const open = steps[k]!;
+    const hasName = steps[k + 1]?.kind === S_DATA_NAME;
+    const name = hasName ? steps[k + 1]! : null;
+    const sub = steps[k + (hasName ? 2 : 1)];
+    const close = steps[k + (hasName ? 3 : 2)];
+    if (
+      open.kind !== S_DATA_OPEN ||
+      name?.parts.some((p) => typeof p !== 'string') ||
+      sub?.kind !== S_SUB ||
+      sub.inner?.kind !== S_DATA_TEXT ||
+      sub.inner.parts.length !== 1 ||
+      sub.inner.parts[0] !== sub.field ||
+      close?.kind !== S_DATA_CLOSE
+    ) {
+      out.push(open);
+      continue;
+    }
+    const fused = { ...close, kind: S_DATA_VALUE, field: sub.field };
+    if (name !== null && name.parts.length > 0) {
+      fused.key = name.parts.join('');
+      fused.keyChars = fused.key.length;
+    }
+    out.push(fused);
+    k += hasName ? 3 : 2;
+  }
+  return out;
 }
 
 /** Deepest splice of Binary XML values the fast path follows (real records use one). */
@@ -612,6 +668,21 @@ export class PlanReader {
     return out;
   }
 
+  /** An S_DATA_VALUE step (see fuse); false: use the generic path. */
+  private dataValue(step: Step, base: number): boolean {
+    this.chars += step.keyChars;
+    if (this.types[base + (step.field >> 1)] === 0x21) return false;
+    this.escape = ESCAPE_NONE;
+    const s = this.value(step.field, base);
+    if (s === undefined) return false;
+    const text = s ?? '';
+    this.chars += text.length;
+    if (this.chars > MAX_CHARS) return false;
+    if (this.dataMode === DATA_JSON) this.dataJson += step.name + escaped(text, this.escape);
+    else this.builder().eventData(step.key, text);
+    return true;
+  }
+
   private run(plan: Plan, base: number, level: number, open: number): boolean {
     if (plan.hasData) {
       // A second plan putting data could repeat the first one's keys: the generic path sorts that out.
@@ -622,6 +693,10 @@ export class PlanReader {
     for (let k = 0; k < steps.length; k++) {
       let step = steps[k]!;
       let v: string | null | undefined = null;
+      if (step.kind === S_DATA_VALUE) {
+        if (!this.dataValue(step, base)) return false;
+        continue;
+      }
       if (step.kind === S_SUB) {
         const i = base + (step.field >> 1);
         if (this.types[i] === 0x21) {

@@ -47,16 +47,23 @@ export function isKnownType(type: number): boolean {
   return base <= 0x15 || base === 0x20 || base === 0x21 || base === 0x23;
 }
 
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
+/** Each byte as two upper-case hex digits; made on first use (not when the module loads). */
+let HEX2: string[] | null = null;
+function hex2(): string[] {
+  HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
+  return HEX2;
+}
 
 export function hexUpper(b: Uint8Array, off: number, size: number): string {
   let s = '';
-  for (let i = 0; i < size; i++) s += HEX2[b[off + i]!];
+  const hex = HEX2 ?? hex2();
+  for (let i = 0; i < size; i++) s += hex[b[off + i]!];
   return s;
 }
 
 export function guid(b: Uint8Array, o: number): string {
-  const h = (i: number) => HEX2[b[o + i]!]!;
+  const hex = HEX2 ?? hex2();
+  const h = (i: number) => hex[b[o + i]!]!;
   return (
     '{' +
     h(3) +
@@ -194,8 +201,13 @@ function isoSeconds(unixSeconds: number): string {
   return pad(year, 4) + '-' + pad2(month) + '-' + pad2(day) + 'T' + pad2(h) + ':' + pad2(m) + ':' + pad2(sec);
 }
 
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const pad2 = (n: number) => TWO_DIGITS[n] ?? String(n);
+/** 00 to 99; made on first use. */
+let TWO_DIGITS: string[] | null = null;
+function twoDigits(): string[] {
+  TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+  return TWO_DIGITS;
+}
+const pad2 = (n: number) => (TWO_DIGITS ?? twoDigits())[n] ?? String(n);
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
 export function systemtime(b: Uint8Array, o: number): string {

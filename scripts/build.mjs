@@ -42,27 +42,61 @@ const lazyLibraries = {
       });
       return errors.length > 0 ? { errors } : { path };
     });
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (args) => {
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (args) => ({
       // The names to forward are the library's own, read from it here.
-      const names = Object.keys(await import(args.path));
-      const lines = [
-        `let lib;`,
-        `const load = () => (lib ??= require(${JSON.stringify(args.path)}));`,
-        FORWARD,
-      ];
-      for (const name of names) {
-        // A CommonJS library's default export is its module.exports (an import of it says so),
-        // which require() hands back as it is; an ES module's is its `default`.
-        const get =
-          name === 'default'
-            ? '() => { const m = load(); return m && m.__esModule ? m.default : m; }'
-            : `() => load()[${JSON.stringify(name)}]`;
-        lines.push(
-          name === 'default' ? `export default forward(${get});` : `export const ${name} = forward(${get});`,
-        );
-      }
-      return { contents: lines.join('\n'), resolveDir: process.cwd(), loader: 'js' };
+      contents: standIn(args.path, Object.keys(await import(args.path))),
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
+
+/** The source of a module whose exports `names` forward to the module at `path`, required on first use. */
+function standIn(path, names) {
+  const lines = [`let lib;`, `const load = () => (lib ??= require(${JSON.stringify(path)}));`, FORWARD];
+  for (const name of names) {
+    // A CommonJS library's default export is its module.exports (an import of it says so),
+    // which require() hands back as it is; an ES module's is its `default`.
+    const get =
+      name === 'default'
+        ? '() => { const m = load(); return m && m.__esModule ? m.default : m; }'
+        : `() => load()[${JSON.stringify(name)}]`;
+    lines.push(
+      name === 'default' ? `export default forward(${get});` : `export const ${name} = forward(${get});`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Our own modules that the bin's bundles evaluate on first use, as LAZY does for libraries: the
+ * HTML report (its Preact components and renderer) is needed only for `--format html`, yet
+ * src/report/build.ts imports it for every format. Each name is the module's
+ * export that its importers use; the stand-in forwards it to the module, required on first call.
+ */
+const LAZY_OWN = { 'src/report/html.tsx': ['renderHtml'] };
+
+const lazyOwnModules = {
+  name: 'lazy-own-modules',
+  setup(b) {
+    const files = Object.keys(LAZY_OWN);
+    const own = (path) => files.find((f) => path.replaceAll('\\', '/').endsWith(`/${f}`));
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === LAZY_OWN || args.namespace === 'lazy-own') return undefined;
+      const { path, errors } = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: LAZY_OWN,
+      });
+      if (errors.length > 0 || !own(path)) return undefined;
+      return { path, namespace: 'lazy-own' };
     });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-own' }, (args) => ({
+      contents: standIn(args.path, LAZY_OWN[own(args.path)]),
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
   },
 };
 
@@ -223,7 +257,15 @@ await Promise.all(
       sourcemap: false,
       packages: 'bundle',
       external,
-      plugins: [lazyLibraries, lazyChildProcess, quietPicocolors, codesAsData, hostImport, onlyCommand(name)],
+      plugins: [
+        lazyLibraries,
+        lazyOwnModules,
+        lazyChildProcess,
+        quietPicocolors,
+        codesAsData,
+        hostImport,
+        onlyCommand(name),
+      ],
       // import() of Node's built-ins becomes require(): a vm.Script has no import() (see hostImport).
       supported: { 'dynamic-import': false },
       minifyWhitespace: true,

@@ -145,7 +145,7 @@ function* walkChunk<T>(
 
   const ctx = new ChunkContext(b, sharedTemplates.enabled ? (opts.templates ?? null) : null);
   const plans = fastPath.enabled ? new PlanReader(ctx, json) : null;
-  const seen = new Set<number | bigint>();
+  const seen = new SeenIds();
   // The record being read, for its warnings (one closure per chunk, not one per record).
   const current = { id: 0 as number | bigint, pos: 0, notes: 0 };
   const note = (code: EvtxWarningCode, message: string, offset: number) => {
@@ -188,8 +188,7 @@ function* walkChunk<T>(
       continue;
     }
     const id = u64(b, pos + 8);
-    if (!seen.has(id)) {
-      seen.add(id);
+    if (seen.add(id)) {
       current.id = id;
       current.pos = pos;
       current.notes = 0;
@@ -204,6 +203,32 @@ function* walkChunk<T>(
       );
     }
     pos += size;
+  }
+}
+
+/**
+ * The record identifiers met in a chunk. They nearly always come in increasing order, so an
+ * identifier above every one before is new without a look-up: the identifiers are only listed, and
+ * put into a Set the first time one comes out of order.
+ */
+class SeenIds {
+  private readonly list: (number | bigint)[] = [];
+  private set: Set<number | bigint> | null = null;
+  private highest = -1;
+
+  /** Adds `id`; false when it was met before. */
+  add(id: number | bigint): boolean {
+    if (this.set === null) {
+      if (typeof id === 'number' && id > this.highest) {
+        this.highest = id;
+        this.list.push(id);
+        return true;
+      }
+      this.set = new Set(this.list);
+    }
+    if (this.set.has(id)) return false;
+    this.set.add(id);
+    return true;
   }
 }
 

@@ -81,6 +81,8 @@ interface Step {
   /** S_DATA_VALUE: the Name (undefined: none), and the characters it counts against the limit. */
   key: string | undefined;
   keyChars: number;
+  /** S_DATA_VALUE: the steps it stands for, run instead when the value is Binary XML. */
+  unfused: Step[] | null;
 }
 
 /** What EventSink knows at a point of the event; the key a plan is compiled for. */
@@ -177,6 +179,7 @@ class Compiler {
       plain,
       key: undefined,
       keyChars: 0,
+      unfused: null,
     };
   }
 
@@ -431,7 +434,7 @@ function directData(steps: Step[]): boolean {
  * The steps with each plain <Data> element (S_DATA_OPEN, an S_DATA_NAME of constant text or none,
  * an S_SUB whose text is the element's whole text, S_DATA_CLOSE) made one S_DATA_VALUE step, which
  * does what the four do (the Name's characters counted, the value rendered and counted, the entry
- * written); a Binary XML value there hands the record to the generic path. Call after directData,
+ * written); for a Binary XML value there it runs the four. Call after directData,
  * which gives S_DATA_CLOSE its JSON text.
  */
 function fuse(steps: Step[]): Step[] {
@@ -454,7 +457,12 @@ function fuse(steps: Step[]): Step[] {
       out.push(open);
       continue;
     }
-    const fused = { ...close, kind: S_DATA_VALUE, field: sub.field };
+    const fused = {
+      ...close,
+      kind: S_DATA_VALUE,
+      field: sub.field,
+      unfused: steps.slice(k, k + (hasName ? 4 : 3)),
+    };
     if (name !== null && name.parts.length > 0) {
       fused.key = name.parts.join('');
       fused.keyChars = fused.key.length;
@@ -468,10 +476,27 @@ function fuse(steps: Step[]): Step[] {
 /** Deepest splice of Binary XML values the fast path follows (real records use one). */
 const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
 
+/**
+ * Values that need escaping, escaped: in a log the same ones come again and again (Security's
+ * privilege lists, with their line breaks and tabs), and a look-up costs a fraction of escaping.
+ * At most ESCAPED_MAX values of at most ESCAPED_LONGEST characters; emptied when full.
+ */
+const ESCAPED = new Map<string, string>();
+const ESCAPED_MAX = 256;
+const ESCAPED_LONGEST = 1024;
+
 /** `s` as the inside of a JSON string, knowing how much it needs escaping. */
 function escaped(s: string, level: number): string {
   if (level === ESCAPE_NONE) return s;
-  return level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
+  if (level !== ESCAPE_SOME) return inner(s);
+  if (s.length > ESCAPED_LONGEST) return JSON.stringify(s).slice(1, -1);
+  let e = ESCAPED.get(s);
+  if (e === undefined) {
+    e = JSON.stringify(s).slice(1, -1);
+    if (ESCAPED.size >= ESCAPED_MAX) ESCAPED.clear();
+    ESCAPED.set(s, e);
+  }
+  return e;
 }
 
 const PROVIDER_BIT = 1 << F_PROVIDER;
@@ -668,10 +693,9 @@ export class PlanReader {
     return out;
   }
 
-  /** An S_DATA_VALUE step (see fuse); false: use the generic path. */
+  /** An S_DATA_VALUE step (see fuse) whose value is not Binary XML; false: use the generic path. */
   private dataValue(step: Step, base: number): boolean {
     this.chars += step.keyChars;
-    if (this.types[base + (step.field >> 1)] === 0x21) return false;
     this.escape = ESCAPE_NONE;
     const s = this.value(step.field, base);
     if (s === undefined) return false;
@@ -689,12 +713,19 @@ export class PlanReader {
       if (this.dataMode === DATA_JSON) return false;
       if (this.dataMode === DATA_NONE) this.dataMode = this.json && plan.direct ? DATA_JSON : DATA_BUILDER;
     }
-    const steps = plan.steps;
+    return this.steps(plan.steps, base, level, open);
+  }
+
+  private steps(steps: Step[], base: number, level: number, open: number): boolean {
     for (let k = 0; k < steps.length; k++) {
       let step = steps[k]!;
       let v: string | null | undefined = null;
       if (step.kind === S_DATA_VALUE) {
-        if (!this.dataValue(step, base)) return false;
+        const ok =
+          this.types[base + (step.field >> 1)] === 0x21
+            ? this.steps(step.unfused!, base, level, open)
+            : this.dataValue(step, base);
+        if (!ok) return false;
         continue;
       }
       if (step.kind === S_SUB) {

@@ -506,11 +506,17 @@ const DATA_NONE = 0;
 const DATA_JSON = 1;
 const DATA_BUILDER = 2;
 
+/**
+ * The value descriptor arrays, shared by every chunk's PlanReader instead of made again for each
+ * (a record is read through them from start to end without a pause, so readers never overlap).
+ */
+let scratch: { types: Int32Array; offsets: Int32Array; sizes: Int32Array } | null = null;
+
 /** Reads records of one chunk through their plans; `read` returns null to ask for the generic path. */
 export class PlanReader {
-  private types = new Int32Array(256);
-  private offsets = new Int32Array(256);
-  private sizes = new Int32Array(256);
+  private types: Int32Array;
+  private offsets: Int32Array;
+  private sizes: Int32Array;
   private used = 0;
   private template: TemplateDefinition | null = null;
   /** Whether the template instance `instance` read last has an array value. */
@@ -540,7 +546,12 @@ export class PlanReader {
   constructor(
     private readonly ctx: ChunkContext,
     private readonly json = false,
-  ) {}
+  ) {
+    scratch ??= { types: new Int32Array(256), offsets: new Int32Array(256), sizes: new Int32Array(256) };
+    this.types = scratch.types;
+    this.offsets = scratch.offsets;
+    this.sizes = scratch.sizes;
+  }
 
   /** The record at chunk offset `pos` (its size checked by the caller), or null. */
   read(pos: number, size: number, source: string | undefined, headerId: number): EventRecord | null {
@@ -565,7 +576,8 @@ export class PlanReader {
   /** Reads the record into the fields above; false: use the generic path. */
   private record(pos: number, size: number): boolean {
     this.used = 0;
-    this.texts.fill('');
+    const texts = this.texts;
+    for (let i = 0; i < texts.length; i++) texts[i] = '';
     this.provider = undefined;
     this.time = undefined;
     this.dataMode = DATA_NONE;
@@ -660,6 +672,7 @@ export class PlanReader {
     this.types = grow(this.types);
     this.offsets = grow(this.offsets);
     this.sizes = grow(this.sizes);
+    scratch = { types: this.types, offsets: this.offsets, sizes: this.sizes };
   }
 
   /** Substitution `part` (index << 1 | optional) as text; null: adds nothing; undefined: too small. */

@@ -123,8 +123,14 @@ function keyTrie(): Int32Array {
   TRIE = trie;
   return TRIE;
 }
-// Characters normalizeKey removes inside a key.
-const isSkipped = (c: number) => c === 32 || c === 9 || c === 45 || c === 95 || c === 46 || c === 58;
+// What each ASCII character is to the walk back from a colon: its slot in the trie, SKIP for the
+// characters normalizeKey removes inside a key (space, tab, '-', '_', '.', ':'), STOP for the rest
+// (every other character, ASCII or not, ends the key).
+const SKIP = -2;
+const STOP = -1;
+const charSlots = new Int8Array(128);
+for (let c = 0; c < 128; c++) charSlots[c] = slot(c);
+for (const c of [32, 9, 45, 95, 46, 58]) charSlots[c] = SKIP;
 
 /**
  * The known keys of a line, left to right: a key is one to four words right before a colon that is
@@ -180,12 +186,15 @@ function keyBefore(text: string, colon: number, minStart: number): KeySpot | und
   let bestKey = '';
   let node = 0;
   const trie = keyTrie();
+  const slots = charSlots;
   let p = keyEnd - 1;
   for (; p >= floor; p--) {
     const c = text.charCodeAt(p);
-    if (isSkipped(c)) continue;
-    const s = slot(c);
-    if (s < 0) break;
+    const s = c < 128 ? slots[c]! : STOP;
+    if (s < 0) {
+      if (s === SKIP) continue;
+      break;
+    }
     node = trie[node * ALPHABET + s]!;
     if (node === 0) break;
     const key = terminal[node];

@@ -65,9 +65,10 @@ const PROMPT = /^(?:PS\s+)?[A-Za-z]:\\[^>]*>/;
 // An unknown key inside a known section (a short label, a colon and a space or the end of the
 // line) and a section's name, each in two patterns: for ASCII, asked first, and with `\p{L}` and
 // `\p{N}`, Unicode sets that are built (ICU work) when a pattern is made and again when it first
-// runs, so these are made only when a line needs them. Where the ASCII pattern matches a line without a full-width colon, the Unicode
-// one matches it alike (its classes only add non-ASCII characters); where it fails, the Unicode
-// one is asked only of a line that holds a non-ASCII character.
+// runs, so these are made only when a line needs them. Where the ASCII pattern matches a line
+// without a full-width colon, the Unicode one matches it alike (its classes only add non-ASCII
+// characters); where it fails, the Unicode one is asked only of a line that holds a non-ASCII
+// character.
 const KEY_VALUE_ASCII = /^([A-Za-z][A-Za-z0-9 ()._\-/]{0,60}?)[ \t]*:(?:[ \t]+|$)(?::(?:[ \t]+|$))?(.*)$/;
 const SECTION_NAME_ASCII = /^[A-Za-z][A-Za-z0-9 -]{2,60}$/;
 const NON_ASCII = /[^\x00-\x7f]/;

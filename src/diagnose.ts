@@ -12,10 +12,12 @@ import { RULES } from './rules/index.js';
 import type { Rule } from './rules/rule.js';
 import { codeSet } from './rules/util.js';
 import { cite as citeEvent, summarize } from './story/attempts.js';
-import type { Diagnosis, Evidence, Finding, Phase, TimelineEntry, Verdict } from './types.js';
+import type { Diagnosis, Evidence, Finding, Phase, TimelineEntry } from './types.js';
 import { PHASES, SEVERITIES } from './types.js';
+import { verdictOf } from './verdict.js';
 
 export type { AnalyzeInput, InputReport, TextInput } from './analyze.js';
+export { verdictOf };
 
 export interface DiagnoseOptions {
   /** The time the capture was taken (ISO 8601), for the PRT age and certificate checks. */
@@ -254,13 +256,6 @@ function earliestPhase(findings: Finding[]): Phase | null {
     if (best === null || PHASES.indexOf(f.phase) < PHASES.indexOf(best)) best = f.phase;
   }
   return best;
-}
-
-/** failed (an error), warning (warnings only), else healthy, or unknown when the inputs said too little. */
-export function verdictOf(findings: readonly Finding[], saidTooLittle = false): Verdict {
-  if (findings.some((f) => f.severity === 'error')) return 'failed';
-  if (findings.some((f) => f.severity === 'warning')) return 'warning';
-  return saidTooLittle ? 'unknown' : 'healthy';
 }
 
 function deviceSummary(r: ReturnType<typeof reader>, facts: Facts): NonNullable<Diagnosis['device']> {

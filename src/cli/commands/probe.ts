@@ -2,13 +2,13 @@
 // Exit codes as `diagnose`: 0 no warning or error finding, 1 otherwise, 2 bad usage.
 import { type Command, Option } from 'commander';
 import { createColors } from 'picocolors';
-import type { verdictOf } from '../../diagnose.js';
 import { decodeText } from '../../input/decode.js';
 import type { ProbeRequest } from '../../probe/run.js';
 import type { LdapTarget } from '../../probe/scp-ldap.js';
 import type { Cloud, ProbeOptions, ServiceEndpoints } from '../../probe/types.js';
 import { renderText } from '../../report/text.js';
 import { type Diagnosis, type Finding, PHASES, type Phase } from '../../types.js';
+import { verdictOf } from '../../verdict.js';
 import { type CliIO, describeReadError } from '../io.js';
 import type { CommandState } from '../main.js';
 import {
@@ -190,9 +190,7 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
   const findings = sortFindings((await Promise.all(work)).flat());
   const elapsed = performance.now() - started;
 
-  // The diagnosis module (and the readers it imports) is loaded here, not when `probe --help` runs.
-  const { verdictOf } = await import('../../diagnose.js');
-  const diagnosis = toDiagnosis(findings, request, verdictOf);
+  const diagnosis = toDiagnosis(findings, request);
   const output =
     opts.format === 'json'
       ? `${JSON.stringify(diagnosis, null, 2)}\n`
@@ -202,13 +200,9 @@ async function probeCommand(opts: ProbeCliOptions, io: CliIO): Promise<number> {
 }
 
 /** The probe's findings as a Diagnosis, the shape `diagnose --format json` prints. */
-export function toDiagnosis(
-  findings: Finding[],
-  request: ProbeRequest,
-  verdictOfFindings: typeof verdictOf,
-): Diagnosis {
+export function toDiagnosis(findings: Finding[], request: ProbeRequest): Diagnosis {
   const errors = findings.filter((f) => f.severity === 'error');
-  const verdict = verdictOfFindings(findings);
+  const verdict = verdictOf(findings);
   const phases = errors.map((f) => f.phase).filter((p): p is Phase => !!p);
   const phase = PHASES.find((p) => phases.includes(p)) ?? null;
   const nextSteps = [

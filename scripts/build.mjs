@@ -1,7 +1,7 @@
 // Bundles the CLI and the library into dist/ with esbuild: one file per entry point, so the bin
 // starts fast (no module graph to resolve at run time). Large data loads lazily through splitting.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { build, transform } from 'esbuild';
 
@@ -81,7 +81,14 @@ const lazyOwnModules = {
   setup(b) {
     const files = Object.keys(LAZY_OWN);
     const own = (path) => files.find((f) => path.replaceAll('\\', '/').endsWith(`/${f}`));
-    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+    // Only relative specifiers that end in one of the modules' names (./html.js for html.tsx).
+    const names = files.map((f) =>
+      f
+        .replace(/^.*\//, '')
+        .replace(/\.tsx?$/, '')
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    );
+    b.onResolve({ filter: new RegExp(`^\\.\\.?/(?:.*/)?(?:${names.join('|')})\\.js$`) }, async (args) => {
       if (args.pluginData === LAZY_OWN || args.namespace === 'lazy-own') return undefined;
       const { path, errors } = await b.resolve(args.path, {
         kind: args.kind,
@@ -155,26 +162,24 @@ const GENERIC_CODES = /[/\\]src[/\\]kb[/\\]generated[/\\]generic-codes\.ts$/;
 const codesAsData = {
   name: 'codes-as-data',
   setup(b) {
-    b.onLoad({ filter: GENERIC_CODES }, async (args) => {
-      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'ts', format: 'cjs' });
-      const module = { exports: {} };
-      new Function('module', 'exports', code)(module, module.exports);
-      if (!Array.isArray(module.exports.GENERIC_BLOCKS)) {
-        return { errors: [{ text: `no GENERIC_BLOCKS in ${args.path}` }] };
-      }
-      mkdirSync('dist/cli', { recursive: true });
-      // Every command's build writes the same file: whole, by rename, so that none reads half of it.
-      const temp = `dist/cli/generic-codes.json.${Math.random().toString(36).slice(2)}`;
-      writeFileSync(temp, JSON.stringify(module.exports.GENERIC_BLOCKS));
-      renameSync(temp, 'dist/cli/generic-codes.json');
-      return {
-        contents:
-          "export const GENERIC_BLOCKS = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, 'generic-codes.json'), 'latin1'));",
-        loader: 'js',
-      };
-    });
+    b.onLoad({ filter: GENERIC_CODES }, () => ({
+      contents:
+        "export const GENERIC_BLOCKS = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, 'generic-codes.json'), 'latin1'));",
+      loader: 'js',
+    }));
   },
 };
+
+/** Writes dist/cli/generic-codes.json: the GENERIC_BLOCKS of the generated module, as JSON. */
+async function writeCodesData() {
+  const path = 'src/kb/generated/generic-codes.ts';
+  const { code } = await transform(await readFile(path, 'utf8'), { loader: 'ts', format: 'cjs' });
+  const module = { exports: {} };
+  new Function('module', 'exports', code)(module, module.exports);
+  if (!Array.isArray(module.exports.GENERIC_BLOCKS)) throw new Error(`build: no GENERIC_BLOCKS in ${path}`);
+  mkdirSync('dist/cli', { recursive: true });
+  writeFileSync('dist/cli/generic-codes.json', JSON.stringify(module.exports.GENERIC_BLOCKS));
+}
 
 const external = ['@electric-sql/pglite', 'pg'];
 
@@ -245,6 +250,7 @@ const onlyCommand = (name) => ({
 // holds main.ts and its one command, so that a start-up reads and deserialises only what it runs.
 // Splitting is for ES modules only: the modules a command imports with import() are in its file
 // but run only when they are needed.
+await writeCodesData();
 await Promise.all(
   ['main', ...commands].map((name) =>
     build({

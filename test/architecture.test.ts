@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 
 /** The core's layers, first to last; a path is matched by its longest listed prefix. */
 const LAYERS: readonly (readonly string[])[] = [
-  // What every layer shares: the pipeline's shapes (and the types generated from the contracts).
-  ['src/types.ts', 'src/contract/'],
+  // What every layer shares: the pipeline's shapes (and the types generated from the contracts),
+  // and the verdict of a list of findings, which reads nothing but those shapes.
+  ['src/types.ts', 'src/verdict.ts', 'src/contract/'],
   // Bytes: decoding, containers, the signatures of formats.
   ['src/input/'],
   // The readers of the two input formats.

@@ -10,7 +10,6 @@ const {
   writeFileSync,
   writeSync,
 } = require('node:fs');
-const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -24,7 +23,9 @@ const { Script } = require('node:vm');
 // these flags, and rejects it otherwise; the bundle is then compiled as usual and the cache written
 // again. With no cache for this V8 (Node was upgraded) the first run writes one if dist/ can be
 // written; if it cannot, the ES module build (dist/cli.js), quicker without a cache, is used
-// instead, as it is when anything else goes wrong.
+// instead, as it is when anything else goes wrong. The libraries that only some runs need (the
+// XML parser, the zip library, the LDAP client ...) are bundles of their own (dist/cli/lib/), run
+// the same way, from a cache of their own, when a run first uses one.
 //
 // The bin itself is CommonJS (bin/package.json says so), as the bundles are: Node then starts it
 // without its ES module loader, which costs about a tenth of a bare start-up to set up.
@@ -38,10 +39,58 @@ function commandName(argv) {
 
 /** What the bundle's code calls for import() (a vm.Script has no import() of its own in Node 20). */
 const HOST_IMPORT = Symbol.for('dsreg-doctor.import');
+/** What the bundle's code calls to load a library's own bundle (dist/cli/lib/<name>.cjs) on first use. */
+const HOST_LOAD = Symbol.for('dsreg-doctor.load');
+
+/** The scripts compiled without a usable cache in this run: their caches are written after the command. */
+const stale = [];
 
 /**
- * The CLI's exports for these arguments, and `saveCache()`, which writes the code cache when it
- * was missing or rejected (call it after the command ran: the cache then holds what it compiled).
+ * Runs one CommonJS bundle of dist/cli/ (its stat given) from its code cache and returns its
+ * exports. Throws if the bundle cannot be read, or if there is no cache and none could be written.
+ */
+function run(bundle, { size, mtimeMs }, needCache) {
+  // V8 checks a cache against the length of the source only: the name says which build of the
+  // bundle it was made from (its size and time), so that a bundle built again never meets the
+  // cache of another build.
+  const cache = `${bundle}.${size}-${Math.round(mtimeMs)}.v8-${process.versions.v8}.cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cache);
+  } catch {
+    // No cache for this V8: compiled as usual and the cache written after the command, if it can be.
+    if (needCache) accessSync(BUNDLES, constants.W_OK);
+  }
+  // The build writes every bundle in ASCII (scripts/build.mjs checks it), so reading it as Latin-1
+  // gives the same string without decoding UTF-8.
+  const source = readFileSync(bundle, 'latin1');
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const module = { exports: {} };
+  // The bundles require only Node's built-ins and the packages left in node_modules, which resolve
+  // the same from here as from dist/cli/; their own files they load through HOST_LOAD.
+  script.runInThisContext()(module.exports, require, module, bundle, dirname(bundle));
+  if (cachedData === undefined || script.cachedDataRejected === true) stale.push({ cache, script });
+  return module.exports;
+}
+
+/** A library's bundle, `lib/<name>.cjs` relative to dist/cli/, run once and then kept. */
+const libraries = new Map();
+function loadLibrary(file) {
+  let exports = libraries.get(file);
+  if (exports === undefined) {
+    const bundle = BUNDLES + file;
+    exports = run(bundle, statSync(bundle), false);
+    libraries.set(file, exports);
+  }
+  return exports;
+}
+
+/**
+ * The CLI's exports for these arguments, and `saveCache()`, which writes the code caches that were
+ * missing or rejected (call it after the command ran: a cache then holds what the run compiled).
  */
 async function loadCli(argv) {
   try {
@@ -52,32 +101,14 @@ async function loadCli(argv) {
       bundle = `${BUNDLES}main.cjs`;
       found = statSync(bundle);
     }
-    // V8 checks a cache against the length of the source only: the name says which build of the
-    // bundle it was made from (its size and time), so that a bundle built again never meets the
-    // cache of another build.
-    const { size, mtimeMs } = found;
-    const cache = `${bundle}.${size}-${Math.round(mtimeMs)}.v8-${process.versions.v8}.cache`;
-    let cachedData;
-    try {
-      cachedData = readFileSync(cache);
-    } catch {
-      // No cache for this V8: compiled as usual and the cache written after the command, if it can be.
-      accessSync(BUNDLES, constants.W_OK);
-    }
-    // The build writes every bundle in ASCII (scripts/build.mjs checks it), so reading it as Latin-1
-    // gives the same string without decoding UTF-8.
-    const source = readFileSync(bundle, 'latin1');
-    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-      filename: bundle,
-      ...(cachedData ? { cachedData } : {}),
-    });
     globalThis[HOST_IMPORT] ??= (specifier) => import(specifier);
-    const module = { exports: {} };
-    script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
-    const stale = cachedData === undefined || script.cachedDataRejected === true;
+    globalThis[HOST_LOAD] ??= loadLibrary;
+    const cli = run(bundle, found, true);
     return {
-      cli: module.exports,
-      saveCache: () => (stale ? writeCache(cache, script.createCachedData()) : false),
+      cli,
+      saveCache: () => {
+        for (const { cache, script } of stale.splice(0)) writeCache(cache, script.createCachedData());
+      },
     };
   } catch {
     return { cli: await import('../dist/cli.js'), saveCache: () => false };

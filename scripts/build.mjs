@@ -15,7 +15,7 @@ import { build, transform } from 'esbuild';
  * (`require` of an ES module): the library's code is in the same chunk as before, but runs only
  * when one of its exports is first called, constructed or read.
  */
-const LAZY = ['wrap-ansi', 'fast-xml-parser', 'fflate', 'cli-progress'];
+const LAZY = ['wrap-ansi', 'fast-xml-parser', 'fflate', 'cli-progress', 'ldapts'];
 
 /** A callable, constructible stand-in for an export that is there only once `load()` has run. */
 const FORWARD = `
@@ -27,7 +27,15 @@ const forward = (get) =>
     has: (_, key) => Reflect.has(get(), key),
   });`;
 
-const lazyLibraries = {
+/**
+ * The stand-ins' require() of each library: in the ES module build, the library bundled in the
+ * same chunk; in the bin's bundles (`separate`), the library's own bundle beside them
+ * (dist/cli/lib/<name>.cjs, see libraryBundles), which the bin compiles from a code cache of its
+ * own when a run first uses it. A command then neither reads nor deserialises a library it does not
+ * use: in a text diagnosis that is the XML parser, the zip library, the progress bar, wrap-ansi
+ * and the LDAP client, half of the bundle's source.
+ */
+const lazyLibraries = (separate) => ({
   name: 'lazy-libraries',
   setup(b) {
     const filter = new RegExp(`^(${LAZY.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
@@ -44,16 +52,26 @@ const lazyLibraries = {
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (args) => ({
       // The names to forward are the library's own, read from it here.
-      contents: standIn(args.path, Object.keys(await import(args.path))),
+      contents: standIn(
+        separate
+          ? `__dsregLoad(${JSON.stringify(libraryFile(args.path))})`
+          : `require(${JSON.stringify(args.path)})`,
+        Object.keys(await import(args.path)),
+      ),
       resolveDir: process.cwd(),
       loader: 'js',
     }));
   },
-};
+});
 
-/** The source of a module whose exports `names` forward to the module at `path`, required on first use. */
-function standIn(path, names) {
-  const lines = [`let lib;`, `const load = () => (lib ??= require(${JSON.stringify(path)}));`, FORWARD];
+/** The file of a library's own bundle, relative to dist/cli/: lib/<package name>.cjs. */
+function libraryFile(name) {
+  return `lib/${name.replaceAll('/', '+')}.cjs`;
+}
+
+/** The source of a module whose exports `names` forward to the module that `load` (an expression) returns, loaded on first use. */
+function standIn(load, names) {
+  const lines = [`let lib;`, `const load = () => (lib ??= ${load});`, FORWARD];
   for (const name of names) {
     // A CommonJS library's default export is its module.exports (an import of it says so),
     // which require() hands back as it is; an ES module's is its `default`.
@@ -100,7 +118,7 @@ const lazyOwnModules = {
       return { path, namespace: 'lazy-own' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-own' }, (args) => ({
-      contents: standIn(args.path, LAZY_OWN[own(args.path)]),
+      contents: standIn(`require(${JSON.stringify(args.path)})`, LAZY_OWN[own(args.path)]),
       resolveDir: process.cwd(),
       loader: 'js',
     }));
@@ -196,7 +214,7 @@ await build({
   // The databases of the fleet server load their own files at run time (PGlite its WebAssembly and
   // data, pg its optional native binding): they stay in node_modules, loaded only by `serve`.
   external,
-  plugins: [lazyLibraries, lazyChildProcess, quietPicocolors],
+  plugins: [lazyLibraries(false), lazyChildProcess, quietPicocolors],
   // Bundled CommonJS dependencies (commander ...) require Node's built-ins: give them a require.
   banner: {
     js: "import { createRequire as __dsregRequire } from 'node:module'; const require = __dsregRequire(import.meta.url);",
@@ -264,7 +282,7 @@ await Promise.all(
       packages: 'bundle',
       external,
       plugins: [
-        lazyLibraries,
+        lazyLibraries(true),
         lazyOwnModules,
         lazyChildProcess,
         quietPicocolors,
@@ -277,11 +295,13 @@ await Promise.all(
       minifyWhitespace: true,
       minifySyntax: true,
       legalComments: 'none',
-      define: { 'import.meta.url': '__dsregMetaUrl' },
+      // import.meta.url made when it is read (only `web` reads it), not when the bundle loads.
+      define: { 'import.meta': '__dsregMeta' },
       banner: {
         js: [
           "const __dsregImport = (s) => (globalThis[Symbol.for('dsreg-doctor.import')] ?? ((x) => import(x)))(s);",
-          "const __dsregMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+          "const __dsregLoad = (f) => (globalThis[Symbol.for('dsreg-doctor.load')] ?? ((x) => require(require('node:path').join(__dirname, x))))(f);",
+          "const __dsregMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
         ].join('\n'),
       },
       logLevel: 'warning',
@@ -289,12 +309,46 @@ await Promise.all(
   ),
 );
 
+await libraryBundles();
+
+/**
+ * Each library of LAZY in a CommonJS bundle of its own, dist/cli/lib/<name>.cjs, for the bin's
+ * bundles (see lazyLibraries): its module.exports is the library's ES module namespace. A library
+ * keeps no state that our code shares with another copy, so one bundle each is safe.
+ */
+async function libraryBundles() {
+  await Promise.all(
+    LAZY.map(async (name) => {
+      const names = Object.keys(await import(name));
+      await build({
+        stdin: {
+          contents: [
+            `export * from ${JSON.stringify(name)};`,
+            ...(names.includes('default') ? [`export { default } from ${JSON.stringify(name)};`] : []),
+          ].join('\n'),
+          resolveDir: process.cwd(),
+          loader: 'js',
+        },
+        outfile: `dist/cli/${libraryFile(name)}`,
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        minifyWhitespace: true,
+        minifySyntax: true,
+        legalComments: 'none',
+        logLevel: 'warning',
+      });
+    }),
+  );
+}
+
 // The bin reads each bundle as Latin-1, not UTF-8 (bin/dsreg-doctor.js): that is the same text
 // only if the bundle is ASCII, which esbuild writes by default (charset: 'ascii'). Checked here.
-for (const name of ['main', ...commands]) {
-  const bytes = readFileSync(`dist/cli/${name}.cjs`);
+for (const file of [...['main', ...commands].map((n) => `${n}.cjs`), ...LAZY.map(libraryFile)]) {
+  const bytes = readFileSync(`dist/cli/${file}`);
   const at = bytes.findIndex((b) => b > 0x7f);
-  if (at >= 0) throw new Error(`build: dist/cli/${name}.cjs is not ASCII (byte ${at})`);
+  if (at >= 0) throw new Error(`build: dist/cli/${file} is not ASCII (byte ${at})`);
 }
 
 /**

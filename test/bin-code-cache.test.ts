@@ -77,6 +77,25 @@ describe('the bin and its code cache', () => {
     expect(now).toHaveLength(old.length + 1);
   });
 
+  it('loads a library from its own bundle only when a run uses it, and caches it too', () => {
+    const xml = 'examples/events/join-fail.wevtutil.xml';
+    const libCaches = () => readdirSync(join(bundles, 'lib')).filter((f) => f.endsWith('.cache'));
+    rmSync(join(bundles, 'lib', libCaches().find((f) => f.startsWith('fast-xml-parser.')) ?? 'none'), {
+      force: true,
+    });
+    expect(run(['diagnose', CAPTURE]).status).toBe(1);
+    expect(libCaches().filter((f) => f.startsWith('fast-xml-parser.'))).toEqual([]);
+    // An XML export needs the XML parser: the first run compiles it and writes its cache, the
+    // next one runs from that cache; both print the same diagnosis.
+    const first = run(['diagnose', xml]);
+    expect(first.stdout).toContain('event-join-failure');
+    expect(libCaches().filter((f) => f.startsWith('fast-xml-parser.'))).toHaveLength(1);
+    const second = run(['diagnose', xml]);
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.status).toBe(first.status);
+    expect(libCaches().filter((f) => f.startsWith('fast-xml-parser.'))).toHaveLength(1);
+  });
+
   it('runs the ES module build when the bundles are missing', () => {
     const before = run(['diagnose', CAPTURE, '--format', 'json']);
     rmSync(bundles, { recursive: true, force: true });

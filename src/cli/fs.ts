@@ -1,24 +1,31 @@
 // The file system functions the CLI awaits, made from node:fs's callback functions: importing
 // node:fs/promises loads Node's readline, file watchers and directory modules with it (about 3% of
-// a bare `node -e ''` start-up), none of which a command uses. Same results, same errors.
+// a bare `node -e ''` start-up), none of which a command uses. Same results, same errors. Written
+// out rather than made by util.promisify, which costs every start-up its first call of each.
 import {
   close as closeCallback,
   fstat as fstatCallback,
   open as openCallback,
   read as readCallback,
   readFile as readFileCallback,
+  type Stats,
   stat as statCallback,
   writeFile as writeFileCallback,
 } from 'node:fs';
-import { promisify } from 'node:util';
 
-export const stat = promisify(statCallback);
-export const readFile = promisify(readFileCallback);
-export const writeFile = promisify(writeFileCallback);
+/** A promise settled by a Node callback: rejected with its error, else resolved with its value. */
+function settle<T>(start: (done: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
+}
 
-const open = promisify(openCallback);
-const close = promisify(closeCallback);
-const fstat = promisify(fstatCallback);
+export const stat = (path: string) => settle<Stats>((done) => statCallback(path, done));
+export const readFile = (path: string) => settle<Buffer>((done) => readFileCallback(path, done));
+export const writeFile = (path: string, data: string | Uint8Array) =>
+  settle<void>((done) => writeFileCallback(path, data, (err) => done(err, undefined)));
+
+const open = (path: string, flags: string) => settle<number>((done) => openCallback(path, flags, done));
+const close = (fd: number) => settle<void>((done) => closeCallback(fd, (err) => done(err, undefined)));
+const fstat = (fd: number) => settle<Stats>((done) => fstatCallback(fd, done));
 /** Reads into buf at `position`, or (null) where the file is, as a pipe or a terminal is read. */
 const read = (fd: number, buf: Uint8Array, position: number | null = 0) =>
   new Promise<number>((resolve, reject) =>

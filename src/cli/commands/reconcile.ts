@@ -20,6 +20,7 @@ import {
 } from '../../reconcile/index.js';
 import type { Palette } from '../../report/text.js';
 import { InputError } from '../../types.js';
+import { openChunks } from '../fs.js';
 import { type CliIO, describeReadError, outputWriter } from '../io.js';
 import { type CommandState, VERSION } from '../main.js';
 import { helpFooter, parseNow, useColor } from '../options.js';
@@ -217,14 +218,17 @@ async function readExportFile(
   const reader = createExportReader(path, onRow, options);
   const progress = progressFor(path, size);
   let done = 0;
+  // Read by fs.read in pieces (src/cli/fs.ts), not fs.createReadStream, whose node:stream a
+  // start-up would otherwise load for this loop alone.
+  const file = await openChunks(path, 256 * 1024);
   try {
-    for await (const chunk of fs.createReadStream(path, { highWaterMark: 256 * 1024 })) {
-      const bytes = chunk as Buffer;
-      reader.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      done += bytes.byteLength;
+    for await (const chunk of file.chunks) {
+      reader.push(chunk);
+      done += chunk.byteLength;
       progress.update(done);
     }
   } finally {
+    file.close();
     progress.stop();
   }
   return reader.end();

@@ -58,8 +58,15 @@ describe('prepareInputs', () => {
     expect(prepared.redactor?.leaks(JSON.stringify(analyzeInputs(prepared.inputs).diagnosis))).toEqual([]);
   });
 
-  it('without redaction, the inputs go on as given', () => {
+  it('without redaction, the inputs go on as given, each with what sniff said of it', () => {
     const given = [input('examples/events/udr-admin.evtx')];
-    expect(prepareInputs(given, false).inputs).toBe(given);
+    const { inputs } = prepareInputs(given, false);
+    expect(inputs).toHaveLength(1);
+    expect(inputs[0]!.bytes).toBe(given[0]!.bytes);
+    expect(inputs[0]!.name).toBe(given[0]!.name);
+    expect(inputs[0]!.sniffed).toMatchObject({ kind: 'evtx' });
+    // An input sniffed already (a bundle's classification) goes on as it is.
+    const again = prepareInputs(inputs, false).inputs;
+    expect(again[0]).toBe(inputs[0]);
   });
 });

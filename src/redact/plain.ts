@@ -32,14 +32,18 @@ export function kindOf(input: TextInput & { sniffed?: Sniffed }): Sniffed {
   return input.sniffed ?? sniff(input.bytes, input.name);
 }
 
-/** The inputs as they are, and the text ones as text (what `prepareInputs(inputs, false)` gives). */
+/**
+ * The inputs as they are, and the text ones as text (what `prepareInputs(inputs, false)` gives).
+ * Each input carries what sniff said of it, so that the analysis neither sniffs nor parses it again.
+ */
 export function plainInputs<T extends TextInput & { sniffed?: Sniffed }>(inputs: T[]): PreparedInputs<T> {
   const texts: { name: string; text: string }[] = [];
-  for (const i of inputs) {
+  const sniffed = inputs.map((i) => {
     const found = kindOf(i);
     if (!isEventKind(found.kind)) texts.push({ name: i.name, text: found.text ?? decodeText(i.bytes).text });
-  }
-  return { inputs, texts, kinds: new Map(), warnings: [], original: (evidence) => evidence };
+    return i.sniffed === found ? i : { ...i, sniffed: found };
+  });
+  return { inputs: sniffed, texts, kinds: new Map(), warnings: [], original: (evidence) => evidence };
 }
 
 /** What the report says of an input: its kind in words, then why it was used or left out. */

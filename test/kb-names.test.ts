@@ -101,6 +101,16 @@ describe('the packed table', () => {
   it('rejects a corrupt block on first use instead of misnaming codes', () => {
     const packed = packedCodeNames([['win32', 'x.h', '1,1', 'ONLY_ONE']]);
     expect(() => packed.byValue(1)).toThrow(/corrupt/);
+    // A value that is not base 36, or a missing one, is caught when the values are read.
+    expect(() => packedCodeNames([['win32', 'x.h', '1,-2', 'A B']]).byValue(1)).toThrow(/corrupt/);
+    expect(() => packedCodeNames([['win32', 'x.h', '1,,2', 'A B C']]).byValue(1)).toThrow(/corrupt/);
+  });
+
+  it('reads base-36 deltas of any length and case', () => {
+    const packed = packedCodeNames([['win32', 'x.h', 'a,Z,1ekf', 'TEN FORTY_FIVE BIG']]);
+    expect(packed.byValue(10).map((n) => n.name)).toContain('TEN');
+    expect(packed.byValue(45).map((n) => n.name)).toContain('FORTY_FIVE');
+    expect(packed.byValue(45 + 1 * 36 ** 3 + 14 * 36 ** 2 + 20 * 36 + 15).map((n) => n.name)).toContain('BIG');
   });
 });
 

@@ -64,7 +64,7 @@ describe('prepareInputs', () => {
     expect(inputs).toHaveLength(1);
     expect(inputs[0]!.bytes).toBe(given[0]!.bytes);
     expect(inputs[0]!.name).toBe(given[0]!.name);
-    expect(inputs[0]!.sniffed).toMatchObject({ kind: 'evtx' });
+    expect((inputs[0] as { sniffed?: unknown }).sniffed).toMatchObject({ kind: 'evtx' });
     // An input sniffed already (a bundle's classification) goes on as it is.
     const again = prepareInputs(inputs, false).inputs;
     expect(again[0]).toBe(inputs[0]);

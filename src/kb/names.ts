@@ -112,28 +112,41 @@ interface DecodedBlock {
   family: Family;
   source: string;
   values: Float64Array;
-  names: string[];
+  /** The block's names joined by ' ', split on first use (a lookup by value rarely needs a block's). */
+  text: string;
+  words?: string[];
   /** The entries made so far, by position (one object per entry, whichever way it was asked). */
   made: (NamedCode | undefined)[];
 }
 
 function decodeBlock([family, source, values, names]: Block): DecodedBlock {
   const deltas = values.split(',');
-  const words = names.split(' ');
-  if (deltas.length !== words.length) throw new Error(`generic table block ${family}/${source} is corrupt`);
   const out = new Float64Array(deltas.length);
   let value = 0;
   for (let i = 0; i < deltas.length; i++) {
-    value += Number.parseInt(deltas[i]!, 36);
+    const delta = Number.parseInt(deltas[i]!, 36);
+    if (!(delta >= 0)) throw new Error(`generic table block ${family}/${source} is corrupt`);
+    value += delta;
     out[i] = value;
   }
-  return { family: family as Family, source, values: out, names: words, made: [] };
+  return { family: family as Family, source, values: out, text: names, made: [] };
+}
+
+/** A block's names, split on first use and checked against its values. */
+function wordsOf(b: DecodedBlock): string[] {
+  if (!b.words) {
+    const words = b.text.split(' ');
+    if (words.length !== b.values.length)
+      throw new Error(`generic table block ${b.family}/${b.source} is corrupt`);
+    b.words = words;
+  }
+  return b.words;
 }
 
 function entryOf(b: DecodedBlock, i: number): NamedCode {
   let n = b.made[i];
   if (!n) {
-    n = { name: b.names[i]!, value: b.values[i]!, family: b.family, source: b.source };
+    n = { name: wordsOf(b)[i]!, value: b.values[i]!, family: b.family, source: b.source };
     b.made[i] = n;
   }
   return n;
@@ -167,7 +180,7 @@ export function packedCodeNames(blocks: readonly Block[]): CodeNames {
   let full: CodeNames | undefined;
   // The table as codeNames builds it, made of the same entries as the lookups by value.
   const whole = () => {
-    full ??= codeNames(decode().flatMap((b) => b.names.map((_, i) => entryOf(b, i))));
+    full ??= codeNames(decode().flatMap((b) => wordsOf(b).map((_, i) => entryOf(b, i))));
     return full;
   };
   const found = new Map<number, readonly NamedCode[]>();
@@ -179,7 +192,7 @@ export function packedCodeNames(blocks: readonly Block[]): CodeNames {
     let list: NamedCode[] | undefined;
     for (const b of decode()) {
       for (let i = lowerBound(b.values, value); i < b.values.length && b.values[i] === value; i++) {
-        const name = b.names[i]!;
+        const name = wordsOf(b)[i]!;
         if (guideNamed.some((g) => g.name === name) || list?.some((g) => g.name === name)) continue;
         list ??= [...guideNamed];
         list.push(entryOf(b, i));

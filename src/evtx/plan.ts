@@ -619,7 +619,8 @@ export class PlanReader {
     this.data = null;
     this.dataJson = '';
     this.escapes = 0;
-    this.stack.length = 0;
+    // Setting an array's length is a call into the runtime: only when there is something to drop.
+    if (this.stack.length !== 0) this.stack.length = 0;
     this.chars = 0;
     this.elements = 0;
     try {

@@ -10,10 +10,11 @@
 // time: the compiler below is EventSink's state machine run on the template's element names, which
 // are constant. What only a record's values decide is checked per record, and anything out of the
 // ordinary hands the whole record back to the generic path, which then reads it from the start
-// (and reports what it finds): an array value (it repeats its element), a Binary XML value where
-// the plan cannot splice it, a substitution past the values, a value too small for its type, a
-// stream that is not one template instance, any format error, or a record near the expansion
-// limits. So both paths give the same record and the same warnings; test/evtx-plan.test.ts
+// (and reports what it finds): an array value (it repeats its element) anywhere but as the whole
+// text of a plain <Data> element (repeated here, see PlanReader.dataArray), a Binary XML value
+// where the plan cannot splice it, a substitution past the values, a value too small for its
+// type, a stream that is not one template instance, any format error, or a record near the
+// expansion limits. So both paths give the same record and the same warnings; test/evtx-plan.test.ts
 // compares them on the samples and on damaged copies.
 
 import {
@@ -43,7 +44,7 @@ import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
 import { decodedText, ESCAPE_MAYBE, ESCAPE_NONE, ESCAPE_SOME } from './utf16.js';
-import { isKnownType, renderValue } from './values.js';
+import { isKnownType, renderArray, renderValue } from './values.js';
 
 // Steps. A value is a list of parts: a string is constant text, a number n is substitution n >> 1
 // (optional when n & 1).
@@ -83,6 +84,8 @@ interface Step {
   keyChars: number;
   /** S_DATA_VALUE: the steps it stands for, run instead when the value is Binary XML. */
   unfused: Step[] | null;
+  /** S_DATA_CLOSE and S_DATA_VALUE: the <Data> element holds no element (an array value may repeat it). */
+  leaf: boolean;
 }
 
 /** What EventSink knows at a point of the event; the key a plan is compiled for. */
@@ -128,6 +131,12 @@ export interface Plan {
    * first). Holds when this is the only plan of the record that puts data.
    */
   readonly direct: boolean;
+  /**
+   * The substitutions an array value may fill on this path: every use of each is the value of a
+   * plain <Data> element (S_DATA_VALUE) holding no other element, which the array repeats once
+   * per item (an empty array: once, empty), as render.ts does.
+   */
+  readonly arrayOk: ReadonlySet<number>;
 }
 
 const ROOT: State = {
@@ -146,9 +155,13 @@ class Unplannable extends Error {}
 class Compiler {
   readonly steps: Step[] = [];
   readonly subs = new Set<number>();
+  /** How many times each substitution is used. */
+  readonly uses = new Map<number, number>();
   elements = 0;
   maxOpen = 0;
   private open = 0;
+  /** `elements` when the <Data> element being read opened. */
+  private dataElements = 0;
   private depth: number;
   private section: number;
   private field: number;
@@ -180,6 +193,7 @@ class Compiler {
       key: undefined,
       keyChars: 0,
       unfused: null,
+      leaf: false,
     };
   }
 
@@ -190,7 +204,7 @@ class Compiler {
           this.element(node);
           break;
         case 2: {
-          this.subs.add(node.index);
+          this.use(node.index);
           const s = this.step(S_SUB);
           s.field = (node.index << 1) | (node.optional ? 1 : 0);
           s.inner = this.capture ? this.textStep([s.field]) : null;
@@ -206,6 +220,11 @@ class Compiler {
           throw new Unplannable();
       }
     }
+  }
+
+  private use(index: number): void {
+    this.subs.add(index);
+    this.uses.set(index, (this.uses.get(index) ?? 0) + 1);
   }
 
   private state(): State {
@@ -236,13 +255,13 @@ class Compiler {
         const parts: Part[] = [];
         for (const v of attr.value) {
           if (v.kind === 2) {
-            this.subs.add(v.index);
+            this.use(v.index);
             parts.push((v.index << 1) | (v.optional ? 1 : 0));
           } else if (v.kind === 1) parts.push(v.text);
         }
         this.steps.push(this.attrStep(attr.name, parts));
       }
-    } else for (const attr of el.attrs) for (const v of attr.value) if (v.kind === 2) this.subs.add(v.index);
+    } else for (const attr of el.attrs) for (const v of attr.value) if (v.kind === 2) this.use(v.index);
     this.nodes(el.children);
     this.closeElement();
     this.open--;
@@ -272,6 +291,7 @@ class Compiler {
       case EVENT_DATA:
         if (d === 3 && name === 'Data') {
           this.inData = true;
+          this.dataElements = this.elements;
           this.steps.push(this.step(S_DATA_OPEN));
           return;
         }
@@ -333,7 +353,9 @@ class Compiler {
         if (this.inData) {
           if (d === 3) {
             this.inData = false;
-            this.steps.push(this.step(S_DATA_CLOSE));
+            const close = this.step(S_DATA_CLOSE);
+            close.leaf = this.elements === this.dataElements;
+            this.steps.push(close);
           }
         } else if (d >= 3) {
           this.stack--;
@@ -362,14 +384,16 @@ function planFor(template: TemplateDefinition, state: State): Plan | null {
     c.nodes(template.nodes);
     const subs = [...c.subs];
     const direct = directData(c.steps);
+    const steps = fuse(c.steps);
     plan = {
-      steps: fuse(c.steps),
+      steps,
       subs,
       maxIndex: subs.length === 0 ? -1 : Math.max(...subs),
       elements: c.elements,
       maxOpen: c.maxOpen,
       hasData: c.steps.some((s) => s.kind === S_DATA_CLOSE || (s.kind === S_EL_CLOSE && s.field !== 0)),
       direct,
+      arrayOk: arrayOk(steps, c.uses),
     };
   } catch (err) {
     if (!(err instanceof Unplannable)) throw err;
@@ -471,6 +495,17 @@ function fuse(steps: Step[]): Step[] {
     k += hasName ? 3 : 2;
   }
   return out;
+}
+
+/** The substitutions of Plan.arrayOk: those used only as the value of leaf S_DATA_VALUE steps. */
+function arrayOk(steps: readonly Step[], uses: ReadonlyMap<number, number>): ReadonlySet<number> {
+  const fused = new Map<number, number>();
+  for (const step of steps)
+    if (step.kind === S_DATA_VALUE && step.leaf)
+      fused.set(step.field >> 1, (fused.get(step.field >> 1) ?? 0) + 1);
+  const ok = new Set<number>();
+  for (const [index, n] of fused) if (uses.get(index) === n) ok.add(index);
+  return ok;
 }
 
 /** Deepest splice of Binary XML values the fast path follows (real records use one). */
@@ -584,7 +619,8 @@ export class PlanReader {
     this.data = null;
     this.dataJson = '';
     this.escapes = 0;
-    this.stack.length = 0;
+    // Setting an array's length is a call into the runtime: only when there is something to drop.
+    if (this.stack.length !== 0) this.stack.length = 0;
     this.chars = 0;
     this.elements = 0;
     try {
@@ -609,10 +645,16 @@ export class PlanReader {
     const count = this.used - base;
     const plan = planFor(template, state);
     if (plan === null || plan.maxIndex >= count) return false;
-    if (this.arrays) for (const i of plan.subs) if (this.types[base + i]! & 0x80) return false;
+    let arrays = false;
+    if (this.arrays)
+      for (const i of plan.subs)
+        if (this.types[base + i]! & 0x80) {
+          if (!plan.arrayOk.has(i)) return false;
+          arrays = true;
+        }
     this.elements += plan.elements;
     if (this.elements > MAX_ELEMENTS || open + plan.maxOpen > MAX_OPEN) return false;
-    return this.run(plan, base, level, open);
+    return this.run(plan, base, level, open, arrays);
   }
 
   /**
@@ -720,11 +762,35 @@ export class PlanReader {
     return true;
   }
 
-  private run(plan: Plan, base: number, level: number, open: number): boolean {
+  /** Runs a plan; `arrays`: an array value fills some of its <Data> elements (their keys are then not the plan's). */
+  /**
+   * An S_DATA_VALUE step whose value is an array (Plan.arrayOk): one <Data> element an item, as
+   * render.ts repeats it (its Name and text counted each time); false: use the generic path (which
+   * reports an array that does not divide into items).
+   */
+  private dataArray(step: Step, base: number): boolean {
+    const i = base + (step.field >> 1);
+    const items = renderArray(this.ctx.data, this.types[i]!, this.offsets[i]!, this.sizes[i]!);
+    if (items === null) return false;
+    const n = Math.max(items.length, 1);
+    this.elements += n - 1;
+    if (this.elements > MAX_ELEMENTS) return false;
+    const data = this.builder();
+    for (let k = 0; k < n; k++) {
+      const text = items[k] ?? '';
+      this.chars += step.keyChars + text.length;
+      if (this.chars > MAX_CHARS) return false;
+      data.eventData(step.key, text);
+    }
+    return true;
+  }
+
+  private run(plan: Plan, base: number, level: number, open: number, arrays: boolean): boolean {
     if (plan.hasData) {
       // A second plan putting data could repeat the first one's keys: the generic path sorts that out.
       if (this.dataMode === DATA_JSON) return false;
-      if (this.dataMode === DATA_NONE) this.dataMode = this.json && plan.direct ? DATA_JSON : DATA_BUILDER;
+      if (this.dataMode === DATA_NONE)
+        this.dataMode = this.json && plan.direct && !arrays ? DATA_JSON : DATA_BUILDER;
     }
     return this.steps(plan.steps, base, level, open);
   }
@@ -734,10 +800,13 @@ export class PlanReader {
       let step = steps[k]!;
       let v: string | null | undefined = null;
       if (step.kind === S_DATA_VALUE) {
+        const type = this.types[base + (step.field >> 1)]!;
         const ok =
-          this.types[base + (step.field >> 1)] === 0x21
+          type === 0x21
             ? this.steps(step.unfused!, base, level, open)
-            : this.dataValue(step, base);
+            : type & 0x80
+              ? this.dataArray(step, base)
+              : this.dataValue(step, base);
         if (!ok) return false;
         continue;
       }

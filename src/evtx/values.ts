@@ -157,16 +157,24 @@ export function filetime(b: Uint8Array, o: number): string {
     lastSecond = q;
     lastSecondText = `${isoSeconds(q - 11_644_473_600)}.`;
   }
-  return lastSecondText + fraction7(r) + 'Z';
+  return lastSecondText + fraction7(r);
 }
 let lastSecond = -1;
 let lastSecondText = '';
 
-/** Seven digits, zero-padded. */
+/**
+ * Seven digits, zero-padded, with the closing 'Z': from the two-digit table (every record has a
+ * time of its own, so String(r) would miss V8's number-to-string cache and convert in the runtime).
+ */
 function fraction7(r: number): string {
-  const s = String(r);
-  return s.length === 7 ? s : '0000000'.slice(s.length) + s;
+  const two = TWO_DIGITS ?? twoDigits();
+  const hi = Math.floor(r / 100_000);
+  const mid = r - hi * 100_000;
+  const d3 = Math.floor(mid / 1000);
+  const d5 = Math.floor((mid - d3 * 1000) / 10);
+  return two[hi]! + two[d3]! + two[d5]! + LAST_DIGIT[mid - d3 * 1000 - d5 * 10]!;
 }
+const LAST_DIGIT = ['0Z', '1Z', '2Z', '3Z', '4Z', '5Z', '6Z', '7Z', '8Z', '9Z'];
 
 /**
  * The civil (proleptic Gregorian) date of a count of days since 1970-01-01, packed as

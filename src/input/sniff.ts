@@ -94,9 +94,11 @@ function looksBinary(text: string): boolean {
  * header, or at least two known keys (the three-line fragments people post).
  */
 function captureFields(status: DsregStatus): number {
-  const known = status.fields.filter((f) => KNOWN_KEYS.has(f.normKey)).length;
-  const sections = status.sections.some((s) => KNOWN_SECTIONS.has(s.key));
-  return sections || known >= 2 ? status.fields.length : 0;
+  // A known section settles it (a whole capture has one); else two known keys, counted up to two.
+  if (status.sections.some((s) => KNOWN_SECTIONS.has(s.key))) return status.fields.length;
+  let known = 0;
+  for (const f of status.fields) if (KNOWN_KEYS.has(f.normKey) && ++known >= 2) return status.fields.length;
+  return 0;
 }
 
 /**

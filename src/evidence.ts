@@ -34,6 +34,8 @@ export interface Reader {
   hasSection(name: string): boolean;
   /** The evidence line for a field. */
   cite(field: DsregField | undefined): EvidenceLine[];
+  /** The evidence line for a field, as one line (no list around it). */
+  line(field: DsregField): EvidenceLine;
 }
 
 export function reader(ev: DeviceEvidence): Reader {
@@ -69,6 +71,7 @@ export function reader(ev: DeviceEvidence): Reader {
     return undefined;
   };
   const value = (key: string, section?: string) => field(key, section)?.value;
+  const line = (f: DsregField): EvidenceLine => ({ source: sourceOf(f), line: f.line, text: f.text.trim() });
   return {
     field,
     value,
@@ -78,7 +81,8 @@ export function reader(ev: DeviceEvidence): Reader {
       const s = normalizeSection(name);
       return ev.captures.some((c) => c.sections.some((x) => x.key === s));
     },
-    cite: (f) => (f ? [{ source: sourceOf(f), line: f.line, text: f.text.trim() }] : []),
+    cite: (f) => (f ? [line(f)] : []),
+    line,
   };
 }
 

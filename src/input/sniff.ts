@@ -61,8 +61,14 @@ export function sniff(bytes: Uint8Array, name = '-'): Sniffed {
 
 /** Tab, line feed, form feed, carriage return, and the terminal sequences' ESC, BEL and backspace. */
 const TEXT_CONTROLS: ReadonlySet<number> = new Set([0x07, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x1b]);
-/** Any character looksBinary counts: a control below 0x20 but those, or the replacement mark. */
-const BAD_CHAR = /[\x00-\x06\x0b\x0e-\x1a\x1c-\x1f\ufffd]/;
+/**
+ * Any character looksBinary counts: a control below 0x20 but those, or the replacement mark. Each
+ * is searched on its own: a one-character search is a memchr, several times cheaper in all than a
+ * character class tried at every position (and the mark is never in a one-byte string).
+ */
+const BAD_CHARS: readonly string[] = [0xfffd, ...Array.from({ length: 0x20 }, (_, c) => c)]
+  .filter((c) => c === 0xfffd || !TEXT_CONTROLS.has(c))
+  .map((c) => String.fromCharCode(c));
 
 const NOT_A_CAPTURE = 'text without `dsregcmd /status` fields or event records';
 
@@ -72,8 +78,8 @@ const NOT_A_CAPTURE = 'text without `dsregcmd /status` fields or event records';
  * them, and the text is then read and the renderers show them as symbols.
  */
 function looksBinary(text: string): boolean {
-  // Most text has none: one scan says so.
-  if (!BAD_CHAR.test(text)) return false;
+  // Most text has none: the searches say so.
+  if (!BAD_CHARS.some((c) => text.includes(c))) return false;
   let bad = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -88,9 +94,11 @@ function looksBinary(text: string): boolean {
  * header, or at least two known keys (the three-line fragments people post).
  */
 function captureFields(status: DsregStatus): number {
-  const known = status.fields.filter((f) => KNOWN_KEYS.has(f.normKey)).length;
-  const sections = status.sections.some((s) => KNOWN_SECTIONS.has(s.key));
-  return sections || known >= 2 ? status.fields.length : 0;
+  // A known section settles it (a whole capture has one); else two known keys, counted up to two.
+  if (status.sections.some((s) => KNOWN_SECTIONS.has(s.key))) return status.fields.length;
+  let known = 0;
+  for (const f of status.fields) if (KNOWN_KEYS.has(f.normKey) && ++known >= 2) return status.fields.length;
+  return 0;
 }
 
 /**

@@ -117,7 +117,8 @@ export function reportJoinFailure(
 
   const cause: string[] = [];
   if (specific) cause.push(specific.meaning);
-  for (const [i, ref] of refs.entries()) {
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
     const entry = entries.find((e) => e.name === ref.name);
     if (entry?.generic && specific) continue;
     if (entry) cause.push(i === 0 ? entry.meaning : `Sub-error ${codeLabel(ref)}: ${entry.meaning}`);
@@ -141,7 +142,10 @@ export function reportJoinFailure(
   const fixes: string[] = [];
   if (specific) fixes.push(...specific.fix);
   const moreSpecific = Boolean(specific) || entries.length > 1;
-  for (const e of [...entries].reverse()) if (!(e.generic && moreSpecific)) fixes.push(...e.fix);
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    if (!(e.generic && moreSpecific)) fixes.push(...e.fix);
+  }
   fixes.push(...(f.fixes ?? []));
   if (!specific) for (const s of server) fixes.push(...s.fix);
   if (f.phase === 'precheck') {
@@ -149,15 +153,15 @@ export function reportJoinFailure(
   }
 
   // Keep the guide's section for this phase; drop the other phase sections a shared code links to.
-  const otherPhases = new Set<string>(
-    PHASES.filter((p) => p !== 'post-join' && p !== f.phase).map((p) => DOCS[p as JoinPhase]),
-  );
-  const docs = unique([
-    ...(f.phase && f.phase !== 'post-join' ? [DOCS[f.phase]] : []),
-    ...(specific?.docs ?? []),
-    ...entries.flatMap((e) => e.docs),
-    DOCS.findPhase,
-  ]).filter((u) => !otherPhases.has(u));
+  // (Loops, not flatMap and spreads: this runs for every failed attempt of every diagnosis.)
+  const otherPhases = new Set<string>();
+  for (const p of PHASES) if (p !== 'post-join' && p !== f.phase) otherPhases.add(DOCS[p]);
+  const listed: string[] = [];
+  if (f.phase && f.phase !== 'post-join') listed.push(DOCS[f.phase]);
+  if (specific) for (const u of specific.docs) listed.push(u);
+  for (const e of entries) for (const u of e.docs) listed.push(u);
+  listed.push(DOCS.findPhase);
+  const docs = unique(listed).filter((u) => !otherPhases.has(u));
   if (f.note) cause.push(f.note);
   const phaseId = f.phase && f.phase !== 'post-join' ? (`${f.phase}-phase-failed` as const) : undefined;
   const id =
@@ -210,8 +214,21 @@ export interface PrtAttemptBlock {
   evidence: Evidence[];
 }
 
+// Three rules ask for the block of the same reader (one diagnosis): it is read once for each reader.
+// The rules only read it; prt-attempt-failed alone hands its evidence to a finding.
+const blocks = new WeakMap<Reader, PrtAttemptBlock | null>();
+
 /** The PRT diagnostics of the last failed attempt, or undefined when the capture records none. */
 export function prtAttemptBlock(r: Reader): PrtAttemptBlock | undefined {
+  let block = blocks.get(r);
+  if (block === undefined) {
+    block = readPrtAttemptBlock(r) ?? null;
+    blocks.set(r, block);
+  }
+  return block ?? undefined;
+}
+
+function readPrtAttemptBlock(r: Reader): PrtAttemptBlock | undefined {
   const status = r.field('Attempt Status');
   const description = r.field('Server Error Description');
   const statusCodes = findHexCodes(status?.value ?? '').filter((c) => c !== 0);
@@ -277,7 +294,8 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
   const cause: string[] = [];
   if (aadsts) cause.push(`${aadsts.code}: ${aadsts.meaning}`);
   if (adfs?.entry) cause.push(`${adfs.code}: ${adfs.entry.meaning}`);
-  for (const [i, ref] of refs.entries()) {
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
     const e = entries.find((x) => x.name === ref.name);
     if (e)
       cause.push(
@@ -296,6 +314,17 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
     );
   }
   if (f.serverDescription && !aadsts) cause.push(serverSaid(f.serverDescription));
+  // (Loops, not flatMap and spreads.)
+  const fix: string[] = [];
+  if (aadsts) fix.push(...aadsts.fix);
+  else if (adfs?.entry) fix.push(...adfs.entry.fix);
+  // With an AADSTS code, the main code's entry gives no advice (see below).
+  for (const e of prtEntries) if (!(aadsts && e === entries[0])) fix.push(...e.fix);
+  if (!aadsts) fix.push(READ_AAD_LOGS);
+  const docs: string[] = [DOCS.prtErrorCode];
+  if (aadsts) docs.push(...aadsts.docs);
+  if (adfs?.entry) docs.push(...adfs.entry.docs);
+  for (const e of prtEntries) docs.push(...e.docs);
   report(aadsts && isPrtFailureId(aadsts.id) ? aadsts.id : 'prt-attempt-failed', {
     phase: 'post-join',
     title: aadsts
@@ -310,15 +339,8 @@ export function reportPrtFailure(report: Report<PrtFailureId>, f: PrtFailureFact
     // service); for a PRT only the advice of post-join codes applies.
     // Once the server has said why (an AADSTS code), its advice is the fix: the status code's
     // general advice (check the proxy, read the logs) would only send the reader elsewhere.
-    fix: aadsts
-      ? unique([...aadsts.fix, ...prtEntries.filter((e) => e !== entries[0]).flatMap((e) => e.fix)])
-      : unique([...(adfs?.entry?.fix ?? []), ...prtEntries.flatMap((e) => e.fix), READ_AAD_LOGS]),
-    docs: unique([
-      DOCS.prtErrorCode,
-      ...(aadsts?.docs ?? []),
-      ...(adfs?.entry?.docs ?? []),
-      ...prtEntries.flatMap((e) => e.docs),
-    ]),
+    fix: unique(fix),
+    docs: unique(docs),
     serverErrorCode: aadsts ? aadsts.code : (adfs?.code ?? (f.serverCode || undefined)),
   });
 }

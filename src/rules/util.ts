@@ -14,14 +14,13 @@ export function cite(r: Reader, ...keys: (DsregField | string | undefined)[]): E
   for (const k of keys) {
     const f = typeof k === 'string' ? r.field(k) : k;
     if (!f) continue;
-    for (const e of r.cite(f)) {
-      const last = out[out.length - 1];
-      if (last) {
-        if (e.source !== last.source) oneSource = false;
-        else if ((e.line ?? 0) < (last.line ?? 0)) inOrder = false;
-      }
-      out.push(e);
+    const e = r.line(f);
+    const last = out[out.length - 1];
+    if (last) {
+      if (e.source !== last.source) oneSource = false;
+      else if ((e.line ?? 0) < (last.line ?? 0)) inOrder = false;
     }
+    out.push(e);
   }
   if (out.length < 2) return out;
   // One capture (the usual case): the order of the input is the order of the lines, often already kept.

@@ -116,7 +116,9 @@ function primeSearch(profile) {
 function callgrind() {
   const bare = instructions(BARE);
   const pad = (s, n) => String(s).padEnd(n);
-  console.log(`start-up under callgrind: instructions executed, millions (all threads, less V8's random prime search), ${ENV_NOTE}`);
+  console.log(
+    `start-up under callgrind: instructions executed, millions (all threads, less V8's random prime search), ${ENV_NOTE}`,
+  );
   console.log(`${pad('command', 24)} ${pad('Minstr', 8)} ${pad('ratio', 6)} goal`);
   console.log(`${pad(BARE.name, 24)} ${pad((bare / 1e6).toFixed(1), 8)} ${pad('1.00', 6)}`);
   const lines = [];

@@ -110,7 +110,9 @@ describe('the packed table', () => {
     const packed = packedCodeNames([['win32', 'x.h', 'a,Z,1ekf', 'TEN FORTY_FIVE BIG']]);
     expect(packed.byValue(10).map((n) => n.name)).toContain('TEN');
     expect(packed.byValue(45).map((n) => n.name)).toContain('FORTY_FIVE');
-    expect(packed.byValue(45 + 1 * 36 ** 3 + 14 * 36 ** 2 + 20 * 36 + 15).map((n) => n.name)).toContain('BIG');
+    expect(packed.byValue(45 + 1 * 36 ** 3 + 14 * 36 ** 2 + 20 * 36 + 15).map((n) => n.name)).toContain(
+      'BIG',
+    );
   });
 });
 

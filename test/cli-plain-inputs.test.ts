@@ -23,7 +23,12 @@ describe('plainInputs', () => {
   it('gives what prepareInputs gives without redaction', () => {
     const plain = plainInputs(inputs);
     const prepared = prepareInputs(inputs, false);
-    expect(plain.inputs).toBe(inputs);
+    // The same inputs, in order, each carrying what sniff said of it, which the analysis reuses.
+    expect(plain.inputs.map(({ name, bytes }) => ({ name, bytes }))).toEqual(
+      inputs.map(({ name, bytes }) => ({ name, bytes })),
+    );
+    expect(plain.inputs.every((i) => (i as { sniffed?: unknown }).sniffed !== undefined)).toBe(true);
+    expect(analyze(plain.inputs.slice(0, 4))).toEqual(analyze(inputs.slice(0, 4)));
     expect(plain.texts).toEqual(prepared.texts);
     expect(plain.texts.map((t) => t.name)).toEqual(['join-fail-device-not-synced.txt', 'ad-computers.csv']);
     expect([...plain.kinds]).toEqual([...prepared.kinds]);

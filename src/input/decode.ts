@@ -43,14 +43,12 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   if (b0 === 0xfe && b1 === 0xff) {
     return { text: decode('utf-16be', bytes.subarray(2)), encoding: 'utf-16be-bom' };
   }
-  // Valid UTF-8 without a NUL (almost every file that has no BOM) is what the checks below would
-  // settle on: nulPattern finds no NUL byte to count. Asking the decoder first (in native code)
-  // spares the count's loop over the first 1,024 bytes; the rest take the checks' order.
-  const utf8 = strictUtf8Or(bytes);
-  if (utf8 !== undefined && !utf8.includes('\0')) return { text: utf8, encoding: 'utf-8' };
-  const nul = nulPattern(bytes);
+  // nulPattern needs NULs in the first 1,024 bytes: without one (almost every file that has no
+  // BOM), a native search says so and its counting loop is skipped. The order of the checks stays.
+  const nul = bytes.subarray(0, 1024).indexOf(0) < 0 ? null : nulPattern(bytes);
   if (nul === 'le') return { text: decode('utf-16le', bytes), encoding: 'utf-16le' };
   if (nul === 'be') return { text: decode('utf-16be', bytes), encoding: 'utf-16be' };
+  const utf8 = strictUtf8Or(bytes);
   if (utf8 !== undefined) return { text: utf8, encoding: 'utf-8' };
   return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
 }

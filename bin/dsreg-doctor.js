@@ -25,7 +25,8 @@ const { Script } = require('node:vm');
 // written; if it cannot, the ES module build (dist/cli.js), quicker without a cache, is used
 // instead, as it is when anything else goes wrong. The libraries that only some runs need (the
 // XML parser, the zip library, the LDAP client ...) are bundles of their own (dist/cli/lib/), run
-// the same way, from a cache of their own, when a run first uses one.
+// the same way, from a cache of their own, when a run first uses one. A call for help or for the
+// version is answered before any of that, from the pages the build wrote (see quickHelp).
 //
 // The bin itself is CommonJS (bin/package.json says so), as the bundles are: Node then starts it
 // without its ES module loader, which costs about a tenth of a bare start-up to set up.
@@ -106,13 +107,16 @@ async function loadCli(argv) {
     const cli = run(bundle, found, true);
     return {
       cli,
-      saveCache: () => {
-        for (const { cache, script } of stale.splice(0)) writeCache(cache, script.createCachedData());
-      },
+      saveCache: saveCaches,
     };
   } catch {
     return { cli: await import('../dist/cli.js'), saveCache: () => false };
   }
+}
+
+/** Writes the caches that were missing or rejected in this run (after the command: they then hold what it compiled). */
+function saveCaches() {
+  for (const { cache, script } of stale.splice(0)) writeCache(cache, script.createCachedData());
 }
 
 /** Writes the cache beside the bundle, whole or not at all (never a half-written file); false when it cannot. */
@@ -128,25 +132,55 @@ function writeCache(cache, data) {
   }
 }
 
-loadCli(process.argv.slice(2)).then(({ cli, saveCache }) => {
-  // Standard output and error are written by the CLI (src/cli/stdio.ts), which also ends the
-  // process quietly when their reader goes away (`dsreg-doctor events big.evtx | head`).
-  const exit = (code) => cli.whenFlushed(() => process.exit(code));
-  cli.main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-      saveCache();
-      // Exit once the output is flushed, even if a hung DNS lookup or socket still holds the loop.
-      exit(code);
-    },
-    (err) => {
-      try {
-        writeSync(2, `dsreg-doctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-      } catch {
-        // Standard error is gone too: the exit code still says it.
-      }
-      process.exitCode = 2;
-      exit(2);
-    },
-  );
-});
+/**
+ * Prints the help or version the arguments ask for from the pages the build wrote (dist/cli/help/,
+ * see src/cli/quick-help.ts) and exits; false when they ask for something else, or no page fits.
+ */
+function quickHelp(argv) {
+  // A first look, as quick-help.ts's mayBeHelp: any other run does not even load help.cjs.
+  if (
+    !(
+      argv.length === 0 ||
+      (argv.length <= 2 && argv.some((a) => /^(?:-h|--help|help|-V|--version)$/.test(a)))
+    )
+  )
+    return false;
+  let help;
+  let code;
+  try {
+    const bundle = `${BUNDLES}help.cjs`;
+    help = run(bundle, statSync(bundle), false);
+    code = help.quickHelp(argv, `${BUNDLES}help`);
+  } catch {
+    return false;
+  }
+  if (code === undefined) return false;
+  process.exitCode = code;
+  saveCaches();
+  help.whenFlushed(() => process.exit(code));
+  return true;
+}
+
+if (!quickHelp(process.argv.slice(2)))
+  loadCli(process.argv.slice(2)).then(({ cli, saveCache }) => {
+    // Standard output and error are written by the CLI (src/cli/stdio.ts), which also ends the
+    // process quietly when their reader goes away (`dsreg-doctor events big.evtx | head`).
+    const exit = (code) => cli.whenFlushed(() => process.exit(code));
+    cli.main(process.argv.slice(2)).then(
+      (code) => {
+        process.exitCode = code;
+        saveCache();
+        // Exit once the output is flushed, even if a hung DNS lookup or socket still holds the loop.
+        exit(code);
+      },
+      (err) => {
+        try {
+          writeSync(2, `dsreg-doctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+        } catch {
+          // Standard error is gone too: the exit code still says it.
+        }
+        process.exitCode = 2;
+        exit(2);
+      },
+    );
+  });

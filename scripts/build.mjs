@@ -310,6 +310,83 @@ await Promise.all(
 );
 
 await libraryBundles();
+await helpBundle();
+await writeHelpPages();
+
+/**
+ * dist/cli/help.cjs: src/cli/quick-help.ts alone, which the bin runs first when the arguments look
+ * like a call for help, to print the page writeHelpPages wrote without loading the CLI.
+ */
+async function helpBundle() {
+  await build({
+    entryPoints: ['src/cli/quick-help.ts'],
+    outfile: 'dist/cli/help.cjs',
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * dist/cli/help/<main or command>.txt: what main() prints for each call for help of the program
+ * and of each command (PROGRAM_FORMS, commandForms), at each width help is wrapped to, the texts
+ * kept once each. A page that printed to both outputs is not written (the CLI then answers).
+ */
+async function writeHelpPages() {
+  const cli = await import('../dist/cli.js');
+  const { min, max } = cli.HELP_WIDTHS;
+  mkdirSync('dist/cli/help', { recursive: true });
+  const targets = [
+    ['main', cli.PROGRAM_FORMS],
+    ...cli.COMMANDS.map((c) => [c.name, cli.commandForms(c.name)]),
+  ];
+  for (const [target, forms] of targets) {
+    const texts = [];
+    const pages = {};
+    for (const form of forms) {
+      const page = { fd: 0, code: 0, widths: [] };
+      for (let width = min; width <= max; width++) {
+        const out = [];
+        const err = [];
+        const io = {
+          stdout: (t) => void out.push(t),
+          stderr: (t) => void err.push(t),
+          read: () => Promise.reject(new Error('build: help read a file')),
+          isTTY: true,
+          columns: width,
+          env: {},
+          now: () => new Date(0),
+        };
+        const code = await cli.main([...form], io);
+        const fd = out.length > 0 && err.length === 0 ? 1 : err.length > 0 && out.length === 0 ? 2 : 0;
+        if (fd === 0 || (page.fd !== 0 && (fd !== page.fd || code !== page.code))) {
+          pages[form.join(' ')] = undefined;
+          break;
+        }
+        const text = (fd === 1 ? out : err).join('');
+        let at = texts.indexOf(text);
+        if (at < 0) at = texts.push(text) - 1;
+        Object.assign(page, { fd, code });
+        page.widths.push(at);
+        pages[form.join(' ')] = page;
+      }
+    }
+    // The pages and where each text ends on the first line, the texts after it, one after another
+    // (quick-help.ts then cuts out the one text it prints instead of parsing them all).
+    const ends = [];
+    let end = 0;
+    for (const text of texts) {
+      end += text.length;
+      ends.push(end);
+    }
+    writeFileSync(`dist/cli/help/${target}.txt`, `${JSON.stringify({ pages, ends })}\n${texts.join('')}`);
+  }
+}
 
 /**
  * Each library of LAZY in a CommonJS bundle of its own, dist/cli/lib/<name>.cjs, for the bin's
@@ -345,7 +422,7 @@ async function libraryBundles() {
 
 // The bin reads each bundle as Latin-1, not UTF-8 (bin/dsreg-doctor.js): that is the same text
 // only if the bundle is ASCII, which esbuild writes by default (charset: 'ascii'). Checked here.
-for (const file of [...['main', ...commands].map((n) => `${n}.cjs`), ...LAZY.map(libraryFile)]) {
+for (const file of [...['main', ...commands, 'help'].map((n) => `${n}.cjs`), ...LAZY.map(libraryFile)]) {
   const bytes = readFileSync(`dist/cli/${file}`);
   const at = bytes.findIndex((b) => b > 0x7f);
   if (at >= 0) throw new Error(`build: dist/cli/${file} is not ASCII (byte ${at})`);
@@ -354,10 +431,13 @@ for (const file of [...['main', ...commands].map((n) => `${n}.cjs`), ...LAZY.map
 /**
  * The code cache of each command's bundle, made by running the bin once on an example (the cache
  * then holds what that run compiled). Written by the bin itself (bin/dsreg-doctor.js): a failed run
- * leaves no cache, and the bin still works without one.
+ * leaves no cache, and the bin still works without one. A help whose page was written (`--help`,
+ * `probe --help`) is printed by help.cjs alone: `--help` twice is no form of quick-help.ts, so the
+ * bundles whose warm-up is a help run the CLI.
  */
 const WARM_UP = {
-  main: ['--help'],
+  help: ['--help'],
+  main: ['--help', '--help'],
   diagnose: ['diagnose', 'examples/dsregcmd/join-fail-device-not-synced.txt'],
   lookup: ['lookup', '0x801c03f2'],
   redact: ['redact', 'examples/dsregcmd/join-fail-device-not-synced.txt'],
@@ -372,8 +452,8 @@ const WARM_UP = {
   ],
   rules: ['rules'],
 };
-for (const name of ['main', ...commands]) {
-  const args = WARM_UP[name] ?? [name, '--help'];
+for (const name of ['help', 'main', ...commands]) {
+  const args = WARM_UP[name] ?? [name, '--help', '--help'];
   const run = spawnSync(process.execPath, ['bin/dsreg-doctor.js', ...args], { stdio: 'ignore' });
   if (run.status !== 0 && run.status !== 1) console.warn(`build: warming up ${args.join(' ')} failed`);
 }

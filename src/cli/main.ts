@@ -7,7 +7,10 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIO, nodeIO } from './io.js';
 import { addHelpFooter, errorLine } from './options.js';
+import { helpWidth as widthOfHelp } from './quick-help.js';
 
+/** For the build, which writes the help pages the bin prints without loading the CLI (scripts/build.mjs). */
+export { commandForms, HELP_WIDTHS, PROGRAM_FORMS } from './quick-help.js';
 /** For the bin: calls back once all output has left the process (src/cli/stdio.ts). */
 export { whenFlushed } from './stdio.js';
 
@@ -103,7 +106,7 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
   const wanted = commandName(argv);
   // Set before the commands are added, so that each inherits it: help wrapped to the terminal (at
   // most 100 columns, 80 into a pipe), and every error of commander's as one line in our style.
-  const helpWidth = () => (io.isTTY ? Math.max(60, Math.min(io.columns || 80, 100)) : 80);
+  const helpWidth = () => widthOfHelp(io.isTTY, io.columns);
   program.configureOutput({
     writeOut: (s) => io.stdout(s),
     writeErr: (s) => io.stderr(s),

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { build, transform } from 'esbuild';
+import { build } from 'esbuild';
 
 /**
  * Libraries evaluated on first use instead of when the bundle loads. Importing wrap-ansi costs more
@@ -172,31 +172,48 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 /**
  * The Windows headers' code names (src/kb/generated/generic-codes.ts, 170 KB of packed text) are
  * imported on first use. In the bin's bundles they are a data file beside them
- * (dist/cli/generic-codes.json), read when the module is first imported: a string literal that
- * size would otherwise be in the code cache of every command that ever named a code, read and
- * copied by V8 at each start-up whether or not the run names one.
+ * (dist/cli/generic-codes.bin, the table packed as bytes by src/kb/code-table.ts), read when the
+ * names are first asked for: a lookup by value then searches the bytes where they lie instead of
+ * parsing 170 KB of JSON and decoding every block's values first, and no string literal that size
+ * sits in the code cache of every command that ever named a code.
  */
-const GENERIC_CODES = /[/\\]src[/\\]kb[/\\]generated[/\\]generic-codes\.ts$/;
+const GENERIC_NAMES = /[/\\]src[/\\]kb[/\\]generic-names\.ts$/;
 const codesAsData = {
   name: 'codes-as-data',
   setup(b) {
-    b.onLoad({ filter: GENERIC_CODES }, () => ({
-      contents:
-        "export const GENERIC_BLOCKS = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, 'generic-codes.json'), 'latin1'));",
+    b.onLoad({ filter: GENERIC_NAMES }, (args) => ({
+      contents: [
+        "import { tableCodeNames } from './code-table.js';",
+        'export const genericNames = () =>',
+        "  tableCodeNames(require('node:fs').readFileSync(require('node:path').join(__dirname, 'generic-codes.bin')));",
+      ].join('\n'),
+      resolveDir: args.path.replace(/[/\\][^/\\]*$/, ''),
       loader: 'js',
     }));
   },
 };
 
-/** Writes dist/cli/generic-codes.json: the GENERIC_BLOCKS of the generated module, as JSON. */
+/** Writes dist/cli/generic-codes.bin: the GENERIC_BLOCKS of the generated module, packed by src/kb/code-table.ts. */
 async function writeCodesData() {
-  const path = 'src/kb/generated/generic-codes.ts';
-  const { code } = await transform(await readFile(path, 'utf8'), { loader: 'ts', format: 'cjs' });
-  const module = { exports: {} };
-  new Function('module', 'exports', code)(module, module.exports);
-  if (!Array.isArray(module.exports.GENERIC_BLOCKS)) throw new Error(`build: no GENERIC_BLOCKS in ${path}`);
+  const load = async (path) => {
+    const { outputFiles } = await build({
+      entryPoints: [path],
+      bundle: true,
+      format: 'cjs',
+      platform: 'neutral',
+      write: false,
+      logLevel: 'warning',
+    });
+    const module = { exports: {} };
+    new Function('module', 'exports', outputFiles[0].text)(module, module.exports);
+    return module.exports;
+  };
+  const { GENERIC_BLOCKS } = await load('src/kb/generated/generic-codes.ts');
+  const { encodeCodeTable } = await load('src/kb/code-table.ts');
+  if (!Array.isArray(GENERIC_BLOCKS))
+    throw new Error('build: no GENERIC_BLOCKS in src/kb/generated/generic-codes.ts');
   mkdirSync('dist/cli', { recursive: true });
-  writeFileSync('dist/cli/generic-codes.json', JSON.stringify(module.exports.GENERIC_BLOCKS));
+  writeFileSync('dist/cli/generic-codes.bin', encodeCodeTable(GENERIC_BLOCKS));
 }
 
 const external = ['@electric-sql/pglite', 'pg'];

@@ -24,12 +24,30 @@ describe('the code table as bytes', () => {
     expect(values.size).toBeGreaterThan(4000);
   });
 
-  it('answers every name, and lists every entry, as the packed blocks do', () => {
-    const table = tableCodeNames(bytes);
+  it('answers every name as the packed blocks do, searched in the table or in the whole list', () => {
+    const searched = tableCodeNames(bytes);
+    const listed = tableCodeNames(bytes);
+    listed.all();
     const packed = packedCodeNames(GENERIC_BLOCKS);
-    expect(strip(table.all())).toEqual(strip(packed.all()));
-    for (const n of every)
-      expect(strip(table.byName(n.name.toLowerCase())), n.name).toEqual(strip(packed.byName(n.name)));
+    const names = [...new Set(every.map((n) => n.name))];
+    // Guide names, a part of a name, names in other cases, a name no table has.
+    names.push(
+      'DSREG_E_DEVICE_NOT_SYNCED',
+      'ACCESS_DENIED',
+      'error_access_denied',
+      'Error_Internet_Timeout',
+      'NO_SUCH_NAME',
+      '',
+    );
+    for (const name of names) {
+      expect(strip(searched.byName(name)), name).toEqual(strip(packed.byName(name)));
+      expect(strip(listed.byName(name.toLowerCase())), name).toEqual(strip(packed.byName(name)));
+    }
+  });
+
+  it('lists every entry as the packed blocks do', () => {
+    const table = tableCodeNames(bytes);
+    expect(strip(table.all())).toEqual(strip(packedCodeNames(GENERIC_BLOCKS).all()));
     expect(table.generic).toBe(true);
   });
 

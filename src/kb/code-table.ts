@@ -167,10 +167,42 @@ export function tableCodeNames(bytes: Uint8Array): CodeNames {
     found.set(wanted, answer);
     return answer;
   };
+  // The names upper-cased, one after another as in the table: a name is found by searching it.
+  let upper: string | undefined;
+  const end = (i: number) => view.getUint32(endsAt + 4 * i, true);
+  /** The entry whose name starts at this offset of the names' text and is this long, if one does. */
+  const nameAt = (offset: number, length: number): number | undefined => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (end(mid) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const from = lo === 0 ? 0 : end(lo - 1);
+    return lo < n && from === offset && end(lo) === offset + length ? lo : undefined;
+  };
+  // As codeNames answers: the guide's codes of that name, then the headers' in their order, less
+  // those whose value already has that exact name.
+  const byName = (name: string): readonly NamedCode[] => {
+    if (full) return full.byName(name);
+    const wanted = name.toUpperCase();
+    if (wanted.length === 0 || !/^[\x20-\x7e]+$/.test(wanted)) return whole().byName(name);
+    names ??= latin1(bytes, textAt, bytes.length);
+    upper ??= names.toUpperCase();
+    const list: NamedCode[] = [...guideTable.byName(name)];
+    for (let at = upper.indexOf(wanted); at >= 0; at = upper.indexOf(wanted, at + 1)) {
+      const i = nameAt(at, wanted.length);
+      if (i === undefined) continue;
+      const e = entry(i);
+      if (!list.some((g) => g.value === e.value && g.name === e.name)) list.push(e);
+    }
+    return list;
+  };
   return {
     generic: header.blocks.length > 0,
     byValue,
-    byName: (name) => whole().byName(name),
+    byName,
     all: () => whole().all(),
   };
 }

@@ -177,7 +177,7 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
  * parsing 170 KB of JSON and decoding every block's values first, and no string literal that size
  * sits in the code cache of every command that ever named a code.
  */
-const GENERIC_NAMES = /[/\\]src[/\\]kb[/\\]generic-names\.ts$/;
+const GENERIC_NAMES = /[/\\]src[/\\]kb[/\\]generic-codes\.ts$/;
 const codesAsData = {
   name: 'codes-as-data',
   setup(b) {

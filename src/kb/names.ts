@@ -217,7 +217,7 @@ let loading: Promise<CodeNames> | undefined;
  * The headers' table is decoded only when a code is looked up in it (see packedCodeNames).
  */
 export function loadCodeNames(): Promise<CodeNames> {
-  loading ??= import('./generic-names.js').then((m) => m.genericNames());
+  loading ??= import('./generic-codes.js').then((m) => m.genericNames());
   return loading;
 }
 

@@ -122,10 +122,12 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
 
   // A run of one command needs no other: the others are listed only for the program's help, its
   // suggestions for a misspelt command and the error for an unknown one.
-  const one = wanted !== undefined && argv[0] === wanted ? COMMANDS.find((c) => c.name === wanted) : undefined;
+  const one =
+    wanted !== undefined && argv[0] === wanted ? COMMANDS.find((c) => c.name === wanted) : undefined;
   for (const c of COMMANDS) {
     if (c.name === wanted) (await c.load())(program, io, state);
-    else if (one === undefined) program.command(c.name).summary(c.summary).helpOption(false).allowUnknownOption();
+    else if (one === undefined)
+      program.command(c.name).summary(c.summary).helpOption(false).allowUnknownOption();
   }
   for (const register of commands) register(program, io, state);
   addHelpFooter(program, {

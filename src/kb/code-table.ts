@@ -86,33 +86,7 @@ export function encodeCodeTable(blocks: readonly Block[]): Uint8Array {
  */
 export function tableCodeNames(bytes: Uint8Array): CodeNames {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4) throw corrupt('too short');
-  const h = view.getUint32(0, true);
-  if (h > bytes.length - 4) throw corrupt('too short');
-  let header: Header;
-  try {
-    header = JSON.parse(ascii(bytes, 4, 4 + h)) as Header;
-  } catch {
-    throw corrupt('no header');
-  }
-  const n = header.count;
-  const valuesAt = 4 + h;
-  const orderAt = valuesAt + 4 * n;
-  const endsAt = orderAt + 2 * n + ((2 * n) % 4);
-  const textAt = endsAt + 4 * n;
-  if (
-    !Array.isArray(header.blocks) ||
-    header.blocks.reduce((sum, b) => sum + b[2], 0) !== n ||
-    textAt + header.text !== bytes.length
-  )
-    throw corrupt('sizes');
-  // Where each block starts, in the blocks' order.
-  const starts: number[] = [];
-  let start = 0;
-  for (const b of header.blocks) {
-    starts.push(start);
-    start += b[2];
-  }
+  const { header, n, valuesAt, orderAt, endsAt, textAt, starts } = layoutOf(bytes, view);
   const value = (i: number) => view.getUint32(valuesAt + 4 * i, true);
   const sorted = (p: number) => view.getUint16(orderAt + 2 * p, true);
   const made: (NamedCode | undefined)[] = [];
@@ -205,6 +179,38 @@ export function tableCodeNames(bytes: Uint8Array): CodeNames {
     byName,
     all: () => whole().all(),
   };
+}
+
+/** The table's header and where its parts start; throws when the bytes are no such table. */
+function layoutOf(bytes: Uint8Array, view: DataView) {
+  if (bytes.length < 4) throw corrupt('too short');
+  const h = view.getUint32(0, true);
+  if (h > bytes.length - 4) throw corrupt('too short');
+  let header: Header;
+  try {
+    header = JSON.parse(ascii(bytes, 4, 4 + h)) as Header;
+  } catch {
+    throw corrupt('no header');
+  }
+  const n = header.count;
+  const valuesAt = 4 + h;
+  const orderAt = valuesAt + 4 * n;
+  const endsAt = orderAt + 2 * n + ((2 * n) % 4);
+  const textAt = endsAt + 4 * n;
+  if (
+    !Array.isArray(header.blocks) ||
+    header.blocks.reduce((sum, b) => sum + b[2], 0) !== n ||
+    textAt + header.text !== bytes.length
+  )
+    throw corrupt('sizes');
+  // Where each block starts, in the blocks' order.
+  const starts: number[] = [];
+  let start = 0;
+  for (const b of header.blocks) {
+    starts.push(start);
+    start += b[2];
+  }
+  return { header, n, valuesAt, orderAt, endsAt, textAt, starts };
 }
 
 /** A short ASCII text (the header): a loop costs less than making a decoder. */

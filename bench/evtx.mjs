@@ -37,6 +37,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesSource, readEvtx, readEvtxJson } from '../dist/index.js';
+import { nodeCrc32 } from '../dist/node.js';
 
 const self = fileURLToPath(import.meta.url);
 const here = path.dirname(self);
@@ -56,6 +57,9 @@ const PYTHON_FILE = '2-system-Microsoft-Windows-LiveId%4Operational.evtx';
 /** Records per second the issue asks of the in-process JSON record stream. */
 const GOAL_RATE = 200_000;
 const TIME = '/usr/bin/time';
+
+/** The reader's options as the CLI gives them: the checksums by Node's zlib.crc32 (src/node/crc32.ts). */
+const CLI = { crc32: nodeCrc32 };
 
 /** A ByteSource over a file descriptor (what src/node/file-source.ts does, inlined for dist). */
 function fdSource(file) {
@@ -88,9 +92,9 @@ if (process.argv[2] === '--child') {
   let records = 0;
   for (const file of process.argv.slice(3).filter((a) => a !== '--json')) {
     const source = fdSource(file);
-    if (!json) for (const _ of readEvtx(source, { source: file })) records++;
+    if (!json) for (const _ of readEvtx(source, { ...CLI, source: file })) records++;
     else
-      for (const line of readEvtxJson(source, { source: file })) {
+      for (const line of readEvtxJson(source, { ...CLI, source: file })) {
         records++;
         buffer += `${line}\n`;
         if (buffer.length > 65536) {
@@ -208,19 +212,19 @@ console.log(`ratio (process, start-up included):       ${speed(python / pyOurs)}
 
 const devNull = openSync('/dev/null', 'w');
 function* stringified(source) {
-  for (const record of readEvtx(source)) yield JSON.stringify(record);
+  for (const record of readEvtx(source, CLI)) yield JSON.stringify(record);
 }
 
 /** The records of `source` in one of the modes of inProcess; returns the characters written (1 a record when reading only). */
 function drain(source, mode) {
   if (mode === 'read') {
     let n = 0;
-    for (const _ of readEvtx(source)) n++;
+    for (const _ of readEvtx(source, CLI)) n++;
     return n;
   }
   let buffer = '';
   let chars = 0;
-  const lines = mode === 'json' ? readEvtxJson(source) : stringified(source);
+  const lines = mode === 'json' ? readEvtxJson(source, CLI) : stringified(source);
   for (const line of lines) {
     buffer += `${line}\n`;
     if (buffer.length > 65536) {

@@ -37,7 +37,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesSource, readEvtx, readEvtxJson } from '../dist/index.js';
-import { nodeCrc32 } from '../dist/node.js';
 
 const self = fileURLToPath(import.meta.url);
 const here = path.dirname(self);
@@ -58,8 +57,18 @@ const PYTHON_FILE = '2-system-Microsoft-Windows-LiveId%4Operational.evtx';
 const GOAL_RATE = 200_000;
 const TIME = '/usr/bin/time';
 
-/** The reader's options as the CLI gives them: the checksums by Node's zlib.crc32 (src/node/crc32.ts). */
-const CLI = { crc32: nodeCrc32 };
+/**
+ * The reader's options as the CLI gives them: the checksums by Node's zlib.crc32, loaded on the
+ * first checksum (src/node/crc32.ts's nodeCrc32, inlined: importing dist/node.js would add its
+ * other modules, some 10 ms, to each process's start, which the CLI does not load). A Node without
+ * process.getBuiltinModule (before 20.16) reads with the reader's own, as the CLI does.
+ */
+let zlibCrc32;
+function cliCrc32(bytes, value) {
+  zlibCrc32 ??= process.getBuiltinModule('node:zlib').crc32;
+  return zlibCrc32(bytes, value);
+}
+const CLI = process.getBuiltinModule ? { crc32: cliCrc32 } : {};
 
 /** A ByteSource over a file descriptor (what src/node/file-source.ts does, inlined for dist). */
 function fdSource(file) {

@@ -57,6 +57,19 @@ const PYTHON_FILE = '2-system-Microsoft-Windows-LiveId%4Operational.evtx';
 const GOAL_RATE = 200_000;
 const TIME = '/usr/bin/time';
 
+/**
+ * The reader's options as the CLI gives them: the checksums by Node's zlib.crc32, loaded on the
+ * first checksum (src/node/crc32.ts's nodeCrc32, inlined: importing dist/node.js would add its
+ * other modules, some 10 ms, to each process's start, which the CLI does not load). A Node without
+ * process.getBuiltinModule (before 20.16) reads with the reader's own, as the CLI does.
+ */
+let zlibCrc32;
+function cliCrc32(bytes, value) {
+  zlibCrc32 ??= process.getBuiltinModule('node:zlib').crc32;
+  return zlibCrc32(bytes, value);
+}
+const CLI = process.getBuiltinModule ? { crc32: cliCrc32 } : {};
+
 /** A ByteSource over a file descriptor (what src/node/file-source.ts does, inlined for dist). */
 function fdSource(file) {
   const fd = openSync(file, 'r');
@@ -88,9 +101,9 @@ if (process.argv[2] === '--child') {
   let records = 0;
   for (const file of process.argv.slice(3).filter((a) => a !== '--json')) {
     const source = fdSource(file);
-    if (!json) for (const _ of readEvtx(source, { source: file })) records++;
+    if (!json) for (const _ of readEvtx(source, { ...CLI, source: file })) records++;
     else
-      for (const line of readEvtxJson(source, { source: file })) {
+      for (const line of readEvtxJson(source, { ...CLI, source: file })) {
         records++;
         buffer += `${line}\n`;
         if (buffer.length > 65536) {
@@ -208,19 +221,19 @@ console.log(`ratio (process, start-up included):       ${speed(python / pyOurs)}
 
 const devNull = openSync('/dev/null', 'w');
 function* stringified(source) {
-  for (const record of readEvtx(source)) yield JSON.stringify(record);
+  for (const record of readEvtx(source, CLI)) yield JSON.stringify(record);
 }
 
 /** The records of `source` in one of the modes of inProcess; returns the characters written (1 a record when reading only). */
 function drain(source, mode) {
   if (mode === 'read') {
     let n = 0;
-    for (const _ of readEvtx(source)) n++;
+    for (const _ of readEvtx(source, CLI)) n++;
     return n;
   }
   let buffer = '';
   let chars = 0;
-  const lines = mode === 'json' ? readEvtxJson(source) : stringified(source);
+  const lines = mode === 'json' ? readEvtxJson(source, CLI) : stringified(source);
   for (const line of lines) {
     buffer += `${line}\n`;
     if (buffer.length > 65536) {

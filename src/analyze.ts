@@ -6,6 +6,7 @@ import type { DsregStatus } from './dsregcmd/parse.js';
 import { type EventExportKind, readEvents } from './events/read.js';
 import type { EventRecord, ReadWarning } from './events/types.js';
 import type { DeviceEvidence } from './evidence.js';
+import type { Crc32 } from './evtx/crc32.js';
 import { type Sniffed, sniff } from './input/sniff.js';
 import { InputError } from './types.js';
 
@@ -65,6 +66,8 @@ export interface AnalyzeOptions {
    * input, and inside an event log every 1 MiB or so (see ReadOptions.onProgress), never once a record.
    */
   onProgress?: (done: number, total: number) => void;
+  /** For an .evtx: the CRC-32 its checksums are checked with (ReadOptions.crc32); absent: the reader's own. */
+  crc32?: Crc32;
 }
 
 const NOT_AN_INPUT = 'neither `dsregcmd /status` output nor an event log export (.evtx, XML, CSV or JSON)';
@@ -111,6 +114,7 @@ export function analyze(inputs: readonly AnalyzeInput[], options: AnalyzeOptions
           source: input.name,
           onWarning: (w) => warnings.push(w),
           ...(options.onProgress ? { onProgress: progress.within } : {}),
+          ...(options.crc32 ? { crc32: options.crc32 } : {}),
         })) {
           records.push(rec);
         }

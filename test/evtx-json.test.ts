@@ -112,6 +112,11 @@ describe('readEvtxJson on records made for each case of the writer', () => {
       ['Lone', val.raw(T.String, [0x41, 0x00, 0x00, 0xd8, 0x42, 0x00])],
       ['Long', val.string(long)],
       ['Ansi', val.ansi('ansi "quoted" \\ value')],
+      // ANSI strings: the bytes tell what JSON escapes (Windows-1252 makes 0x80-0x9f no control).
+      ['AnsiControls', val.ansi('a\tb\u0001c')],
+      ['AnsiHigh', val.raw(T.AnsiString, [0x80, 0x81, 0x9f, 0xa0, 0xff, 0x41, 0x00])],
+      ['AnsiLong', val.ansi(`"${'y'.repeat(100)}\\`)],
+      ['AnsiLongPlain', val.ansi('z'.repeat(100))],
       ['Plain', val.string('nothing to escape')],
     ]);
     // Constant text in a template: a character reference to a lone surrogate, and a quote.
@@ -135,6 +140,11 @@ describe('readEvtxJson on records made for each case of the writer', () => {
       Lone: 'A\ufffdB',
       Long: long,
       Ansi: 'ansi "quoted" \\ value',
+      AnsiControls: 'a\tb\u0001c',
+      // 0x80-0x9f as this Node's TextDecoder('windows-1252') gives them (Node 20: as Latin-1 does).
+      AnsiHigh: new TextDecoder('windows-1252').decode(new Uint8Array([0x80, 0x81, 0x9f, 0xa0, 0xff, 0x41])),
+      AnsiLong: `"${'y'.repeat(100)}\\`,
+      AnsiLongPlain: 'z'.repeat(100),
       Plain: 'nothing to escape',
     });
     expect(direct.lines[1]).toContain('"K\\"ey":"a\\"b\\udc00"');

@@ -12,6 +12,7 @@ import { type ByteSource, isEvtx, readEvtx, readEvtxJson } from '../evtx/index.j
 import { binaryHead } from '../input/bundle.js';
 import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
 import { isZip } from '../input/zip.js';
+import { nodeCrc32 } from '../node/crc32.js';
 
 import { createStoryCollector, type StoryCollection } from '../story/collector.js';
 import { InputError } from '../types.js';
@@ -143,6 +144,7 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
   const name = path;
   const readOptions = evtxOptions({
     source: name,
+    crc32: nodeCrc32,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   const stream = await streamOf(path, io);
@@ -223,6 +225,7 @@ export function recordsOf(
   if (input.kind === 'events') return input.records;
   return readEvtx(input.source, {
     source: input.name,
+    crc32: nodeCrc32,
     onWarning: (w) => onWarning(w.code ? w : { ...w, code: 'evtx-damage' }),
   });
 }
@@ -234,6 +237,7 @@ export function jsonLinesOf(
 ): Iterable<string> {
   return readEvtxJson(input.source, {
     source: input.name,
+    crc32: nodeCrc32,
     onWarning: (w) => onWarning(w.code ? w : { ...w, code: 'evtx-damage' }),
   });
 }

@@ -1,5 +1,6 @@
 // One event record, from any export kind (.evtx, XML, CSV, JSON): the shape the .evtx reader
 // defines (src/evtx/record.ts), which every reader of src/events produces too.
+import type { Crc32 } from '../evtx/crc32.js';
 import type { ReadWarning } from '../evtx/record.js';
 
 export type { EventRecord, ReadWarning } from '../evtx/record.js';
@@ -14,4 +15,6 @@ export interface ReadOptions {
    * (characters of the decoded text, bytes of an .evtx).
    */
   onProgress?: (done: number, total: number) => void;
+  /** For an .evtx: the CRC-32 its checksums are checked with (EvtxReadOptions.crc32); absent: the reader's own. */
+  crc32?: Crc32;
 }

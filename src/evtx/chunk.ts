@@ -21,7 +21,7 @@
 // resolve); records whose identifier was already seen in the chunk are stale copies and dropped.
 import { ChunkContext, parseStream, type TemplateCache } from './binxml.js';
 import { hasSignature, isZero, u32, u64 } from './bytes.js';
-import { crc32 } from './crc32.js';
+import { type Crc32, crc32With } from './crc32.js';
 import { EvtxFormatError, type EvtxWarningCode } from './errors.js';
 import { EventSink } from './event.js';
 import { PlanReader } from './plan.js';
@@ -85,6 +85,8 @@ export interface ChunkReadOptions {
   warn: (warning: ReadWarning) => void;
   /** Template definitions of the file's chunks read before, to reuse (binxml.ts); none: each chunk parses its own. */
   templates?: TemplateCache;
+  /** The CRC-32 to check the checksums with (EvtxReadOptions.crc32); absent: crc32.ts's. */
+  crc32?: Crc32;
 }
 
 /** The records of one chunk in the order they are stored. */
@@ -141,7 +143,7 @@ function* walkChunk<T>(
   } else if (short)
     warn('evtx-chunk-cut-short', `chunk cut short (${b.length} of ${CHUNK_SIZE} bytes)`, b.length);
 
-  const end = recovering ? b.length : recordsEnd(b, header, opts.checksums, warn);
+  const end = recovering ? b.length : recordsEnd(b, header, opts.checksums, opts.crc32, warn);
 
   const ctx = new ChunkContext(b, sharedTemplates.enabled ? (opts.templates ?? null) : null);
   const plans = fastPath.enabled ? new PlanReader(ctx, json) : null;
@@ -247,6 +249,7 @@ function recordsEnd(
   b: Uint8Array,
   header: ChunkHeader,
   checksums: boolean,
+  crc: Crc32 | undefined,
   warn: (code: EvtxWarningCode, message: string, offset: number) => void,
 ): number {
   let end = b.length;
@@ -259,7 +262,7 @@ function recordsEnd(
       48,
     );
   if (checksums && (header.flags & CHUNK_FLAG_NO_CRC32) === 0) {
-    const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
+    const headerCrc = crc32With(crc, b, 128, CHUNK_HEADER_SIZE, crc32With(crc, b, 0, 120));
     if (headerCrc !== header.checksum)
       warn(
         'evtx-chunk-checksum',
@@ -267,7 +270,7 @@ function recordsEnd(
         124,
       );
     if (end === free && free <= b.length) {
-      const dataCrc = crc32(b, CHUNK_HEADER_SIZE, free);
+      const dataCrc = crc32With(crc, b, CHUNK_HEADER_SIZE, free);
       if (dataCrc !== header.eventRecordsChecksum)
         warn(
           'evtx-records-checksum',

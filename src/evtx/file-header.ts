@@ -8,7 +8,7 @@
 // The reader trusts none of the counts: a dirty file (copied while Windows had it open) often has a
 // stale chunk count and next record identifier, so chunks are found by scanning the file.
 import { hasSignature, u16, u32, u64 } from './bytes.js';
-import { crc32 } from './crc32.js';
+import { type Crc32, crc32With } from './crc32.js';
 
 export const FILE_SIGNATURE = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00] as const;
 export const FILE_HEADER_SIZE = 4096;
@@ -32,8 +32,11 @@ export interface FileHeader {
   checksumValid: boolean;
 }
 
-/** The header from the first bytes of a file; null when fewer than 128 bytes are given. */
-export function readFileHeader(b: Uint8Array): FileHeader | null {
+/**
+ * The header from the first bytes of a file; null when fewer than 128 bytes are given. `crc`: the
+ * CRC-32 to check it with (see EvtxReadOptions.crc32); absent: crc32.ts's.
+ */
+export function readFileHeader(b: Uint8Array, crc?: Crc32): FileHeader | null {
   if (b.length < 128) return null;
   const checksum = u32(b, 124);
   return {
@@ -48,6 +51,6 @@ export function readFileHeader(b: Uint8Array): FileHeader | null {
     numberOfChunks: u16(b, 42),
     fileFlags: u32(b, 120),
     checksum,
-    checksumValid: crc32(b, 0, 120) === checksum,
+    checksumValid: crc32With(crc, b, 0, 120) === checksum,
   };
 }

@@ -4,12 +4,14 @@
 // record and file offset, never thrown; see chunk.ts for what is recovered and how.
 import { TemplateCache } from './binxml.js';
 import { CHUNK_SIZE, type ChunkReadOptions, readChunk, readChunkJson } from './chunk.js';
+import type { Crc32 } from './crc32.js';
 import type { EvtxWarningCode } from './errors.js';
 import { FILE_HEADER_SIZE, FILE_SIGNATURE, readFileHeader } from './file-header.js';
 import type { EventRecord, ReadWarning } from './record.js';
 
 export type { ChunkHeader } from './chunk.js';
 export { readChunkHeader } from './chunk.js';
+export type { Crc32 } from './crc32.js';
 export type { EvtxWarningCode } from './errors.js';
 export type { FileHeader } from './file-header.js';
 export { readFileHeader } from './file-header.js';
@@ -33,6 +35,12 @@ export interface EvtxReadOptions {
   signal?: AbortSignal;
   /** Told the bytes read of the file's size after each chunk (see ReadOptions.onProgress). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The CRC-32 the checksums are checked with: a faster one than the reader's own (which is pure
+   * JavaScript), such as Node's zlib.crc32 (Node 20.15 and later), which the CLI passes; the same
+   * results either way. Absent: the reader's own.
+   */
+  crc32?: Crc32;
 }
 
 export function bytesSource(bytes: Uint8Array): ByteSource {
@@ -82,7 +90,7 @@ function* readFile<T>(
     onWarning(w);
   };
   const size = source.size;
-  const header = readFileHeader(source.read(0, 128));
+  const header = readFileHeader(source.read(0, 128), options.crc32);
   if (header === null) {
     warn('evtx-file-too-short', `file is too short for an event log file header (${size} bytes)`, 0);
     return;
@@ -116,6 +124,7 @@ function* readFile<T>(
       checksums: options.checksums ?? true,
       warn: onWarning,
       templates,
+      crc32: options.crc32,
     });
     options.onProgress?.(Math.min(offset + CHUNK_SIZE, size), size);
   }

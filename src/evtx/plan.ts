@@ -43,7 +43,7 @@ import { inner, needsEscape, recordJson, unsafeKey } from './json.js';
 import { DataBuilder, type XmlElement } from './payload.js';
 import type { EventRecord } from './record.js';
 import { MAX_CHARS, MAX_ELEMENTS, MAX_OPEN } from './render.js';
-import { decodedText, ESCAPE_MAYBE, ESCAPE_NONE, ESCAPE_SOME } from './utf16.js';
+import { decodedText, ESCAPE_NONE, ESCAPE_SOME } from './utf16.js';
 import { isKnownType, renderArray, renderValue } from './values.js';
 
 // Steps. A value is a list of parts: a string is constant text, a number n is substitution n >> 1
@@ -724,9 +724,8 @@ export class PlanReader {
     if (type === 0) return part & 1 ? null : '';
     if (type === 0x21) return '';
     const s = renderValue(this.ctx.data, type, this.offsets[i]!, this.sizes[i]!);
-    // Only strings can hold what JSON escapes (utf16 says whether they do; ANSI ones are looked at later).
-    if (type === 0x01) this.escape = Math.max(this.escape, decodedText.escape);
-    else if (type === 0x02) this.escape = Math.max(this.escape, ESCAPE_MAYBE);
+    // Only strings can hold what JSON escapes (utf16 and ansi say whether they do).
+    if (type === 0x01 || type === 0x02) this.escape = Math.max(this.escape, decodedText.escape);
     return s === null ? undefined : s;
   }
 

@@ -108,11 +108,23 @@ export function utf16z(b: Uint8Array, off: number, count: number): string {
 
 let latin: TextDecoder | null = null;
 
-/** An ANSI string value (the record does not say which code page: Windows-1252 is the usual one). */
+/**
+ * An ANSI string value (the record does not say which code page: Windows-1252 is the usual one).
+ * Sets decodedText.escape as utf16 does: Windows-1252 turns no byte but a control character, a
+ * quote or a backslash into something JSON escapes (bytes 0x80-0x9f become other characters at
+ * U+0080 and above, never a surrogate), so the bytes tell.
+ */
 export function ansi(b: Uint8Array, off: number, size: number): string {
   let end = off;
   let ascii = 0;
-  while (end < off + size && b[end] !== 0) ascii |= b[end++]!;
+  let special = 0;
+  for (; end < off + size; end++) {
+    const c = b[end]!;
+    if (c === 0) break;
+    ascii |= c;
+    special |= c < 0x20 || c === 0x22 || c === 0x5c ? 1 : 0;
+  }
+  decodedText.escape = special !== 0 ? ESCAPE_SOME : ESCAPE_NONE;
   // Short ASCII, the usual case, needs no code page.
   if (ascii < 0x80 && end - off <= SHORT)
     return String.fromCharCode.apply(null, b.subarray(off, end) as unknown as number[]);

@@ -9,4 +9,5 @@ export {
   readZip,
   readZipFile,
 } from './bundle-reader.js';
+export { lazyCrc32, nodeCrc32, zlibCrc32 } from './crc32.js';
 export { type FileSource, fdSource, openFileSource } from './file-source.js';

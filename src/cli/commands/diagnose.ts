@@ -7,6 +7,7 @@ import { formatWarning } from '../../events/warning.js';
 import type { DeviceEvidence } from '../../evidence.js';
 import { sniff } from '../../input/sniff.js';
 import type { CodeNames } from '../../kb/names.js';
+import { nodeCrc32 } from '../../node/crc32.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
 import type { PreparedInputs } from '../../redact/plain.js';
 import { buildReport, bySeverity, type DeviceReport } from '../../report/build.js';
@@ -312,7 +313,10 @@ async function runDiagnose(paths: string[], opts: DiagnoseOpts, io: CliIO): Prom
     'bytes',
   );
   try {
-    analysis = analyze(prepared.inputs, { onProgress: (done, total) => progress.update(done, total) });
+    analysis = analyze(prepared.inputs, {
+      onProgress: (done, total) => progress.update(done, total),
+      crc32: nodeCrc32,
+    });
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr(`dsreg-doctor diagnose: ${clean(err.message)}\n`);

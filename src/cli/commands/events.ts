@@ -17,6 +17,7 @@ import { openEvents } from '../../events/read.js';
 import { detailItems, tableHeader, tableRow } from '../../events/table.js';
 import type { EventRecord, ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
+import { nodeCrc32 } from '../../node/crc32.js';
 import { InputError } from '../../types.js';
 import {
   type InputLimits,
@@ -278,7 +279,7 @@ async function openSources(paths: string[], io: CliIO, limits: InputLimits, run:
       }
       const records =
         input.kind === 'whole'
-          ? openEvents(input.bytes, { source: path, onWarning }).records
+          ? openEvents(input.bytes, { source: path, onWarning, crc32: nodeCrc32 }).records
           : recordsOf(input, onWarning);
       sources.push({
         name: path,
@@ -333,7 +334,8 @@ async function bundleSources(path: string, bytes: Uint8Array | undefined, run: R
   );
   return logs.map((e) => ({
     name: e.name,
-    records: openEvents(e.bytes, { source: e.name, onWarning: warner(run, e.name) }).records,
+    records: openEvents(e.bytes, { source: e.name, onWarning: warner(run, e.name), crc32: nodeCrc32 })
+      .records,
     close: () => {},
   }));
 }

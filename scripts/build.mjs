@@ -280,6 +280,18 @@ const onlyCommand = (name) => ({
   },
 });
 
+/** What every CommonJS bundle the bin runs is built with (the commands', help's, the libraries'). */
+const BIN_BUNDLE = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 // The bin's CLI as CommonJS, one file per command (dist/cli/<command>.cjs, and main.cjs for no
 // command or an unknown one), compiled from V8's code cache at start-up (bin/dsreg-doctor.js): each
 // holds main.ts and its one command, so that a start-up reads and deserialises only what it runs.
@@ -291,10 +303,7 @@ await Promise.all(
     build({
       entryPoints: ['src/cli/main.ts'],
       outfile: `dist/cli/${name}.cjs`,
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
+      ...BIN_BUNDLE,
       sourcemap: false,
       packages: 'bundle',
       external,
@@ -309,9 +318,6 @@ await Promise.all(
       ],
       // import() of Node's built-ins becomes require(): a vm.Script has no import() (see hostImport).
       supported: { 'dynamic-import': false },
-      minifyWhitespace: true,
-      minifySyntax: true,
-      legalComments: 'none',
       // import.meta.url made when it is read (only `web` reads it), not when the bundle loads.
       define: { 'import.meta': '__dsregMeta' },
       banner: {
@@ -321,7 +327,6 @@ await Promise.all(
           "const __dsregMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
         ].join('\n'),
       },
-      logLevel: 'warning',
     }),
   ),
 );
@@ -338,14 +343,7 @@ async function helpBundle() {
   await build({
     entryPoints: ['src/cli/quick-help.ts'],
     outfile: 'dist/cli/help.cjs',
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...BIN_BUNDLE,
   });
 }
 
@@ -424,14 +422,7 @@ async function libraryBundles() {
           loader: 'js',
         },
         outfile: `dist/cli/${libraryFile(name)}`,
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node20',
-        minifyWhitespace: true,
-        minifySyntax: true,
-        legalComments: 'none',
-        logLevel: 'warning',
+        ...BIN_BUNDLE,
       });
     }),
   );

@@ -13,7 +13,7 @@
 // blocks' order (each block ascending); N u16 positions of the entries sorted by value (ties in
 // the blocks' order), padded to a multiple of 4 bytes; N u32 ends of the names in a text of T
 // bytes (ASCII) that follows, the names one after another.
-import { type CodeNames, codeNames, guideNames, type NamedCode } from './names.js';
+import { type CodeNames, codeNames, guideNames, lookupByValue, lowerBound, type NamedCode } from './names.js';
 import type { Family } from './types.js';
 
 type Block = readonly [string, string, string, string];
@@ -117,42 +117,19 @@ export function tableCodeNames(bytes: Uint8Array): CodeNames {
     full ??= codeNames(Array.from({ length: n }, (_, i) => entry(i)));
     return full;
   };
-  const found = new Map<number, readonly NamedCode[]>();
-  const byValue = (v: number): readonly NamedCode[] => {
-    const wanted = v >>> 0;
-    const known = found.get(wanted);
-    if (known) return known;
-    const guideNamed = guideTable.byValue(wanted);
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (value(sorted(mid)) < wanted) lo = mid + 1;
-      else hi = mid;
-    }
-    let list: NamedCode[] | undefined;
-    for (let p = lo; p < n && value(sorted(p)) === wanted; p++) {
+  const byValue = lookupByValue(guideTable, (wanted, add) => {
+    const at = (p: number) => value(sorted(p));
+    for (let p = lowerBound(n, at, wanted); p < n && at(p) === wanted; p++) {
       const e = entry(sorted(p));
-      if (guideNamed.some((g) => g.name === e.name) || list?.some((g) => g.name === e.name)) continue;
-      list ??= [...guideNamed];
-      list.push(e);
+      add(e.name, () => e);
     }
-    const answer = list ?? guideNamed;
-    found.set(wanted, answer);
-    return answer;
-  };
+  });
   // The names upper-cased, one after another as in the table: a name is found by searching it.
   let upper: string | undefined;
   const end = (i: number) => view.getUint32(endsAt + 4 * i, true);
   /** The entry whose name starts at this offset of the names' text and is this long, if one does. */
   const nameAt = (offset: number, length: number): number | undefined => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (end(mid) <= offset) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(n, end, offset + 1);
     const from = lo === 0 ? 0 : end(lo - 1);
     return lo < n && from === offset && end(lo) === offset + length ? lo : undefined;
   };

@@ -152,16 +152,44 @@ function entryOf(b: DecodedBlock, i: number): NamedCode {
   return n;
 }
 
-/** The first position in an ascending list whose value is at least `value`. */
-function lowerBound(values: Float64Array, value: number): number {
+/** The first of the positions 0 to count - 1, whose values ascend, at which the value is at least `value`. */
+export function lowerBound(count: number, valueAt: (i: number) => number, value: number): number {
   let lo = 0;
-  let hi = values.length;
+  let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (values[mid]! < value) lo = mid + 1;
+    if (valueAt(mid) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * A lookup by value as codeNames answers it, over a headers' table that `each` searches: the
+ * guide's codes of the value first, then each headers' code `each` gives to `add` (its name, and
+ * how to make its entry), less those whose name the guide or an earlier one already gave. Each
+ * answer is kept.
+ */
+export function lookupByValue(
+  guideTable: CodeNames,
+  each: (value: number, add: (name: string, make: () => NamedCode) => void) => void,
+): (value: number) => readonly NamedCode[] {
+  const found = new Map<number, readonly NamedCode[]>();
+  return (v) => {
+    const value = v >>> 0;
+    const known = found.get(value);
+    if (known) return known;
+    const guideNamed = guideTable.byValue(value);
+    let list: NamedCode[] | undefined;
+    each(value, (name, make) => {
+      if (guideNamed.some((g) => g.name === name) || list?.some((g) => g.name === name)) return;
+      list ??= [...guideNamed];
+      list.push(make());
+    });
+    const answer = list ?? guideNamed;
+    found.set(value, answer);
+    return answer;
+  };
 }
 
 /**
@@ -183,25 +211,13 @@ export function packedCodeNames(blocks: readonly Block[]): CodeNames {
     full ??= codeNames(decode().flatMap((b) => wordsOf(b).map((_, i) => entryOf(b, i))));
     return full;
   };
-  const found = new Map<number, readonly NamedCode[]>();
-  const byValue = (v: number): readonly NamedCode[] => {
-    const value = v >>> 0;
-    const known = found.get(value);
-    if (known) return known;
-    const guideNamed = guideTable.byValue(value);
-    let list: NamedCode[] | undefined;
+  const byValue = lookupByValue(guideTable, (value, add) => {
     for (const b of decode()) {
-      for (let i = lowerBound(b.values, value); i < b.values.length && b.values[i] === value; i++) {
-        const name = wordsOf(b)[i]!;
-        if (guideNamed.some((g) => g.name === name) || list?.some((g) => g.name === name)) continue;
-        list ??= [...guideNamed];
-        list.push(entryOf(b, i));
-      }
+      const at = (i: number) => b.values[i]!;
+      for (let i = lowerBound(b.values.length, at, value); i < b.values.length && at(i) === value; i++)
+        add(wordsOf(b)[i]!, () => entryOf(b, i));
     }
-    const answer = list ?? guideNamed;
-    found.set(value, answer);
-    return answer;
-  };
+  });
   return {
     generic: blocks.length > 0,
     byValue,

@@ -115,7 +115,7 @@ for (const [bench, name, reference, goal] of EXPECTED) {
       : status.get(bench) === 'ran'
         ? `bench/${bench} printed no RATIO line for it`
         : status.get(bench);
-  rows.push({ name, value: '-', reference, goal, verdict: why });
+  rows.push({ name, value: '-', reference, goal, verdict: 'missing', why });
 }
 for (const r of reported) {
   const ok = meets(r.value, r.goal);
@@ -134,17 +134,39 @@ const order = (row) => {
 };
 rows.sort((a, b) => order(a) - order(b));
 
-const cols = ['name', 'value', 'reference', 'goal', 'verdict'];
+// One figure a row, within 80 columns: its verdict, value and goal, then its name and, below the
+// name, what it was measured against, both wrapped to the columns left.
+const cols = ['verdict', 'value', 'goal'];
 const width = Object.fromEntries(
   cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => String(r[c]).length))]),
 );
-const line = (r) =>
-  cols
-    .map((c) => String(r[c]).padEnd(width[c]))
-    .join('  ')
-    .trimEnd();
+const indent = cols.reduce((sum, c) => sum + width[c] + 2, 0);
+const textWidth = Math.max(30, 80 - indent);
+/** `text` in lines of at most textWidth characters, broken at spaces (a longer word stays whole). */
+function wrap(text) {
+  const lines = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (current && current.length + 1 + word.length > textWidth) {
+      lines.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+const line = (r, name) => `${cols.map((c) => String(r[c]).padEnd(width[c])).join('  ')}  ${name}`.trimEnd();
 console.log('\n== summary: every ratio of issue 17, against its reference in the same run');
-console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
-for (const r of rows) console.log(line(r));
+console.log(line(Object.fromEntries(cols.map((c) => [c, c])), 'figure (against what)'));
+for (const r of rows) {
+  const [first, ...more] = wrap(r.name);
+  console.log(line(r, first ?? ''));
+  const rest = [
+    ...more,
+    ...(r.reference ? wrap(`(against ${r.reference})`) : []),
+    ...(r.why ? wrap(r.why) : []),
+  ];
+  for (const text of rest) console.log(`${' '.repeat(indent)}${text}`);
+}
 for (const [f, s] of status) if (s !== 'ran') console.log(`bench/${f}: ${s}`);
 if ([...status.values()].some((s) => s.startsWith('failed'))) process.exitCode = 1;

@@ -87,18 +87,27 @@ function standIn(load, names) {
 }
 
 /**
- * Our own modules that the bin's bundles evaluate on first use, as LAZY does for libraries: the
- * HTML report (its Preact components and renderer) is needed only for `--format html`, yet
- * src/report/build.ts imports it for every format. Each name is the module's
- * export that its importers use; the stand-in forwards it to the module, required on first call.
+ * Our own modules that the bin's bundles evaluate on first use, as LAZY does for libraries. Each
+ * module has the exports its importers use (`names`: functions, which the stand-in forwards to the
+ * module, required on first call) and, if only some importers get the stand-in, which (`importers`;
+ * the others import the module itself). The HTML report (its Preact components and renderer) is
+ * needed only for `--format html`, yet src/report/build.ts imports it for every format. The rules
+ * call the knowledge base's codes and the capture's key spellings only when they check a capture:
+ * `rules`, which lists them, then never builds those tables (2.9 M instructions of its start-up).
  */
-const LAZY_OWN = { 'src/report/html.tsx': ['renderHtml'] };
+const LAZY_OWN = {
+  'src/report/html.tsx': { names: ['renderHtml'] },
+  'src/kb/describe.ts': { names: ['describeCode'] },
+  'src/kb/guide-codes.ts': { names: ['matchServerError'], importers: ['src/rules/findings.ts'] },
+  'src/dsregcmd/keys.ts': { names: ['normalizeKey'], importers: ['src/rules/join-failure.ts'] },
+};
 
 const lazyOwnModules = {
   name: 'lazy-own-modules',
   setup(b) {
     const files = Object.keys(LAZY_OWN);
-    const own = (path) => files.find((f) => path.replaceAll('\\', '/').endsWith(`/${f}`));
+    const ending = (path, f) => path.replaceAll('\\', '/').endsWith(`/${f}`);
+    const own = (path) => files.find((f) => ending(path, f));
     // Only relative specifiers that end in one of the modules' names (./html.js for html.tsx).
     const names = files.map((f) =>
       f
@@ -114,11 +123,14 @@ const lazyOwnModules = {
         resolveDir: args.resolveDir,
         pluginData: LAZY_OWN,
       });
-      if (errors.length > 0 || !own(path)) return undefined;
+      const file = errors.length > 0 ? undefined : own(path);
+      if (file === undefined) return undefined;
+      const { importers } = LAZY_OWN[file];
+      if (importers && !importers.some((f) => ending(args.importer, f))) return { path };
       return { path, namespace: 'lazy-own' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-own' }, (args) => ({
-      contents: standIn(`require(${JSON.stringify(args.path)})`, LAZY_OWN[own(args.path)]),
+      contents: standIn(`require(${JSON.stringify(args.path)})`, LAZY_OWN[own(args.path)].names),
       resolveDir: process.cwd(),
       loader: 'js',
     }));

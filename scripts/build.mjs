@@ -100,6 +100,21 @@ const LAZY_OWN = {
   'src/kb/describe.ts': { names: ['describeCode'] },
   'src/kb/guide-codes.ts': { names: ['matchServerError'], importers: ['src/rules/findings.ts'] },
   'src/dsregcmd/keys.ts': { names: ['normalizeKey'], importers: ['src/rules/join-failure.ts'] },
+  'src/evtx/index.ts': {
+    names: ['bytesSource', 'isEvtx', 'readEvtx', 'readEvtxJson'],
+    importers: ['src/events/read.ts', 'src/cli/intake.ts'],
+  },
+  'src/events/xml.ts': { names: ['parseEventXml', 'xmlReader'], importers: ['src/events/read.ts'] },
+  'src/events/json.ts': { names: ['jsonReader', 'parseEventJson'], importers: ['src/events/read.ts'] },
+  'src/events/fields.ts': {
+    names: ['canonicalProvider', 'nameValues'],
+    importers: ['src/events/csv.ts', 'src/events/json.ts'],
+  },
+  'src/events/levels.ts': {
+    names: ['levelFromName'],
+    importers: ['src/events/csv.ts', 'src/events/json.ts'],
+  },
+  'src/report/markdown.ts': { names: ['renderMarkdown'], importers: ['src/report/build.ts'] },
 };
 
 const lazyOwnModules = {

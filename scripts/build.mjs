@@ -115,6 +115,7 @@ const LAZY_OWN = {
     importers: ['src/events/csv.ts', 'src/events/json.ts'],
   },
   'src/report/markdown.ts': { names: ['renderMarkdown'], importers: ['src/report/build.ts'] },
+  'src/input/sniff.ts': { names: ['sniff'], importers: ['src/redact/plain.ts'] },
 };
 
 const lazyOwnModules = {

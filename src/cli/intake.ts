@@ -9,9 +9,8 @@ import { InvalidArgumentError, Option } from 'commander';
 import { evtxOptions, openEventStream } from '../events/read.js';
 import type { EventRecord, ReadWarning } from '../events/types.js';
 import { type ByteSource, readEvtx, readEvtxJson } from '../evtx/index.js';
-import { binaryHead } from '../input/bundle.js';
 import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
-import { isEvtxHead, isZip } from '../input/magic.js';
+import { binaryHead, isEvtxHead, isZip } from '../input/magic.js';
 import { nodeCrc32 } from '../node/crc32.js';
 
 import { createStoryCollector, type StoryCollection } from '../story/collector.js';

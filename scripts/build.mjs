@@ -90,10 +90,14 @@ function standIn(load, names) {
  * Our own modules that the bin's bundles evaluate on first use, as LAZY does for libraries. Each
  * module has the exports its importers use (`names`: functions, which the stand-in forwards to the
  * module, required on first call) and, if only some importers get the stand-in, which (`importers`;
- * the others import the module itself). The HTML report (its Preact components and renderer) is
- * needed only for `--format html`, yet src/report/build.ts imports it for every format. The rules
- * call the knowledge base's codes and the capture's key spellings only when they check a capture:
- * `rules`, which lists them, then never builds those tables (2.9 M instructions of its start-up).
+ * the others import the module itself). A stand-in's function calls the module's with the same
+ * arguments (a plain function, not a Proxy: a CSV reader calls some once a row). The HTML report (its
+ * Preact components and renderer) is needed only for `--format html`, yet src/report/build.ts
+ * imports it for every format, as it does the Markdown report. The rules call the knowledge base's
+ * codes and the capture's key spellings only when they check a capture: `rules`, which lists
+ * them, then never builds those tables. A text input needs neither the .evtx reader nor the XML
+ * and JSON exports' readers, and an .evtx listed by `events` needs neither sniff nor the dsregcmd
+ * parser (which redact/plain.ts's sniff would evaluate).
  */
 const LAZY_OWN = {
   'src/report/html.tsx': { names: ['renderHtml'] },
@@ -117,6 +121,16 @@ const LAZY_OWN = {
   'src/report/markdown.ts': { names: ['renderMarkdown'], importers: ['src/report/build.ts'] },
   'src/input/sniff.ts': { names: ['sniff'], importers: ['src/redact/plain.ts'] },
 };
+
+/** The source of a stand-in for our own module at `path`: each of its functions `names`, required on first call. */
+function ownStandIn(path, names) {
+  const lines = ['let own;', `const load = () => (own ??= require(${JSON.stringify(path)}));`];
+  for (const name of names) {
+    const key = JSON.stringify(name);
+    lines.push(`export function ${name}(...args) { const f = load()[${key}]; return f(...args); }`);
+  }
+  return lines.join('\n');
+}
 
 const lazyOwnModules = {
   name: 'lazy-own-modules',
@@ -146,7 +160,7 @@ const lazyOwnModules = {
       return { path, namespace: 'lazy-own' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-own' }, (args) => ({
-      contents: standIn(`require(${JSON.stringify(args.path)})`, LAZY_OWN[own(args.path)].names),
+      contents: ownStandIn(args.path, LAZY_OWN[own(args.path)].names),
       resolveDir: process.cwd(),
       loader: 'js',
     }));

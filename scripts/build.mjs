@@ -87,18 +87,57 @@ function standIn(load, names) {
 }
 
 /**
- * Our own modules that the bin's bundles evaluate on first use, as LAZY does for libraries: the
- * HTML report (its Preact components and renderer) is needed only for `--format html`, yet
- * src/report/build.ts imports it for every format. Each name is the module's
- * export that its importers use; the stand-in forwards it to the module, required on first call.
+ * Our own modules that the bin's bundles evaluate on first use, as LAZY does for libraries. Each
+ * module has the exports its importers use (`names`: functions, which the stand-in forwards to the
+ * module, required on first call) and, if only some importers get the stand-in, which (`importers`;
+ * the others import the module itself). A stand-in's function calls the module's with the same
+ * arguments (a plain function, not a Proxy: a CSV reader calls some once a row). The HTML report (its
+ * Preact components and renderer) is needed only for `--format html`, yet src/report/build.ts
+ * imports it for every format, as it does the Markdown report. The rules call the knowledge base's
+ * codes and the capture's key spellings only when they check a capture: `rules`, which lists
+ * them, then never builds those tables. A text input needs neither the .evtx reader nor the XML
+ * and JSON exports' readers, and an .evtx listed by `events` needs neither sniff nor the dsregcmd
+ * parser (which redact/plain.ts's sniff would evaluate).
  */
-const LAZY_OWN = { 'src/report/html.tsx': ['renderHtml'] };
+const LAZY_OWN = {
+  'src/report/html.tsx': { names: ['renderHtml'] },
+  'src/kb/describe.ts': { names: ['describeCode'] },
+  'src/kb/guide-codes.ts': { names: ['matchServerError'], importers: ['src/rules/findings.ts'] },
+  'src/dsregcmd/keys.ts': { names: ['normalizeKey'], importers: ['src/rules/join-failure.ts'] },
+  'src/evtx/index.ts': {
+    names: ['bytesSource', 'isEvtx', 'readEvtx', 'readEvtxJson'],
+    importers: ['src/events/read.ts', 'src/cli/intake.ts'],
+  },
+  'src/events/xml.ts': { names: ['parseEventXml', 'xmlReader'], importers: ['src/events/read.ts'] },
+  'src/events/json.ts': { names: ['jsonReader', 'parseEventJson'], importers: ['src/events/read.ts'] },
+  'src/events/fields.ts': {
+    names: ['canonicalProvider', 'nameValues'],
+    importers: ['src/events/csv.ts', 'src/events/json.ts'],
+  },
+  'src/events/levels.ts': {
+    names: ['levelFromName'],
+    importers: ['src/events/csv.ts', 'src/events/json.ts'],
+  },
+  'src/report/markdown.ts': { names: ['renderMarkdown'], importers: ['src/report/build.ts'] },
+  'src/input/sniff.ts': { names: ['sniff'], importers: ['src/redact/plain.ts'] },
+};
+
+/** The source of a stand-in for our own module at `path`: each of its functions `names`, required on first call. */
+function ownStandIn(path, names) {
+  const lines = ['let own;', `const load = () => (own ??= require(${JSON.stringify(path)}));`];
+  for (const name of names) {
+    const key = JSON.stringify(name);
+    lines.push(`export function ${name}(...args) { const f = load()[${key}]; return f(...args); }`);
+  }
+  return lines.join('\n');
+}
 
 const lazyOwnModules = {
   name: 'lazy-own-modules',
   setup(b) {
     const files = Object.keys(LAZY_OWN);
-    const own = (path) => files.find((f) => path.replaceAll('\\', '/').endsWith(`/${f}`));
+    const ending = (path, f) => path.replaceAll('\\', '/').endsWith(`/${f}`);
+    const own = (path) => files.find((f) => ending(path, f));
     // Only relative specifiers that end in one of the modules' names (./html.js for html.tsx).
     const names = files.map((f) =>
       f
@@ -114,11 +153,14 @@ const lazyOwnModules = {
         resolveDir: args.resolveDir,
         pluginData: LAZY_OWN,
       });
-      if (errors.length > 0 || !own(path)) return undefined;
+      const file = errors.length > 0 ? undefined : own(path);
+      if (file === undefined) return undefined;
+      const { importers } = LAZY_OWN[file];
+      if (importers && !importers.some((f) => ending(args.importer, f))) return { path };
       return { path, namespace: 'lazy-own' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-own' }, (args) => ({
-      contents: standIn(`require(${JSON.stringify(args.path)})`, LAZY_OWN[own(args.path)]),
+      contents: ownStandIn(args.path, LAZY_OWN[own(args.path)].names),
       resolveDir: process.cwd(),
       loader: 'js',
     }));

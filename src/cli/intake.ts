@@ -8,10 +8,9 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { evtxOptions, openEventStream } from '../events/read.js';
 import type { EventRecord, ReadWarning } from '../events/types.js';
-import { type ByteSource, isEvtx, readEvtx, readEvtxJson } from '../evtx/index.js';
-import { binaryHead } from '../input/bundle.js';
+import { type ByteSource, readEvtx, readEvtxJson } from '../evtx/index.js';
 import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
-import { isZip } from '../input/zip.js';
+import { binaryHead, isEvtxHead, isZip } from '../input/magic.js';
 import { nodeCrc32 } from '../node/crc32.js';
 
 import { createStoryCollector, type StoryCollection } from '../story/collector.js';
@@ -168,13 +167,13 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
       if (onDisk) return { kind: 'zip', name };
       return { kind: 'zip', name, bytes: await readAllChunks(bounded(rest, name, limits.maxWhole, true)) };
     }
-    const evtx = isEvtx(head);
+    const evtx = isEvtxHead(head);
     if (!evtx && binaryHead(head.subarray(0, 4096))) throw notText(name);
     if (wholeUpTo > 0 && !ended && (stream.size === undefined || stream.size <= wholeUpTo)) {
       ({ head, rest, ended } = await splitHead(rest, wholeUpTo + 1));
     }
     if (ended && head.length <= wholeUpTo) return { kind: 'whole', name, bytes: head };
-    if (isEvtx(head)) {
+    if (isEvtxHead(head)) {
       if (onDisk && io.open) {
         stream.close();
         handedOver = true;

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { build } from 'esbuild';
 
 /**
@@ -157,7 +158,8 @@ const lazyOwnModules = {
       if (file === undefined) return undefined;
       const { importers } = LAZY_OWN[file];
       if (importers && !importers.some((f) => ending(args.importer, f))) return { path };
-      return { path, namespace: 'lazy-own' };
+      // Named from the repository's root, so that no bundle holds the path of the checkout it was built in.
+      return { path: `./${relative(process.cwd(), path).replaceAll('\\', '/')}`, namespace: 'lazy-own' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-own' }, (args) => ({
       contents: ownStandIn(args.path, LAZY_OWN[own(args.path)].names),

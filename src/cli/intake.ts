@@ -7,7 +7,7 @@
 
 import { InvalidArgumentError, Option } from 'commander';
 import { evtxOptions, openEventStream } from '../events/read.js';
-import type { EventRecord, ReadWarning } from '../events/types.js';
+import type { EventRecord, ReadOptions, ReadWarning } from '../events/types.js';
 import { type ByteSource, readEvtx, readEvtxJson } from '../evtx/index.js';
 import { concatBytes, readAllChunks, splitHead } from '../input/chunks.js';
 import { binaryHead, isEvtxHead, isZip } from '../input/magic.js';
@@ -132,6 +132,14 @@ async function streamOf(path: string, io: CliIO): Promise<InputStream> {
 }
 
 /**
+ * The options the CLI reads an event log of `source` with: the .evtx checksums by Node's CRC-32,
+ * and the reader's damage warnings coded 'evtx-damage' (evtxOptions) before `onWarning` has them.
+ */
+function cliReadOptions(source: string, onWarning?: (w: ReadWarning) => void): ReadOptions {
+  return evtxOptions({ source, crc32: nodeCrc32, ...(onWarning ? { onWarning } : {}) });
+}
+
+/**
  * Opens one input (not a folder: the caller looks at those) and tells what it is: an .evtx on
  * disk (random access), an event export streamed record by record, a zip, or bytes read whole
  * (other text, or any input of at most `wholeUpTo` bytes). Throws InputError for an empty input,
@@ -141,11 +149,7 @@ export async function openInput(path: string, io: CliIO, options: OpenOptions = 
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   const wholeUpTo = Math.min(options.wholeUpTo ?? 0, limits.maxWhole);
   const name = path;
-  const readOptions = evtxOptions({
-    source: name,
-    crc32: nodeCrc32,
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-  });
+  const readOptions = cliReadOptions(name, options.onWarning);
   const stream = await streamOf(path, io);
   let handedOver = false;
   try {
@@ -222,11 +226,7 @@ export function recordsOf(
   onWarning: (w: ReadWarning) => void,
 ): AsyncIterable<EventRecord> | Iterable<EventRecord> {
   if (input.kind === 'events') return input.records;
-  return readEvtx(input.source, {
-    source: input.name,
-    crc32: nodeCrc32,
-    onWarning: (w) => onWarning(w.code ? w : { ...w, code: 'evtx-damage' }),
-  });
+  return readEvtx(input.source, cliReadOptions(input.name, onWarning));
 }
 
 /** The JSON lines of an .evtx on disk, as readEvtxJson writes them (the warnings as recordsOf gives them). */
@@ -234,11 +234,7 @@ export function jsonLinesOf(
   input: Extract<OpenedInput, { kind: 'evtx-file' }>,
   onWarning: (w: ReadWarning) => void,
 ): Iterable<string> {
-  return readEvtxJson(input.source, {
-    source: input.name,
-    crc32: nodeCrc32,
-    onWarning: (w) => onWarning(w.code ? w : { ...w, code: 'evtx-damage' }),
-  });
+  return readEvtxJson(input.source, cliReadOptions(input.name, onWarning));
 }
 
 /** An input made ready for the diagnosis. */

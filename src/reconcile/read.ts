@@ -332,13 +332,25 @@ export function readExport(bytes: Uint8Array, name: string): ExportRows {
   return { kind: summary.kind, ...out, summary };
 }
 
+/** Thrown by sniffExport's reader at its first row. */
+const SNIFFED = new Error('sniffed');
+
 /**
  * Whether the first bytes of a file are an export reconcile reads (and which), or something else
- * (a `dsregcmd /status` capture, an event log): undefined. Reads only the first record.
+ * (a `dsregcmd /status` capture, an event log): undefined. Reads only the first record: the kind
+ * is settled there, so the reader stops at its row, having counted its certificates, not read
+ * them (the CLI sniffs every file before reading it, and a certificate costs its base64, its DER
+ * and its SHA-1).
  */
 export function sniffExport(head: Uint8Array, name = '-'): ExportKind | undefined {
   let found: ExportKind | undefined;
-  const reader = createExportReader(name, () => {});
+  const reader = createExportReader(
+    name,
+    () => {
+      throw SNIFFED;
+    },
+    { skipCertificates: () => true },
+  );
   try {
     reader.push(head);
     found = reader.kind;

@@ -4,9 +4,11 @@
 // input's ordinary words (the words of its states and short values), which are never chased through
 // running text even when a field names one of them as an identifier. How one field's value is taken
 // apart by its kind is values.ts.
+
 import type { DsregStatus } from '../dsregcmd/parse.js';
 import type { EventRecord } from '../events/types.js';
 import { eventFieldKind, FIELD_KINDS, type FieldKind, FREE_TEXT_KEYS, TEXT_FIELD_KINDS } from './kinds.js';
+import { letters } from './letters.js';
 import { type IdentifierKind, PseudonymTable } from './pseudonyms.js';
 import { account, computerName, learnValue, type Namer } from './values.js';
 
@@ -34,10 +36,14 @@ const NAMED_ID =
   /\b(correlation ?id|activity ?id|trace ?id|request ?id|client-request-id|tenant ?id|device ?id)[ \t]*[:=][ \t]*\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
 // One "Name: value" line (the text is cut into lines first, so this stays linear).
 const NAME_VALUE = /^[ \t"]*([A-Za-z][A-Za-z ]{1,30}?)[ \t]*:[ \t]*([^\r\n"\\<]+)/;
-const UPN_IN_TEXT =
-  /(?<![\p{L}\p{N}._%+'-])([\p{L}\p{N}][\p{L}\p{N}._%+'-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})(?![A-Za-z0-9-])/gu;
-const ACCOUNT_IN_TEXT =
-  /(?<![\\\w.-])[A-Za-z][\w.-]{0,15}\\(?!u[0-9a-fA-F]{4})[\p{L}\p{N}][\p{L}\p{N}_.$'-]{1,63}(?![\p{L}\p{N}_\\])/gu;
+const UPN_IN_TEXT = letters(
+  String.raw`(?<![\p{L}\p{N}._%+'-])([\p{L}\p{N}][\p{L}\p{N}._%+'-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})(?![A-Za-z0-9-])`,
+  'gu',
+);
+const ACCOUNT_IN_TEXT = letters(
+  String.raw`(?<![\\\w.-])[A-Za-z][\w.-]{0,15}\\(?!u[0-9a-fA-F]{4})[\p{L}\p{N}][\p{L}\p{N}_.$'-]{1,63}(?![\p{L}\p{N}_\\])`,
+  'gu',
+);
 const TEXT_LINES = /\r\n|\n|\r|\\r\\n|\\n|\\r/;
 const WORD = /^[A-Za-z]{2,}$/;
 
@@ -71,10 +77,10 @@ function learnFreeText(learning: Learning, text: string): void {
   // UPNs and DOMAIN\user names standing in running text: learned before anything is replaced,
   // so that the same name elsewhere (a record read earlier) is replaced too.
   if (text.includes('@')) {
-    for (const m of text.matchAll(UPN_IN_TEXT)) if (m[2]!.includes('.')) account(name, m[0]);
+    for (const m of text.matchAll(UPN_IN_TEXT.of(text))) if (m[2]!.includes('.')) account(name, m[0]);
   }
   if (text.includes('\\')) {
-    for (const m of text.matchAll(ACCOUNT_IN_TEXT)) account(name, m[0]);
+    for (const m of text.matchAll(ACCOUNT_IN_TEXT.of(text))) account(name, m[0]);
   }
   for (const m of text.matchAll(NAMED_ID)) learnValue(name, namedIdKind(m[1]!), m[2]!, times);
   if (!text.includes(':')) return;

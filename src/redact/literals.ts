@@ -1,8 +1,10 @@
 // The learned values as the replacing passes look for them: one pattern of every value (for an
 // identifier position) and one of those chased through running text, rebuilt only when something
 // new was learned; and the leak check, which looks for the same values in a finished report.
+
 import { SERVER_ERRORS } from '../kb/guide-codes.js';
 import type { Learner } from './learn.js';
+import { letters } from './letters.js';
 import { escapeXml } from './mask.js';
 import { type Literal, LONG_RUN } from './patterns.js';
 import {
@@ -38,7 +40,7 @@ function knowledgeWords(): Set<string> {
   return kbWords;
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+const WORD_CHAR = letters('[\\p{L}\\p{N}]', 'u');
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether a word could be a user name that the literal pass should chase through free text. */
@@ -98,7 +100,7 @@ export function createLiterals(table: PseudonymTable, learner: Learner): Literal
       if (values.length === 0) return undefined;
       values.sort((a, b) => b.length - a.length);
       // Not the kept suffix of a pseudonym (<domain-1>.local), whatever was learned.
-      const re = new RegExp(
+      const re = letters(
         `(?<![\\p{L}\\p{N}])(?<!\\uE001\\.)(?:${values.map(escapeRe).join('|')})(?![\\p{L}\\p{N}])`,
         'giu',
       );
@@ -154,7 +156,8 @@ export function findLeaks(
     while (i >= 0) {
       const before = lower[i - 1] ?? ' ';
       const after = lower[i + needle.length] ?? ' ';
-      if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) {
+      const word = WORD_CHAR.of(before + after);
+      if (!word.test(before) && !word.test(after)) {
         found.push(v);
         break;
       }

@@ -5,6 +5,7 @@
 // first, so each pass is linear in its input and no pattern can overflow the regular expression
 // stack on a huge line.
 
+import { type Letters, letters } from './letters.js';
 import { isMasked, MASK, type Masks, NOT_MASK } from './mask.js';
 import { type IdentifierKind, isGuidLike, lookupKey, type PseudonymTable } from './pseudonyms.js';
 import { IPV4, isIdentifier, isPublicAddress, splitHost } from './values.js';
@@ -24,7 +25,8 @@ import {
 
 /** Learned values looked for as whole words, each with its pseudonym. */
 export interface Literal {
-  re: RegExp;
+  /** The expression, in its two forms (letters.ts). */
+  re: Letters;
   labels: Map<string, string>;
 }
 
@@ -55,7 +57,7 @@ const RUN = /[^\s<>"'&\uE000-\uE1FF]+/g;
 const JWT_RE = /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const URL_RE =
   /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/?#"'<>\\|,;)\]\uE000-\uE1FF]+)((?:\/[^\s/?#"'<>\\|,;)\]]*)?)/gi;
-const EMAIL_RE = new RegExp(
+const EMAIL_RE = letters(
   `(?<![\\p{L}\\p{N}._%+'$${NOT_MASK}-])([\\p{L}\\p{N}][\\p{L}\\p{N}._%+'$-]*)(@|%40)([A-Za-z0-9.\\-${NOT_MASK}]+)`,
   'gu',
 );
@@ -116,7 +118,7 @@ function replaceLearned(s: string, { ctx, name, mask }: Pass): string {
   }
   if (ctx.literal) {
     const { re, labels } = ctx.literal;
-    out = out.replace(re, (m) => mask(labels.get(m.toLowerCase()) ?? name('data', m)));
+    out = out.replace(re.of(out), (m) => mask(labels.get(m.toLowerCase()) ?? name('data', m)));
   }
   return out;
 }
@@ -154,7 +156,7 @@ function replaceUrls(s: string, pass: Pass): string {
 function replaceEmails(s: string, pass: Pass): string {
   const { name, mask } = pass;
   // The at sign may be percent-encoded, as in a query string (?user=alice%40contoso.com).
-  return s.replace(EMAIL_RE, (m, local: string, at: string, domain: string) => {
+  return s.replace(EMAIL_RE.of(s), (m, local: string, at: string, domain: string) => {
     const d = domain.replace(/[.-]+$/, '');
     const rest = domain.slice(d.length);
     if (!d.includes('.') && !isMasked(d)) return m;

@@ -45,7 +45,7 @@ function segment(r: Replacing, s: string, masks: Masks, lit: Literals, place: Pl
   let out = s;
   if (place.field && lit.all) {
     const { re, labels } = lit.all;
-    out = out.replace(re, (m) => masks.mask(labels.get(m.toLowerCase()) ?? r.table.name('data', m)));
+    out = out.replace(re.of(out), (m) => masks.mask(labels.get(m.toLowerCase()) ?? r.table.name('data', m)));
   }
   return redactSegment(out, masks, {
     table: r.table,
@@ -107,7 +107,7 @@ function sweep(r: Replacing, out: string, masks: Masks, xml: boolean): string {
   const running = r.literals().running;
   if (!running) return out;
   const replace = (s: string) =>
-    s.replace(running.re, (m) => masks.mask(running.labels.get(m.toLowerCase()) ?? '<redacted>'));
+    s.replace(running.re.of(s), (m) => masks.mask(running.labels.get(m.toLowerCase()) ?? '<redacted>'));
   return xml ? mapXml(out, replace) : replace(out);
 }
 

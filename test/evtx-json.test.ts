@@ -141,8 +141,8 @@ describe('readEvtxJson on records made for each case of the writer', () => {
       Long: long,
       Ansi: 'ansi "quoted" \\ value',
       AnsiControls: 'a\tb\u0001c',
-      // 0x80-0x9f as this Node's TextDecoder('windows-1252') gives them (Node 20: as Latin-1 does).
-      AnsiHigh: new TextDecoder('windows-1252').decode(new Uint8Array([0x80, 0x81, 0x9f, 0xa0, 0xff, 0x41])),
+      // 0x80-0x9f as code page 1252 (0x81, which it leaves undefined, as U+0081, as Windows shows it).
+      AnsiHigh: '\u20ac\u0081\u0178\u00a0\u00ffA',
       AnsiLong: `"${'y'.repeat(100)}\\`,
       AnsiLongPlain: 'z'.repeat(100),
       Plain: 'nothing to escape',

@@ -29,22 +29,24 @@ function decoded(b: Uint8Array, off: number, count: number): string {
 }
 
 /**
- * A long string (over SHORT units), up to its first NUL when `z`: looked at once for what JSON
- * must escape, for surrogates and for the NUL, then decoded by TextDecoder.
+ * A long string (over SHORT units), up to its first NUL when `z`: decoded by TextDecoder, and
+ * whether JSON must escape it left to the writer (ESCAPE_MAYBE: one regular expression test,
+ * which stops at the first line break or quote). A pass over its units in JavaScript, to find the
+ * NUL and what needs escaping, cost more than the test (a NUL cannot be half of a surrogate pair,
+ * so the units before it decode the same as a string of their own).
  */
 function long(b: Uint8Array, off: number, count: number, z: boolean): string {
-  let surrogates = 0;
-  let special = 0;
-  let n = 0;
-  for (let o = off; n < count; n++, o += 2) {
-    const c = b[o]! | (b[o + 1]! << 8);
-    if (c === 0 && z) break;
-    surrogates |= (c & 0xf800) === 0xd800 ? 1 : 0;
-    special |= c < 0x20 || c === 0x22 || c === 0x5c ? 1 : 0;
+  decoder ??= new TextDecoder('utf-16le');
+  let s = decoder.decode(b.subarray(off, off + 2 * count));
+  if (z) {
+    const nul = s.indexOf('\0');
+    if (nul >= 0) {
+      if (nul <= SHORT) return utf16(b, off, nul);
+      s = s.slice(0, nul);
+    }
   }
-  if (n <= SHORT) return utf16(b, off, n);
-  decodedText.escape = surrogates !== 0 ? ESCAPE_MAYBE : special !== 0 ? ESCAPE_SOME : ESCAPE_NONE;
-  return decoded(b, off, n);
+  decodedText.escape = ESCAPE_MAYBE;
+  return s;
 }
 
 function shortUnits(): number[][] {
@@ -106,8 +108,6 @@ export function utf16z(b: Uint8Array, off: number, count: number): string {
   return text(b, off, n, units, surrogates, special);
 }
 
-let latin: TextDecoder | null = null;
-
 /**
  * An ANSI string value (the record does not say which code page: Windows-1252 is the usual one).
  * Sets decodedText.escape as utf16 does: Windows-1252 turns no byte but a control character, a
@@ -115,6 +115,7 @@ let latin: TextDecoder | null = null;
  * U+0080 and above, never a surrogate), so the bytes tell.
  */
 export function ansi(b: Uint8Array, off: number, size: number): string {
+  if (size > SHORT) return longAnsi(b, off, size);
   let end = off;
   let ascii = 0;
   let special = 0;
@@ -128,6 +129,53 @@ export function ansi(b: Uint8Array, off: number, size: number): string {
   // Short ASCII, the usual case, needs no code page.
   if (ascii < 0x80 && end - off <= SHORT)
     return String.fromCharCode.apply(null, b.subarray(off, end) as unknown as number[]);
+  return windows1252(b.subarray(off, end));
+}
+
+/**
+ * An ANSI string of over SHORT bytes (XML or SOAP kept as text, seen in LiveId's log): its NUL
+ * found and its bytes decoded natively, not one by one in JavaScript, and whether JSON must
+ * escape it left to the writer (ESCAPE_MAYBE: one regular expression test, which stops at the
+ * first quote).
+ */
+function longAnsi(b: Uint8Array, off: number, size: number): string {
+  const bytes = b.subarray(off, off + size);
+  const nul = bytes.indexOf(0);
+  decodedText.escape = ESCAPE_MAYBE;
+  return windows1252(nul < 0 ? bytes : bytes.subarray(0, nul));
+}
+
+/**
+ * Windows-1252's characters for 0x80-0x9F, as Windows decodes the code page (and the WHATWG
+ * standard, which follows it): the five bytes it leaves undefined stay those C1 controls. The
+ * text inputs' decoder (src/input/decode.ts) has its own table, which shows those five as U+FFFD;
+ * the .evtx reader imports nothing from outside src/evtx.
+ */
+const WINDOWS_1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const C1 = /[\x80-\x9f]/;
+const C1_ALL = /[\x80-\x9f]/g;
+const high = (c: string) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]!;
+let latin: TextDecoder | null = null;
+let ascii: TextDecoder | null = null;
+
+/**
+ * Code page 1252. ASCII, the usual case, is decoded as UTF-8, in one native pass (a fatal UTF-8
+ * decoder gives as many characters as bytes only when every byte is ASCII). Any other text is
+ * TextDecoder's 'windows-1252', whose U+0080-U+009F are then mapped by the code page: Node's reads
+ * 'windows-1252' as Latin-1 since 20.18.3 and 22.13.0 (nodejs/node#60888: bytes 0x80-0x9F come
+ * out as those C1 controls), a browser's as the code page, and both end the same here.
+ */
+function windows1252(bytes: Uint8Array): string {
+  ascii ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    const s = ascii.decode(bytes);
+    if (s.length === bytes.length) return s;
+  } catch {
+    // Not UTF-8: not ASCII either.
+  }
   latin ??= new TextDecoder('windows-1252');
-  return latin.decode(b.subarray(off, end));
+  const s = latin.decode(bytes);
+  return C1.test(s) ? s.replace(C1_ALL, high) : s;
 }

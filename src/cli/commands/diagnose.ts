@@ -5,7 +5,7 @@ import { addProbeFindings, type DiagnoseOptions, diagnose, subjectOf } from '../
 import type { ReadWarning } from '../../events/types.js';
 import { formatWarning } from '../../events/warning.js';
 import type { DeviceEvidence } from '../../evidence.js';
-import { sniff } from '../../input/sniff.js';
+import { isZip } from '../../input/magic.js';
 import type { CodeNames } from '../../kb/names.js';
 import { nodeCrc32 } from '../../node/crc32.js';
 import type { Cloud, ProbeOptions } from '../../probe/types.js';
@@ -174,7 +174,7 @@ async function diskKind(path: string): Promise<'directory' | 'zip' | 'file' | un
   }
   if (st.isDirectory()) return 'directory';
   if (!st.isFile()) return 'file';
-  return sniff(await readHead(path)).kind === 'zip' ? 'zip' : 'file';
+  return isZip(await readHead(path)) ? 'zip' : 'file';
 }
 
 /** For standard error: each bundle, then what was used and left out of it, named inside the bundle. */

@@ -145,13 +145,13 @@ async function redactFile(path: string, bytes: Uint8Array, opts: RedactOpts, io:
   const { createRedactor, isXml } = await import('../../redact/index.js');
   const { decodeText } = await import('../../input/decode.js');
   const { readEvents } = await import('../../events/read.js');
-  const { sniff } = await import('../../input/sniff.js');
+  const { isEvtxHead } = await import('../../input/magic.js');
   const r = createRedactor({ times: Boolean(opts.times) });
   let output: string;
   let format: 'text' | 'xml' = 'text';
   try {
     if (bytes.length === 0) throw new InputError(path, 'empty file: nothing to redact');
-    if (sniff(bytes, path).kind === 'evtx') {
+    if (isEvtxHead(bytes)) {
       // An .evtx is binary and cannot be edited in place: its records are redacted and come out as
       // JSON lines, serialized once.
       const records = [...readEvents(bytes, { source: path })];

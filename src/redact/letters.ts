@@ -14,30 +14,30 @@ const OUTSIDE = /[^\x00-\x7f\uE000-\uE1FF]/;
 /** Whether the ASCII form of a Letters matches in `text` as the Unicode form does. */
 export const asciiOnly = (text: string): boolean => !OUTSIDE.test(text);
 
-/** An expression in its two forms: `of(text)` is the one for that text. */
+/** An expression in its two forms: `of(text)` is the one for that text, `form(asciiOnly(text))` the same. */
 export interface Letters {
   of(text: string): RegExp;
+  form(ascii: boolean): RegExp;
 }
 
 /**
- * The two forms of `source` (with `flags`). Every \p{L} and \p{N} of it must be inside a character
- * class, where the ASCII ranges can take their place; made with another \p, or with one outside a
- * class, it throws.
+ * The two forms of `source` (with `flags`), each made on its first use. Every \p{L} and \p{N} of
+ * it must be inside a character class, where the ASCII ranges can take their place; with another
+ * \p, or with one outside a class, its ASCII form throws.
  */
 export function letters(source: string, flags: string): Letters {
-  const ascii = asciiSource(source);
   let unicodeForm: RegExp | undefined;
   let asciiForm: RegExp | undefined;
-  return {
-    of(text) {
-      if (asciiOnly(text)) {
-        asciiForm ??= new RegExp(ascii, flags);
-        return asciiForm;
-      }
-      unicodeForm ??= new RegExp(source, flags);
-      return unicodeForm;
-    },
+  const form = (asciiText: boolean): RegExp => {
+    if (asciiText) {
+      // Written on first use: the learned values' expression is made again as values are learned.
+      asciiForm ??= new RegExp(asciiSource(source), flags);
+      return asciiForm;
+    }
+    unicodeForm ??= new RegExp(source, flags);
+    return unicodeForm;
   };
+  return { of: (text) => form(asciiOnly(text)), form };
 }
 
 /** `source` with each \p{L} and \p{N} in a character class written as A-Za-z and 0-9. */

@@ -40,6 +40,8 @@ export interface PatternContext {
   prose: boolean;
   /** False in a version field, where 10.0.1.5 is a version and not an address. */
   ip: boolean;
+  /** The text has nothing outside ASCII but masks: the ASCII forms of Letters match the same (letters.ts). */
+  ascii: boolean;
 }
 
 /** A run of this many characters without a space or a delimiter is a blob, replaced whole. */
@@ -118,7 +120,7 @@ function replaceLearned(s: string, { ctx, name, mask }: Pass): string {
   }
   if (ctx.literal) {
     const { re, labels } = ctx.literal;
-    out = out.replace(re.of(out), (m) => mask(labels.get(m.toLowerCase()) ?? name('data', m)));
+    out = out.replace(re.form(ctx.ascii), (m) => mask(labels.get(m.toLowerCase()) ?? name('data', m)));
   }
   return out;
 }
@@ -156,7 +158,7 @@ function replaceUrls(s: string, pass: Pass): string {
 function replaceEmails(s: string, pass: Pass): string {
   const { name, mask } = pass;
   // The at sign may be percent-encoded, as in a query string (?user=alice%40contoso.com).
-  return s.replace(EMAIL_RE.of(s), (m, local: string, at: string, domain: string) => {
+  return s.replace(EMAIL_RE.form(pass.ctx.ascii), (m, local: string, at: string, domain: string) => {
     const d = domain.replace(/[.-]+$/, '');
     const rest = domain.slice(d.length);
     if (!d.includes('.') && !isMasked(d)) return m;

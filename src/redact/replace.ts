@@ -3,10 +3,12 @@
 // attribute values, one field of a record, then the sweep. Each piece runs the literal pass of the
 // learned values and the shapes of identifiers (patterns.ts) behind masks (mask.ts), so no pass
 // rewrites another's pseudonym.
+
 import { KNOWN_KEYS, normalizeKey } from '../dsregcmd/keys.js';
 import type { EventRecord } from '../events/types.js';
 import { eventFieldKind, FIELD_KINDS } from './kinds.js';
 import type { Learner } from './learn.js';
+import { asciiOnly } from './letters.js';
 import type { Literals } from './literals.js';
 import { Masks } from './mask.js';
 import { redactSegment } from './patterns.js';
@@ -40,12 +42,17 @@ function lines(s: string, f: (line: string) => string): string {
   return parts.join('');
 }
 
-/** One segment of text: an identifier position (`field`) or running text. */
-function segment(r: Replacing, s: string, masks: Masks, lit: Literals, place: Place): string {
+/**
+ * One segment of text: an identifier position (`field`) or running text. `ascii`: the whole text
+ * it is part of has nothing outside ASCII but masks (letters.ts), nor then has the segment.
+ */
+function segment(r: Replacing, s: string, masks: Masks, lit: Literals, place: Place, ascii: boolean): string {
   let out = s;
   if (place.field && lit.all) {
     const { re, labels } = lit.all;
-    out = out.replace(re.of(out), (m) => masks.mask(labels.get(m.toLowerCase()) ?? r.table.name('data', m)));
+    out = out.replace(re.form(ascii), (m) =>
+      masks.mask(labels.get(m.toLowerCase()) ?? r.table.name('data', m)),
+    );
   }
   return redactSegment(out, masks, {
     table: r.table,
@@ -54,10 +61,11 @@ function segment(r: Replacing, s: string, masks: Masks, lit: Literals, place: Pl
     literal: lit.running,
     prose: Boolean(place.prose),
     ip: place.ip !== false,
+    ascii,
   });
 }
 
-function line(r: Replacing, l: string, masks: Masks, lit: Literals, prose: boolean): string {
+function line(r: Replacing, l: string, masks: Masks, lit: Literals, prose: boolean, ascii: boolean): string {
   // The key of a dsregcmd line is never rewritten, whatever a value learned elsewhere looks like.
   const km = KEY_PREFIX.exec(l);
   if (km) {
@@ -77,10 +85,10 @@ function line(r: Replacing, l: string, masks: Masks, lit: Literals, prose: boole
         }
       }
       const place = { prose, field: kind !== undefined, ip: !/version/.test(key) };
-      return km[0] + segment(r, rest, masks, lit, place);
+      return km[0] + segment(r, rest, masks, lit, place, ascii);
     }
   }
-  return segment(r, l, masks, lit, { prose });
+  return segment(r, l, masks, lit, { prose }, ascii);
 }
 
 /**
@@ -88,10 +96,10 @@ function line(r: Replacing, l: string, masks: Masks, lit: Literals, prose: boole
  * (a computer named "EventID" must not rename the <EventID> elements), and the text of an
  * identifier element (<Computer>, <Data Name='TenantName'>, <UserName>) is an identifier position.
  */
-function replaceXml(r: Replacing, input: string, masks: Masks, lit: Literals): string {
+function replaceXml(r: Replacing, input: string, masks: Masks, lit: Literals, ascii: boolean): string {
   return mapXml(input, (text, field) =>
     lines(text, (l) =>
-      segment(r, l, masks, lit, { field: field !== undefined, ip: !/version/i.test(field ?? '') }),
+      segment(r, l, masks, lit, { field: field !== undefined, ip: !/version/i.test(field ?? '') }, ascii),
     ),
   );
 }
@@ -117,7 +125,10 @@ export function replaceText(r: Replacing, input: string, xml: boolean, prose: bo
   // The learned values as they stand when the text starts; values its patterns find on the way
   // are caught by the same patterns further on, and by the sweep.
   const lit = r.ids ? r.literals() : {};
-  const out = xml ? replaceXml(r, input, masks, lit) : lines(input, (l) => line(r, l, masks, lit, prose));
+  const ascii = asciiOnly(input);
+  const out = xml
+    ? replaceXml(r, input, masks, lit, ascii)
+    : lines(input, (l) => line(r, l, masks, lit, prose, ascii));
   return masks.unmask(sweep(r, out, masks, xml), xml);
 }
 
@@ -126,8 +137,9 @@ function replaceField(r: Replacing, value: string, place: Place): string {
   const masks = new Masks();
   const parts = value.split(LINE_SPLIT);
   const lit = r.ids ? r.literals() : {};
+  const ascii = asciiOnly(value);
   for (let i = 0; i < parts.length; i += 2) {
-    if (parts[i] !== '') parts[i] = segment(r, parts[i]!, masks, lit, place);
+    if (parts[i] !== '') parts[i] = segment(r, parts[i]!, masks, lit, place, ascii);
   }
   return masks.unmask(sweep(r, parts.join(''), masks, false), false);
 }

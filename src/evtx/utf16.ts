@@ -127,8 +127,7 @@ export function ansi(b: Uint8Array, off: number, size: number): string {
   }
   decodedText.escape = special !== 0 ? ESCAPE_SOME : ESCAPE_NONE;
   // Short ASCII, the usual case, needs no code page.
-  if (ascii < 0x80 && end - off <= SHORT)
-    return String.fromCharCode.apply(null, b.subarray(off, end) as unknown as number[]);
+  if (ascii < 0x80) return String.fromCharCode.apply(null, b.subarray(off, end) as unknown as number[]);
   return windows1252(b.subarray(off, end));
 }
 
@@ -142,7 +141,7 @@ function longAnsi(b: Uint8Array, off: number, size: number): string {
   const bytes = b.subarray(off, off + size);
   const nul = bytes.indexOf(0);
   decodedText.escape = ESCAPE_MAYBE;
-  return windows1252(nul < 0 ? bytes : bytes.subarray(0, nul));
+  return maybeAscii1252(nul < 0 ? bytes : bytes.subarray(0, nul));
 }
 
 /**
@@ -158,23 +157,26 @@ const C1 = /[\x80-\x9f]/;
 const C1_ALL = /[\x80-\x9f]/g;
 const high = (c: string) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]!;
 let latin: TextDecoder | null = null;
-let ascii: TextDecoder | null = null;
+let utf8: TextDecoder | null = null;
 
 /**
- * Code page 1252. ASCII, the usual case, is decoded as UTF-8, in one native pass (a fatal UTF-8
- * decoder gives as many characters as bytes only when every byte is ASCII). Any other text is
- * TextDecoder's 'windows-1252', whose U+0080-U+009F are then mapped by the code page: Node's reads
- * 'windows-1252' as Latin-1 since 20.18.3 and 22.13.0 (nodejs/node#60888: bytes 0x80-0x9F come
- * out as those C1 controls), a browser's as the code page, and both end the same here.
+ * Code page 1252 of bytes that may all be ASCII: those, the usual case, are decoded as UTF-8 in
+ * one native pass. A UTF-8 decoder gives as many characters as bytes, none of them U+FFFD, only
+ * when every byte is ASCII (a valid sequence of more bytes is one character, an invalid one
+ * U+FFFD), so the test costs no second pass over ASCII text and no exception over the rest.
+ */
+function maybeAscii1252(bytes: Uint8Array): string {
+  utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true });
+  const s = utf8.decode(bytes);
+  return s.length === bytes.length && !s.includes('\ufffd') ? s : windows1252(bytes);
+}
+
+/**
+ * Code page 1252: TextDecoder's 'windows-1252', whose U+0080-U+009F are then mapped by the code
+ * page. Node's reads 'windows-1252' as Latin-1 since 20.18.3 and 22.13.0 (nodejs/node#60888: bytes
+ * 0x80-0x9F come out as those C1 controls), a browser's as the code page: both end the same here.
  */
 function windows1252(bytes: Uint8Array): string {
-  ascii ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  try {
-    const s = ascii.decode(bytes);
-    if (s.length === bytes.length) return s;
-  } catch {
-    // Not UTF-8: not ASCII either.
-  }
   latin ??= new TextDecoder('windows-1252');
   const s = latin.decode(bytes);
   return C1.test(s) ? s.replace(C1_ALL, high) : s;

@@ -36,8 +36,7 @@ function decoded(b: Uint8Array, off: number, count: number): string {
  * so the units before it decode the same as a string of their own).
  */
 function long(b: Uint8Array, off: number, count: number, z: boolean): string {
-  decoder ??= new TextDecoder('utf-16le');
-  let s = decoder.decode(b.subarray(off, off + 2 * count));
+  let s = decoded(b, off, count);
   if (z) {
     const nul = s.indexOf('\0');
     if (nul >= 0) {

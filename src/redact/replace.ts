@@ -108,14 +108,14 @@ function replaceXml(r: Replacing, input: string, masks: Masks, lit: Literals, as
  * The last word, over the masked text (so no pseudonym is ever rewritten): a learned value that
  * no pass could place (one first found further down the text, an account name in a shape no
  * pattern knows) is replaced wherever it still stands as a whole word, so that a copy is
- * redacted rather than refused.
+ * redacted rather than refused. `ascii`: the text it masked had nothing outside ASCII (see segment).
  */
-function sweep(r: Replacing, out: string, masks: Masks, xml: boolean): string {
+function sweep(r: Replacing, out: string, masks: Masks, xml: boolean, ascii: boolean): string {
   if (!r.ids) return out;
   const running = r.literals().running;
   if (!running) return out;
   const replace = (s: string) =>
-    s.replace(running.re.of(s), (m) => masks.mask(running.labels.get(m.toLowerCase()) ?? '<redacted>'));
+    s.replace(running.re.form(ascii), (m) => masks.mask(running.labels.get(m.toLowerCase()) ?? '<redacted>'));
   return xml ? mapXml(out, replace) : replace(out);
 }
 
@@ -129,7 +129,7 @@ export function replaceText(r: Replacing, input: string, xml: boolean, prose: bo
   const out = xml
     ? replaceXml(r, input, masks, lit, ascii)
     : lines(input, (l) => line(r, l, masks, lit, prose, ascii));
-  return masks.unmask(sweep(r, out, masks, xml), xml);
+  return masks.unmask(sweep(r, out, masks, xml, ascii), xml);
 }
 
 /** The redacted copy of one field's value (an identifier position with `field`). */
@@ -141,7 +141,7 @@ function replaceField(r: Replacing, value: string, place: Place): string {
   for (let i = 0; i < parts.length; i += 2) {
     if (parts[i] !== '') parts[i] = segment(r, parts[i]!, masks, lit, place, ascii);
   }
-  return masks.unmask(sweep(r, parts.join(''), masks, false), false);
+  return masks.unmask(sweep(r, parts.join(''), masks, false, ascii), false);
 }
 
 /** A redacted copy of an event record: its time stays (records are ordered by it). */

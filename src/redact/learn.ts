@@ -8,7 +8,7 @@
 import type { DsregStatus } from '../dsregcmd/parse.js';
 import type { EventRecord } from '../events/types.js';
 import { eventFieldKind, FIELD_KINDS, type FieldKind, FREE_TEXT_KEYS, TEXT_FIELD_KINDS } from './kinds.js';
-import { letters } from './letters.js';
+import { asciiOnly, letters } from './letters.js';
 import { type IdentifierKind, PseudonymTable } from './pseudonyms.js';
 import { account, computerName, learnValue, type Namer } from './values.js';
 
@@ -76,11 +76,15 @@ function learnFreeText(learning: Learning, text: string): void {
   const { name, times } = learning;
   // UPNs and DOMAIN\user names standing in running text: learned before anything is replaced,
   // so that the same name elsewhere (a record read earlier) is replaced too.
-  if (text.includes('@')) {
-    for (const m of text.matchAll(UPN_IN_TEXT.of(text))) if (m[2]!.includes('.')) account(name, m[0]);
+  const at = text.includes('@');
+  const slash = text.includes('\\');
+  // Whether the text is ASCII (letters.ts), looked at once for both expressions.
+  const ascii = (at || slash) && asciiOnly(text);
+  if (at) {
+    for (const m of text.matchAll(UPN_IN_TEXT.form(ascii))) if (m[2]!.includes('.')) account(name, m[0]);
   }
-  if (text.includes('\\')) {
-    for (const m of text.matchAll(ACCOUNT_IN_TEXT.of(text))) account(name, m[0]);
+  if (slash) {
+    for (const m of text.matchAll(ACCOUNT_IN_TEXT.form(ascii))) account(name, m[0]);
   }
   for (const m of text.matchAll(NAMED_ID)) learnValue(name, namedIdKind(m[1]!), m[2]!, times);
   if (!text.includes(':')) return;

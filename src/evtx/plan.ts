@@ -512,9 +512,10 @@ function arrayOk(steps: readonly Step[], uses: ReadonlyMap<number, number>): Rea
 const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
 
 /**
- * Values that need escaping, escaped: in a log the same ones come again and again (Security's
- * privilege lists, with their line breaks and tabs), and a look-up costs a fraction of escaping.
- * At most ESCAPED_MAX values of at most ESCAPED_LONGEST characters; emptied when full.
+ * Values that need or may need escaping, as JSON writes them: in a log the same ones come again
+ * and again (Security's privilege lists, with their line breaks and tabs; being longer than utf16's
+ * SHORT, those are not looked at when decoded), and a look-up costs a fraction of escaping. At
+ * most ESCAPED_MAX values of at most ESCAPED_LONGEST characters; emptied when full.
  */
 const ESCAPED = new Map<string, string>();
 const ESCAPED_MAX = 256;
@@ -523,11 +524,11 @@ const ESCAPED_LONGEST = 1024;
 /** `s` as the inside of a JSON string, knowing how much it needs escaping. */
 function escaped(s: string, level: number): string {
   if (level === ESCAPE_NONE) return s;
-  if (level !== ESCAPE_SOME) return inner(s);
-  if (s.length > ESCAPED_LONGEST) return JSON.stringify(s).slice(1, -1);
+  if (s.length > ESCAPED_LONGEST) return level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
   let e = ESCAPED.get(s);
   if (e === undefined) {
-    e = JSON.stringify(s).slice(1, -1);
+    // ESCAPE_MAYBE: inner looks first whether anything needs escaping.
+    e = level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
     if (ESCAPED.size >= ESCAPED_MAX) ESCAPED.clear();
     ESCAPED.set(s, e);
   }

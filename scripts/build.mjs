@@ -332,6 +332,11 @@ const BIN_BUNDLE = {
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
+  // Short local names: less source to read and a smaller code cache to deserialise at every start
+  // (the diagnose bundle 583 to 449 KB, its cache 522 to 496 KB: some 3 million instructions fewer,
+  // 2.7% of its start). Nothing reads a name of the bundles' own: the errors the CLI tells apart
+  // set their `name` (src/types.ts), and what a user sees never includes a stack trace.
+  minifyIdentifiers: true,
   legalComments: 'none',
   logLevel: 'warning',
 };

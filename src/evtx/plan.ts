@@ -524,15 +524,19 @@ const ESCAPED_LONGEST = 1024;
 /** `s` as the inside of a JSON string, knowing how much it needs escaping. */
 function escaped(s: string, level: number): string {
   if (level === ESCAPE_NONE) return s;
-  if (s.length > ESCAPED_LONGEST) return level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
+  if (s.length > ESCAPED_LONGEST) return escapedNow(s, level);
   let e = ESCAPED.get(s);
   if (e === undefined) {
-    // ESCAPE_MAYBE: inner looks first whether anything needs escaping.
-    e = level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
+    e = escapedNow(s, level);
     if (ESCAPED.size >= ESCAPED_MAX) ESCAPED.clear();
     ESCAPED.set(s, e);
   }
   return e;
+}
+
+/** What escaped does without its cache: ESCAPE_MAYBE looked at first (inner), ESCAPE_SOME escaped. */
+function escapedNow(s: string, level: number): string {
+  return level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
 }
 
 const PROVIDER_BIT = 1 << F_PROVIDER;

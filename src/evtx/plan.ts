@@ -86,6 +86,9 @@ interface Step {
   unfused: Step[] | null;
   /** S_DATA_CLOSE and S_DATA_VALUE: the <Data> element holds no element (an array value may repeat it). */
   leaf: boolean;
+  /** S_DATA_CLOSE and S_DATA_VALUE: the last long value written here, and its JSON (see escaped). */
+  lastValue: string;
+  lastJson: string;
 }
 
 /** What EventSink knows at a point of the event; the key a plan is compiled for. */
@@ -194,6 +197,8 @@ class Compiler {
       keyChars: 0,
       unfused: null,
       leaf: false,
+      lastValue: '',
+      lastJson: '',
     };
   }
 
@@ -512,31 +517,39 @@ function arrayOk(steps: readonly Step[], uses: ReadonlyMap<number, number>): Rea
 const MAX_FAST_NESTING = Math.min(4, MAX_NESTING);
 
 /**
- * Values that need or may need escaping, as JSON writes them: in a log the same ones come again
- * and again (Security's privilege lists, with their line breaks and tabs; being longer than utf16's
- * SHORT, those are not looked at when decoded), and a look-up costs a fraction of escaping. At
- * most ESCAPED_MAX values of at most ESCAPED_LONGEST characters; emptied when full.
+ * Values that need escaping, escaped: in a log the same ones come again and again, and a look-up
+ * costs a fraction of escaping. At most ESCAPED_MAX values of at most ESCAPED_LONGEST characters;
+ * emptied when full.
  */
 const ESCAPED = new Map<string, string>();
 const ESCAPED_MAX = 256;
 const ESCAPED_LONGEST = 1024;
 
-/** `s` as the inside of a JSON string, knowing how much it needs escaping. */
-function escaped(s: string, level: number): string {
+/**
+ * `s`, written by `step`, as the inside of a JSON string, knowing how much it needs escaping. A
+ * long value (ESCAPE_MAYBE: utf16 did not look at it) is kept on its step with its JSON: the next
+ * record of its kind often has the same one (Security's privilege lists, with their line breaks
+ * and tabs), and comparing it with the last costs less than hashing it for ESCAPED, which values
+ * seen once (paths, messages) would only fill.
+ */
+function escaped(s: string, level: number, step: Step): string {
   if (level === ESCAPE_NONE) return s;
-  if (s.length > ESCAPED_LONGEST) return escapedNow(s, level);
+  if (level !== ESCAPE_SOME) {
+    if (s.length > ESCAPED_LONGEST) return inner(s);
+    if (s !== step.lastValue) {
+      step.lastValue = s;
+      step.lastJson = inner(s);
+    }
+    return step.lastJson;
+  }
+  if (s.length > ESCAPED_LONGEST) return JSON.stringify(s).slice(1, -1);
   let e = ESCAPED.get(s);
   if (e === undefined) {
-    e = escapedNow(s, level);
+    e = JSON.stringify(s).slice(1, -1);
     if (ESCAPED.size >= ESCAPED_MAX) ESCAPED.clear();
     ESCAPED.set(s, e);
   }
   return e;
-}
-
-/** What escaped does without its cache: ESCAPE_MAYBE looked at first (inner), ESCAPE_SOME escaped. */
-function escapedNow(s: string, level: number): string {
-  return level === ESCAPE_SOME ? JSON.stringify(s).slice(1, -1) : inner(s);
 }
 
 const PROVIDER_BIT = 1 << F_PROVIDER;
@@ -761,7 +774,7 @@ export class PlanReader {
     const text = s ?? '';
     this.chars += text.length;
     if (this.chars > MAX_CHARS) return false;
-    if (this.dataMode === DATA_JSON) this.dataJson += step.name + escaped(text, this.escape);
+    if (this.dataMode === DATA_JSON) this.dataJson += step.name + escaped(text, this.escape, step);
     else this.builder().eventData(step.key, text);
     return true;
   }
@@ -867,7 +880,7 @@ export class PlanReader {
           break;
         case S_DATA_CLOSE:
           if (this.dataMode === DATA_JSON)
-            this.dataJson += step.name + escaped(this.dataText, this.dataEscape);
+            this.dataJson += step.name + escaped(this.dataText, this.dataEscape, step);
           else this.builder().eventData(this.dataName, this.dataText);
           break;
         case S_EL_OPEN: {

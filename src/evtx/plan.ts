@@ -526,6 +526,15 @@ const ESCAPED_MAX = 256;
 const ESCAPED_LONGEST = 1024;
 
 /**
+ * The steps keeping a long value (see escaped), and the characters kept since they were last let
+ * go: all are let go past KEPT_MAX, so that what steps keep stays small whatever the log holds
+ * (the shared templates' steps live as long as the reader).
+ */
+let kept: Step[] = [];
+let keptChars = 0;
+const KEPT_MAX = 1 << 18;
+
+/**
  * `s`, written by `step`, as the inside of a JSON string, knowing how much it needs escaping. A
  * long value (ESCAPE_MAYBE: utf16 did not look at it) is kept on its step with its JSON: the next
  * record of its kind often has the same one (Security's privilege lists, with their line breaks
@@ -537,6 +546,16 @@ function escaped(s: string, level: number, step: Step): string {
   if (level !== ESCAPE_SOME) {
     if (s.length > ESCAPED_LONGEST) return inner(s);
     if (s !== step.lastValue) {
+      keptChars += s.length;
+      if (keptChars > KEPT_MAX) {
+        for (const k of kept) {
+          k.lastValue = '';
+          k.lastJson = '';
+        }
+        kept = [];
+        keptChars = s.length;
+      }
+      if (step.lastValue === '') kept.push(step);
       step.lastValue = s;
       step.lastJson = inner(s);
     }
